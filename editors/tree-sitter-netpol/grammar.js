@@ -441,7 +441,7 @@ module.exports = grammar({
 
     _port_number_immediate: (_) => token.immediate(/[0-9]+|[A-Za-z][A-Za-z0-9-]*/),
 
-    protocol: (_) => token.immediate(/[tT][cC][pP]|[uU][dD][pP]|[sS][cC][tT][pP]|[aA][nN][yY]|[vV][rR][rR][pP]|[iI][gG][mM][pP]/),
+    protocol: (_) => token.immediate(/[tT][cC][pP]|[uU][dD][pP]|[sS][cC][tT][pP]|[aA][nN][yY]|[vV][rR][rR][pP]|[iI][gG][mM][pP]|[gG][rR][eE]|[iI][pP][iI][pP]|[iI][pP][vV]6|[eE][sS][pP]|[aA][hH]/),
 
     // An IPv4 or IPv6 address with an optional prefix length.
     cidr: (_) =>

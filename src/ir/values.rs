@@ -111,6 +111,52 @@ pub enum Protocol {
     Vrrp,
     /// `IGMP` (IP protocol 2), with port 0: Cilium 1.19 on.
     Igmp,
+    /// `GRE` (IP protocol 47), with port 0: Cilium 1.20 on.
+    Gre,
+    /// `IPIP` (IP protocol 4), with port 0: Cilium 1.20 on.
+    Ipip,
+    /// `IPV6` (IPv6 in IPv4, IP protocol 41), with port 0: Cilium 1.20 on.
+    Ipv6,
+    /// `ESP` (IP protocol 50), with port 0: Cilium 1.20 on.
+    Esp,
+    /// `AH` (IP protocol 51), with port 0: Cilium 1.20 on.
+    Ah,
+}
+
+impl Protocol {
+    /// The protocols without ports (written with port 0): VRRP and IGMP,
+    /// and the extended protocols of 1.20.
+    pub fn is_portless(self) -> bool {
+        !matches!(
+            self,
+            Protocol::Tcp | Protocol::Udp | Protocol::Sctp | Protocol::Any
+        )
+    }
+
+    /// The extended IP protocols of Cilium 1.20 (`enable-extended-ip-protocols`).
+    pub fn is_extended(self) -> bool {
+        matches!(
+            self,
+            Protocol::Gre | Protocol::Ipip | Protocol::Ipv6 | Protocol::Esp | Protocol::Ah
+        )
+    }
+
+    /// The protocol as the CRD writes it.
+    pub fn as_crd(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+            Protocol::Any => "ANY",
+            Protocol::Vrrp => "VRRP",
+            Protocol::Igmp => "IGMP",
+            Protocol::Gre => "GRE",
+            Protocol::Ipip => "IPIP",
+            Protocol::Ipv6 => "IPV6",
+            Protocol::Esp => "ESP",
+            Protocol::Ah => "AH",
+        }
+    }
 }
 
 /// One ICMP type match.

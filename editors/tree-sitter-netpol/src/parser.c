@@ -2693,74 +2693,74 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(342);
+      if (eof) ADVANCE(350);
       ADVANCE_MAP(
-        '!', 473,
-        '"', 642,
-        '#', 825,
-        '$', 334,
-        '(', 369,
-        ')', 370,
-        ',', 346,
-        '-', 612,
-        '/', 613,
-        ':', 371,
-        '=', 364,
-        '[', 428,
-        '\\', 326,
-        ']', 429,
-        'a', 660,
-        'c', 651,
-        'd', 680,
-        'e', 705,
-        'f', 762,
-        'g', 764,
-        'h', 685,
-        'i', 661,
-        'k', 649,
-        'l', 650,
-        'm', 698,
-        'n', 653,
-        'p', 746,
-        's', 681,
-        't', 745,
-        'u', 778,
-        'v', 690,
-        'w', 726,
-        '{', 351,
-        '}', 352,
+        '!', 481,
+        '"', 650,
+        '#', 833,
+        '$', 342,
+        '(', 377,
+        ')', 378,
+        ',', 354,
+        '-', 620,
+        '/', 621,
+        ':', 379,
+        '=', 372,
+        '[', 436,
+        '\\', 334,
+        ']', 437,
+        'a', 668,
+        'c', 659,
+        'd', 688,
+        'e', 713,
+        'f', 770,
+        'g', 772,
+        'h', 693,
+        'i', 669,
+        'k', 657,
+        'l', 658,
+        'm', 706,
+        'n', 661,
+        'p', 754,
+        's', 689,
+        't', 753,
+        'u', 786,
+        'v', 698,
+        'w', 734,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(335);
+          lookahead == ' ') SKIP(343);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(637);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(816);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(645);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(824);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(642);
-      if (lookahead == '#') ADVANCE(641);
-      if (lookahead == '\\') ADVANCE(326);
+      if (lookahead == '"') ADVANCE(650);
+      if (lookahead == '#') ADVANCE(649);
+      if (lookahead == '\\') ADVANCE(334);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(640);
-      if (lookahead != 0) ADVANCE(641);
+          lookahead == ' ') ADVANCE(648);
+      if (lookahead != 0) ADVANCE(649);
       END_STATE();
     case 2:
       ADVANCE_MAP(
-        '!', 45,
-        '#', 825,
-        ',', 346,
-        '=', 364,
-        'a', 170,
-        'c', 149,
-        'e', 199,
-        'f', 232,
-        'i', 185,
-        'n', 58,
-        'p', 220,
-        's', 101,
-        '}', 352,
+        '!', 48,
+        '#', 833,
+        ',', 354,
+        '=', 372,
+        'a', 174,
+        'c', 153,
+        'e', 203,
+        'f', 237,
+        'i', 189,
+        'n', 62,
+        'p', 224,
+        's', 105,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2768,46 +2768,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 472,
-        '"', 639,
-        '#', 825,
-        '$', 334,
-        ',', 346,
-        '[', 428,
-        '{', 351,
-        '}', 352,
+        '!', 480,
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        ',', 354,
+        '[', 436,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 639,
-        '#', 825,
-        '$', 334,
-        ')', 370,
-        ':', 631,
-        '[', 428,
-        '_', 817,
-        '{', 351,
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        ')', 378,
+        ':', 639,
+        '[', 436,
+        '_', 825,
+        '{', 359,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(646);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(654);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(647);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(655);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(639);
-      if (lookahead == '#') ADVANCE(825);
-      if (lookahead == '$') ADVANCE(334);
-      if (lookahead == ')') ADVANCE(370);
+      if (lookahead == '"') ADVANCE(647);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '$') ADVANCE(342);
+      if (lookahead == ')') ADVANCE(378);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2815,3299 +2815,3289 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(611);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(619);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(639);
-      if (lookahead == '#') ADVANCE(825);
-      if (lookahead == '$') ADVANCE(334);
-      if (lookahead == ':') ADVANCE(631);
-      if (lookahead == '[') ADVANCE(428);
-      if (lookahead == ']') ADVANCE(429);
-      if (lookahead == '{') ADVANCE(351);
+      if (lookahead == '"') ADVANCE(647);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '$') ADVANCE(342);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == '[') ADVANCE(436);
+      if (lookahead == ']') ADVANCE(437);
+      if (lookahead == '{') ADVANCE(359);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(615);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(623);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(621);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(639);
-      if (lookahead == '#') ADVANCE(825);
-      if (lookahead == '$') ADVANCE(334);
-      if (lookahead == ':') ADVANCE(631);
-      if (lookahead == '[') ADVANCE(428);
-      if (lookahead == 'g') ADVANCE(618);
-      if (lookahead == '{') ADVANCE(351);
+      if (lookahead == '"') ADVANCE(647);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '$') ADVANCE(342);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == '[') ADVANCE(436);
+      if (lookahead == 'g') ADVANCE(626);
+      if (lookahead == '{') ADVANCE(359);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(615);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(623);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(621);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 639,
-        '#', 825,
-        '$', 334,
-        '[', 428,
-        'a', 534,
-        'd', 500,
-        'e', 606,
-        'f', 575,
-        'i', 544,
-        'l', 474,
-        'n', 475,
-        'p', 552,
-        's', 508,
-        't', 553,
-        'u', 581,
-        '{', 351,
-        '}', 352,
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        '[', 436,
+        'a', 542,
+        'd', 508,
+        'e', 614,
+        'f', 583,
+        'i', 552,
+        'l', 482,
+        'n', 483,
+        'p', 560,
+        's', 516,
+        't', 561,
+        'u', 589,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 639,
-        '#', 825,
-        '$', 334,
-        '[', 428,
-        'a', 534,
-        'd', 500,
-        'f', 575,
-        'i', 544,
-        'l', 474,
-        'n', 475,
-        'p', 555,
-        's', 508,
-        't', 553,
-        'u', 581,
-        '{', 351,
-        '}', 352,
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        '[', 436,
+        'a', 542,
+        'd', 508,
+        'f', 583,
+        'i', 552,
+        'l', 482,
+        'n', 483,
+        'p', 563,
+        's', 516,
+        't', 561,
+        'u', 589,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 639,
-        '#', 825,
-        '$', 334,
-        '[', 428,
-        'f', 575,
-        'i', 544,
-        'n', 476,
-        'p', 555,
-        't', 553,
-        '{', 351,
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        '[', 436,
+        'f', 583,
+        'i', 552,
+        'n', 484,
+        'p', 563,
+        't', 561,
+        '{', 359,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(639);
-      if (lookahead == '#') ADVANCE(825);
-      if (lookahead == '$') ADVANCE(334);
+      if (lookahead == '"') ADVANCE(647);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '$') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(639);
-      if (lookahead == '#') ADVANCE(825);
-      if (lookahead == ',') ADVANCE(346);
-      if (lookahead == 's') ADVANCE(821);
-      if (lookahead == '}') ADVANCE(352);
+      if (lookahead == '"') ADVANCE(647);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == ',') ADVANCE(354);
+      if (lookahead == 's') ADVANCE(829);
+      if (lookahead == '}') ADVANCE(360);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 825,
-        '$', 334,
-        'a', 534,
-        'd', 500,
-        'e', 606,
-        'i', 544,
-        'l', 474,
-        'n', 551,
-        'p', 561,
-        's', 508,
-        'u', 581,
-        '{', 351,
-        '}', 352,
+        '#', 833,
+        '$', 342,
+        'a', 542,
+        'd', 508,
+        'e', 614,
+        'i', 552,
+        'l', 482,
+        'n', 559,
+        'p', 569,
+        's', 516,
+        'u', 589,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 825,
-        '$', 334,
-        'a', 534,
-        'd', 500,
-        'i', 544,
-        'l', 474,
-        'n', 551,
-        's', 508,
-        'u', 581,
-        '{', 351,
-        '}', 352,
+        '#', 833,
+        '$', 342,
+        'a', 542,
+        'd', 508,
+        'i', 552,
+        'l', 482,
+        'n', 559,
+        's', 516,
+        'u', 589,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 825,
-        '$', 334,
-        'a', 534,
-        'd', 499,
-        'e', 606,
-        'h', 596,
-        'i', 490,
-        'k', 478,
-        'l', 474,
-        'n', 551,
-        'p', 556,
-        's', 508,
-        'u', 581,
-        'w', 527,
-        '{', 351,
-        '}', 352,
+        '#', 833,
+        '$', 342,
+        'a', 542,
+        'd', 507,
+        'e', 614,
+        'h', 604,
+        'i', 498,
+        'k', 486,
+        'l', 482,
+        'n', 559,
+        'p', 564,
+        's', 516,
+        'u', 589,
+        'w', 535,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 825,
-        '$', 334,
-        'a', 534,
-        'd', 499,
-        'e', 606,
-        'h', 596,
-        'i', 491,
-        'k', 478,
-        'l', 474,
-        'n', 551,
-        'p', 556,
-        's', 508,
-        'u', 581,
-        '{', 351,
-        '}', 352,
+        '#', 833,
+        '$', 342,
+        'a', 542,
+        'd', 507,
+        'e', 614,
+        'h', 604,
+        'i', 499,
+        'k', 486,
+        'l', 482,
+        'n', 559,
+        'p', 564,
+        's', 516,
+        'u', 589,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 825,
-        '$', 334,
-        'a', 533,
-        'd', 499,
-        'e', 606,
-        'g', 577,
-        'h', 596,
-        'i', 490,
-        'k', 478,
-        'l', 474,
-        'n', 551,
-        'p', 556,
-        's', 507,
-        'u', 581,
-        '{', 351,
-        '}', 352,
+        '#', 833,
+        '$', 342,
+        'a', 541,
+        'd', 507,
+        'e', 614,
+        'g', 585,
+        'h', 604,
+        'i', 498,
+        'k', 486,
+        'l', 482,
+        'n', 559,
+        'p', 564,
+        's', 515,
+        'u', 589,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 825,
-        '$', 334,
-        'a', 533,
-        'd', 499,
-        'g', 577,
-        'h', 596,
-        'i', 490,
-        'k', 478,
-        'l', 474,
-        'n', 551,
-        'p', 559,
-        's', 507,
-        'u', 581,
-        '{', 351,
-        '}', 352,
+        '#', 833,
+        '$', 342,
+        'a', 541,
+        'd', 507,
+        'g', 585,
+        'h', 604,
+        'i', 498,
+        'k', 486,
+        'l', 482,
+        'n', 559,
+        'p', 567,
+        's', 515,
+        'u', 589,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(825);
-      if (lookahead == '$') ADVANCE(334);
-      if (lookahead == 'i') ADVANCE(544);
-      if (lookahead == 't') ADVANCE(553);
-      if (lookahead == 'w') ADVANCE(527);
-      if (lookahead == '{') ADVANCE(351);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '$') ADVANCE(342);
+      if (lookahead == 'i') ADVANCE(552);
+      if (lookahead == 't') ADVANCE(561);
+      if (lookahead == 'w') ADVANCE(535);
+      if (lookahead == '{') ADVANCE(359);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(825);
-      if (lookahead == '$') ADVANCE(334);
-      if (lookahead == 't') ADVANCE(553);
-      if (lookahead == '{') ADVANCE(351);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '$') ADVANCE(342);
+      if (lookahead == 't') ADVANCE(561);
+      if (lookahead == '{') ADVANCE(359);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(825);
-      if (lookahead == '$') ADVANCE(334);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '$') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(621);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(825);
-      if (lookahead == 'c') ADVANCE(151);
-      if (lookahead == 'e') ADVANCE(198);
-      if (lookahead == 'f') ADVANCE(232);
-      if (lookahead == 'n') ADVANCE(52);
-      if (lookahead == 'p') ADVANCE(215);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == 'c') ADVANCE(155);
+      if (lookahead == 'e') ADVANCE(202);
+      if (lookahead == 'f') ADVANCE(237);
+      if (lookahead == 'n') ADVANCE(56);
+      if (lookahead == 'p') ADVANCE(221);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(825);
-      if (lookahead == 'f') ADVANCE(418);
-      if (lookahead == 't') ADVANCE(416);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == 'f') ADVANCE(426);
+      if (lookahead == 't') ADVANCE(424);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(825);
-      if (lookahead == 'i') ADVANCE(442);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == 'i') ADVANCE(450);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(452);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == '#') ADVANCE(833);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == '#') ADVANCE(833);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(630);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(623);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(631);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == '#') ADVANCE(833);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == '#') ADVANCE(833);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(452);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(825);
+      if (lookahead == '#') ADVANCE(833);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(347);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(355);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(327);
+      if (lookahead == '.') ADVANCE(335);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(330);
-      if (lookahead == ':') ADVANCE(631);
+      if (lookahead == '.') ADVANCE(338);
+      if (lookahead == ':') ADVANCE(639);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(331);
+      if (lookahead == '.') ADVANCE(339);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(333);
+      if (lookahead == '.') ADVANCE(341);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(631);
-      if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'i') ADVANCE(82);
-      if (lookahead == 'l') ADVANCE(148);
-      if (lookahead == 'o') ADVANCE(195);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+      if (lookahead == '6') ADVANCE(632);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(631);
-      if (lookahead == 'a') ADVANCE(42);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'a') ADVANCE(43);
+      if (lookahead == 'i') ADVANCE(86);
+      if (lookahead == 'l') ADVANCE(152);
+      if (lookahead == 'o') ADVANCE(199);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(631);
-      if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(251);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'a') ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(631);
-      if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(309);
-      if (lookahead == 's') ADVANCE(69);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'e') ADVANCE(38);
+      if (lookahead == 'n') ADVANCE(256);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(631);
-      if (lookahead == 'g') ADVANCE(247);
-      if (lookahead == 'x') ADVANCE(225);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'f') ADVANCE(36);
+      if (lookahead == 'n') ADVANCE(314);
+      if (lookahead == 's') ADVANCE(73);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'e')) ADVANCE(47);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(631);
-      if (lookahead == 'l') ADVANCE(169);
-      if (lookahead == 'p') ADVANCE(146);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(325);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'g') ADVANCE(252);
+      if (lookahead == 'x') ADVANCE(230);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(328);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(631);
-      if (lookahead == 'l') ADVANCE(169);
-      if (lookahead == 'p') ADVANCE(146);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'g') ADVANCE(252);
+      if (lookahead == 'x') ADVANCE(230);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(631);
-      if (lookahead == 't') ADVANCE(95);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'l') ADVANCE(173);
+      if (lookahead == 'p') ADVANCE(150);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(632);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(333);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(631);
-      if (lookahead == 'u') ADVANCE(172);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'l') ADVANCE(173);
+      if (lookahead == 'p') ADVANCE(150);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(631);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(325);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 't') ADVANCE(99);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(631);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'u') ADVANCE(176);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(470);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(632);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(333);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(133);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(328);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(59);
+      if (lookahead == ':') ADVANCE(639);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 48:
-      if (lookahead == 'a') ADVANCE(91);
+      if (lookahead == '=') ADVANCE(478);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(456);
+      if (lookahead == 'R') ADVANCE(324);
+      if (lookahead == 'r') ADVANCE(228);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(286);
-      if (lookahead == 'i') ADVANCE(82);
-      if (lookahead == 'l') ADVANCE(148);
-      if (lookahead == 'o') ADVANCE(201);
+      if (lookahead == 'a') ADVANCE(137);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(182);
-      if (lookahead == 'o') ADVANCE(397);
+      if (lookahead == 'a') ADVANCE(63);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(182);
-      if (lookahead == 'o') ADVANCE(90);
+      if (lookahead == 'a') ADVANCE(95);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(300);
+      if (lookahead == 'a') ADVANCE(464);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(290);
+      if (lookahead == 'a') ADVANCE(291);
+      if (lookahead == 'i') ADVANCE(86);
+      if (lookahead == 'l') ADVANCE(152);
+      if (lookahead == 'o') ADVANCE(205);
       END_STATE();
     case 55:
-      if (lookahead == 'a') ADVANCE(73);
+      if (lookahead == 'a') ADVANCE(186);
+      if (lookahead == 'o') ADVANCE(405);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(77);
+      if (lookahead == 'a') ADVANCE(186);
+      if (lookahead == 'o') ADVANCE(94);
       END_STATE();
     case 57:
-      if (lookahead == 'a') ADVANCE(297);
+      if (lookahead == 'a') ADVANCE(305);
       END_STATE();
     case 58:
-      if (lookahead == 'a') ADVANCE(184);
-      if (lookahead == 'o') ADVANCE(89);
+      if (lookahead == 'a') ADVANCE(295);
       END_STATE();
     case 59:
-      if (lookahead == 'b') ADVANCE(110);
+      if (lookahead == 'a') ADVANCE(77);
       END_STATE();
     case 60:
-      if (lookahead == 'c') ADVANCE(65);
-      if (lookahead == 'l') ADVANCE(169);
-      if (lookahead == 'u') ADVANCE(270);
+      if (lookahead == 'a') ADVANCE(81);
       END_STATE();
     case 61:
-      if (lookahead == 'c') ADVANCE(180);
-      if (lookahead == 'm') ADVANCE(224);
-      if (lookahead == 'n') ADVANCE(408);
+      if (lookahead == 'a') ADVANCE(302);
       END_STATE();
     case 62:
-      if (lookahead == 'c') ADVANCE(454);
+      if (lookahead == 'a') ADVANCE(188);
+      if (lookahead == 'o') ADVANCE(93);
       END_STATE();
     case 63:
-      if (lookahead == 'c') ADVANCE(461);
+      if (lookahead == 'b') ADVANCE(114);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(310);
+      if (lookahead == 'c') ADVANCE(69);
+      if (lookahead == 'l') ADVANCE(173);
+      if (lookahead == 'u') ADVANCE(275);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(206);
+      if (lookahead == 'c') ADVANCE(184);
+      if (lookahead == 'm') ADVANCE(229);
+      if (lookahead == 'n') ADVANCE(416);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(140);
+      if (lookahead == 'c') ADVANCE(462);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(245);
-      if (lookahead == 'l') ADVANCE(126);
-      if (lookahead == 'n') ADVANCE(299);
+      if (lookahead == 'c') ADVANCE(469);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(113);
-      if (lookahead == 'p') ADVANCE(112);
+      if (lookahead == 'c') ADVANCE(315);
       END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(241);
+      if (lookahead == 'c') ADVANCE(210);
       END_STATE();
     case 70:
-      if (lookahead == 'c') ADVANCE(277);
+      if (lookahead == 'c') ADVANCE(144);
       END_STATE();
     case 71:
-      if (lookahead == 'c') ADVANCE(96);
+      if (lookahead == 'c') ADVANCE(250);
+      if (lookahead == 'l') ADVANCE(130);
+      if (lookahead == 'n') ADVANCE(304);
       END_STATE();
     case 72:
-      if (lookahead == 'c') ADVANCE(97);
+      if (lookahead == 'c') ADVANCE(117);
+      if (lookahead == 'p') ADVANCE(116);
       END_STATE();
     case 73:
-      if (lookahead == 'c') ADVANCE(98);
+      if (lookahead == 'c') ADVANCE(246);
       END_STATE();
     case 74:
-      if (lookahead == 'c') ADVANCE(280);
+      if (lookahead == 'c') ADVANCE(282);
       END_STATE();
     case 75:
       if (lookahead == 'c') ADVANCE(100);
       END_STATE();
     case 76:
-      if (lookahead == 'c') ADVANCE(102);
+      if (lookahead == 'c') ADVANCE(101);
       END_STATE();
     case 77:
-      if (lookahead == 'c') ADVANCE(104);
+      if (lookahead == 'c') ADVANCE(102);
       END_STATE();
     case 78:
-      if (lookahead == 'c') ADVANCE(298);
+      if (lookahead == 'c') ADVANCE(285);
       END_STATE();
     case 79:
-      if (lookahead == 'c') ADVANCE(57);
+      if (lookahead == 'c') ADVANCE(104);
       END_STATE();
     case 80:
-      if (lookahead == 'd') ADVANCE(448);
+      if (lookahead == 'c') ADVANCE(106);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(234);
+      if (lookahead == 'c') ADVANCE(108);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(234);
-      if (lookahead == 'l') ADVANCE(147);
+      if (lookahead == 'c') ADVANCE(303);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(304);
+      if (lookahead == 'c') ADVANCE(61);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(252);
+      if (lookahead == 'd') ADVANCE(456);
       END_STATE();
     case 85:
-      if (lookahead == 'd') ADVANCE(252);
-      if (lookahead == 'l') ADVANCE(150);
-      if (lookahead == 'r') ADVANCE(272);
+      if (lookahead == 'd') ADVANCE(239);
       END_STATE();
     case 86:
-      if (lookahead == 'd') ADVANCE(252);
-      if (lookahead == 'l') ADVANCE(150);
-      if (lookahead == 'r') ADVANCE(283);
+      if (lookahead == 'd') ADVANCE(239);
+      if (lookahead == 'l') ADVANCE(151);
       END_STATE();
     case 87:
-      if (lookahead == 'd') ADVANCE(189);
+      if (lookahead == 'd') ADVANCE(309);
       END_STATE();
     case 88:
-      if (lookahead == 'd') ADVANCE(237);
+      if (lookahead == 'd') ADVANCE(257);
       END_STATE();
     case 89:
-      if (lookahead == 'd') ADVANCE(122);
-      if (lookahead == 't') ADVANCE(156);
+      if (lookahead == 'd') ADVANCE(257);
+      if (lookahead == 'l') ADVANCE(154);
+      if (lookahead == 'r') ADVANCE(277);
       END_STATE();
     case 90:
-      if (lookahead == 'd') ADVANCE(105);
+      if (lookahead == 'd') ADVANCE(257);
+      if (lookahead == 'l') ADVANCE(154);
+      if (lookahead == 'r') ADVANCE(288);
       END_STATE();
     case 91:
-      if (lookahead == 'd') ADVANCE(116);
+      if (lookahead == 'd') ADVANCE(193);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(134);
-      if (lookahead == 'n') ADVANCE(251);
+      if (lookahead == 'd') ADVANCE(242);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(67);
-      if (lookahead == 'i') ADVANCE(171);
-      if (lookahead == 'n') ADVANCE(145);
-      if (lookahead == 'y') ADVANCE(268);
+      if (lookahead == 'd') ADVANCE(126);
+      if (lookahead == 't') ADVANCE(160);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(387);
+      if (lookahead == 'd') ADVANCE(109);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(137);
+      if (lookahead == 'd') ADVANCE(120);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(343);
+      if (lookahead == 'e') ADVANCE(138);
+      if (lookahead == 'n') ADVANCE(256);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(368);
+      if (lookahead == 'e') ADVANCE(71);
+      if (lookahead == 'i') ADVANCE(175);
+      if (lookahead == 'n') ADVANCE(149);
+      if (lookahead == 'y') ADVANCE(273);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(382);
+      if (lookahead == 'e') ADVANCE(395);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(459);
+      if (lookahead == 'e') ADVANCE(141);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(458);
+      if (lookahead == 'e') ADVANCE(351);
       END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(174);
-      if (lookahead == 't') ADVANCE(249);
+      if (lookahead == 'e') ADVANCE(376);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(431);
+      if (lookahead == 'e') ADVANCE(390);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(426);
+      if (lookahead == 'e') ADVANCE(467);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(383);
+      if (lookahead == 'e') ADVANCE(466);
       END_STATE();
     case 105:
-      if (lookahead == 'e') ADVANCE(469);
+      if (lookahead == 'e') ADVANCE(178);
+      if (lookahead == 't') ADVANCE(254);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(194);
+      if (lookahead == 'e') ADVANCE(439);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(243);
+      if (lookahead == 'e') ADVANCE(434);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(243);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(322);
+      if (lookahead == 'e') ADVANCE(391);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(48);
-      if (lookahead == 'o') ADVANCE(260);
-      if (lookahead == 't') ADVANCE(284);
+      if (lookahead == 'e') ADVANCE(477);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(166);
+      if (lookahead == 'e') ADVANCE(198);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(193);
-      END_STATE();
-    case 112:
-      if (lookahead == 'e') ADVANCE(70);
-      END_STATE();
-    case 113:
-      if (lookahead == 'e') ADVANCE(228);
-      END_STATE();
-    case 114:
-      if (lookahead == 'e') ADVANCE(312);
-      END_STATE();
-    case 115:
-      if (lookahead == 'e') ADVANCE(179);
-      END_STATE();
-    case 116:
-      if (lookahead == 'e') ADVANCE(235);
-      END_STATE();
-    case 117:
-      if (lookahead == 'e') ADVANCE(264);
-      END_STATE();
-    case 118:
-      if (lookahead == 'e') ADVANCE(236);
-      END_STATE();
-    case 119:
-      if (lookahead == 'e') ADVANCE(266);
-      END_STATE();
-    case 120:
-      if (lookahead == 'e') ADVANCE(242);
-      END_STATE();
-    case 121:
-      if (lookahead == 'e') ADVANCE(279);
-      END_STATE();
-    case 122:
-      if (lookahead == 'e') ADVANCE(257);
-      END_STATE();
-    case 123:
-      if (lookahead == 'e') ADVANCE(285);
-      if (lookahead == 'i') ADVANCE(261);
-      END_STATE();
-    case 124:
-      if (lookahead == 'e') ADVANCE(173);
-      if (lookahead == 'i') ADVANCE(171);
-      if (lookahead == 'y') ADVANCE(268);
-      END_STATE();
-    case 125:
-      if (lookahead == 'e') ADVANCE(173);
-      if (lookahead == 'i') ADVANCE(171);
-      if (lookahead == 'y') ADVANCE(268);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(324);
-      END_STATE();
-    case 126:
-      if (lookahead == 'e') ADVANCE(74);
-      END_STATE();
-    case 127:
-      if (lookahead == 'e') ADVANCE(267);
-      END_STATE();
-    case 128:
-      if (lookahead == 'e') ADVANCE(197);
-      END_STATE();
-    case 129:
-      if (lookahead == 'e') ADVANCE(78);
-      END_STATE();
-    case 130:
       if (lookahead == 'e') ADVANCE(248);
       END_STATE();
-    case 131:
-      if (lookahead == 'e') ADVANCE(200);
+    case 112:
+      if (lookahead == 'e') ADVANCE(248);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(329);
       END_STATE();
-    case 132:
+    case 113:
+      if (lookahead == 'e') ADVANCE(52);
+      if (lookahead == 'o') ADVANCE(265);
+      if (lookahead == 't') ADVANCE(289);
+      END_STATE();
+    case 114:
+      if (lookahead == 'e') ADVANCE(170);
+      END_STATE();
+    case 115:
+      if (lookahead == 'e') ADVANCE(197);
+      END_STATE();
+    case 116:
+      if (lookahead == 'e') ADVANCE(74);
+      END_STATE();
+    case 117:
+      if (lookahead == 'e') ADVANCE(233);
+      END_STATE();
+    case 118:
+      if (lookahead == 'e') ADVANCE(317);
+      END_STATE();
+    case 119:
+      if (lookahead == 'e') ADVANCE(183);
+      END_STATE();
+    case 120:
+      if (lookahead == 'e') ADVANCE(240);
+      END_STATE();
+    case 121:
       if (lookahead == 'e') ADVANCE(269);
       END_STATE();
+    case 122:
+      if (lookahead == 'e') ADVANCE(241);
+      END_STATE();
+    case 123:
+      if (lookahead == 'e') ADVANCE(271);
+      END_STATE();
+    case 124:
+      if (lookahead == 'e') ADVANCE(247);
+      END_STATE();
+    case 125:
+      if (lookahead == 'e') ADVANCE(284);
+      END_STATE();
+    case 126:
+      if (lookahead == 'e') ADVANCE(262);
+      END_STATE();
+    case 127:
+      if (lookahead == 'e') ADVANCE(290);
+      if (lookahead == 'i') ADVANCE(266);
+      END_STATE();
+    case 128:
+      if (lookahead == 'e') ADVANCE(177);
+      if (lookahead == 'i') ADVANCE(175);
+      if (lookahead == 'y') ADVANCE(273);
+      END_STATE();
+    case 129:
+      if (lookahead == 'e') ADVANCE(177);
+      if (lookahead == 'i') ADVANCE(175);
+      if (lookahead == 'y') ADVANCE(273);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(332);
+      END_STATE();
+    case 130:
+      if (lookahead == 'e') ADVANCE(78);
+      END_STATE();
+    case 131:
+      if (lookahead == 'e') ADVANCE(272);
+      END_STATE();
+    case 132:
+      if (lookahead == 'e') ADVANCE(201);
+      END_STATE();
     case 133:
-      if (lookahead == 'f') ADVANCE(164);
+      if (lookahead == 'e') ADVANCE(82);
       END_STATE();
     case 134:
-      if (lookahead == 'f') ADVANCE(53);
-      if (lookahead == 'n') ADVANCE(309);
-      if (lookahead == 's') ADVANCE(69);
+      if (lookahead == 'e') ADVANCE(253);
       END_STATE();
     case 135:
-      if (lookahead == 'g') ADVANCE(378);
+      if (lookahead == 'e') ADVANCE(204);
       END_STATE();
     case 136:
-      if (lookahead == 'g') ADVANCE(407);
+      if (lookahead == 'e') ADVANCE(274);
       END_STATE();
     case 137:
-      if (lookahead == 'g') ADVANCE(216);
+      if (lookahead == 'f') ADVANCE(168);
       END_STATE();
     case 138:
-      if (lookahead == 'g') ADVANCE(250);
+      if (lookahead == 'f') ADVANCE(57);
+      if (lookahead == 'n') ADVANCE(314);
+      if (lookahead == 's') ADVANCE(73);
       END_STATE();
     case 139:
-      if (lookahead == 'h') ADVANCE(411);
+      if (lookahead == 'g') ADVANCE(386);
       END_STATE();
     case 140:
-      if (lookahead == 'h') ADVANCE(452);
+      if (lookahead == 'g') ADVANCE(415);
       END_STATE();
     case 141:
-      if (lookahead == 'h') ADVANCE(207);
+      if (lookahead == 'g') ADVANCE(222);
       END_STATE();
     case 142:
-      if (lookahead == 'h') ADVANCE(128);
+      if (lookahead == 'g') ADVANCE(255);
       END_STATE();
     case 143:
-      if (lookahead == 'h') ADVANCE(159);
+      if (lookahead == 'h') ADVANCE(419);
       END_STATE();
     case 144:
-      if (lookahead == 'h') ADVANCE(130);
+      if (lookahead == 'h') ADVANCE(460);
       END_STATE();
     case 145:
-      if (lookahead == 'i') ADVANCE(433);
+      if (lookahead == 'h') ADVANCE(211);
       END_STATE();
     case 146:
-      if (lookahead == 'i') ADVANCE(165);
+      if (lookahead == 'h') ADVANCE(132);
       END_STATE();
     case 147:
-      if (lookahead == 'i') ADVANCE(301);
+      if (lookahead == 'h') ADVANCE(163);
       END_STATE();
     case 148:
-      if (lookahead == 'i') ADVANCE(106);
-      if (lookahead == 'u') ADVANCE(263);
+      if (lookahead == 'h') ADVANCE(134);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(88);
+      if (lookahead == 'i') ADVANCE(441);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(64);
+      if (lookahead == 'i') ADVANCE(169);
       END_STATE();
     case 151:
-      if (lookahead == 'i') ADVANCE(81);
+      if (lookahead == 'i') ADVANCE(306);
       END_STATE();
     case 152:
-      if (lookahead == 'i') ADVANCE(210);
+      if (lookahead == 'i') ADVANCE(110);
+      if (lookahead == 'u') ADVANCE(268);
       END_STATE();
     case 153:
-      if (lookahead == 'i') ADVANCE(79);
+      if (lookahead == 'i') ADVANCE(92);
       END_STATE();
     case 154:
-      if (lookahead == 'i') ADVANCE(212);
+      if (lookahead == 'i') ADVANCE(68);
       END_STATE();
     case 155:
-      if (lookahead == 'i') ADVANCE(63);
+      if (lookahead == 'i') ADVANCE(85);
       END_STATE();
     case 156:
-      if (lookahead == 'i') ADVANCE(190);
+      if (lookahead == 'i') ADVANCE(214);
       END_STATE();
     case 157:
-      if (lookahead == 'i') ADVANCE(213);
+      if (lookahead == 'i') ADVANCE(83);
       END_STATE();
     case 158:
-      if (lookahead == 'i') ADVANCE(191);
+      if (lookahead == 'i') ADVANCE(216);
       END_STATE();
     case 159:
-      if (lookahead == 'i') ADVANCE(192);
+      if (lookahead == 'i') ADVANCE(67);
       END_STATE();
     case 160:
-      if (lookahead == 'i') ADVANCE(291);
+      if (lookahead == 'i') ADVANCE(194);
       END_STATE();
     case 161:
-      if (lookahead == 'i') ADVANCE(229);
+      if (lookahead == 'i') ADVANCE(217);
       END_STATE();
     case 162:
-      if (lookahead == 'i') ADVANCE(288);
+      if (lookahead == 'i') ADVANCE(195);
       END_STATE();
     case 163:
-      if (lookahead == 'i') ADVANCE(76);
+      if (lookahead == 'i') ADVANCE(196);
       END_STATE();
     case 164:
-      if (lookahead == 'k') ADVANCE(49);
+      if (lookahead == 'i') ADVANCE(296);
       END_STATE();
     case 165:
-      if (lookahead == 'k') ADVANCE(114);
+      if (lookahead == 'i') ADVANCE(234);
       END_STATE();
     case 166:
-      if (lookahead == 'l') ADVANCE(391);
+      if (lookahead == 'i') ADVANCE(293);
       END_STATE();
     case 167:
-      if (lookahead == 'l') ADVANCE(405);
+      if (lookahead == 'i') ADVANCE(80);
       END_STATE();
     case 168:
-      if (lookahead == 'l') ADVANCE(150);
+      if (lookahead == 'k') ADVANCE(53);
       END_STATE();
     case 169:
-      if (lookahead == 'l') ADVANCE(205);
+      if (lookahead == 'k') ADVANCE(118);
       END_STATE();
     case 170:
-      if (lookahead == 'l') ADVANCE(167);
-      if (lookahead == 'n') ADVANCE(314);
+      if (lookahead == 'l') ADVANCE(399);
       END_STATE();
     case 171:
-      if (lookahead == 'l') ADVANCE(111);
+      if (lookahead == 'l') ADVANCE(413);
       END_STATE();
     case 172:
-      if (lookahead == 'l') ADVANCE(282);
+      if (lookahead == 'l') ADVANCE(154);
       END_STATE();
     case 173:
-      if (lookahead == 'l') ADVANCE(126);
+      if (lookahead == 'l') ADVANCE(209);
       END_STATE();
     case 174:
-      if (lookahead == 'l') ADVANCE(129);
-      if (lookahead == 'r') ADVANCE(305);
+      if (lookahead == 'l') ADVANCE(171);
+      if (lookahead == 'n') ADVANCE(319);
       END_STATE();
     case 175:
-      if (lookahead == 'm') ADVANCE(224);
-      if (lookahead == 'n') ADVANCE(138);
+      if (lookahead == 'l') ADVANCE(115);
       END_STATE();
     case 176:
-      if (lookahead == 'm') ADVANCE(224);
-      if (lookahead == 'n') ADVANCE(138);
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(320);
+      if (lookahead == 'l') ADVANCE(287);
       END_STATE();
     case 177:
-      if (lookahead == 'm') ADVANCE(420);
+      if (lookahead == 'l') ADVANCE(130);
       END_STATE();
     case 178:
-      if (lookahead == 'm') ADVANCE(357);
+      if (lookahead == 'l') ADVANCE(133);
+      if (lookahead == 'r') ADVANCE(310);
       END_STATE();
     case 179:
-      if (lookahead == 'm') ADVANCE(380);
+      if (lookahead == 'm') ADVANCE(229);
+      if (lookahead == 'n') ADVANCE(142);
       END_STATE();
     case 180:
-      if (lookahead == 'm') ADVANCE(222);
+      if (lookahead == 'm') ADVANCE(229);
+      if (lookahead == 'n') ADVANCE(142);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(327);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(326);
       END_STATE();
     case 181:
-      if (lookahead == 'm') ADVANCE(54);
+      if (lookahead == 'm') ADVANCE(428);
       END_STATE();
     case 182:
-      if (lookahead == 'm') ADVANCE(117);
+      if (lookahead == 'm') ADVANCE(365);
       END_STATE();
     case 183:
-      if (lookahead == 'm') ADVANCE(99);
+      if (lookahead == 'm') ADVANCE(388);
       END_STATE();
     case 184:
-      if (lookahead == 'm') ADVANCE(132);
+      if (lookahead == 'm') ADVANCE(226);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(408);
+      if (lookahead == 'm') ADVANCE(58);
       END_STATE();
     case 186:
-      if (lookahead == 'n') ADVANCE(463);
+      if (lookahead == 'm') ADVANCE(121);
       END_STATE();
     case 187:
-      if (lookahead == 'n') ADVANCE(389);
+      if (lookahead == 'm') ADVANCE(103);
       END_STATE();
     case 188:
-      if (lookahead == 'n') ADVANCE(435);
+      if (lookahead == 'm') ADVANCE(136);
       END_STATE();
     case 189:
-      if (lookahead == 'n') ADVANCE(430);
+      if (lookahead == 'n') ADVANCE(416);
       END_STATE();
     case 190:
       if (lookahead == 'n') ADVANCE(471);
       END_STATE();
     case 191:
-      if (lookahead == 'n') ADVANCE(135);
+      if (lookahead == 'n') ADVANCE(397);
       END_STATE();
     case 192:
-      if (lookahead == 'n') ADVANCE(136);
+      if (lookahead == 'n') ADVANCE(443);
       END_STATE();
     case 193:
-      if (lookahead == 'n') ADVANCE(71);
+      if (lookahead == 'n') ADVANCE(438);
       END_STATE();
     case 194:
-      if (lookahead == 'n') ADVANCE(275);
+      if (lookahead == 'n') ADVANCE(479);
       END_STATE();
     case 195:
-      if (lookahead == 'n') ADVANCE(254);
+      if (lookahead == 'n') ADVANCE(139);
       END_STATE();
     case 196:
-      if (lookahead == 'n') ADVANCE(281);
+      if (lookahead == 'n') ADVANCE(140);
       END_STATE();
     case 197:
-      if (lookahead == 'n') ADVANCE(294);
+      if (lookahead == 'n') ADVANCE(75);
       END_STATE();
     case 198:
-      if (lookahead == 'n') ADVANCE(293);
+      if (lookahead == 'n') ADVANCE(280);
       END_STATE();
     case 199:
-      if (lookahead == 'n') ADVANCE(293);
-      if (lookahead == 'v') ADVANCE(120);
+      if (lookahead == 'n') ADVANCE(259);
       END_STATE();
     case 200:
-      if (lookahead == 'n') ADVANCE(72);
+      if (lookahead == 'n') ADVANCE(286);
       END_STATE();
     case 201:
-      if (lookahead == 'n') ADVANCE(265);
+      if (lookahead == 'n') ADVANCE(299);
       END_STATE();
     case 202:
-      if (lookahead == 'o') ADVANCE(85);
+      if (lookahead == 'n') ADVANCE(298);
       END_STATE();
     case 203:
-      if (lookahead == 'o') ADVANCE(423);
+      if (lookahead == 'n') ADVANCE(298);
+      if (lookahead == 'v') ADVANCE(124);
       END_STATE();
     case 204:
-      if (lookahead == 'o') ADVANCE(302);
-      if (lookahead == 'p') ADVANCE(62);
+      if (lookahead == 'n') ADVANCE(76);
       END_STATE();
     case 205:
-      if (lookahead == 'o') ADVANCE(306);
+      if (lookahead == 'n') ADVANCE(270);
       END_STATE();
     case 206:
-      if (lookahead == 'o') ADVANCE(303);
+      if (lookahead == 'o') ADVANCE(89);
       END_STATE();
     case 207:
-      if (lookahead == 'o') ADVANCE(80);
+      if (lookahead == 'o') ADVANCE(431);
       END_STATE();
     case 208:
-      if (lookahead == 'o') ADVANCE(177);
+      if (lookahead == 'o') ADVANCE(307);
+      if (lookahead == 'p') ADVANCE(66);
       END_STATE();
     case 209:
-      if (lookahead == 'o') ADVANCE(83);
+      if (lookahead == 'o') ADVANCE(311);
       END_STATE();
     case 210:
-      if (lookahead == 'o') ADVANCE(186);
+      if (lookahead == 'o') ADVANCE(308);
       END_STATE();
     case 211:
-      if (lookahead == 'o') ADVANCE(168);
-      if (lookahead == 'r') ADVANCE(209);
-      END_STATE();
-    case 212:
-      if (lookahead == 'o') ADVANCE(187);
-      END_STATE();
-    case 213:
-      if (lookahead == 'o') ADVANCE(188);
-      END_STATE();
-    case 214:
-      if (lookahead == 'o') ADVANCE(246);
-      END_STATE();
-    case 215:
       if (lookahead == 'o') ADVANCE(84);
       END_STATE();
+    case 212:
+      if (lookahead == 'o') ADVANCE(181);
+      END_STATE();
+    case 213:
+      if (lookahead == 'o') ADVANCE(87);
+      END_STATE();
+    case 214:
+      if (lookahead == 'o') ADVANCE(190);
+      END_STATE();
+    case 215:
+      if (lookahead == 'o') ADVANCE(172);
+      if (lookahead == 'r') ADVANCE(213);
+      END_STATE();
     case 216:
-      if (lookahead == 'o') ADVANCE(240);
+      if (lookahead == 'o') ADVANCE(191);
       END_STATE();
     case 217:
-      if (lookahead == 'o') ADVANCE(230);
+      if (lookahead == 'o') ADVANCE(192);
       END_STATE();
     case 218:
-      if (lookahead == 'o') ADVANCE(230);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(321);
+      if (lookahead == 'o') ADVANCE(251);
       END_STATE();
     case 219:
-      if (lookahead == 'o') ADVANCE(238);
+      if (lookahead == 'o') ADVANCE(235);
       END_STATE();
     case 220:
-      if (lookahead == 'o') ADVANCE(86);
+      if (lookahead == 'o') ADVANCE(235);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(328);
       END_STATE();
     case 221:
-      if (lookahead == 'p') ADVANCE(446);
+      if (lookahead == 'o') ADVANCE(88);
       END_STATE();
     case 222:
-      if (lookahead == 'p') ADVANCE(437);
+      if (lookahead == 'o') ADVANCE(245);
       END_STATE();
     case 223:
-      if (lookahead == 'p') ADVANCE(62);
+      if (lookahead == 'o') ADVANCE(243);
       END_STATE();
     case 224:
-      if (lookahead == 'p') ADVANCE(214);
+      if (lookahead == 'o') ADVANCE(90);
       END_STATE();
     case 225:
-      if (lookahead == 'p') ADVANCE(112);
+      if (lookahead == 'p') ADVANCE(454);
       END_STATE();
     case 226:
-      if (lookahead == 'p') ADVANCE(55);
+      if (lookahead == 'p') ADVANCE(445);
       END_STATE();
     case 227:
-      if (lookahead == 'p') ADVANCE(253);
+      if (lookahead == 'p') ADVANCE(66);
       END_STATE();
     case 228:
-      if (lookahead == 'p') ADVANCE(276);
+      if (lookahead == 'p') ADVANCE(66);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(632);
       END_STATE();
     case 229:
-      if (lookahead == 'p') ADVANCE(295);
+      if (lookahead == 'p') ADVANCE(218);
       END_STATE();
     case 230:
-      if (lookahead == 'p') ADVANCE(155);
+      if (lookahead == 'p') ADVANCE(116);
       END_STATE();
     case 231:
-      if (lookahead == 'p') ADVANCE(56);
+      if (lookahead == 'p') ADVANCE(59);
       END_STATE();
     case 232:
-      if (lookahead == 'q') ADVANCE(87);
+      if (lookahead == 'p') ADVANCE(258);
       END_STATE();
     case 233:
-      if (lookahead == 'r') ADVANCE(204);
+      if (lookahead == 'p') ADVANCE(281);
       END_STATE();
     case 234:
-      if (lookahead == 'r') ADVANCE(353);
+      if (lookahead == 'p') ADVANCE(300);
       END_STATE();
     case 235:
-      if (lookahead == 'r') ADVANCE(450);
+      if (lookahead == 'p') ADVANCE(159);
       END_STATE();
     case 236:
-      if (lookahead == 'r') ADVANCE(348);
+      if (lookahead == 'p') ADVANCE(60);
       END_STATE();
     case 237:
-      if (lookahead == 'r') ADVANCE(354);
+      if (lookahead == 'q') ADVANCE(91);
       END_STATE();
     case 238:
-      if (lookahead == 'r') ADVANCE(379);
-      END_STATE();
-    case 239:
       if (lookahead == 'r') ADVANCE(208);
       END_STATE();
+    case 239:
+      if (lookahead == 'r') ADVANCE(361);
+      END_STATE();
     case 240:
-      if (lookahead == 'r') ADVANCE(311);
+      if (lookahead == 'r') ADVANCE(458);
       END_STATE();
     case 241:
-      if (lookahead == 'r') ADVANCE(161);
+      if (lookahead == 'r') ADVANCE(356);
       END_STATE();
     case 242:
-      if (lookahead == 'r') ADVANCE(315);
+      if (lookahead == 'r') ADVANCE(362);
       END_STATE();
     case 243:
-      if (lookahead == 'r') ADVANCE(262);
+      if (lookahead == 'r') ADVANCE(387);
       END_STATE();
     case 244:
-      if (lookahead == 'r') ADVANCE(223);
+      if (lookahead == 'r') ADVANCE(212);
       END_STATE();
     case 245:
-      if (lookahead == 'r') ADVANCE(121);
+      if (lookahead == 'r') ADVANCE(316);
       END_STATE();
     case 246:
-      if (lookahead == 'r') ADVANCE(278);
+      if (lookahead == 'r') ADVANCE(165);
       END_STATE();
     case 247:
-      if (lookahead == 'r') ADVANCE(119);
+      if (lookahead == 'r') ADVANCE(320);
       END_STATE();
     case 248:
-      if (lookahead == 'r') ADVANCE(103);
+      if (lookahead == 'r') ADVANCE(267);
       END_STATE();
     case 249:
-      if (lookahead == 'r') ADVANCE(158);
+      if (lookahead == 'r') ADVANCE(227);
       END_STATE();
     case 250:
-      if (lookahead == 'r') ADVANCE(127);
+      if (lookahead == 'r') ADVANCE(125);
       END_STATE();
     case 251:
-      if (lookahead == 's') ADVANCE(464);
+      if (lookahead == 'r') ADVANCE(283);
       END_STATE();
     case 252:
-      if (lookahead == 's') ADVANCE(403);
+      if (lookahead == 'r') ADVANCE(123);
       END_STATE();
     case 253:
-      if (lookahead == 's') ADVANCE(356);
+      if (lookahead == 'r') ADVANCE(107);
       END_STATE();
     case 254:
-      if (lookahead == 's') ADVANCE(274);
+      if (lookahead == 'r') ADVANCE(162);
       END_STATE();
     case 255:
-      if (lookahead == 's') ADVANCE(400);
+      if (lookahead == 'r') ADVANCE(131);
       END_STATE();
     case 256:
-      if (lookahead == 's') ADVANCE(399);
+      if (lookahead == 's') ADVANCE(472);
       END_STATE();
     case 257:
-      if (lookahead == 's') ADVANCE(406);
+      if (lookahead == 's') ADVANCE(411);
       END_STATE();
     case 258:
-      if (lookahead == 's') ADVANCE(94);
+      if (lookahead == 's') ADVANCE(364);
       END_STATE();
     case 259:
-      if (lookahead == 's') ADVANCE(94);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(321);
+      if (lookahead == 's') ADVANCE(279);
       END_STATE();
     case 260:
-      if (lookahead == 's') ADVANCE(271);
+      if (lookahead == 's') ADVANCE(408);
       END_STATE();
     case 261:
-      if (lookahead == 's') ADVANCE(181);
+      if (lookahead == 's') ADVANCE(407);
       END_STATE();
     case 262:
-      if (lookahead == 's') ADVANCE(152);
+      if (lookahead == 's') ADVANCE(414);
       END_STATE();
     case 263:
-      if (lookahead == 's') ADVANCE(296);
+      if (lookahead == 's') ADVANCE(98);
       END_STATE();
     case 264:
-      if (lookahead == 's') ADVANCE(226);
+      if (lookahead == 's') ADVANCE(98);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(328);
       END_STATE();
     case 265:
-      if (lookahead == 's') ADVANCE(273);
+      if (lookahead == 's') ADVANCE(276);
       END_STATE();
     case 266:
-      if (lookahead == 's') ADVANCE(255);
+      if (lookahead == 's') ADVANCE(185);
       END_STATE();
     case 267:
-      if (lookahead == 's') ADVANCE(256);
+      if (lookahead == 's') ADVANCE(156);
       END_STATE();
     case 268:
-      if (lookahead == 's') ADVANCE(292);
+      if (lookahead == 's') ADVANCE(301);
       END_STATE();
     case 269:
       if (lookahead == 's') ADVANCE(231);
       END_STATE();
     case 270:
-      if (lookahead == 't') ADVANCE(142);
+      if (lookahead == 's') ADVANCE(278);
       END_STATE();
     case 271:
-      if (lookahead == 't') ADVANCE(449);
+      if (lookahead == 's') ADVANCE(260);
       END_STATE();
     case 272:
-      if (lookahead == 't') ADVANCE(374);
+      if (lookahead == 's') ADVANCE(261);
       END_STATE();
     case 273:
-      if (lookahead == 't') ADVANCE(362);
+      if (lookahead == 's') ADVANCE(297);
       END_STATE();
     case 274:
-      if (lookahead == 't') ADVANCE(362);
-      if (lookahead == 'u') ADVANCE(183);
+      if (lookahead == 's') ADVANCE(236);
       END_STATE();
     case 275:
-      if (lookahead == 't') ADVANCE(462);
+      if (lookahead == 't') ADVANCE(146);
       END_STATE();
     case 276:
-      if (lookahead == 't') ADVANCE(410);
+      if (lookahead == 't') ADVANCE(457);
       END_STATE();
     case 277:
-      if (lookahead == 't') ADVANCE(466);
+      if (lookahead == 't') ADVANCE(382);
       END_STATE();
     case 278:
-      if (lookahead == 't') ADVANCE(360);
+      if (lookahead == 't') ADVANCE(370);
       END_STATE();
     case 279:
-      if (lookahead == 't') ADVANCE(451);
+      if (lookahead == 't') ADVANCE(370);
+      if (lookahead == 'u') ADVANCE(187);
       END_STATE();
     case 280:
-      if (lookahead == 't') ADVANCE(401);
+      if (lookahead == 't') ADVANCE(470);
       END_STATE();
     case 281:
-      if (lookahead == 't') ADVANCE(468);
+      if (lookahead == 't') ADVANCE(418);
       END_STATE();
     case 282:
-      if (lookahead == 't') ADVANCE(393);
+      if (lookahead == 't') ADVANCE(474);
       END_STATE();
     case 283:
-      if (lookahead == 't') ADVANCE(375);
+      if (lookahead == 't') ADVANCE(368);
       END_STATE();
     case 284:
-      if (lookahead == 't') ADVANCE(221);
+      if (lookahead == 't') ADVANCE(459);
       END_STATE();
     case 285:
-      if (lookahead == 't') ADVANCE(141);
+      if (lookahead == 't') ADVANCE(409);
       END_STATE();
     case 286:
-      if (lookahead == 't') ADVANCE(95);
+      if (lookahead == 't') ADVANCE(476);
       END_STATE();
     case 287:
-      if (lookahead == 't') ADVANCE(284);
+      if (lookahead == 't') ADVANCE(401);
       END_STATE();
     case 288:
-      if (lookahead == 't') ADVANCE(139);
+      if (lookahead == 't') ADVANCE(383);
       END_STATE();
     case 289:
-      if (lookahead == 't') ADVANCE(143);
+      if (lookahead == 't') ADVANCE(225);
       END_STATE();
     case 290:
-      if (lookahead == 't') ADVANCE(66);
+      if (lookahead == 't') ADVANCE(145);
       END_STATE();
     case 291:
-      if (lookahead == 't') ADVANCE(313);
+      if (lookahead == 't') ADVANCE(99);
       END_STATE();
     case 292:
-      if (lookahead == 't') ADVANCE(115);
+      if (lookahead == 't') ADVANCE(289);
       END_STATE();
     case 293:
-      if (lookahead == 't') ADVANCE(160);
+      if (lookahead == 't') ADVANCE(143);
       END_STATE();
     case 294:
-      if (lookahead == 't') ADVANCE(153);
+      if (lookahead == 't') ADVANCE(147);
       END_STATE();
     case 295:
-      if (lookahead == 't') ADVANCE(154);
+      if (lookahead == 't') ADVANCE(70);
       END_STATE();
     case 296:
-      if (lookahead == 't') ADVANCE(118);
+      if (lookahead == 't') ADVANCE(318);
       END_STATE();
     case 297:
-      if (lookahead == 't') ADVANCE(157);
+      if (lookahead == 't') ADVANCE(119);
       END_STATE();
     case 298:
-      if (lookahead == 't') ADVANCE(219);
+      if (lookahead == 't') ADVANCE(164);
       END_STATE();
     case 299:
-      if (lookahead == 't') ADVANCE(131);
+      if (lookahead == 't') ADVANCE(157);
       END_STATE();
     case 300:
-      if (lookahead == 'u') ADVANCE(172);
+      if (lookahead == 't') ADVANCE(158);
       END_STATE();
     case 301:
-      if (lookahead == 'u') ADVANCE(178);
+      if (lookahead == 't') ADVANCE(122);
       END_STATE();
     case 302:
-      if (lookahead == 'u') ADVANCE(227);
+      if (lookahead == 't') ADVANCE(161);
       END_STATE();
     case 303:
-      if (lookahead == 'u') ADVANCE(196);
+      if (lookahead == 't') ADVANCE(223);
       END_STATE();
     case 304:
-      if (lookahead == 'u') ADVANCE(75);
+      if (lookahead == 't') ADVANCE(135);
       END_STATE();
     case 305:
-      if (lookahead == 'v') ADVANCE(163);
+      if (lookahead == 'u') ADVANCE(176);
       END_STATE();
     case 306:
-      if (lookahead == 'w') ADVANCE(413);
+      if (lookahead == 'u') ADVANCE(182);
       END_STATE();
     case 307:
-      if (lookahead == 'w') ADVANCE(144);
+      if (lookahead == 'u') ADVANCE(232);
       END_STATE();
     case 308:
-      if (lookahead == 'x') ADVANCE(68);
+      if (lookahead == 'u') ADVANCE(200);
       END_STATE();
     case 309:
-      if (lookahead == 'y') ADVANCE(395);
+      if (lookahead == 'u') ADVANCE(79);
       END_STATE();
     case 310:
-      if (lookahead == 'y') ADVANCE(385);
+      if (lookahead == 'v') ADVANCE(167);
       END_STATE();
     case 311:
-      if (lookahead == 'y') ADVANCE(366);
+      if (lookahead == 'w') ADVANCE(421);
       END_STATE();
     case 312:
-      if (lookahead == 'y') ADVANCE(460);
+      if (lookahead == 'w') ADVANCE(148);
       END_STATE();
     case 313:
-      if (lookahead == 'y') ADVANCE(427);
+      if (lookahead == 'x') ADVANCE(72);
       END_STATE();
     case 314:
-      if (lookahead == 'y') ADVANCE(307);
+      if (lookahead == 'y') ADVANCE(403);
       END_STATE();
     case 315:
-      if (lookahead == 'y') ADVANCE(289);
+      if (lookahead == 'y') ADVANCE(393);
       END_STATE();
     case 316:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(324);
+      if (lookahead == 'y') ADVANCE(374);
       END_STATE();
     case 317:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(321);
+      if (lookahead == 'y') ADVANCE(468);
       END_STATE();
     case 318:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(321);
+      if (lookahead == 'y') ADVANCE(435);
       END_STATE();
     case 319:
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(320);
+      if (lookahead == 'y') ADVANCE(312);
       END_STATE();
     case 320:
-      if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(321);
+      if (lookahead == 'y') ADVANCE(294);
       END_STATE();
     case 321:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(624);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(328);
       END_STATE();
     case 322:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(321);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(332);
       END_STATE();
     case 323:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(322);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(328);
       END_STATE();
     case 324:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(321);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(632);
       END_STATE();
     case 325:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(624);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(327);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(326);
       END_STATE();
     case 326:
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(328);
+      if (lookahead == 'V' ||
+          lookahead == 'v') ADVANCE(34);
+      END_STATE();
+    case 327:
+      if (lookahead == 'M' ||
+          lookahead == 'm') ADVANCE(328);
+      END_STATE();
+    case 328:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(632);
+      END_STATE();
+    case 329:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(328);
+      END_STATE();
+    case 330:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(324);
+      END_STATE();
+    case 331:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(329);
+      END_STATE();
+    case 332:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(328);
+      END_STATE();
+    case 333:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(632);
+      END_STATE();
+    case 334:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(643);
-      END_STATE();
-    case 327:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(359);
-      END_STATE();
-    case 328:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(634);
-      END_STATE();
-    case 329:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(636);
-      END_STATE();
-    case 330:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
-      END_STATE();
-    case 331:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(635);
-      END_STATE();
-    case 332:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(633);
-      END_STATE();
-    case 333:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
-      END_STATE();
-    case 334:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(644);
+          lookahead == 't') ADVANCE(651);
       END_STATE();
     case 335:
-      if (eof) ADVANCE(342);
-      ADVANCE_MAP(
-        '!', 473,
-        '"', 639,
-        '#', 825,
-        '$', 334,
-        '(', 369,
-        ')', 370,
-        ',', 346,
-        ':', 371,
-        '=', 364,
-        '[', 428,
-        ']', 429,
-        'a', 660,
-        'c', 651,
-        'd', 680,
-        'e', 705,
-        'f', 762,
-        'g', 764,
-        'h', 685,
-        'i', 661,
-        'k', 649,
-        'l', 650,
-        'm', 698,
-        'n', 653,
-        'p', 746,
-        's', 681,
-        't', 745,
-        'u', 778,
-        'v', 690,
-        'w', 726,
-        '{', 351,
-        '}', 352,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(335);
-      if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(637);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(816);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(367);
       END_STATE();
     case 336:
-      if (eof) ADVANCE(342);
-      ADVANCE_MAP(
-        '"', 639,
-        '#', 825,
-        '$', 334,
-        '(', 369,
-        ')', 370,
-        ',', 346,
-        '-', 612,
-        '/', 613,
-        '=', 364,
-        ']', 429,
-        'a', 60,
-        'c', 50,
-        'd', 92,
-        'e', 308,
-        'f', 239,
-        'g', 233,
-        'h', 109,
-        'i', 61,
-        'k', 46,
-        'l', 47,
-        'm', 123,
-        'n', 51,
-        'p', 202,
-        's', 93,
-        't', 203,
-        'u', 258,
-        'v', 107,
-        'w', 162,
-        '{', 351,
-        '}', 352,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(337);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(638);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(453);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(642);
       END_STATE();
     case 337:
-      if (eof) ADVANCE(342);
-      ADVANCE_MAP(
-        '"', 639,
-        '#', 825,
-        '$', 334,
-        '(', 369,
-        ')', 370,
-        ',', 346,
-        '=', 364,
-        ']', 429,
-        'a', 60,
-        'c', 50,
-        'd', 92,
-        'e', 308,
-        'f', 239,
-        'g', 233,
-        'h', 109,
-        'i', 61,
-        'k', 46,
-        'l', 47,
-        'm', 123,
-        'n', 51,
-        'p', 202,
-        's', 93,
-        't', 203,
-        'u', 258,
-        'v', 107,
-        'w', 162,
-        '{', 351,
-        '}', 352,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(337);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(638);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(453);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(644);
       END_STATE();
     case 338:
-      if (eof) ADVANCE(342);
-      ADVANCE_MAP(
-        '#', 825,
-        '$', 334,
-        ':', 631,
-        'A', 43,
-        'I', 319,
-        'S', 316,
-        'T', 317,
-        'U', 318,
-        'V', 323,
-        '[', 428,
-        ']', 429,
-        'a', 39,
-        'c', 34,
-        'd', 36,
-        'e', 38,
-        'g', 244,
-        'h', 287,
-        'i', 176,
-        'k', 46,
-        'l', 47,
-        'n', 51,
-        'p', 211,
-        's', 125,
-        't', 218,
-        'u', 259,
-        'v', 108,
-        '}', 352,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(339);
-      if (('B' <= lookahead && lookahead <= 'F') ||
-          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 339:
-      if (eof) ADVANCE(342);
-      ADVANCE_MAP(
-        '#', 825,
-        '$', 334,
-        ':', 631,
-        '[', 428,
-        ']', 429,
-        'a', 40,
-        'c', 34,
-        'd', 36,
-        'e', 38,
-        'g', 244,
-        'h', 287,
-        'i', 175,
-        'k', 46,
-        'l', 47,
-        'n', 51,
-        'p', 211,
-        's', 124,
-        't', 217,
-        'u', 258,
-        'v', 107,
-        '}', 352,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(339);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(643);
       END_STATE();
     case 340:
-      if (eof) ADVANCE(342);
-      ADVANCE_MAP(
-        '#', 825,
-        '$', 334,
-        'c', 480,
-        'd', 547,
-        'e', 606,
-        'h', 596,
-        'i', 488,
-        'k', 478,
-        'n', 476,
-        'p', 559,
-        's', 528,
-        'w', 527,
-        '{', 351,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(340);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(641);
       END_STATE();
     case 341:
-      if (eof) ADVANCE(342);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
+      END_STATE();
+    case 342:
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(652);
+      END_STATE();
+    case 343:
+      if (eof) ADVANCE(350);
       ADVANCE_MAP(
-        '#', 825,
-        '$', 334,
-        'c', 480,
-        'd', 547,
-        'e', 606,
-        'h', 596,
-        'i', 489,
-        'k', 478,
-        'n', 476,
-        'p', 559,
-        's', 528,
-        '{', 351,
+        '!', 481,
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        '(', 377,
+        ')', 378,
+        ',', 354,
+        ':', 379,
+        '=', 372,
+        '[', 436,
+        ']', 437,
+        'a', 668,
+        'c', 659,
+        'd', 688,
+        'e', 713,
+        'f', 770,
+        'g', 772,
+        'h', 693,
+        'i', 669,
+        'k', 657,
+        'l', 658,
+        'm', 706,
+        'n', 661,
+        'p', 754,
+        's', 689,
+        't', 753,
+        'u', 786,
+        'v', 698,
+        'w', 734,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(341);
+          lookahead == ' ') SKIP(343);
+      if (lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(645);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(824);
+      END_STATE();
+    case 344:
+      if (eof) ADVANCE(350);
+      ADVANCE_MAP(
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        '(', 377,
+        ')', 378,
+        ',', 354,
+        '-', 620,
+        '/', 621,
+        '=', 372,
+        ']', 437,
+        'a', 64,
+        'c', 54,
+        'd', 96,
+        'e', 313,
+        'f', 244,
+        'g', 238,
+        'h', 113,
+        'i', 65,
+        'k', 50,
+        'l', 51,
+        'm', 127,
+        'n', 55,
+        'p', 206,
+        's', 97,
+        't', 207,
+        'u', 263,
+        'v', 111,
+        'w', 166,
+        '{', 359,
+        '}', 360,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(345);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(646);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
+      END_STATE();
+    case 345:
+      if (eof) ADVANCE(350);
+      ADVANCE_MAP(
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        '(', 377,
+        ')', 378,
+        ',', 354,
+        '=', 372,
+        ']', 437,
+        'a', 64,
+        'c', 54,
+        'd', 96,
+        'e', 313,
+        'f', 244,
+        'g', 238,
+        'h', 113,
+        'i', 65,
+        'k', 50,
+        'l', 51,
+        'm', 127,
+        'n', 55,
+        'p', 206,
+        's', 97,
+        't', 207,
+        'u', 263,
+        'v', 111,
+        'w', 166,
+        '{', 359,
+        '}', 360,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(345);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(646);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
+      END_STATE();
+    case 346:
+      if (eof) ADVANCE(350);
+      ADVANCE_MAP(
+        '#', 833,
+        '$', 342,
+        ':', 639,
+        'A', 45,
+        'E', 46,
+        'G', 330,
+        'I', 325,
+        'S', 322,
+        'T', 321,
+        'U', 323,
+        'V', 331,
+        '[', 436,
+        ']', 437,
+        'a', 41,
+        'c', 35,
+        'd', 37,
+        'e', 39,
+        'g', 49,
+        'h', 292,
+        'i', 180,
+        'k', 50,
+        'l', 51,
+        'n', 55,
+        'p', 215,
+        's', 129,
+        't', 220,
+        'u', 264,
+        'v', 112,
+        '}', 360,
+      );
+      if (('B' <= lookahead && lookahead <= 'F') ||
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(47);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(347);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
+      END_STATE();
+    case 347:
+      if (eof) ADVANCE(350);
+      ADVANCE_MAP(
+        '#', 833,
+        '$', 342,
+        ':', 639,
+        '[', 436,
+        ']', 437,
+        'a', 42,
+        'c', 35,
+        'd', 37,
+        'e', 40,
+        'g', 249,
+        'h', 292,
+        'i', 179,
+        'k', 50,
+        'l', 51,
+        'n', 55,
+        'p', 215,
+        's', 128,
+        't', 219,
+        'u', 263,
+        'v', 111,
+        '}', 360,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(347);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(47);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
+      END_STATE();
+    case 348:
+      if (eof) ADVANCE(350);
+      ADVANCE_MAP(
+        '#', 833,
+        '$', 342,
+        'c', 488,
+        'd', 555,
+        'e', 614,
+        'h', 604,
+        'i', 496,
+        'k', 486,
+        'n', 484,
+        'p', 567,
+        's', 536,
+        'w', 535,
+        '{', 359,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(348);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 342:
+    case 349:
+      if (eof) ADVANCE(350);
+      ADVANCE_MAP(
+        '#', 833,
+        '$', 342,
+        'c', 488,
+        'd', 555,
+        'e', 614,
+        'h', 604,
+        'i', 497,
+        'k', 486,
+        'n', 484,
+        'p', 567,
+        's', 536,
+        '{', 359,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(349);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 350:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 343:
+    case 351:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 344:
+    case 352:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 345:
+    case 353:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 346:
+    case 354:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 347:
+    case 355:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(347);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_namespaces);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
-      END_STATE();
-    case 353:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(372);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(355);
       END_STATE();
     case 356:
-      ACCEPT_TOKEN(anon_sym_groups);
+      ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
     case 357:
-      ACCEPT_TOKEN(anon_sym_cilium);
+      ACCEPT_TOKEN(anon_sym_cluster);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 358:
+      ACCEPT_TOKEN(anon_sym_namespaces);
+      END_STATE();
+    case 359:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 360:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 361:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      END_STATE();
+    case 362:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(380);
+      END_STATE();
+    case 363:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 364:
+      ACCEPT_TOKEN(anon_sym_groups);
+      END_STATE();
+    case 365:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      END_STATE();
+    case 366:
       ACCEPT_TOKEN(anon_sym_cilium);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 359:
+    case 367:
       ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(359);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(367);
       END_STATE();
-    case 360:
+    case 368:
       ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
-    case 361:
+    case 369:
       ACCEPT_TOKEN(anon_sym_import);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 362:
+    case 370:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 363:
+    case 371:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 364:
+    case 372:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 365:
+    case 373:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(621);
-      END_STATE();
-    case 366:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(anon_sym_category);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(anon_sym_sentence);
-      END_STATE();
-    case 369:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
-      END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_COLON);
-      END_STATE();
-    case 372:
-      ACCEPT_TOKEN(anon_sym_cidrs);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_ports);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_port);
+      ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
     case 375:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(373);
+      ACCEPT_TOKEN(anon_sym_category);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 376:
+      ACCEPT_TOKEN(anon_sym_sentence);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(381);
+      END_STATE();
+    case 384:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(377);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(anon_sym_system);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(350);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 385:
-      ACCEPT_TOKEN(anon_sym_policy);
+      ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
     case 386:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(385);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 388:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(anon_sym_system);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(358);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 393:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 394:
       ACCEPT_TOKEN(anon_sym_policy);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 388:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 389:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_default);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(anon_sym_default);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 395:
-      ACCEPT_TOKEN(anon_sym_deny);
+      ACCEPT_TOKEN(anon_sym_use);
       END_STATE();
     case 396:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 397:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 400:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 402:
+      ACCEPT_TOKEN(anon_sym_default);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 404:
       ACCEPT_TOKEN(anon_sym_deny);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 397:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 399:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 400:
-      ACCEPT_TOKEN(anon_sym_egress);
-      END_STATE();
-    case 401:
-      ACCEPT_TOKEN(anon_sym_select);
-      END_STATE();
-    case 402:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 403:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 404:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 405:
-      ACCEPT_TOKEN(anon_sym_all);
+      ACCEPT_TOKEN(anon_sym_no);
       END_STATE();
     case 406:
-      ACCEPT_TOKEN(anon_sym_nodes);
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 407:
-      ACCEPT_TOKEN(anon_sym_everything);
+      ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
     case 408:
-      ACCEPT_TOKEN(anon_sym_in);
+      ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
     case 409:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(anon_sym_all);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 417:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(anon_sym_with);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 414:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(421);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(424);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(415);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 418:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(417);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 419:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 420:
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 423:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(429);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
+      END_STATE();
+    case 424:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(432);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
+      END_STATE();
+    case 425:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(423);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
+      END_STATE();
+    case 426:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(425);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
+      END_STATE();
+    case 427:
       ACCEPT_TOKEN(sym_sentence_word);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 421:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
-      END_STATE();
-    case 422:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 423:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 424:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(419);
-      END_STATE();
-    case 425:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 426:
-      ACCEPT_TOKEN(anon_sym_anywhere);
-      END_STATE();
-    case 427:
-      ACCEPT_TOKEN(anon_sym_entity);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 428:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 429:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 430:
-      ACCEPT_TOKEN(anon_sym_fqdn);
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 431:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(432);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 432:
-      ACCEPT_TOKEN(anon_sym_services);
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 433:
-      ACCEPT_TOKEN(anon_sym_sni);
+      ACCEPT_TOKEN(anon_sym_to);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 434:
+      ACCEPT_TOKEN(anon_sym_anywhere);
+      END_STATE();
+    case 435:
+      ACCEPT_TOKEN(anon_sym_entity);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(anon_sym_LBRACK);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(anon_sym_RBRACK);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(anon_sym_fqdn);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(440);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(anon_sym_sni);
+      END_STATE();
+    case 442:
       ACCEPT_TOKEN(anon_sym_sni);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 435:
+    case 443:
       ACCEPT_TOKEN(anon_sym_authentication);
       END_STATE();
-    case 436:
+    case 444:
       ACCEPT_TOKEN(anon_sym_authentication);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 437:
+    case 445:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 438:
+    case 446:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 439:
+    case 447:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
       END_STATE();
-    case 440:
+    case 448:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
-      END_STATE();
-    case 441:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(439);
-      if (lookahead == '6') ADVANCE(440);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
-      END_STATE();
-    case 442:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(443);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
-      END_STATE();
-    case 443:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(441);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
-      END_STATE();
-    case 444:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(444);
-      END_STATE();
-    case 445:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
-      END_STATE();
-    case 446:
-      ACCEPT_TOKEN(anon_sym_http);
-      END_STATE();
-    case 447:
-      ACCEPT_TOKEN(anon_sym_http);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 448:
-      ACCEPT_TOKEN(anon_sym_method);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
       END_STATE();
     case 449:
-      ACCEPT_TOKEN(anon_sym_host);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(447);
+      if (lookahead == '6') ADVANCE(448);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
       END_STATE();
     case 450:
-      ACCEPT_TOKEN(anon_sym_header);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(451);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
       END_STATE();
     case 451:
-      ACCEPT_TOKEN(anon_sym_secret);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(449);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
       END_STATE();
     case 452:
-      ACCEPT_TOKEN(anon_sym_mismatch);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(452);
       END_STATE();
     case 453:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(453);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
       END_STATE();
     case 454:
-      ACCEPT_TOKEN(anon_sym_grpc);
+      ACCEPT_TOKEN(anon_sym_http);
       END_STATE();
     case 455:
+      ACCEPT_TOKEN(anon_sym_http);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(anon_sym_method);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(anon_sym_host);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(anon_sym_secret);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(anon_sym_mismatch);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 463:
       ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 456:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 457:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 458:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 459:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 460:
-      ACCEPT_TOKEN(anon_sym_apikey);
-      END_STATE();
-    case 461:
-      ACCEPT_TOKEN(anon_sym_topic);
-      END_STATE();
-    case 462:
-      ACCEPT_TOKEN(anon_sym_client);
-      END_STATE();
-    case 463:
-      ACCEPT_TOKEN(anon_sym_version);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 464:
-      ACCEPT_TOKEN(anon_sym_dns);
+      ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
     case 465:
+      ACCEPT_TOKEN(anon_sym_kafka);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 466:
+      ACCEPT_TOKEN(anon_sym_produce);
+      END_STATE();
+    case 467:
+      ACCEPT_TOKEN(anon_sym_consume);
+      END_STATE();
+    case 468:
+      ACCEPT_TOKEN(anon_sym_apikey);
+      END_STATE();
+    case 469:
+      ACCEPT_TOKEN(anon_sym_topic);
+      END_STATE();
+    case 470:
+      ACCEPT_TOKEN(anon_sym_client);
+      END_STATE();
+    case 471:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 472:
+      ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 473:
       ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 466:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 467:
-      ACCEPT_TOKEN(anon_sym_expect);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 468:
-      ACCEPT_TOKEN(anon_sym_account);
-      END_STATE();
-    case 469:
-      ACCEPT_TOKEN(anon_sym_node);
-      END_STATE();
-    case 470:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 471:
-      ACCEPT_TOKEN(anon_sym_notin);
-      END_STATE();
-    case 472:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      END_STATE();
-    case 473:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(470);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 474:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(483);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 475:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(542);
-      if (lookahead == 'o') ADVANCE(398);
+      ACCEPT_TOKEN(anon_sym_expect);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 476:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(542);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 477:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(603);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
     case 478:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(515);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 479:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(457);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 480:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(597);
-      if (lookahead == 'i') ADVANCE(498);
-      if (lookahead == 'l') ADVANCE(604);
-      if (lookahead == 'o') ADVANCE(550);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 481:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(495);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(478);
       END_STATE();
     case 482:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(601);
+      if (lookahead == 'a') ADVANCE(491);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 483:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(510);
+      if (lookahead == 'a') ADVANCE(550);
+      if (lookahead == 'o') ADVANCE(406);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 484:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(455);
+      if (lookahead == 'a') ADVANCE(550);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 485:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(574);
+      if (lookahead == 'a') ADVANCE(611);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 486:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(608);
+      if (lookahead == 'a') ADVANCE(523);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 487:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(587);
+      if (lookahead == 'a') ADVANCE(465);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 488:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(543);
-      if (lookahead == 'm') ADVANCE(570);
-      if (lookahead == 'n') ADVANCE(409);
+      if (lookahead == 'a') ADVANCE(605);
+      if (lookahead == 'i') ADVANCE(506);
+      if (lookahead == 'l') ADVANCE(612);
+      if (lookahead == 'o') ADVANCE(558);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(543);
-      if (lookahead == 'm') ADVANCE(570);
+      if (lookahead == 'a') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(543);
-      if (lookahead == 'n') ADVANCE(409);
+      if (lookahead == 'a') ADVANCE(609);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 491:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(543);
+      if (lookahead == 'b') ADVANCE(518);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 492:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(588);
+      if (lookahead == 'c') ADVANCE(463);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 493:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(482);
+      if (lookahead == 'c') ADVANCE(582);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 494:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(502);
+      if (lookahead == 'c') ADVANCE(616);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(503);
+      if (lookahead == 'c') ADVANCE(595);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(579);
-      if (lookahead == 'l') ADVANCE(522);
-      if (lookahead == 'r') ADVANCE(586);
+      if (lookahead == 'c') ADVANCE(551);
+      if (lookahead == 'm') ADVANCE(578);
+      if (lookahead == 'n') ADVANCE(417);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(579);
-      if (lookahead == 'r') ADVANCE(586);
+      if (lookahead == 'c') ADVANCE(551);
+      if (lookahead == 'm') ADVANCE(578);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(572);
-      if (lookahead == 'l') ADVANCE(523);
+      if (lookahead == 'c') ADVANCE(551);
+      if (lookahead == 'n') ADVANCE(417);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(516);
-      if (lookahead == 'n') ADVANCE(580);
+      if (lookahead == 'c') ADVANCE(551);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(516);
+      if (lookahead == 'c') ADVANCE(596);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 501:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(388);
+      if (lookahead == 'c') ADVANCE(490);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 502:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(345);
+      if (lookahead == 'c') ADVANCE(510);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 503:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(384);
+      if (lookahead == 'c') ADVANCE(511);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 504:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(517);
+      if (lookahead == 'd') ADVANCE(587);
+      if (lookahead == 'l') ADVANCE(530);
+      if (lookahead == 'r') ADVANCE(594);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 505:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(548);
+      if (lookahead == 'd') ADVANCE(587);
+      if (lookahead == 'r') ADVANCE(594);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 506:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(487);
+      if (lookahead == 'd') ADVANCE(580);
+      if (lookahead == 'l') ADVANCE(531);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 507:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(538);
-      if (lookahead == 'i') ADVANCE(537);
-      if (lookahead == 'n') ADVANCE(520);
+      if (lookahead == 'e') ADVANCE(524);
+      if (lookahead == 'n') ADVANCE(588);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 508:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(538);
-      if (lookahead == 'i') ADVANCE(537);
+      if (lookahead == 'e') ADVANCE(524);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(582);
+      if (lookahead == 'e') ADVANCE(396);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 510:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(532);
+      if (lookahead == 'e') ADVANCE(353);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 511:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(392);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 512:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(525);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 513:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(556);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 514:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(495);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 515:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(546);
+      if (lookahead == 'i') ADVANCE(545);
+      if (lookahead == 'n') ADVANCE(528);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 516:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(546);
+      if (lookahead == 'i') ADVANCE(545);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 517:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(590);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 518:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(540);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 519:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(557);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 520:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'e') ADVANCE(549);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 512:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(541);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 513:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(573);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 514:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(492);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 515:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(529);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 516:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(477);
-      if (lookahead == 'n') ADVANCE(607);
-      if (lookahead == 's') ADVANCE(485);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 517:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(563);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 518:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(412);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 519:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(511);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 520:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(434);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 521:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(569);
+      if (lookahead == 'e') ADVANCE(581);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 522:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(486);
+      if (lookahead == 'e') ADVANCE(500);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 523:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(602);
+      if (lookahead == 'f') ADVANCE(537);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 524:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(558);
+      if (lookahead == 'f') ADVANCE(485);
+      if (lookahead == 'n') ADVANCE(615);
+      if (lookahead == 's') ADVANCE(493);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 525:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(493);
+      if (lookahead == 'g') ADVANCE(571);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 526:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(560);
+      if (lookahead == 'h') ADVANCE(420);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 527:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(593);
+      if (lookahead == 'h') ADVANCE(519);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 528:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(537);
-      if (lookahead == 'y') ADVANCE(583);
+      if (lookahead == 'i') ADVANCE(442);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 529:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(479);
+      if (lookahead == 'i') ADVANCE(577);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 530:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(522);
-      if (lookahead == 'r') ADVANCE(586);
+      if (lookahead == 'i') ADVANCE(494);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 531:
       ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(610);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 532:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(566);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 533:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(501);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 534:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(568);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 535:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(601);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 536:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(545);
+      if (lookahead == 'y') ADVANCE(591);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 537:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'k') ADVANCE(487);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 538:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(530);
+      if (lookahead == 'r') ADVANCE(594);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 539:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(530);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 540:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(400);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 541:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(543);
+      if (lookahead == 'u') ADVANCE(598);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 542:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(543);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 543:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(562);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 544:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(597);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 545:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(513);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 546:
+      ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'l') ADVANCE(522);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 532:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(392);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 533:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(535);
-      if (lookahead == 'u') ADVANCE(590);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 534:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(535);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 535:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(554);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 536:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(589);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 537:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(505);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 538:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(514);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 539:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(422);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 540:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(358);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 541:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(381);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 542:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(509);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 543:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(565);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 544:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(409);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 545:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(390);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 546:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(436);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 547:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(580);
+      if (lookahead == 'm') ADVANCE(430);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 548:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(494);
+      if (lookahead == 'm') ADVANCE(366);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 549:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(600);
+      if (lookahead == 'm') ADVANCE(389);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 550:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(585);
+      if (lookahead == 'm') ADVANCE(517);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 551:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(398);
+      if (lookahead == 'm') ADVANCE(573);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 552:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(496);
+      if (lookahead == 'n') ADVANCE(417);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 553:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(425);
+      if (lookahead == 'n') ADVANCE(398);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 554:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(605);
+      if (lookahead == 'n') ADVANCE(444);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 555:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(497);
+      if (lookahead == 'n') ADVANCE(588);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 556:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(530);
+      if (lookahead == 'n') ADVANCE(502);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 557:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(608);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 558:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(593);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 559:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(406);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 560:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(504);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 561:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(433);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 562:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(613);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 563:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(505);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 564:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(538);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 565:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(547);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 566:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(553);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 567:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(579);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 568:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(554);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 569:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(539);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 558:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(545);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 559:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(571);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 560:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(546);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 561:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(531);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 562:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(578);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 563:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(576);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 564:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(447);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 565:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(438);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 566:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(506);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 567:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(481);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 568:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(484);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 569:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(594);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 570:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(562);
+      if (lookahead == 'o') ADVANCE(586);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 571:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(586);
+      if (lookahead == 'o') ADVANCE(584);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 572:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(355);
+      if (lookahead == 'p') ADVANCE(455);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 573:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(349);
+      if (lookahead == 'p') ADVANCE(446);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 574:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(521);
+      if (lookahead == 'p') ADVANCE(514);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 575:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(557);
+      if (lookahead == 'p') ADVANCE(489);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 576:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(609);
+      if (lookahead == 'p') ADVANCE(492);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 577:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(568);
+      if (lookahead == 'p') ADVANCE(602);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 578:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(592);
+      if (lookahead == 'p') ADVANCE(570);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 579:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(404);
+      if (lookahead == 'r') ADVANCE(594);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 580:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(465);
+      if (lookahead == 'r') ADVANCE(363);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 581:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(501);
+      if (lookahead == 'r') ADVANCE(357);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 582:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(567);
+      if (lookahead == 'r') ADVANCE(529);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 583:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(598);
+      if (lookahead == 'r') ADVANCE(565);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 584:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(617);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 585:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(576);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 586:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(600);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 587:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(412);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 588:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(473);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 589:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(509);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 590:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(575);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 591:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(606);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 592:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(607);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 593:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 's') ADVANCE(599);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 585:
+    case 594:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(591);
+      if (lookahead == 't') ADVANCE(384);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 586:
+    case 595:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(376);
+      if (lookahead == 't') ADVANCE(475);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 587:
+    case 596:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(467);
+      if (lookahead == 't') ADVANCE(410);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 588:
+    case 597:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(402);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 589:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(394);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 590:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(519);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 591:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(363);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 592:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(361);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 593:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(518);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 594:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(524);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 595:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(564);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 596:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(595);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
-      END_STATE();
-    case 597:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(504);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 598:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(512);
+      if (lookahead == 't') ADVANCE(527);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 599:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(513);
+      if (lookahead == 't') ADVANCE(371);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 600:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(525);
+      if (lookahead == 't') ADVANCE(369);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 601:
       ACCEPT_TOKEN(sym_label_key);
@@ -6115,1797 +6105,1861 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 602:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(540);
+      if (lookahead == 't') ADVANCE(532);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 603:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(536);
+      if (lookahead == 't') ADVANCE(572);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 604:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(584);
+      if (lookahead == 't') ADVANCE(603);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 605:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(414);
+      if (lookahead == 't') ADVANCE(512);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 606:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(566);
+      if (lookahead == 't') ADVANCE(520);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 607:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(396);
+      if (lookahead == 't') ADVANCE(521);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 608:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(386);
+      if (lookahead == 't') ADVANCE(533);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 609:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(367);
+      if (lookahead == 't') ADVANCE(534);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 610:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(548);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 611:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(544);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 612:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(592);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 613:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'w') ADVANCE(422);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 614:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'x') ADVANCE(574);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 615:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(404);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 616:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(394);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 617:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(375);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 618:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(610);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 611:
+    case 619:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(611);
-      END_STATE();
-    case 612:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      END_STATE();
-    case 613:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      END_STATE();
-    case 614:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(330);
-      if (lookahead == ':') ADVANCE(631);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(614);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
-      END_STATE();
-    case 615:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(631);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(615);
-      if (lookahead == '-' ||
-          ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(621);
-      END_STATE();
-    case 616:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(619);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(621);
-      END_STATE();
-    case 617:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(365);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(621);
-      END_STATE();
-    case 618:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(616);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(621);
-      END_STATE();
-    case 619:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(617);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(621);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(619);
       END_STATE();
     case 620:
-      ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(620);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 621:
+      ACCEPT_TOKEN(anon_sym_SLASH);
+      END_STATE();
+    case 622:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == '.') ADVANCE(338);
+      if (lookahead == ':') ADVANCE(639);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
+      END_STATE();
+    case 623:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == ':') ADVANCE(639);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(623);
+      if (lookahead == '-' ||
+          ('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+      END_STATE();
+    case 624:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'o') ADVANCE(627);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+      END_STATE();
+    case 625:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'p') ADVANCE(373);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+      END_STATE();
+    case 626:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'r') ADVANCE(624);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+      END_STATE();
+    case 627:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'u') ADVANCE(625);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+      END_STATE();
+    case 628:
+      ACCEPT_TOKEN(sym_port_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
+      END_STATE();
+    case 629:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(621);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
-    case 622:
+    case 630:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(630);
       END_STATE();
-    case 623:
+    case 631:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(623);
-      END_STATE();
-    case 624:
-      ACCEPT_TOKEN(sym_protocol);
-      END_STATE();
-    case 625:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(328);
-      if (lookahead == '/') ADVANCE(329);
-      if (lookahead == ':') ADVANCE(632);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(625);
-      END_STATE();
-    case 626:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(328);
-      if (lookahead == '/') ADVANCE(329);
-      if (lookahead == ':') ADVANCE(625);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(626);
-      END_STATE();
-    case 627:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(328);
-      if (lookahead == '/') ADVANCE(329);
-      if (lookahead == ':') ADVANCE(626);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(627);
-      END_STATE();
-    case 628:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(328);
-      if (lookahead == '/') ADVANCE(329);
-      if (lookahead == ':') ADVANCE(627);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(628);
-      END_STATE();
-    case 629:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(328);
-      if (lookahead == '/') ADVANCE(329);
-      if (lookahead == ':') ADVANCE(628);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(629);
-      END_STATE();
-    case 630:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(328);
-      if (lookahead == '/') ADVANCE(329);
-      if (lookahead == ':') ADVANCE(629);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(630);
-      END_STATE();
-    case 631:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(328);
-      if (lookahead == '/') ADVANCE(329);
-      if (lookahead == ':') ADVANCE(630);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(631);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(631);
       END_STATE();
     case 632:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(328);
-      if (lookahead == '/') ADVANCE(329);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(632);
+      ACCEPT_TOKEN(sym_protocol);
       END_STATE();
     case 633:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(331);
-      if (lookahead == '/') ADVANCE(329);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(633);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == ':') ADVANCE(640);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(633);
       END_STATE();
     case 634:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(332);
-      if (lookahead == '/') ADVANCE(329);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(634);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == ':') ADVANCE(633);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(634);
       END_STATE();
     case 635:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(329);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(635);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == ':') ADVANCE(634);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(635);
       END_STATE();
     case 636:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(636);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == ':') ADVANCE(635);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(636);
       END_STATE();
     case 637:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(327);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(637);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == ':') ADVANCE(636);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(637);
       END_STATE();
     case 638:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(638);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == ':') ADVANCE(637);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(638);
       END_STATE();
     case 639:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == ':') ADVANCE(638);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(639);
       END_STATE();
     case 640:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(640);
+      END_STATE();
+    case 641:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(339);
+      if (lookahead == '/') ADVANCE(337);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(641);
+      END_STATE();
+    case 642:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(340);
+      if (lookahead == '/') ADVANCE(337);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(642);
+      END_STATE();
+    case 643:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '/') ADVANCE(337);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(643);
+      END_STATE();
+    case 644:
+      ACCEPT_TOKEN(sym_cidr);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(644);
+      END_STATE();
+    case 645:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(335);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(645);
+      END_STATE();
+    case 646:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(646);
+      END_STATE();
+    case 647:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 648:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(641);
+      if (lookahead == '#') ADVANCE(649);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(640);
+          lookahead == ' ') ADVANCE(648);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(641);
+          lookahead != '\\') ADVANCE(649);
       END_STATE();
-    case 641:
+    case 649:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(641);
+          lookahead != '\\') ADVANCE(649);
       END_STATE();
-    case 642:
+    case 650:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 643:
+    case 651:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 644:
+    case 652:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(644);
-      END_STATE();
-    case 645:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(817);
-      if (lookahead == '6') ADVANCE(817);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 646:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(817);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(646);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(647);
-      END_STATE();
-    case 647:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(817);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(647);
-      END_STATE();
-    case 648:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(817);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 649:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(702);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 650:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(658);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 651:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(792);
-      if (lookahead == 'i') ADVANCE(676);
-      if (lookahead == 'l') ADVANCE(717);
-      if (lookahead == 'o') ADVANCE(741);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 652:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(678);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(652);
       END_STATE();
     case 653:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(737);
-      if (lookahead == 'o') ADVANCE(794);
+      if (lookahead == '4') ADVANCE(825);
+      if (lookahead == '6') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 654:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(807);
+      if (lookahead == '_') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(654);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(655);
       END_STATE();
     case 655:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(669);
+      if (lookahead == '_') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(655);
       END_STATE();
     case 656:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(796);
+      if (lookahead == 'a') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 657:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(798);
+      if (lookahead == 'a') ADVANCE(710);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 658:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(686);
+      if (lookahead == 'a') ADVANCE(666);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 659:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(817);
+      if (lookahead == 'a') ADVANCE(800);
+      if (lookahead == 'i') ADVANCE(684);
+      if (lookahead == 'l') ADVANCE(725);
+      if (lookahead == 'o') ADVANCE(749);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 660:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(665);
-      if (lookahead == 'l') ADVANCE(730);
-      if (lookahead == 'n') ADVANCE(814);
-      if (lookahead == 'p') ADVANCE(714);
-      if (lookahead == 'u') ADVANCE(787);
+      if (lookahead == 'a') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 661:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(735);
-      if (lookahead == 'm') ADVANCE(758);
-      if (lookahead == 'n') ADVANCE(817);
-      if (lookahead == 'p') ADVANCE(809);
+      if (lookahead == 'a') ADVANCE(745);
+      if (lookahead == 'o') ADVANCE(802);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 662:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(679);
+      if (lookahead == 'a') ADVANCE(815);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 663:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(813);
+      if (lookahead == 'a') ADVANCE(677);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 664:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(708);
+      if (lookahead == 'a') ADVANCE(804);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 665:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(750);
+      if (lookahead == 'a') ADVANCE(806);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 666:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(689);
-      if (lookahead == 'p') ADVANCE(691);
+      if (lookahead == 'b') ADVANCE(694);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 667:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(786);
+      if (lookahead == 'c') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 668:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(803);
+      if (lookahead == 'c') ADVANCE(673);
+      if (lookahead == 'l') ADVANCE(738);
+      if (lookahead == 'n') ADVANCE(822);
+      if (lookahead == 'p') ADVANCE(722);
+      if (lookahead == 'u') ADVANCE(795);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 669:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(683);
+      if (lookahead == 'c') ADVANCE(743);
+      if (lookahead == 'm') ADVANCE(766);
+      if (lookahead == 'n') ADVANCE(825);
+      if (lookahead == 'p') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 670:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(774);
-      if (lookahead == 'l') ADVANCE(700);
-      if (lookahead == 'n') ADVANCE(797);
-      if (lookahead == 'r') ADVANCE(810);
+      if (lookahead == 'c') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 671:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(773);
+      if (lookahead == 'c') ADVANCE(821);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 672:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(657);
+      if (lookahead == 'c') ADVANCE(716);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 673:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(817);
+      if (lookahead == 'c') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 674:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(775);
-      if (lookahead == 'l') ADVANCE(718);
-      if (lookahead == 'r') ADVANCE(788);
+      if (lookahead == 'c') ADVANCE(697);
+      if (lookahead == 'p') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 675:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(738);
+      if (lookahead == 'c') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 676:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(765);
-      if (lookahead == 'l') ADVANCE(716);
+      if (lookahead == 'c') ADVANCE(811);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 677:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(808);
+      if (lookahead == 'c') ADVANCE(691);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 678:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(695);
+      if (lookahead == 'c') ADVANCE(782);
+      if (lookahead == 'l') ADVANCE(708);
+      if (lookahead == 'n') ADVANCE(805);
+      if (lookahead == 'r') ADVANCE(818);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 679:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(817);
+      if (lookahead == 'c') ADVANCE(781);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 680:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(703);
-      if (lookahead == 'n') ADVANCE(775);
+      if (lookahead == 'c') ADVANCE(665);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 681:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(670);
-      if (lookahead == 'i') ADVANCE(732);
-      if (lookahead == 'n') ADVANCE(713);
-      if (lookahead == 't') ADVANCE(772);
-      if (lookahead == 'y') ADVANCE(784);
+      if (lookahead == 'd') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 682:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(707);
+      if (lookahead == 'd') ADVANCE(783);
+      if (lookahead == 'l') ADVANCE(726);
+      if (lookahead == 'r') ADVANCE(796);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 683:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(775);
+      if (lookahead == 'd') ADVANCE(746);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 684:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(813);
+      if (lookahead == 'd') ADVANCE(773);
+      if (lookahead == 'l') ADVANCE(724);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 685:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(652);
-      if (lookahead == 'o') ADVANCE(781);
-      if (lookahead == 't') ADVANCE(790);
+      if (lookahead == 'd') ADVANCE(816);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 686:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(729);
+      if (lookahead == 'd') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 687:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(743);
+      if (lookahead == 'e') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 688:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(733);
+      if (lookahead == 'e') ADVANCE(711);
+      if (lookahead == 'n') ADVANCE(783);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 689:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(759);
+      if (lookahead == 'e') ADVANCE(678);
+      if (lookahead == 'i') ADVANCE(740);
+      if (lookahead == 'n') ADVANCE(721);
+      if (lookahead == 't') ADVANCE(780);
+      if (lookahead == 'y') ADVANCE(792);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 690:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(715);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 691:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(783);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 692:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(821);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 693:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(660);
+      if (lookahead == 'o') ADVANCE(789);
+      if (lookahead == 't') ADVANCE(798);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 694:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(737);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 695:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(751);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 696:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(741);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 697:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(767);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 698:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(779);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 699:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(675);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 700:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(750);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 701:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(776);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 702:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(794);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 703:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 691:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(667);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 692:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(742);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 693:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(768);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 694:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(786);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 695:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(763);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 696:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(777);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 697:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(780);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 698:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(791);
-      if (lookahead == 'i') ADVANCE(779);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 699:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(744);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 700:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(668);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 701:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(766);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 702:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(727);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 703:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(654);
-      if (lookahead == 'n') ADVANCE(813);
-      if (lookahead == 's') ADVANCE(671);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 704:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(817);
+      if (lookahead == 'e') ADVANCE(785);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(769);
-      if (lookahead == 'n') ADVANCE(801);
-      if (lookahead == 'v') ADVANCE(693);
-      if (lookahead == 'x') ADVANCE(666);
+      if (lookahead == 'e') ADVANCE(788);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(775);
+      if (lookahead == 'e') ADVANCE(799);
+      if (lookahead == 'i') ADVANCE(787);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(756);
+      if (lookahead == 'e') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(817);
+      if (lookahead == 'e') ADVANCE(676);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(720);
+      if (lookahead == 'e') ADVANCE(774);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(753);
+      if (lookahead == 'f') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(699);
+      if (lookahead == 'f') ADVANCE(662);
+      if (lookahead == 'n') ADVANCE(821);
+      if (lookahead == 's') ADVANCE(679);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(701);
+      if (lookahead == 'g') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(817);
+      if (lookahead == 'g') ADVANCE(777);
+      if (lookahead == 'n') ADVANCE(809);
+      if (lookahead == 'v') ADVANCE(701);
+      if (lookahead == 'x') ADVANCE(674);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(728);
+      if (lookahead == 'g') ADVANCE(783);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 715:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(738);
+      if (lookahead == 'g') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 716:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(806);
+      if (lookahead == 'h') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 717:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(687);
-      if (lookahead == 'u') ADVANCE(782);
+      if (lookahead == 'h') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 718:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(663);
+      if (lookahead == 'h') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 719:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(739);
+      if (lookahead == 'h') ADVANCE(707);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 720:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(740);
+      if (lookahead == 'h') ADVANCE(709);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 721:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(825);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 722:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(736);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 723:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(746);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 724:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(814);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 725:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(695);
+      if (lookahead == 'u') ADVANCE(790);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 726:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(671);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 727:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(747);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 728:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'i') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 722:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(669);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 723:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(672);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 724:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(789);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 725:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(761);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 726:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(793);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 727:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(648);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 728:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(684);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 729:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(817);
+      if (lookahead == 'i') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 730:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(749);
+      if (lookahead == 'i') ADVANCE(677);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 731:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(786);
+      if (lookahead == 'i') ADVANCE(680);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 732:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(692);
+      if (lookahead == 'i') ADVANCE(797);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 733:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(817);
+      if (lookahead == 'i') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 734:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(679);
+      if (lookahead == 'i') ADVANCE(801);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 735:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(757);
+      if (lookahead == 'k') ADVANCE(656);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 736:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(656);
+      if (lookahead == 'k') ADVANCE(692);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 737:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(697);
+      if (lookahead == 'l') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 738:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(817);
+      if (lookahead == 'l') ADVANCE(757);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 739:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(706);
+      if (lookahead == 'l') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 740:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(704);
+      if (lookahead == 'l') ADVANCE(700);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 741:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(776);
+      if (lookahead == 'm') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 742:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(662);
+      if (lookahead == 'm') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 743:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(786);
+      if (lookahead == 'm') ADVANCE(765);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 744:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(799);
+      if (lookahead == 'm') ADVANCE(664);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(817);
+      if (lookahead == 'm') ADVANCE(705);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(674);
-      if (lookahead == 'r') ADVANCE(751);
+      if (lookahead == 'n') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(804);
-      if (lookahead == 'p') ADVANCE(659);
+      if (lookahead == 'n') ADVANCE(714);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(738);
+      if (lookahead == 'n') ADVANCE(712);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(811);
+      if (lookahead == 'n') ADVANCE(784);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(805);
+      if (lookahead == 'n') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(677);
+      if (lookahead == 'n') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 752:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(733);
+      if (lookahead == 'n') ADVANCE(807);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 753:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(673);
+      if (lookahead == 'o') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 754:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(770);
+      if (lookahead == 'o') ADVANCE(682);
+      if (lookahead == 'r') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 755:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(763);
+      if (lookahead == 'o') ADVANCE(812);
+      if (lookahead == 'p') ADVANCE(667);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 756:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(767);
+      if (lookahead == 'o') ADVANCE(746);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 757:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(817);
+      if (lookahead == 'o') ADVANCE(819);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 758:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(754);
+      if (lookahead == 'o') ADVANCE(813);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 759:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(786);
+      if (lookahead == 'o') ADVANCE(685);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 760:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(655);
+      if (lookahead == 'o') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 761:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(798);
+      if (lookahead == 'o') ADVANCE(681);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 762:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(675);
-      if (lookahead == 'r') ADVANCE(752);
+      if (lookahead == 'o') ADVANCE(778);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 763:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(817);
+      if (lookahead == 'o') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 764:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(747);
+      if (lookahead == 'o') ADVANCE(775);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 765:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(775);
+      if (lookahead == 'p') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 766:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(679);
+      if (lookahead == 'p') ADVANCE(762);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 767:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(813);
+      if (lookahead == 'p') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 768:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(815);
+      if (lookahead == 'p') ADVANCE(663);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 769:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(696);
+      if (lookahead == 'p') ADVANCE(806);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 770:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(786);
+      if (lookahead == 'q') ADVANCE(683);
+      if (lookahead == 'r') ADVANCE(760);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 771:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(825);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 772:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'r') ADVANCE(755);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 773:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'r') ADVANCE(783);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 772:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(719);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 773:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(725);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 774:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(694);
+      if (lookahead == 'r') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 775:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(817);
+      if (lookahead == 'r') ADVANCE(821);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 776:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(785);
+      if (lookahead == 'r') ADVANCE(823);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 777:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(775);
+      if (lookahead == 'r') ADVANCE(704);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 778:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(679);
+      if (lookahead == 'r') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 779:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(736);
+      if (lookahead == 'r') ADVANCE(791);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 780:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(760);
+      if (lookahead == 'r') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 781:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(786);
+      if (lookahead == 'r') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 782:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(802);
+      if (lookahead == 'r') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 783:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(721);
+      if (lookahead == 's') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 784:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(800);
+      if (lookahead == 's') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 785:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(817);
-      if (lookahead == 'u') ADVANCE(734);
+      if (lookahead == 's') ADVANCE(783);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 786:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(817);
+      if (lookahead == 's') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 787:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(711);
+      if (lookahead == 's') ADVANCE(744);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 788:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(775);
+      if (lookahead == 's') ADVANCE(768);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 789:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(813);
+      if (lookahead == 's') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 790:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(757);
+      if (lookahead == 's') ADVANCE(810);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 791:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(710);
+      if (lookahead == 's') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 792:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(682);
+      if (lookahead == 's') ADVANCE(808);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 793:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(708);
+      if (lookahead == 't') ADVANCE(825);
+      if (lookahead == 'u') ADVANCE(742);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 794:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(715);
+      if (lookahead == 't') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 795:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(709);
+      if (lookahead == 't') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 796:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(664);
+      if (lookahead == 't') ADVANCE(783);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 797:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(692);
+      if (lookahead == 't') ADVANCE(821);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 798:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(721);
+      if (lookahead == 't') ADVANCE(765);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 799:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(718);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 800:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(690);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 801:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(716);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 802:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(723);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 800:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(688);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 801:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(724);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
-      END_STATE();
-    case 802:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(695);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 803:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(755);
+      if (lookahead == 't') ADVANCE(717);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 804:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(757);
+      if (lookahead == 't') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 805:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(743);
+      if (lookahead == 't') ADVANCE(700);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 806:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(733);
+      if (lookahead == 't') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 807:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(731);
+      if (lookahead == 't') ADVANCE(731);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 808:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(662);
+      if (lookahead == 't') ADVANCE(696);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 809:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(645);
+      if (lookahead == 't') ADVANCE(732);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 810:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(722);
+      if (lookahead == 't') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 811:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(817);
+      if (lookahead == 't') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 812:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(712);
+      if (lookahead == 'u') ADVANCE(765);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 813:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(817);
+      if (lookahead == 'u') ADVANCE(751);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 814:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(812);
+      if (lookahead == 'u') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 815:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(795);
+      if (lookahead == 'u') ADVANCE(739);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 816:
       ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(816);
+      if (lookahead == 'u') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
     case 817:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(653);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 818:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(730);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 819:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(825);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 820:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(720);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 821:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(825);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 822:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(820);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 823:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(803);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 824:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(824);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 825:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(817);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 818:
+    case 826:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(820);
+      if (lookahead == 'c') ADVANCE(828);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 819:
+    case 827:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(823);
+      if (lookahead == 'e') ADVANCE(831);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 820:
+    case 828:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(344);
+      if (lookahead == 'e') ADVANCE(352);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 821:
+    case 829:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(822);
+      if (lookahead == 'i') ADVANCE(830);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 822:
+    case 830:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(819);
+      if (lookahead == 'l') ADVANCE(827);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 823:
+    case 831:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(818);
+      if (lookahead == 'n') ADVANCE(826);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 824:
+    case 832:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(824);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 825:
+    case 833:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(825);
+          lookahead != '\n') ADVANCE(833);
       END_STATE();
     default:
       return false;
@@ -7914,299 +7968,299 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 336},
-  [2] = {.lex_state = 336},
-  [3] = {.lex_state = 336},
-  [4] = {.lex_state = 336},
-  [5] = {.lex_state = 336},
-  [6] = {.lex_state = 336},
-  [7] = {.lex_state = 336},
-  [8] = {.lex_state = 336},
-  [9] = {.lex_state = 336},
+  [1] = {.lex_state = 344},
+  [2] = {.lex_state = 344},
+  [3] = {.lex_state = 344},
+  [4] = {.lex_state = 344},
+  [5] = {.lex_state = 344},
+  [6] = {.lex_state = 344},
+  [7] = {.lex_state = 344},
+  [8] = {.lex_state = 344},
+  [9] = {.lex_state = 344},
   [10] = {.lex_state = 8},
-  [11] = {.lex_state = 336},
-  [12] = {.lex_state = 336},
+  [11] = {.lex_state = 344},
+  [12] = {.lex_state = 344},
   [13] = {.lex_state = 9},
-  [14] = {.lex_state = 336},
-  [15] = {.lex_state = 336},
-  [16] = {.lex_state = 338},
-  [17] = {.lex_state = 336},
-  [18] = {.lex_state = 336},
-  [19] = {.lex_state = 336},
-  [20] = {.lex_state = 336},
-  [21] = {.lex_state = 336},
-  [22] = {.lex_state = 336},
-  [23] = {.lex_state = 336},
-  [24] = {.lex_state = 336},
-  [25] = {.lex_state = 338},
-  [26] = {.lex_state = 336},
-  [27] = {.lex_state = 336},
+  [14] = {.lex_state = 344},
+  [15] = {.lex_state = 344},
+  [16] = {.lex_state = 346},
+  [17] = {.lex_state = 344},
+  [18] = {.lex_state = 344},
+  [19] = {.lex_state = 344},
+  [20] = {.lex_state = 344},
+  [21] = {.lex_state = 344},
+  [22] = {.lex_state = 344},
+  [23] = {.lex_state = 344},
+  [24] = {.lex_state = 344},
+  [25] = {.lex_state = 346},
+  [26] = {.lex_state = 344},
+  [27] = {.lex_state = 344},
   [28] = {.lex_state = 17},
-  [29] = {.lex_state = 336},
-  [30] = {.lex_state = 338},
-  [31] = {.lex_state = 336},
-  [32] = {.lex_state = 336},
-  [33] = {.lex_state = 336},
-  [34] = {.lex_state = 336},
-  [35] = {.lex_state = 336},
-  [36] = {.lex_state = 336},
-  [37] = {.lex_state = 336},
-  [38] = {.lex_state = 336},
-  [39] = {.lex_state = 336},
-  [40] = {.lex_state = 336},
-  [41] = {.lex_state = 336},
-  [42] = {.lex_state = 336},
-  [43] = {.lex_state = 336},
-  [44] = {.lex_state = 336},
-  [45] = {.lex_state = 336},
-  [46] = {.lex_state = 336},
-  [47] = {.lex_state = 336},
-  [48] = {.lex_state = 336},
-  [49] = {.lex_state = 336},
-  [50] = {.lex_state = 336},
-  [51] = {.lex_state = 336},
-  [52] = {.lex_state = 336},
-  [53] = {.lex_state = 336},
+  [29] = {.lex_state = 344},
+  [30] = {.lex_state = 346},
+  [31] = {.lex_state = 344},
+  [32] = {.lex_state = 344},
+  [33] = {.lex_state = 344},
+  [34] = {.lex_state = 344},
+  [35] = {.lex_state = 344},
+  [36] = {.lex_state = 344},
+  [37] = {.lex_state = 344},
+  [38] = {.lex_state = 344},
+  [39] = {.lex_state = 344},
+  [40] = {.lex_state = 344},
+  [41] = {.lex_state = 344},
+  [42] = {.lex_state = 344},
+  [43] = {.lex_state = 344},
+  [44] = {.lex_state = 344},
+  [45] = {.lex_state = 344},
+  [46] = {.lex_state = 344},
+  [47] = {.lex_state = 344},
+  [48] = {.lex_state = 344},
+  [49] = {.lex_state = 344},
+  [50] = {.lex_state = 344},
+  [51] = {.lex_state = 344},
+  [52] = {.lex_state = 344},
+  [53] = {.lex_state = 344},
   [54] = {.lex_state = 18},
-  [55] = {.lex_state = 336},
-  [56] = {.lex_state = 336},
-  [57] = {.lex_state = 336},
-  [58] = {.lex_state = 336},
-  [59] = {.lex_state = 336},
-  [60] = {.lex_state = 336},
-  [61] = {.lex_state = 336},
-  [62] = {.lex_state = 336},
-  [63] = {.lex_state = 336},
-  [64] = {.lex_state = 336},
-  [65] = {.lex_state = 336},
-  [66] = {.lex_state = 336},
-  [67] = {.lex_state = 336},
-  [68] = {.lex_state = 336},
-  [69] = {.lex_state = 336},
-  [70] = {.lex_state = 336},
-  [71] = {.lex_state = 336},
-  [72] = {.lex_state = 336},
-  [73] = {.lex_state = 336},
-  [74] = {.lex_state = 336},
-  [75] = {.lex_state = 336},
-  [76] = {.lex_state = 336},
-  [77] = {.lex_state = 336},
+  [55] = {.lex_state = 344},
+  [56] = {.lex_state = 344},
+  [57] = {.lex_state = 344},
+  [58] = {.lex_state = 344},
+  [59] = {.lex_state = 344},
+  [60] = {.lex_state = 344},
+  [61] = {.lex_state = 344},
+  [62] = {.lex_state = 344},
+  [63] = {.lex_state = 344},
+  [64] = {.lex_state = 344},
+  [65] = {.lex_state = 344},
+  [66] = {.lex_state = 344},
+  [67] = {.lex_state = 344},
+  [68] = {.lex_state = 344},
+  [69] = {.lex_state = 344},
+  [70] = {.lex_state = 344},
+  [71] = {.lex_state = 344},
+  [72] = {.lex_state = 344},
+  [73] = {.lex_state = 344},
+  [74] = {.lex_state = 344},
+  [75] = {.lex_state = 344},
+  [76] = {.lex_state = 344},
+  [77] = {.lex_state = 344},
   [78] = {.lex_state = 15},
-  [79] = {.lex_state = 340},
-  [80] = {.lex_state = 336},
-  [81] = {.lex_state = 336},
-  [82] = {.lex_state = 336},
-  [83] = {.lex_state = 336},
-  [84] = {.lex_state = 336},
-  [85] = {.lex_state = 336},
-  [86] = {.lex_state = 336},
-  [87] = {.lex_state = 336},
-  [88] = {.lex_state = 336},
-  [89] = {.lex_state = 336},
-  [90] = {.lex_state = 336},
+  [79] = {.lex_state = 348},
+  [80] = {.lex_state = 344},
+  [81] = {.lex_state = 344},
+  [82] = {.lex_state = 344},
+  [83] = {.lex_state = 344},
+  [84] = {.lex_state = 344},
+  [85] = {.lex_state = 344},
+  [86] = {.lex_state = 344},
+  [87] = {.lex_state = 344},
+  [88] = {.lex_state = 344},
+  [89] = {.lex_state = 344},
+  [90] = {.lex_state = 344},
   [91] = {.lex_state = 16},
-  [92] = {.lex_state = 336},
-  [93] = {.lex_state = 336},
-  [94] = {.lex_state = 336},
-  [95] = {.lex_state = 336},
-  [96] = {.lex_state = 336},
-  [97] = {.lex_state = 336},
-  [98] = {.lex_state = 336},
-  [99] = {.lex_state = 336},
-  [100] = {.lex_state = 336},
-  [101] = {.lex_state = 336},
-  [102] = {.lex_state = 336},
-  [103] = {.lex_state = 336},
-  [104] = {.lex_state = 336},
-  [105] = {.lex_state = 336},
-  [106] = {.lex_state = 336},
-  [107] = {.lex_state = 336},
-  [108] = {.lex_state = 336},
-  [109] = {.lex_state = 336},
-  [110] = {.lex_state = 336},
-  [111] = {.lex_state = 336},
-  [112] = {.lex_state = 336},
-  [113] = {.lex_state = 336},
-  [114] = {.lex_state = 336},
-  [115] = {.lex_state = 336},
-  [116] = {.lex_state = 336},
-  [117] = {.lex_state = 336},
-  [118] = {.lex_state = 336},
-  [119] = {.lex_state = 336},
-  [120] = {.lex_state = 336},
-  [121] = {.lex_state = 336},
-  [122] = {.lex_state = 336},
-  [123] = {.lex_state = 336},
-  [124] = {.lex_state = 336},
-  [125] = {.lex_state = 336},
-  [126] = {.lex_state = 336},
-  [127] = {.lex_state = 336},
-  [128] = {.lex_state = 336},
-  [129] = {.lex_state = 336},
-  [130] = {.lex_state = 336},
-  [131] = {.lex_state = 336},
-  [132] = {.lex_state = 336},
-  [133] = {.lex_state = 336},
-  [134] = {.lex_state = 336},
-  [135] = {.lex_state = 336},
-  [136] = {.lex_state = 336},
-  [137] = {.lex_state = 336},
-  [138] = {.lex_state = 336},
-  [139] = {.lex_state = 341},
-  [140] = {.lex_state = 336},
-  [141] = {.lex_state = 336},
-  [142] = {.lex_state = 336},
-  [143] = {.lex_state = 336},
-  [144] = {.lex_state = 336},
-  [145] = {.lex_state = 336},
-  [146] = {.lex_state = 336},
-  [147] = {.lex_state = 336},
-  [148] = {.lex_state = 336},
-  [149] = {.lex_state = 336},
-  [150] = {.lex_state = 336},
-  [151] = {.lex_state = 336},
-  [152] = {.lex_state = 336},
-  [153] = {.lex_state = 336},
-  [154] = {.lex_state = 336},
-  [155] = {.lex_state = 336},
-  [156] = {.lex_state = 336},
-  [157] = {.lex_state = 336},
-  [158] = {.lex_state = 336},
-  [159] = {.lex_state = 336},
-  [160] = {.lex_state = 336},
-  [161] = {.lex_state = 336},
-  [162] = {.lex_state = 336},
-  [163] = {.lex_state = 336},
-  [164] = {.lex_state = 336},
-  [165] = {.lex_state = 336},
-  [166] = {.lex_state = 336},
-  [167] = {.lex_state = 336},
-  [168] = {.lex_state = 336},
-  [169] = {.lex_state = 336},
-  [170] = {.lex_state = 336},
-  [171] = {.lex_state = 336},
+  [92] = {.lex_state = 344},
+  [93] = {.lex_state = 344},
+  [94] = {.lex_state = 344},
+  [95] = {.lex_state = 344},
+  [96] = {.lex_state = 344},
+  [97] = {.lex_state = 344},
+  [98] = {.lex_state = 344},
+  [99] = {.lex_state = 344},
+  [100] = {.lex_state = 344},
+  [101] = {.lex_state = 344},
+  [102] = {.lex_state = 344},
+  [103] = {.lex_state = 344},
+  [104] = {.lex_state = 344},
+  [105] = {.lex_state = 344},
+  [106] = {.lex_state = 344},
+  [107] = {.lex_state = 344},
+  [108] = {.lex_state = 344},
+  [109] = {.lex_state = 344},
+  [110] = {.lex_state = 344},
+  [111] = {.lex_state = 344},
+  [112] = {.lex_state = 344},
+  [113] = {.lex_state = 344},
+  [114] = {.lex_state = 344},
+  [115] = {.lex_state = 344},
+  [116] = {.lex_state = 344},
+  [117] = {.lex_state = 344},
+  [118] = {.lex_state = 344},
+  [119] = {.lex_state = 344},
+  [120] = {.lex_state = 344},
+  [121] = {.lex_state = 344},
+  [122] = {.lex_state = 344},
+  [123] = {.lex_state = 344},
+  [124] = {.lex_state = 344},
+  [125] = {.lex_state = 344},
+  [126] = {.lex_state = 344},
+  [127] = {.lex_state = 344},
+  [128] = {.lex_state = 344},
+  [129] = {.lex_state = 344},
+  [130] = {.lex_state = 344},
+  [131] = {.lex_state = 344},
+  [132] = {.lex_state = 344},
+  [133] = {.lex_state = 344},
+  [134] = {.lex_state = 344},
+  [135] = {.lex_state = 344},
+  [136] = {.lex_state = 344},
+  [137] = {.lex_state = 344},
+  [138] = {.lex_state = 344},
+  [139] = {.lex_state = 349},
+  [140] = {.lex_state = 344},
+  [141] = {.lex_state = 344},
+  [142] = {.lex_state = 344},
+  [143] = {.lex_state = 344},
+  [144] = {.lex_state = 344},
+  [145] = {.lex_state = 344},
+  [146] = {.lex_state = 344},
+  [147] = {.lex_state = 344},
+  [148] = {.lex_state = 344},
+  [149] = {.lex_state = 344},
+  [150] = {.lex_state = 344},
+  [151] = {.lex_state = 344},
+  [152] = {.lex_state = 344},
+  [153] = {.lex_state = 344},
+  [154] = {.lex_state = 344},
+  [155] = {.lex_state = 344},
+  [156] = {.lex_state = 344},
+  [157] = {.lex_state = 344},
+  [158] = {.lex_state = 344},
+  [159] = {.lex_state = 344},
+  [160] = {.lex_state = 344},
+  [161] = {.lex_state = 344},
+  [162] = {.lex_state = 344},
+  [163] = {.lex_state = 344},
+  [164] = {.lex_state = 344},
+  [165] = {.lex_state = 344},
+  [166] = {.lex_state = 344},
+  [167] = {.lex_state = 344},
+  [168] = {.lex_state = 344},
+  [169] = {.lex_state = 344},
+  [170] = {.lex_state = 344},
+  [171] = {.lex_state = 344},
   [172] = {.lex_state = 13},
-  [173] = {.lex_state = 336},
-  [174] = {.lex_state = 336},
-  [175] = {.lex_state = 336},
-  [176] = {.lex_state = 336},
-  [177] = {.lex_state = 336},
-  [178] = {.lex_state = 336},
-  [179] = {.lex_state = 336},
-  [180] = {.lex_state = 336},
-  [181] = {.lex_state = 336},
-  [182] = {.lex_state = 336},
-  [183] = {.lex_state = 336},
-  [184] = {.lex_state = 336},
-  [185] = {.lex_state = 336},
-  [186] = {.lex_state = 336},
-  [187] = {.lex_state = 336},
-  [188] = {.lex_state = 336},
-  [189] = {.lex_state = 336},
-  [190] = {.lex_state = 336},
-  [191] = {.lex_state = 336},
-  [192] = {.lex_state = 336},
-  [193] = {.lex_state = 336},
-  [194] = {.lex_state = 336},
-  [195] = {.lex_state = 336},
+  [173] = {.lex_state = 344},
+  [174] = {.lex_state = 344},
+  [175] = {.lex_state = 344},
+  [176] = {.lex_state = 344},
+  [177] = {.lex_state = 344},
+  [178] = {.lex_state = 344},
+  [179] = {.lex_state = 344},
+  [180] = {.lex_state = 344},
+  [181] = {.lex_state = 344},
+  [182] = {.lex_state = 344},
+  [183] = {.lex_state = 344},
+  [184] = {.lex_state = 344},
+  [185] = {.lex_state = 344},
+  [186] = {.lex_state = 344},
+  [187] = {.lex_state = 344},
+  [188] = {.lex_state = 344},
+  [189] = {.lex_state = 344},
+  [190] = {.lex_state = 344},
+  [191] = {.lex_state = 344},
+  [192] = {.lex_state = 344},
+  [193] = {.lex_state = 344},
+  [194] = {.lex_state = 344},
+  [195] = {.lex_state = 344},
   [196] = {.lex_state = 2},
-  [197] = {.lex_state = 336},
-  [198] = {.lex_state = 336},
-  [199] = {.lex_state = 336},
+  [197] = {.lex_state = 344},
+  [198] = {.lex_state = 344},
+  [199] = {.lex_state = 344},
   [200] = {.lex_state = 2},
   [201] = {.lex_state = 10},
-  [202] = {.lex_state = 336},
-  [203] = {.lex_state = 336},
-  [204] = {.lex_state = 336},
-  [205] = {.lex_state = 336},
-  [206] = {.lex_state = 336},
-  [207] = {.lex_state = 336},
-  [208] = {.lex_state = 336},
-  [209] = {.lex_state = 336},
-  [210] = {.lex_state = 336},
-  [211] = {.lex_state = 336},
-  [212] = {.lex_state = 336},
+  [202] = {.lex_state = 344},
+  [203] = {.lex_state = 344},
+  [204] = {.lex_state = 344},
+  [205] = {.lex_state = 344},
+  [206] = {.lex_state = 344},
+  [207] = {.lex_state = 344},
+  [208] = {.lex_state = 344},
+  [209] = {.lex_state = 344},
+  [210] = {.lex_state = 344},
+  [211] = {.lex_state = 344},
+  [212] = {.lex_state = 344},
   [213] = {.lex_state = 14},
-  [214] = {.lex_state = 336},
-  [215] = {.lex_state = 336},
-  [216] = {.lex_state = 336},
-  [217] = {.lex_state = 336},
-  [218] = {.lex_state = 336},
-  [219] = {.lex_state = 336},
-  [220] = {.lex_state = 336},
-  [221] = {.lex_state = 336},
-  [222] = {.lex_state = 336},
-  [223] = {.lex_state = 336},
-  [224] = {.lex_state = 336},
+  [214] = {.lex_state = 344},
+  [215] = {.lex_state = 344},
+  [216] = {.lex_state = 344},
+  [217] = {.lex_state = 344},
+  [218] = {.lex_state = 344},
+  [219] = {.lex_state = 344},
+  [220] = {.lex_state = 344},
+  [221] = {.lex_state = 344},
+  [222] = {.lex_state = 344},
+  [223] = {.lex_state = 344},
+  [224] = {.lex_state = 344},
   [225] = {.lex_state = 4},
-  [226] = {.lex_state = 336},
-  [227] = {.lex_state = 336},
+  [226] = {.lex_state = 344},
+  [227] = {.lex_state = 344},
   [228] = {.lex_state = 4},
-  [229] = {.lex_state = 336},
-  [230] = {.lex_state = 336},
+  [229] = {.lex_state = 344},
+  [230] = {.lex_state = 344},
   [231] = {.lex_state = 4},
-  [232] = {.lex_state = 336},
+  [232] = {.lex_state = 344},
   [233] = {.lex_state = 22},
   [234] = {.lex_state = 22},
-  [235] = {.lex_state = 336},
+  [235] = {.lex_state = 344},
   [236] = {.lex_state = 22},
   [237] = {.lex_state = 10},
   [238] = {.lex_state = 4},
   [239] = {.lex_state = 22},
-  [240] = {.lex_state = 336},
+  [240] = {.lex_state = 344},
   [241] = {.lex_state = 6},
-  [242] = {.lex_state = 336},
-  [243] = {.lex_state = 336},
-  [244] = {.lex_state = 336},
-  [245] = {.lex_state = 336},
-  [246] = {.lex_state = 336},
-  [247] = {.lex_state = 336},
+  [242] = {.lex_state = 344},
+  [243] = {.lex_state = 344},
+  [244] = {.lex_state = 344},
+  [245] = {.lex_state = 344},
+  [246] = {.lex_state = 344},
+  [247] = {.lex_state = 344},
   [248] = {.lex_state = 6},
   [249] = {.lex_state = 7},
-  [250] = {.lex_state = 336},
-  [251] = {.lex_state = 336},
-  [252] = {.lex_state = 336},
-  [253] = {.lex_state = 336},
+  [250] = {.lex_state = 344},
+  [251] = {.lex_state = 344},
+  [252] = {.lex_state = 344},
+  [253] = {.lex_state = 344},
   [254] = {.lex_state = 6},
-  [255] = {.lex_state = 336},
-  [256] = {.lex_state = 336},
-  [257] = {.lex_state = 336},
-  [258] = {.lex_state = 336},
-  [259] = {.lex_state = 336},
-  [260] = {.lex_state = 336},
+  [255] = {.lex_state = 344},
+  [256] = {.lex_state = 344},
+  [257] = {.lex_state = 344},
+  [258] = {.lex_state = 344},
+  [259] = {.lex_state = 344},
+  [260] = {.lex_state = 344},
   [261] = {.lex_state = 6},
-  [262] = {.lex_state = 336},
-  [263] = {.lex_state = 336},
-  [264] = {.lex_state = 336},
-  [265] = {.lex_state = 336},
-  [266] = {.lex_state = 336},
-  [267] = {.lex_state = 336},
-  [268] = {.lex_state = 336},
-  [269] = {.lex_state = 336},
-  [270] = {.lex_state = 336},
-  [271] = {.lex_state = 336},
+  [262] = {.lex_state = 344},
+  [263] = {.lex_state = 344},
+  [264] = {.lex_state = 344},
+  [265] = {.lex_state = 344},
+  [266] = {.lex_state = 344},
+  [267] = {.lex_state = 344},
+  [268] = {.lex_state = 344},
+  [269] = {.lex_state = 344},
+  [270] = {.lex_state = 344},
+  [271] = {.lex_state = 344},
   [272] = {.lex_state = 6},
-  [273] = {.lex_state = 336},
-  [274] = {.lex_state = 336},
+  [273] = {.lex_state = 344},
+  [274] = {.lex_state = 344},
   [275] = {.lex_state = 6},
-  [276] = {.lex_state = 336},
-  [277] = {.lex_state = 336},
-  [278] = {.lex_state = 336},
-  [279] = {.lex_state = 336},
+  [276] = {.lex_state = 344},
+  [277] = {.lex_state = 344},
+  [278] = {.lex_state = 344},
+  [279] = {.lex_state = 344},
   [280] = {.lex_state = 6},
-  [281] = {.lex_state = 336},
-  [282] = {.lex_state = 336},
-  [283] = {.lex_state = 336},
-  [284] = {.lex_state = 336},
+  [281] = {.lex_state = 344},
+  [282] = {.lex_state = 344},
+  [283] = {.lex_state = 344},
+  [284] = {.lex_state = 344},
   [285] = {.lex_state = 3},
   [286] = {.lex_state = 3},
   [287] = {.lex_state = 2},
   [288] = {.lex_state = 3},
   [289] = {.lex_state = 3},
   [290] = {.lex_state = 19},
-  [291] = {.lex_state = 336},
+  [291] = {.lex_state = 344},
   [292] = {.lex_state = 3},
-  [293] = {.lex_state = 336},
+  [293] = {.lex_state = 344},
   [294] = {.lex_state = 3},
   [295] = {.lex_state = 2},
   [296] = {.lex_state = 2},
@@ -8216,11 +8270,11 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [300] = {.lex_state = 12},
   [301] = {.lex_state = 20},
   [302] = {.lex_state = 12},
-  [303] = {.lex_state = 336},
+  [303] = {.lex_state = 344},
   [304] = {.lex_state = 3},
   [305] = {.lex_state = 3},
   [306] = {.lex_state = 2},
-  [307] = {.lex_state = 338},
+  [307] = {.lex_state = 346},
   [308] = {.lex_state = 5},
   [309] = {.lex_state = 5},
   [310] = {.lex_state = 12},
@@ -8228,19 +8282,19 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [312] = {.lex_state = 5},
   [313] = {.lex_state = 5},
   [314] = {.lex_state = 3},
-  [315] = {.lex_state = 338},
+  [315] = {.lex_state = 346},
   [316] = {.lex_state = 3},
-  [317] = {.lex_state = 336},
+  [317] = {.lex_state = 344},
   [318] = {.lex_state = 12},
   [319] = {.lex_state = 11},
   [320] = {.lex_state = 12},
   [321] = {.lex_state = 3},
   [322] = {.lex_state = 5},
   [323] = {.lex_state = 5},
-  [324] = {.lex_state = 338},
+  [324] = {.lex_state = 346},
   [325] = {.lex_state = 5},
   [326] = {.lex_state = 3},
-  [327] = {.lex_state = 336},
+  [327] = {.lex_state = 344},
   [328] = {.lex_state = 5},
   [329] = {.lex_state = 12},
   [330] = {.lex_state = 5},
@@ -8248,52 +8302,52 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [332] = {.lex_state = 5},
   [333] = {.lex_state = 1},
   [334] = {.lex_state = 11},
-  [335] = {.lex_state = 338},
-  [336] = {.lex_state = 336},
-  [337] = {.lex_state = 336},
-  [338] = {.lex_state = 336},
+  [335] = {.lex_state = 346},
+  [336] = {.lex_state = 344},
+  [337] = {.lex_state = 344},
+  [338] = {.lex_state = 344},
   [339] = {.lex_state = 24},
-  [340] = {.lex_state = 336},
-  [341] = {.lex_state = 336},
-  [342] = {.lex_state = 336},
-  [343] = {.lex_state = 336},
+  [340] = {.lex_state = 344},
+  [341] = {.lex_state = 344},
+  [342] = {.lex_state = 344},
+  [343] = {.lex_state = 344},
   [344] = {.lex_state = 11},
-  [345] = {.lex_state = 336},
-  [346] = {.lex_state = 336},
-  [347] = {.lex_state = 336},
-  [348] = {.lex_state = 336},
-  [349] = {.lex_state = 338},
+  [345] = {.lex_state = 344},
+  [346] = {.lex_state = 344},
+  [347] = {.lex_state = 344},
+  [348] = {.lex_state = 344},
+  [349] = {.lex_state = 346},
   [350] = {.lex_state = 1},
-  [351] = {.lex_state = 338},
-  [352] = {.lex_state = 336},
+  [351] = {.lex_state = 346},
+  [352] = {.lex_state = 344},
   [353] = {.lex_state = 23},
-  [354] = {.lex_state = 336},
-  [355] = {.lex_state = 336},
+  [354] = {.lex_state = 344},
+  [355] = {.lex_state = 344},
   [356] = {.lex_state = 11},
-  [357] = {.lex_state = 336},
-  [358] = {.lex_state = 336},
-  [359] = {.lex_state = 336},
-  [360] = {.lex_state = 336},
-  [361] = {.lex_state = 336},
+  [357] = {.lex_state = 344},
+  [358] = {.lex_state = 344},
+  [359] = {.lex_state = 344},
+  [360] = {.lex_state = 344},
+  [361] = {.lex_state = 344},
   [362] = {.lex_state = 24},
-  [363] = {.lex_state = 336},
-  [364] = {.lex_state = 336},
-  [365] = {.lex_state = 336},
+  [363] = {.lex_state = 344},
+  [364] = {.lex_state = 344},
+  [365] = {.lex_state = 344},
   [366] = {.lex_state = 1},
-  [367] = {.lex_state = 336},
-  [368] = {.lex_state = 336},
+  [367] = {.lex_state = 344},
+  [368] = {.lex_state = 344},
   [369] = {.lex_state = 24},
-  [370] = {.lex_state = 336},
-  [371] = {.lex_state = 336},
-  [372] = {.lex_state = 336},
-  [373] = {.lex_state = 336},
+  [370] = {.lex_state = 344},
+  [371] = {.lex_state = 344},
+  [372] = {.lex_state = 344},
+  [373] = {.lex_state = 344},
   [374] = {.lex_state = 12},
   [375] = {.lex_state = 12},
   [376] = {.lex_state = 23},
   [377] = {.lex_state = 1},
   [378] = {.lex_state = 1},
-  [379] = {.lex_state = 336},
-  [380] = {.lex_state = 336},
+  [379] = {.lex_state = 344},
+  [380] = {.lex_state = 344},
   [381] = {.lex_state = 11},
   [382] = {.lex_state = 0},
   [383] = {.lex_state = 21},
@@ -8304,8 +8358,8 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [388] = {.lex_state = 11},
   [389] = {.lex_state = 11},
   [390] = {.lex_state = 0},
-  [391] = {.lex_state = 338},
-  [392] = {.lex_state = 338},
+  [391] = {.lex_state = 346},
+  [392] = {.lex_state = 346},
   [393] = {.lex_state = 0},
   [394] = {.lex_state = 0},
   [395] = {.lex_state = 0},
@@ -8314,14 +8368,14 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [398] = {.lex_state = 11},
   [399] = {.lex_state = 11},
   [400] = {.lex_state = 21},
-  [401] = {.lex_state = 336},
+  [401] = {.lex_state = 344},
   [402] = {.lex_state = 11},
   [403] = {.lex_state = 0},
   [404] = {.lex_state = 0},
   [405] = {.lex_state = 0},
-  [406] = {.lex_state = 338},
+  [406] = {.lex_state = 346},
   [407] = {.lex_state = 0},
-  [408] = {.lex_state = 338},
+  [408] = {.lex_state = 346},
   [409] = {.lex_state = 0},
   [410] = {.lex_state = 0},
   [411] = {.lex_state = 0},
@@ -8330,7 +8384,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [414] = {.lex_state = 11},
   [415] = {.lex_state = 0},
   [416] = {.lex_state = 0},
-  [417] = {.lex_state = 338},
+  [417] = {.lex_state = 346},
   [418] = {.lex_state = 0},
   [419] = {.lex_state = 11},
   [420] = {.lex_state = 0},
@@ -8340,11 +8394,11 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [424] = {.lex_state = 0},
   [425] = {.lex_state = 0},
   [426] = {.lex_state = 4},
-  [427] = {.lex_state = 336},
+  [427] = {.lex_state = 344},
   [428] = {.lex_state = 0},
-  [429] = {.lex_state = 336},
+  [429] = {.lex_state = 344},
   [430] = {.lex_state = 11},
-  [431] = {.lex_state = 336},
+  [431] = {.lex_state = 344},
   [432] = {.lex_state = 0},
   [433] = {.lex_state = 11},
   [434] = {.lex_state = 0},
@@ -8354,7 +8408,7 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [438] = {.lex_state = 11},
   [439] = {.lex_state = 11},
   [440] = {.lex_state = 0},
-  [441] = {.lex_state = 336},
+  [441] = {.lex_state = 344},
   [442] = {.lex_state = 0},
   [443] = {.lex_state = 0},
   [444] = {.lex_state = 0},
@@ -8362,8 +8416,8 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [446] = {.lex_state = 0},
   [447] = {.lex_state = 0},
   [448] = {.lex_state = 11},
-  [449] = {.lex_state = 336},
-  [450] = {.lex_state = 336},
+  [449] = {.lex_state = 344},
+  [450] = {.lex_state = 344},
   [451] = {.lex_state = 4},
   [452] = {.lex_state = 11},
   [453] = {.lex_state = 0},
@@ -8389,66 +8443,66 @@ static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [473] = {.lex_state = 11},
   [474] = {.lex_state = 2},
   [475] = {.lex_state = 0},
-  [476] = {.lex_state = 336},
-  [477] = {.lex_state = 336},
+  [476] = {.lex_state = 344},
+  [477] = {.lex_state = 344},
   [478] = {.lex_state = 0},
   [479] = {.lex_state = 27},
-  [480] = {.lex_state = 338},
+  [480] = {.lex_state = 346},
   [481] = {.lex_state = 0},
-  [482] = {.lex_state = 336},
+  [482] = {.lex_state = 344},
   [483] = {.lex_state = 0},
   [484] = {.lex_state = 28},
-  [485] = {.lex_state = 336},
+  [485] = {.lex_state = 344},
   [486] = {.lex_state = 3},
-  [487] = {.lex_state = 336},
-  [488] = {.lex_state = 336},
-  [489] = {.lex_state = 336},
-  [490] = {.lex_state = 336},
-  [491] = {.lex_state = 336},
+  [487] = {.lex_state = 344},
+  [488] = {.lex_state = 344},
+  [489] = {.lex_state = 344},
+  [490] = {.lex_state = 344},
+  [491] = {.lex_state = 344},
   [492] = {.lex_state = 0},
   [493] = {.lex_state = 29},
-  [494] = {.lex_state = 336},
-  [495] = {.lex_state = 336},
-  [496] = {.lex_state = 336},
+  [494] = {.lex_state = 344},
+  [495] = {.lex_state = 344},
+  [496] = {.lex_state = 344},
   [497] = {.lex_state = 26},
-  [498] = {.lex_state = 336},
-  [499] = {.lex_state = 336},
-  [500] = {.lex_state = 336},
-  [501] = {.lex_state = 336},
-  [502] = {.lex_state = 336},
+  [498] = {.lex_state = 344},
+  [499] = {.lex_state = 344},
+  [500] = {.lex_state = 344},
+  [501] = {.lex_state = 344},
+  [502] = {.lex_state = 344},
   [503] = {.lex_state = 0},
   [504] = {.lex_state = 0},
   [505] = {.lex_state = 4},
-  [506] = {.lex_state = 336},
+  [506] = {.lex_state = 344},
   [507] = {.lex_state = 2},
-  [508] = {.lex_state = 336},
-  [509] = {.lex_state = 336},
-  [510] = {.lex_state = 336},
-  [511] = {.lex_state = 338},
+  [508] = {.lex_state = 344},
+  [509] = {.lex_state = 344},
+  [510] = {.lex_state = 344},
+  [511] = {.lex_state = 346},
   [512] = {.lex_state = 2},
-  [513] = {.lex_state = 336},
+  [513] = {.lex_state = 344},
   [514] = {.lex_state = 0},
   [515] = {.lex_state = 2},
   [516] = {.lex_state = 0},
-  [517] = {.lex_state = 336},
+  [517] = {.lex_state = 344},
   [518] = {.lex_state = 29},
-  [519] = {.lex_state = 336},
+  [519] = {.lex_state = 344},
   [520] = {.lex_state = 27},
   [521] = {.lex_state = 4},
   [522] = {.lex_state = 0},
   [523] = {.lex_state = 29},
-  [524] = {.lex_state = 336},
+  [524] = {.lex_state = 344},
   [525] = {.lex_state = 29},
-  [526] = {.lex_state = 336},
+  [526] = {.lex_state = 344},
   [527] = {.lex_state = 3},
-  [528] = {.lex_state = 336},
-  [529] = {.lex_state = 336},
+  [528] = {.lex_state = 344},
+  [529] = {.lex_state = 344},
   [530] = {.lex_state = 11},
-  [531] = {.lex_state = 336},
+  [531] = {.lex_state = 344},
   [532] = {.lex_state = 4},
-  [533] = {.lex_state = 336},
+  [533] = {.lex_state = 344},
   [534] = {.lex_state = 0},
-  [535] = {.lex_state = 336},
+  [535] = {.lex_state = 344},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {

@@ -35,7 +35,10 @@ pub fn port_on_portless_protocol(span: Span, protocol: &str) -> Diagnostic {
         format!("`{protocol}` has no ports: write it as `0/{protocol}`"),
     )
     .label("a port or range with a protocol that has none")
-    .note("Cilium refuses VRRP and IGMP with a port other than \"0\": the protocols carry no port numbers")
+    .note(format!(
+        "Cilium refuses {} with a port other than \"0\": the protocol carries no port numbers",
+        protocol.to_ascii_uppercase()
+    ))
     .help(format!("write `port 0/{protocol}`"))
 }
 

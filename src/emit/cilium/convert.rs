@@ -284,14 +284,7 @@ impl<'a> PortProtocol<'a> {
                 ir::Port::Name(name) => name.as_str().into(),
             },
             end_port: port.end_port(),
-            protocol: match port.protocol() {
-                ir::Protocol::Tcp => "TCP",
-                ir::Protocol::Udp => "UDP",
-                ir::Protocol::Sctp => "SCTP",
-                ir::Protocol::Any => "ANY",
-                ir::Protocol::Vrrp => "VRRP",
-                ir::Protocol::Igmp => "IGMP",
-            },
+            protocol: port.protocol().as_crd(),
         }
     }
 }

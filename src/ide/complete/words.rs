@@ -65,7 +65,9 @@ pub(super) const REQUESTS: &[&str] = &["http", "dns", "kafka"];
 /// What may follow `select`.
 pub(super) const SUBJECTS: &[&str] = &["pods", "all", "nodes", "everything"];
 /// Port protocols.
-pub(super) const PROTOCOLS: &[&str] = &["tcp", "udp", "sctp", "any", "vrrp", "igmp"];
+pub(super) const PROTOCOLS: &[&str] = &[
+    "tcp", "udp", "sctp", "any", "vrrp", "igmp", "gre", "ipip", "ipv6", "esp", "ah",
+];
 /// Parameter types.
 pub(super) const TYPES: &[&str] = &[
     "cidr", "cidrs", "port", "ports", "string", "strings", "selector",

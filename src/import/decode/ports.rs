@@ -111,9 +111,9 @@ fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
                 port.end_port = number.as_u64().and_then(|n| u32::try_from(n).ok());
             }
             ("protocol", Value::String(text)) => match text.as_str() {
-                "TCP" | "UDP" | "SCTP" | "VRRP" | "IGMP" => port.protocol = Some(text.to_ascii_lowercase()),
+                "TCP" | "UDP" | "SCTP" | "VRRP" | "IGMP" | "GRE" | "IPIP" | "IPV6" | "ESP" | "AH" => port.protocol = Some(text.to_ascii_lowercase()),
                 "ANY" => {}
-                _ => ctx.invalid(field, "the protocol is one of `TCP`, `UDP`, `SCTP`, `VRRP`, `IGMP` and `ANY`, in upper case"),
+                _ => ctx.invalid(field, "the protocol is one of `TCP`, `UDP`, `SCTP`, `VRRP`, `IGMP`, `ANY` and (Cilium 1.20) `GRE`, `IPIP`, `IPV6`, `ESP`, `AH`, in upper case"),
             },
             (_, other) => ctx.invalid(field, format!("unexpected {} here", describe(other))),
         });
@@ -124,14 +124,17 @@ fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
         // (with `enable-extended-ip-protocols`), for the whole protocol;
         // `.netpol` writes `0/vrrp` (tests/it/equivalence.rs,
         // normalisation 15).
-        if matches!(port.protocol.as_deref(), Some("vrrp" | "igmp")) {
+        if matches!(
+            port.protocol.as_deref(),
+            Some("vrrp" | "igmp" | "gre" | "ipip" | "ipv6" | "esp" | "ah")
+        ) {
             if (port.port.is_empty() || port.port == "0") && port.end_port.is_none() {
                 port.port = "0".to_owned();
                 out.push(port);
             } else {
                 ctx.invalid(
                     &field,
-                    "Cilium refuses VRRP and IGMP with a port other than \"0\" or empty",
+                    "Cilium refuses VRRP, IGMP and the protocols of 1.20 (GRE, IPIP, IPV6, ESP, AH) with a port other than \"0\" or empty",
                 );
             }
             continue;
