@@ -43,6 +43,9 @@ impl CiliumVersion {
     /// The first version whose `serverNames` allow `*` anywhere, not only
     /// as a prefix.
     pub const SERVER_NAME_WILDCARDS: CiliumVersion = CiliumVersion { minor: 20 };
+    /// The first version with the GRE, IPIP, IPV6, ESP and AH protocols in
+    /// port rules.
+    pub const EXTENDED_PROTOCOLS: CiliumVersion = CiliumVersion { minor: 20 };
     /// The first version without Kafka rules.
     pub const WITHOUT_KAFKA: CiliumVersion = CiliumVersion { minor: 20 };
     /// The first version whose CRD has `cidrGroupSelector`.

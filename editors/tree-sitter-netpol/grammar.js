@@ -333,7 +333,26 @@ module.exports = grammar({
         optional(choice($.http_method, seq('method', field('method', $._string_or_ref)))),
         optional(field('path', $._string_or_ref)),
         optional(seq('host', field('host', $._string_or_ref))),
-        repeat(seq('header', field('header', $._string_or_ref))),
+        repeat(choice($.header_match, seq('header', field('header', $._string_or_ref)))),
+      ),
+
+    // `header "Name" = "v" | secret "ns/name" [mismatch ACTION]`, or
+    // `header "Name" mismatch ACTION`: a header match (`headerMatches`).
+    header_match: ($) =>
+      prec(
+        1,
+        seq(
+          'header',
+          field('name', $._string_or_ref),
+          choice(
+            seq(
+              '=',
+              choice(seq('secret', field('secret', $._string_or_ref)), field('value', $._string_or_ref)),
+              optional(seq('mismatch', field('mismatch', $.name))),
+            ),
+            seq('mismatch', field('mismatch', $.name)),
+          ),
+        ),
       ),
 
     http_method: (_) => /[A-Z]+/,
@@ -487,7 +506,7 @@ module.exports = grammar({
 
     _port_number_immediate: (_) => token.immediate(/[0-9]+|[A-Za-z][A-Za-z0-9-]*/),
 
-    protocol: (_) => token.immediate(/[tT][cC][pP]|[uU][dD][pP]|[sS][cC][tT][pP]|[aA][nN][yY]|[vV][rR][rR][pP]|[iI][gG][mM][pP]/),
+    protocol: (_) => token.immediate(/[tT][cC][pP]|[uU][dD][pP]|[sS][cC][tT][pP]|[aA][nN][yY]|[vV][rR][rR][pP]|[iI][gG][mM][pP]|[gG][rR][eE]|[iI][pP][iI][pP]|[iI][pP][vV]6|[eE][sS][pP]|[aA][hH]/),
 
     // An IPv4 or IPv6 address with an optional prefix length.
     cidr: (_) =>

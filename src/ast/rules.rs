@@ -184,7 +184,24 @@ pub struct Http {
     pub host: Option<Value>,
     /// Required headers.
     pub headers: Vec<Value>,
+    /// Header matches: `header "Name" = "v" mismatch add`.
+    pub header_matches: Vec<HeaderMatch>,
     /// The whole line.
+    pub span: Span,
+}
+
+/// `header "Name" = "value" | secret "ns/name" [mismatch ACTION]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HeaderMatch {
+    /// The header's name.
+    pub name: Value,
+    /// The value, if written.
+    pub value: Option<Value>,
+    /// The secret holding the value, if written.
+    pub secret: Option<Value>,
+    /// The mismatch action, as written.
+    pub mismatch: Option<Spanned<String>>,
+    /// The whole clause.
     pub span: Span,
 }
 

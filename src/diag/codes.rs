@@ -87,6 +87,8 @@ codes! {
     E0220: "authentication on a deny rule",
     E0221: "unknown authentication mode",
     E0222: "a port on VRRP or IGMP",
+    E0223: "unknown header mismatch action",
+    E0224: "invalid secret reference",
     E0230: "node selector naming a label no node has",
     E0231: "invalid CIDR group labels",
     E0232: "AWS group that selects no security group and no label",

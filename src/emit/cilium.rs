@@ -462,6 +462,40 @@ pub struct PortRuleHttp<'a> {
     /// `headers`.
     #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub headers: Vec<&'a str>,
+    /// `headerMatches`.
+    #[cfg_attr(
+        test,
+        serde(rename = "headerMatches", skip_serializing_if = "Vec::is_empty")
+    )]
+    pub header_matches: Vec<HeaderMatch<'a>>,
+}
+
+/// A `headerMatches` entry.
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
+pub struct HeaderMatch<'a> {
+    /// `name`.
+    pub name: &'a str,
+    /// `value`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub value: Option<&'a str>,
+    /// `secret`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub secret: Option<Secret<'a>>,
+    /// `mismatch`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub mismatch: Option<&'static str>,
+}
+
+/// A `secret`: `{namespace?, name}`.
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
+pub struct Secret<'a> {
+    /// `namespace`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub namespace: Option<&'a str>,
+    /// `name`.
+    pub name: &'a str,
 }
 
 /// A `kafka` entry.

@@ -341,6 +341,15 @@ mod tests {
                 path: Some("/orders".into()),
                 host: Some("shop.example.com".into()),
                 headers: vec!["X-Token: secret".into()],
+                header_matches: vec![ir::HeaderMatch {
+                    name: "Authorization".into(),
+                    value: None,
+                    secret: Some(ir::SecretRef {
+                        namespace: Some("shop".into()),
+                        name: "orders-token".into(),
+                    }),
+                    mismatch: Some(ir::Mismatch::Replace),
+                }],
             },
         ]));
         let spec = Arc::new(ir::PolicySpec {
@@ -391,6 +400,12 @@ mod tests {
                   host: shop.example.com
                   headers:
                   - 'X-Token: secret'
+                  headerMatches:
+                  - name: Authorization
+                    secret:
+                      namespace: shop
+                      name: orders-token
+                    mismatch: REPLACE
         ");
     }
 

@@ -1,12 +1,14 @@
 //! Judging an L7 request by the L7 rules of the entry that allows its flow
 //! (docs/cilium-semantics.md §3.4, §9): HTTP method, path and host as whole-string RE2
-//! regexps, and headers; DNS names by the DNS selectors; Kafka requests by
+//! regexps, and headers (header matches with a `mismatch` action pass); DNS names by the DNS selectors; Kafka requests by
 //! role, API key, version, client ID and topic.
 
 use regex::Regex;
 
 use super::select::fqdn_matches;
-use crate::ir::{HttpRequest, HttpRule, KafkaRequest, KafkaRole, KafkaRule, L7, Request};
+use crate::ir::{
+    HeaderMatch, HttpRequest, HttpRule, KafkaRequest, KafkaRole, KafkaRule, L7, Request,
+};
 
 /// Whether `request` passes `rules`; `None` when the rules are of another
 /// kind than the request (the request is not judged by them).
@@ -55,6 +57,25 @@ fn http_admits(rule: &HttpRule, request: &HttpRequest) -> bool {
             .headers
             .iter()
             .all(|header| has_header(header, request))
+        && rule
+            .header_matches
+            .iter()
+            .all(|header| header_match_admits(header, request))
+}
+
+/// A `headerMatches` entry: with a `mismatch` action the proxy logs or
+/// rewrites the header and lets the request through; without one, the
+/// header must be there with the value. A secret's value is not known here,
+/// so a secret match asks only that the header be there.
+fn header_match_admits(header: &HeaderMatch, request: &HttpRequest) -> bool {
+    if header.mismatch.is_some() {
+        return true;
+    }
+    let name = header.name.as_str();
+    match (&header.value, &header.secret) {
+        (Some(value), None) => has_header(&format!("{name}: {}", value.as_str()), request),
+        _ => has_header(name, request),
+    }
 }
 
 /// A rule header is `Name` (present) or `Name: value` / `Name value`

@@ -106,14 +106,7 @@ pub(crate) fn describe(ports: &[PortSpec], icmps: &[crate::ir::IcmpType]) -> Str
     let mut items: Vec<String> = ports
         .iter()
         .map(|spec| {
-            let protocol = match spec.protocol() {
-                Protocol::Tcp => "TCP",
-                Protocol::Udp => "UDP",
-                Protocol::Sctp => "SCTP",
-                Protocol::Any => "ANY",
-                Protocol::Vrrp => "VRRP",
-                Protocol::Igmp => "IGMP",
-            };
+            let protocol = spec.protocol().as_crd();
             match (spec.port(), spec.end_port()) {
                 (Port::Number(0), None) => format!("every port/{protocol}"),
                 (Port::Number(port), None) => format!("{port}/{protocol}"),

@@ -1123,6 +1123,44 @@ fn http(method: &str, path: &str, host: Option<&str>, headers: &[(&str, &str)]) 
 }
 
 #[test]
+fn header_matches_refuse_a_differing_header_unless_they_have_a_mismatch_action() {
+    let lab = Lab::new(
+        r#"
+namespace shop {
+  policy api {
+    select pods app=api
+    allow from pods app=web port 8080/tcp
+      http GET "/env" header "X-Env" = "prod"
+      http GET "/token" header "Authorization" = secret "api-token"
+      http GET "/logged" header "X-Env" = "prod" mismatch log
+  }
+}
+"#,
+    )
+    .pod("api", "shop", "app=api")
+    .pod("web", "shop", "app=web");
+    let engine = Engine::new(&lab.program);
+    let rows = [
+        (http("GET", "/env", None, &[("x-env", "prod")]), true),
+        (http("GET", "/env", None, &[("X-Env", "dev")]), false),
+        (http("GET", "/env", None, &[]), false),
+        // A secret's value is unknown: the header must be there.
+        (http("GET", "/token", None, &[("Authorization", "x")]), true),
+        (http("GET", "/token", None, &[]), false),
+        // With `mismatch log` the proxy logs and lets the request through.
+        (http("GET", "/logged", None, &[("X-Env", "dev")]), true),
+        (http("GET", "/logged", None, &[]), true),
+    ];
+    for (request, want) in rows {
+        let answer = engine.decide(
+            &lab.world,
+            &lab.flow("web", "api", "8080/tcp", Some(request.clone())),
+        );
+        assert_eq!(answer.ingress.l7_allowed, Some(want), "{request:?}");
+    }
+}
+
+#[test]
 fn l7_requests_are_judged_by_the_rules_of_the_deciding_entry() {
     let lab = Lab::new(
         r#"
@@ -1518,29 +1556,6 @@ namespace app {
   policy storage {
     select pods app=api
     allow to cidr groups with { tier=storage, zone notin (b) }, { tier=web, !zone } port 2049/tcp
-/// `specs` entries are rules of their own (SEMANTICS §1): the same rows as
-/// `no_default_deny_adds_allow_any_only_when_every_selecting_rule_says_so`
-/// with its three policies as the three rule sets of one object.
-#[test]
-fn each_spec_block_is_a_rule_of_its_own() {
-    let lab = Lab::new(
-        r#"
-namespace web {
-  policy tiers {
-    spec {
-      select pods app=web
-      no default deny ingress
-      deny from pods role=bad
-    }
-    spec {
-      select pods app=web2
-      no default deny ingress
-      allow from pods role=good port 80/tcp
-    }
-    spec {
-      select pods app=web2
-      allow from pods role=good port 443/tcp
-    }
   }
 }
 "#,
@@ -1571,33 +1586,6 @@ namespace web {
         "denied",
     );
     lab.row("api", "a", "22/tcp", "default-deny", "no-policy", "denied");
-    .pod("web", "web", "app=web")
-    .pod("web2", "web", "app=web2")
-    .pod("good", "web", "role=good")
-    .pod("bad", "web", "role=bad")
-    .pod("other", "web", "role=other");
-    lab.row("other", "web", "80/tcp", "no-policy", "allow", "allowed");
-    lab.deciders("other", "web", "80/tcp", &[], &["<allow-any-ingress>"]);
-    lab.row("bad", "web", "80/tcp", "no-policy", "deny", "denied");
-    lab.deciders("bad", "web", "80/tcp", &[], &["CNP web/tiers"]);
-    lab.row(
-        "other",
-        "web2",
-        "80/tcp",
-        "no-policy",
-        "default-deny",
-        "denied",
-    );
-    lab.row("good", "web2", "80/tcp", "no-policy", "allow", "allowed");
-    lab.row("good", "web2", "443/tcp", "no-policy", "allow", "allowed");
-    lab.row(
-        "good",
-        "web2",
-        "8443/tcp",
-        "no-policy",
-        "default-deny",
-        "denied",
-    );
 }
 
 #[test]
@@ -1637,4 +1625,60 @@ namespace app {
     );
     // A pod the policy does not select: nothing to flag.
     assert!(lab.decide("web", "rds", "5432/tcp").unsupported.is_empty());
+}
+
+/// `specs` entries are rules of their own (SEMANTICS §1): the same rows as
+/// `no_default_deny_adds_allow_any_only_when_every_selecting_rule_says_so`
+/// with its three policies as the three rule sets of one object.
+#[test]
+fn each_spec_block_is_a_rule_of_its_own() {
+    let lab = Lab::new(
+        r#"
+namespace web {
+  policy tiers {
+    spec {
+      select pods app=web
+      no default deny ingress
+      deny from pods role=bad
+    }
+    spec {
+      select pods app=web2
+      no default deny ingress
+      allow from pods role=good port 80/tcp
+    }
+    spec {
+      select pods app=web2
+      allow from pods role=good port 443/tcp
+    }
+  }
+}
+"#,
+    )
+    .pod("web", "web", "app=web")
+    .pod("web2", "web", "app=web2")
+    .pod("good", "web", "role=good")
+    .pod("bad", "web", "role=bad")
+    .pod("other", "web", "role=other");
+    lab.row("other", "web", "80/tcp", "no-policy", "allow", "allowed");
+    lab.deciders("other", "web", "80/tcp", &[], &["<allow-any-ingress>"]);
+    lab.row("bad", "web", "80/tcp", "no-policy", "deny", "denied");
+    lab.deciders("bad", "web", "80/tcp", &[], &["CNP web/tiers"]);
+    lab.row(
+        "other",
+        "web2",
+        "80/tcp",
+        "no-policy",
+        "default-deny",
+        "denied",
+    );
+    lab.row("good", "web2", "80/tcp", "no-policy", "allow", "allowed");
+    lab.row("good", "web2", "443/tcp", "no-policy", "allow", "allowed");
+    lab.row(
+        "good",
+        "web2",
+        "8443/tcp",
+        "no-policy",
+        "default-deny",
+        "denied",
+    );
 }

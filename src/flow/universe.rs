@@ -321,7 +321,13 @@ impl Classes {
                     Protocol::Sctp => &[FlowProtocol::Sctp],
                     Protocol::Any => &[FlowProtocol::Tcp, FlowProtocol::Udp, FlowProtocol::Sctp],
                     // No flow the engine decides is VRRP or IGMP.
-                    Protocol::Vrrp | Protocol::Igmp => &[],
+                    Protocol::Vrrp
+                    | Protocol::Igmp
+                    | Protocol::Gre
+                    | Protocol::Ipip
+                    | Protocol::Ipv6
+                    | Protocol::Esp
+                    | Protocol::Ah => &[],
                 };
                 let (first, last) = match (spec.port(), spec.end_port()) {
                     (Port::Number(0), None) | (Port::Name(_), _) => continue,

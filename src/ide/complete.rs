@@ -452,6 +452,12 @@ fn rule(names: &Names<'_>, verb: &str, rest: &[Tok<'_>]) -> Vec<Completion> {
     match peer.last() {
         Some(tok) if tok.is("kafka") => return words(KAFKA, CompletionKind::Keyword),
         Some(tok) if tok.is("icmp") => return words(&["ipv4", "ipv6"], CompletionKind::Keyword),
+        Some(tok) if tok.is("mismatch") => {
+            return crate::ir::Mismatch::ALL
+                .iter()
+                .map(|action| item(action.as_word(), CompletionKind::Value))
+                .collect();
+        }
         Some(tok) if tok.is("authentication") => {
             return crate::ir::AuthMode::ALL
                 .iter()

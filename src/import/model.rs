@@ -288,6 +288,22 @@ pub struct Http {
     pub host: Option<String>,
     /// `headers`.
     pub headers: Vec<String>,
+    /// `headerMatches`.
+    pub header_matches: Vec<HeaderMatch>,
+}
+
+/// One `headerMatches` entry, with a value or a secret, or only a
+/// `mismatch` (a name alone is a `headers` entry).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct HeaderMatch {
+    /// `name`.
+    pub name: String,
+    /// `value`.
+    pub value: Option<String>,
+    /// `secret`, as `name` or `namespace/name`.
+    pub secret: Option<String>,
+    /// `mismatch`, lower case.
+    pub mismatch: Option<String>,
 }
 
 /// One `rules.kafka` entry.

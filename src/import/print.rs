@@ -384,6 +384,18 @@ fn http(rule: &Http) -> String {
     for header in &rule.headers {
         let _ = write!(text, " header {}", quote(header));
     }
+    for header in &rule.header_matches {
+        let _ = write!(text, " header {}", quote(&header.name));
+        if let Some(value) = &header.value {
+            let _ = write!(text, " = {}", quote(value));
+        }
+        if let Some(secret) = &header.secret {
+            let _ = write!(text, " = secret {}", quote(secret));
+        }
+        if let Some(mismatch) = &header.mismatch {
+            let _ = write!(text, " mismatch {mismatch}");
+        }
+    }
     text
 }
 

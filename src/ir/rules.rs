@@ -4,7 +4,8 @@
 use ipnet::IpNet;
 
 use super::{
-    AuthMode, CidrGroupName, Entity, FqdnSelector, IcmpType, L7, LabelKey, LabelValue, PortSpec, Selector, ServiceRef,
+    AuthMode, CidrGroupName, Entity, FqdnSelector, IcmpType, L7, LabelKey, LabelValue, PortSpec,
+    Selector, ServiceRef,
 };
 use crate::source::Span;
 use std::collections::BTreeMap;

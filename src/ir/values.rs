@@ -111,6 +111,52 @@ pub enum Protocol {
     Vrrp,
     /// `IGMP` (IP protocol 2), with port 0: Cilium 1.19 on.
     Igmp,
+    /// `GRE` (IP protocol 47), with port 0: Cilium 1.20 on.
+    Gre,
+    /// `IPIP` (IP protocol 4), with port 0: Cilium 1.20 on.
+    Ipip,
+    /// `IPV6` (IPv6 in IPv4, IP protocol 41), with port 0: Cilium 1.20 on.
+    Ipv6,
+    /// `ESP` (IP protocol 50), with port 0: Cilium 1.20 on.
+    Esp,
+    /// `AH` (IP protocol 51), with port 0: Cilium 1.20 on.
+    Ah,
+}
+
+impl Protocol {
+    /// The protocols without ports (written with port 0): VRRP and IGMP,
+    /// and the extended protocols of 1.20.
+    pub fn is_portless(self) -> bool {
+        !matches!(
+            self,
+            Protocol::Tcp | Protocol::Udp | Protocol::Sctp | Protocol::Any
+        )
+    }
+
+    /// The extended IP protocols of Cilium 1.20 (`enable-extended-ip-protocols`).
+    pub fn is_extended(self) -> bool {
+        matches!(
+            self,
+            Protocol::Gre | Protocol::Ipip | Protocol::Ipv6 | Protocol::Esp | Protocol::Ah
+        )
+    }
+
+    /// The protocol as the CRD writes it.
+    pub fn as_crd(self) -> &'static str {
+        match self {
+            Protocol::Tcp => "TCP",
+            Protocol::Udp => "UDP",
+            Protocol::Sctp => "SCTP",
+            Protocol::Any => "ANY",
+            Protocol::Vrrp => "VRRP",
+            Protocol::Igmp => "IGMP",
+            Protocol::Gre => "GRE",
+            Protocol::Ipip => "IPIP",
+            Protocol::Ipv6 => "IPV6",
+            Protocol::Esp => "ESP",
+            Protocol::Ah => "AH",
+        }
+    }
 }
 
 /// One ICMP type match.
@@ -206,6 +252,88 @@ pub struct HttpRule {
     pub host: Option<HttpRegex>,
     /// `headers`.
     pub headers: Vec<NonEmptyText>,
+    /// `headerMatches`.
+    pub header_matches: Vec<HeaderMatch>,
+}
+
+/// One `headerMatches` entry.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct HeaderMatch {
+    /// `name`.
+    pub name: NonEmptyText,
+    /// `value`.
+    pub value: Option<NonEmptyText>,
+    /// `secret`.
+    pub secret: Option<SecretRef>,
+    /// `mismatch`.
+    pub mismatch: Option<Mismatch>,
+}
+
+/// A Kubernetes secret: `{name, namespace?}`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct SecretRef {
+    /// `namespace`.
+    pub namespace: Option<NonEmptyText>,
+    /// `name`.
+    pub name: NonEmptyText,
+}
+
+/// `headerMatches[].mismatch`: what the proxy does with a request whose
+/// header differs (without it, the request is refused).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Mismatch {
+    /// `LOG`: log and let it through.
+    Log,
+    /// `ADD`: add the header.
+    Add,
+    /// `DELETE`: delete the header.
+    Delete,
+    /// `REPLACE`: replace its value.
+    Replace,
+}
+
+impl Mismatch {
+    /// Every action, in the CRD's order.
+    pub const ALL: [Mismatch; 4] = [
+        Mismatch::Log,
+        Mismatch::Add,
+        Mismatch::Delete,
+        Mismatch::Replace,
+    ];
+
+    /// The action as the CRD writes it.
+    pub fn as_crd(self) -> &'static str {
+        match self {
+            Mismatch::Log => "LOG",
+            Mismatch::Add => "ADD",
+            Mismatch::Delete => "DELETE",
+            Mismatch::Replace => "REPLACE",
+        }
+    }
+
+    /// The action as the language writes it (lower case).
+    pub fn as_word(self) -> &'static str {
+        match self {
+            Mismatch::Log => "log",
+            Mismatch::Add => "add",
+            Mismatch::Delete => "delete",
+            Mismatch::Replace => "replace",
+        }
+    }
+
+    /// The action written `word` in the language, if it is one.
+    pub fn from_word(word: &str) -> Option<Mismatch> {
+        Mismatch::ALL
+            .into_iter()
+            .find(|action| action.as_word() == word)
+    }
+
+    /// The action written `text` in the CRD, if it is one.
+    pub fn from_crd(text: &str) -> Option<Mismatch> {
+        Mismatch::ALL
+            .into_iter()
+            .find(|action| action.as_crd() == text)
+    }
 }
 
 /// One `rules.kafka` entry.

@@ -719,7 +719,13 @@ fn port_groups(ports: &[ir::PortSpec]) -> Vec<(u16, Vec<FlowProtocol>)> {
                 Protocol::Sctp => vec![FlowProtocol::Sctp],
                 Protocol::Any => vec![FlowProtocol::Tcp, FlowProtocol::Udp],
                 // No flow the engine decides is VRRP or IGMP.
-                Protocol::Vrrp | Protocol::Igmp => return None,
+                Protocol::Vrrp
+                | Protocol::Igmp
+                | Protocol::Gre
+                | Protocol::Ipip
+                | Protocol::Ipv6
+                | Protocol::Esp
+                | Protocol::Ah => return None,
             };
             Some((*number, protocols))
         })

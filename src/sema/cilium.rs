@@ -30,7 +30,7 @@
 //! | 19 | `serverNames` with L7 but no `terminatingTLS`; empty server name | E0218; E0216 |
 //! | 20 | `listener` on ingress or with L7 | not expressible |
 //! | 21 | FQDN with both name and pattern; bad characters; over 255 characters | by construction (`*` decides); E0208 |
-//! | 22 | HTTP path or method not a Go regexp; header match without a name; bad `mismatch`; secret without a name | E0211; not expressible (`headers` only) |
+//! | 22 | HTTP path or method not a Go regexp; header match without a name; bad `mismatch`; secret without a name | E0211; E0213 (empty name); E0223; E0224 |
 //! | 23 | Kafka: role with apiKey; unknown apiKey; unknown role; apiVersion out of range; bad topic | by construction (one of); E0212; by construction; E0212; E0212 |
 //! | 24 | `l7` with an empty key | not expressible |
 //!

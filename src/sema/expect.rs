@@ -594,10 +594,16 @@ fn port(
                 ir::Protocol::Tcp => ir::FlowProtocol::Tcp,
                 ir::Protocol::Udp => ir::FlowProtocol::Udp,
                 ir::Protocol::Sctp => ir::FlowProtocol::Sctp,
-                ir::Protocol::Vrrp | ir::Protocol::Igmp => {
+                ir::Protocol::Vrrp
+                | ir::Protocol::Igmp
+                | ir::Protocol::Gre
+                | ir::Protocol::Ipip
+                | ir::Protocol::Ipv6
+                | ir::Protocol::Esp
+                | ir::Protocol::Ah => {
                     diags.push(
                         report::invalid_flow_port(value.span(), report::InvalidFlowPort::Zero)
-                            .note("VRRP and IGMP carry no ports, and the engine decides TCP, UDP, SCTP and ICMP flows only"),
+                            .note("VRRP, IGMP and the extended protocols carry no ports, and the engine decides TCP, UDP, SCTP and ICMP flows only"),
                     );
                     return None;
                 }

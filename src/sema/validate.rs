@@ -53,17 +53,16 @@ pub fn port(lit: &ast::PortLit, diags: &mut Vec<Diagnostic>) -> Option<ir::PortS
         Some(p) if p == "sctp" => ir::Protocol::Sctp,
         Some(p) if p == "vrrp" => ir::Protocol::Vrrp,
         Some(p) if p == "igmp" => ir::Protocol::Igmp,
+        Some(p) if p == "gre" => ir::Protocol::Gre,
+        Some(p) if p == "ipip" => ir::Protocol::Ipip,
+        Some(p) if p == "ipv6" => ir::Protocol::Ipv6,
+        Some(p) if p == "esp" => ir::Protocol::Esp,
+        Some(p) if p == "ah" => ir::Protocol::Ah,
         Some(_) => ir::Protocol::Any,
     };
-    if matches!(protocol, ir::Protocol::Vrrp | ir::Protocol::Igmp)
-        && (lit.start.node != "0" || lit.end.is_some())
-    {
-        let name = if protocol == ir::Protocol::Vrrp {
-            "vrrp"
-        } else {
-            "igmp"
-        };
-        diags.push(report::port_on_portless_protocol(lit.span, name));
+    if protocol.is_portless() && (lit.start.node != "0" || lit.end.is_some()) {
+        let name = protocol.as_crd().to_ascii_lowercase();
+        diags.push(report::port_on_portless_protocol(lit.span, &name));
         return None;
     }
     let number =

@@ -110,6 +110,17 @@ pub fn check_rule(
             version,
         ));
     }
+    if version < CiliumVersion::EXTENDED_PROTOCOLS
+        && built.ports.iter().any(|port| port.protocol().is_extended())
+    {
+        let span = rule.ports.as_ref().map_or(rule.span, |ports| ports.span);
+        diags.push(too_old(
+            span,
+            "the GRE, IPIP, IPV6, ESP or AH protocol",
+            CiliumVersion::EXTENDED_PROTOCOLS,
+            version,
+        ));
+    }
     if version < CiliumVersion::PORT_RANGES
         && built.ports.iter().any(|port| port.end_port().is_some())
     {

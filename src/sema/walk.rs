@@ -277,6 +277,16 @@ fn rule_tail<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visi
                 for part in http.path.iter().chain(&http.host).chain(&http.headers) {
                     value(part, place, visitor);
                 }
+                for header in &http.header_matches {
+                    let parts = [
+                        Some(&header.name),
+                        header.value.as_ref(),
+                        header.secret.as_ref(),
+                    ];
+                    for part in parts.into_iter().flatten() {
+                        value(part, place, visitor);
+                    }
+                }
             }
             ast::L7::Grpc(call, _) => value(call, place, visitor),
             ast::L7::Kafka(kafka) => {

@@ -87,6 +87,9 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::dns | Rule::kw_dns => "`dns`",
         Rule::sni | Rule::kw_sni => "`sni`",
         Rule::authentication | Rule::kw_authentication => "`authentication`",
+        Rule::header_match => "`header`",
+        Rule::header_secret | Rule::kw_secret => "`secret`",
+        Rule::header_mismatch | Rule::kw_mismatch => "`mismatch`",
         Rule::http_method | Rule::http_method_re | Rule::kw_method => {
             "an HTTP method such as `GET`"
         }

@@ -99,6 +99,11 @@
 //!     (§4 rule 12: these protocols take port `"0"` or none, and both stand for the whole
 //!     protocol; no port at all is accepted only with `enable-extended-ip-protocols`, where
 //!     it means the same). The normalised form has `port: "0"`. `.netpol` writes `0/vrrp`.
+//! 16. **A `headerMatches` entry with only a `name` equals the `headers` entry of that
+//!     name** (§3.4, §4 rule 22; Cilium's Envoy translation turns a header match without
+//!     value, secret or mismatch action into the same presence match as a `headers` name).
+//!     The normalised form has it in `headers` (`headerMatches` left out when emptied).
+//!     `.netpol` writes a name alone as `header "Name"`.
 //!
 //! Not normalised, on purpose (they are reported as differences): merging or splitting rules
 //! (other than by `toPorts` entry, 14) or peer lists (`[{fromEntities: [a, b]}]` versus two rules), the namespace a CNP's agent
@@ -454,6 +459,47 @@ fn normalise_port_rule(port_rule: &Value) -> Value {
             rules.insert("dns".into(), map_array(dns, normalise_fqdn));
             out.insert("rules".into(), Value::Object(rules));
         }
+    }
+    // Normalisation 16.
+    if let Some(Value::Object(rules)) = out.get("rules").cloned() {
+        if let Some(http) = rules.get("http") {
+            let mut rules = rules.clone();
+            rules.insert("http".into(), map_array(http, normalise_http_rule));
+            out.insert("rules".into(), Value::Object(rules));
+        }
+    }
+    Value::Object(out)
+}
+
+/// Normalisation 16: a `headerMatches` entry with a name only moves to `headers`.
+fn normalise_http_rule(rule: &Value) -> Value {
+    let Some(obj) = rule.as_object() else {
+        return rule.clone();
+    };
+    let Some(Value::Array(matches)) = obj.get("headerMatches") else {
+        return rule.clone();
+    };
+    let mut out = obj.clone();
+    let mut headers = match obj.get("headers") {
+        Some(Value::Array(headers)) => headers.clone(),
+        _ => Vec::new(),
+    };
+    let mut kept = Vec::new();
+    for entry in matches {
+        match entry.as_object() {
+            Some(fields) if fields.len() == 1 && fields.contains_key("name") => {
+                headers.push(fields["name"].clone());
+            }
+            _ => kept.push(entry.clone()),
+        }
+    }
+    if !headers.is_empty() {
+        out.insert("headers".into(), Value::Array(headers));
+    }
+    if kept.is_empty() {
+        out.remove("headerMatches");
+    } else {
+        out.insert("headerMatches".into(), Value::Array(kept));
     }
     Value::Object(out)
 }
@@ -872,6 +918,34 @@ mod tests {
             "  endpointSelector: {}\n  egress:\n  - toPorts:\n    - ports:\n      - port: \"53\"\n        protocol: TCP\n",
         );
         differ(&a, &tcp, &["protocol", "\"ANY\"", "\"TCP\""]);
+    }
+
+    // Normalisation 16.
+    #[test]
+    fn name_only_header_match_equals_a_headers_name() {
+        let http = |rule: &str| {
+            cnp(&format!(
+                "  endpointSelector: {{}}\n  egress:\n  - toPorts:\n    - ports: [{{port: \"80\", protocol: TCP}}]\n      rules:\n        http: [{rule}]\n"
+            ))
+        };
+        same(
+            &http("{headerMatches: [{name: X-Token}]}"),
+            &http("{headers: [X-Token]}"),
+        );
+        same(
+            &http("{headers: [A], headerMatches: [{name: X-Token}, {name: B, value: b}]}"),
+            &http("{headers: [A, X-Token], headerMatches: [{name: B, value: b}]}"),
+        );
+        differ(
+            &http("{headerMatches: [{name: X-Token, mismatch: LOG}]}"),
+            &http("{headers: [X-Token]}"),
+            &["headerMatches"],
+        );
+        differ(
+            &http("{headerMatches: [{name: X-Token, value: v}]}"),
+            &http("{headers: [X-Token]}"),
+            &["headerMatches"],
+        );
     }
 
     // Normalisation 5.

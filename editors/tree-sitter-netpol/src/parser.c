@@ -15,16 +15,16 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 583
+#define STATE_COUNT 536
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 238
+#define SYMBOL_COUNT 229
 #define ALIAS_COUNT 4
 #define TOKEN_COUNT 102
 #define EXTERNAL_TOKEN_COUNT 0
-#define FIELD_COUNT 30
+#define FIELD_COUNT 32
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 94
+#define PRODUCTION_ID_COUNT 98
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -43,23 +43,23 @@ enum ts_symbol_identifiers {
   anon_sym_const = 13,
   anon_sym_EQ = 14,
   anon_sym_group = 15,
-  anon_sym_label = 16,
-  anon_sym_category = 17,
-  anon_sym_sentence = 18,
-  anon_sym_LPAREN = 19,
-  anon_sym_RPAREN = 20,
-  anon_sym_COLON = 21,
-  anon_sym_cidrs = 22,
-  anon_sym_ports = 23,
-  anon_sym_port = 24,
-  anon_sym_strings = 25,
-  anon_sym_string = 26,
-  anon_sym_selector = 27,
-  anon_sym_system = 28,
-  anon_sym_namespace = 29,
-  anon_sym_policy = 30,
-  anon_sym_use = 31,
-  anon_sym_description = 32,
+  anon_sym_category = 16,
+  anon_sym_sentence = 17,
+  anon_sym_LPAREN = 18,
+  anon_sym_RPAREN = 19,
+  anon_sym_COLON = 20,
+  anon_sym_cidrs = 21,
+  anon_sym_ports = 22,
+  anon_sym_port = 23,
+  anon_sym_strings = 24,
+  anon_sym_string = 25,
+  anon_sym_selector = 26,
+  anon_sym_system = 27,
+  anon_sym_namespace = 28,
+  anon_sym_policy = 29,
+  anon_sym_use = 30,
+  anon_sym_description = 31,
+  anon_sym_label = 32,
   anon_sym_default = 33,
   anon_sym_deny = 34,
   anon_sym_no = 35,
@@ -84,18 +84,18 @@ enum ts_symbol_identifiers {
   anon_sym_fqdn = 54,
   anon_sym_service = 55,
   anon_sym_services = 56,
-  anon_sym_aws = 57,
-  anon_sym_region = 58,
-  anon_sym_named = 59,
-  anon_sym_sni = 60,
-  anon_sym_icmp = 61,
-  anon_sym_ipv4 = 62,
-  anon_sym_ipv6 = 63,
-  sym_icmp_type = 64,
-  anon_sym_http = 65,
-  anon_sym_method = 66,
-  anon_sym_host = 67,
-  anon_sym_header = 68,
+  anon_sym_sni = 57,
+  anon_sym_authentication = 58,
+  anon_sym_icmp = 59,
+  anon_sym_ipv4 = 60,
+  anon_sym_ipv6 = 61,
+  sym_icmp_type = 62,
+  anon_sym_http = 63,
+  anon_sym_method = 64,
+  anon_sym_host = 65,
+  anon_sym_header = 66,
+  anon_sym_secret = 67,
+  anon_sym_mismatch = 68,
   sym_http_method = 69,
   anon_sym_grpc = 70,
   anon_sym_kafka = 71,
@@ -138,137 +138,128 @@ enum ts_symbol_identifiers {
   sym_cilium = 108,
   sym_import = 109,
   sym_const_definition = 110,
-  sym_group_labels = 111,
-  sym_category = 112,
-  sym_sentence_declaration = 113,
-  sym_sentence_declaration_clause = 114,
-  sym_parameters = 115,
-  sym_parameter = 116,
-  sym_type = 117,
-  sym_namespace = 118,
-  sym_cluster_policy = 119,
-  sym_body = 120,
-  sym_policy = 121,
-  sym_policy_body = 122,
-  sym__policy_item = 123,
-  sym_use = 124,
-  sym_arguments = 125,
-  sym_argument = 126,
-  sym_description = 127,
-  sym_label = 128,
-  sym_default_deny = 129,
-  sym_no_default_deny = 130,
-  sym_direction = 131,
-  sym_select = 132,
-  sym_subject_pods = 133,
-  sym_subject_all_nodes = 134,
-  sym_subject_nodes = 135,
-  sym_subject_everything = 136,
-  sym_scope = 137,
-  sym_scope_all = 138,
-  sym_scope_labelled = 139,
-  sym_scope_named = 140,
-  sym__name_list = 141,
-  sym_rule = 142,
-  sym_verb = 143,
-  sym_sentence = 144,
-  sym_sentence_clause = 145,
-  sym__sentence_keyword = 146,
-  sym_sentence_values = 147,
-  sym__sentence_value = 148,
-  sym_way = 149,
-  sym__peer = 150,
-  sym_peer_pods = 151,
-  sym_peer_namespace = 152,
-  sym_peer_namespaces = 153,
-  sym_peer_entity = 154,
-  sym_entity = 155,
-  sym_peer_cidr = 156,
-  sym_cidr_item = 157,
-  sym_cidr_list = 158,
-  sym_peer_fqdn = 159,
-  sym_peer_service = 160,
-  sym_peer_services = 161,
-  sym_peer_service_list = 162,
-  sym_peer_cidr_groups = 163,
-  sym_peer_nodes = 164,
-  sym_peer_aws = 165,
-  sym_aws_group = 166,
-  sym_aws_ids = 167,
-  sym_aws_names = 168,
-  sym__aws_strings = 169,
-  sym_ports = 170,
-  sym_sni = 171,
-  sym_icmps = 172,
-  sym_icmp_item = 173,
-  sym__l7 = 174,
-  sym_http = 175,
-  sym_grpc = 176,
-  sym_kafka = 177,
-  sym_dns = 178,
-  sym_expect = 179,
-  sym_flow = 180,
-  sym__endpoint = 181,
-  sym_endpoint_pods = 182,
-  sym_endpoint_namespace = 183,
-  sym_endpoint_node = 184,
-  sym_endpoint_entity = 185,
-  sym_endpoint_cidr = 186,
-  sym_endpoint_fqdn = 187,
-  sym_flow_port = 188,
-  sym_flow_icmp = 189,
-  sym_flow_http = 190,
-  sym_flow_dns = 191,
-  sym__selector = 192,
-  sym_selector = 193,
-  sym_selector_eq = 194,
-  sym_selector_ne = 195,
-  sym_selector_in = 196,
-  sym_selector_notin = 197,
-  sym_selector_exists = 198,
-  sym_selector_not_exists = 199,
-  sym__label_value = 200,
-  sym__value = 201,
-  sym_list = 202,
-  sym__cidr_or_ref = 203,
-  sym__string_or_ref = 204,
-  sym_port = 205,
-  sym_string = 206,
-  sym_name = 207,
-  aux_sym_source_file_repeat1 = 208,
-  aux_sym_silence_repeat1 = 209,
-  aux_sym_inventory_repeat1 = 210,
-  aux_sym_inventory_entry_repeat1 = 211,
-  aux_sym_group_labels_repeat1 = 212,
-  aux_sym_sentence_declaration_repeat1 = 213,
-  aux_sym_sentence_declaration_clause_repeat1 = 214,
-  aux_sym_parameters_repeat1 = 215,
-  aux_sym_body_repeat1 = 216,
-  aux_sym_policy_body_repeat1 = 217,
-  aux_sym_arguments_repeat1 = 218,
-  aux_sym_default_deny_repeat1 = 219,
-  aux_sym__name_list_repeat1 = 220,
-  aux_sym_rule_repeat1 = 221,
-  aux_sym_sentence_repeat1 = 222,
-  aux_sym_sentence_values_repeat1 = 223,
-  aux_sym_peer_pods_repeat1 = 224,
-  aux_sym_peer_entity_repeat1 = 225,
-  aux_sym_peer_cidr_repeat1 = 226,
-  aux_sym_cidr_list_repeat1 = 227,
-  aux_sym_peer_fqdn_repeat1 = 228,
-  aux_sym_peer_service_list_repeat1 = 229,
-  aux_sym_peer_aws_repeat1 = 230,
-  aux_sym_ports_repeat1 = 231,
-  aux_sym_icmps_repeat1 = 232,
-  aux_sym_http_repeat1 = 233,
-  aux_sym_selector_repeat1 = 234,
-  aux_sym_selector_in_repeat1 = 235,
-  aux_sym_list_repeat1 = 236,
-  aux_sym_string_repeat1 = 237,
-  alias_sym_kafka_apikey = 238,
-  alias_sym_namespace_name = 239,
-  alias_sym_sentence_value = 240,
-  alias_sym_service_name = 241,
+  sym_category = 111,
+  sym_sentence_declaration = 112,
+  sym_sentence_declaration_clause = 113,
+  sym_parameters = 114,
+  sym_parameter = 115,
+  sym_type = 116,
+  sym_namespace = 117,
+  sym_cluster_policy = 118,
+  sym_body = 119,
+  sym_policy = 120,
+  sym_policy_body = 121,
+  sym__policy_item = 122,
+  sym_use = 123,
+  sym_arguments = 124,
+  sym_argument = 125,
+  sym_description = 126,
+  sym_label = 127,
+  sym_default_deny = 128,
+  sym_no_default_deny = 129,
+  sym_direction = 130,
+  sym_select = 131,
+  sym_subject_pods = 132,
+  sym_subject_all_nodes = 133,
+  sym_subject_nodes = 134,
+  sym_subject_everything = 135,
+  sym_scope = 136,
+  sym_scope_all = 137,
+  sym_scope_labelled = 138,
+  sym_scope_named = 139,
+  sym__name_list = 140,
+  sym_rule = 141,
+  sym_verb = 142,
+  sym_sentence = 143,
+  sym_sentence_clause = 144,
+  sym__sentence_keyword = 145,
+  sym_sentence_values = 146,
+  sym__sentence_value = 147,
+  sym_way = 148,
+  sym__peer = 149,
+  sym_peer_pods = 150,
+  sym_peer_namespace = 151,
+  sym_peer_namespaces = 152,
+  sym_peer_entity = 153,
+  sym_entity = 154,
+  sym_peer_cidr = 155,
+  sym_cidr_item = 156,
+  sym_cidr_list = 157,
+  sym_peer_fqdn = 158,
+  sym_peer_service = 159,
+  sym_peer_services = 160,
+  sym_ports = 161,
+  sym_sni = 162,
+  sym_authentication = 163,
+  sym_icmps = 164,
+  sym_icmp_item = 165,
+  sym__l7 = 166,
+  sym_http = 167,
+  sym_header_match = 168,
+  sym_grpc = 169,
+  sym_kafka = 170,
+  sym_dns = 171,
+  sym_expect = 172,
+  sym_flow = 173,
+  sym__endpoint = 174,
+  sym_endpoint_pods = 175,
+  sym_endpoint_namespace = 176,
+  sym_endpoint_node = 177,
+  sym_endpoint_entity = 178,
+  sym_endpoint_cidr = 179,
+  sym_endpoint_fqdn = 180,
+  sym_flow_port = 181,
+  sym_flow_icmp = 182,
+  sym_flow_http = 183,
+  sym_flow_dns = 184,
+  sym__selector = 185,
+  sym_selector = 186,
+  sym_selector_eq = 187,
+  sym_selector_ne = 188,
+  sym_selector_in = 189,
+  sym_selector_notin = 190,
+  sym_selector_exists = 191,
+  sym_selector_not_exists = 192,
+  sym__label_value = 193,
+  sym__value = 194,
+  sym_list = 195,
+  sym__cidr_or_ref = 196,
+  sym__string_or_ref = 197,
+  sym_port = 198,
+  sym_string = 199,
+  sym_name = 200,
+  aux_sym_source_file_repeat1 = 201,
+  aux_sym_silence_repeat1 = 202,
+  aux_sym_inventory_repeat1 = 203,
+  aux_sym_inventory_entry_repeat1 = 204,
+  aux_sym_sentence_declaration_repeat1 = 205,
+  aux_sym_sentence_declaration_clause_repeat1 = 206,
+  aux_sym_parameters_repeat1 = 207,
+  aux_sym_body_repeat1 = 208,
+  aux_sym_policy_body_repeat1 = 209,
+  aux_sym_arguments_repeat1 = 210,
+  aux_sym_default_deny_repeat1 = 211,
+  aux_sym__name_list_repeat1 = 212,
+  aux_sym_rule_repeat1 = 213,
+  aux_sym_sentence_repeat1 = 214,
+  aux_sym_sentence_values_repeat1 = 215,
+  aux_sym_peer_pods_repeat1 = 216,
+  aux_sym_peer_entity_repeat1 = 217,
+  aux_sym_peer_cidr_repeat1 = 218,
+  aux_sym_cidr_list_repeat1 = 219,
+  aux_sym_peer_fqdn_repeat1 = 220,
+  aux_sym_ports_repeat1 = 221,
+  aux_sym_icmps_repeat1 = 222,
+  aux_sym_http_repeat1 = 223,
+  aux_sym_flow_http_repeat1 = 224,
+  aux_sym_selector_repeat1 = 225,
+  aux_sym_selector_in_repeat1 = 226,
+  aux_sym_list_repeat1 = 227,
+  aux_sym_string_repeat1 = 228,
+  alias_sym_kafka_apikey = 229,
+  alias_sym_namespace_name = 230,
+  alias_sym_sentence_value = 231,
+  alias_sym_service_name = 232,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -288,7 +279,6 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_const] = "const",
   [anon_sym_EQ] = "=",
   [anon_sym_group] = "group",
-  [anon_sym_label] = "label",
   [anon_sym_category] = "category",
   [anon_sym_sentence] = "sentence",
   [anon_sym_LPAREN] = "(",
@@ -305,6 +295,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_policy] = "policy",
   [anon_sym_use] = "use",
   [anon_sym_description] = "description",
+  [anon_sym_label] = "label",
   [anon_sym_default] = "default",
   [anon_sym_deny] = "deny",
   [anon_sym_no] = "no",
@@ -329,10 +320,8 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_fqdn] = "fqdn",
   [anon_sym_service] = "service",
   [anon_sym_services] = "services",
-  [anon_sym_aws] = "aws",
-  [anon_sym_region] = "region",
-  [anon_sym_named] = "named",
   [anon_sym_sni] = "sni",
+  [anon_sym_authentication] = "authentication",
   [anon_sym_icmp] = "icmp",
   [anon_sym_ipv4] = "ipv4",
   [anon_sym_ipv6] = "ipv6",
@@ -341,6 +330,8 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_method] = "method",
   [anon_sym_host] = "host",
   [anon_sym_header] = "header",
+  [anon_sym_secret] = "secret",
+  [anon_sym_mismatch] = "mismatch",
   [sym_http_method] = "http_method",
   [anon_sym_grpc] = "grpc",
   [anon_sym_kafka] = "kafka",
@@ -383,7 +374,6 @@ static const char * const ts_symbol_names[] = {
   [sym_cilium] = "cilium",
   [sym_import] = "import",
   [sym_const_definition] = "const_definition",
-  [sym_group_labels] = "group_labels",
   [sym_category] = "category",
   [sym_sentence_declaration] = "sentence_declaration",
   [sym_sentence_declaration_clause] = "sentence_declaration_clause",
@@ -434,20 +424,14 @@ static const char * const ts_symbol_names[] = {
   [sym_peer_fqdn] = "peer_fqdn",
   [sym_peer_service] = "peer_service",
   [sym_peer_services] = "peer_services",
-  [sym_peer_service_list] = "peer_service_list",
-  [sym_peer_cidr_groups] = "peer_cidr_groups",
-  [sym_peer_nodes] = "peer_nodes",
-  [sym_peer_aws] = "peer_aws",
-  [sym_aws_group] = "aws_group",
-  [sym_aws_ids] = "aws_ids",
-  [sym_aws_names] = "aws_names",
-  [sym__aws_strings] = "_aws_strings",
   [sym_ports] = "ports",
   [sym_sni] = "sni",
+  [sym_authentication] = "authentication",
   [sym_icmps] = "icmps",
   [sym_icmp_item] = "icmp_item",
   [sym__l7] = "_l7",
   [sym_http] = "http",
+  [sym_header_match] = "header_match",
   [sym_grpc] = "grpc",
   [sym_kafka] = "kafka",
   [sym_dns] = "dns",
@@ -484,7 +468,6 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_silence_repeat1] = "silence_repeat1",
   [aux_sym_inventory_repeat1] = "inventory_repeat1",
   [aux_sym_inventory_entry_repeat1] = "inventory_entry_repeat1",
-  [aux_sym_group_labels_repeat1] = "group_labels_repeat1",
   [aux_sym_sentence_declaration_repeat1] = "sentence_declaration_repeat1",
   [aux_sym_sentence_declaration_clause_repeat1] = "sentence_declaration_clause_repeat1",
   [aux_sym_parameters_repeat1] = "parameters_repeat1",
@@ -501,11 +484,10 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_peer_cidr_repeat1] = "peer_cidr_repeat1",
   [aux_sym_cidr_list_repeat1] = "cidr_list_repeat1",
   [aux_sym_peer_fqdn_repeat1] = "peer_fqdn_repeat1",
-  [aux_sym_peer_service_list_repeat1] = "peer_service_list_repeat1",
-  [aux_sym_peer_aws_repeat1] = "peer_aws_repeat1",
   [aux_sym_ports_repeat1] = "ports_repeat1",
   [aux_sym_icmps_repeat1] = "icmps_repeat1",
   [aux_sym_http_repeat1] = "http_repeat1",
+  [aux_sym_flow_http_repeat1] = "flow_http_repeat1",
   [aux_sym_selector_repeat1] = "selector_repeat1",
   [aux_sym_selector_in_repeat1] = "selector_in_repeat1",
   [aux_sym_list_repeat1] = "list_repeat1",
@@ -533,7 +515,6 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_const] = anon_sym_const,
   [anon_sym_EQ] = anon_sym_EQ,
   [anon_sym_group] = anon_sym_group,
-  [anon_sym_label] = anon_sym_label,
   [anon_sym_category] = anon_sym_category,
   [anon_sym_sentence] = anon_sym_sentence,
   [anon_sym_LPAREN] = anon_sym_LPAREN,
@@ -550,6 +531,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_policy] = anon_sym_policy,
   [anon_sym_use] = anon_sym_use,
   [anon_sym_description] = anon_sym_description,
+  [anon_sym_label] = anon_sym_label,
   [anon_sym_default] = anon_sym_default,
   [anon_sym_deny] = anon_sym_deny,
   [anon_sym_no] = anon_sym_no,
@@ -574,10 +556,8 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_fqdn] = anon_sym_fqdn,
   [anon_sym_service] = anon_sym_service,
   [anon_sym_services] = anon_sym_services,
-  [anon_sym_aws] = anon_sym_aws,
-  [anon_sym_region] = anon_sym_region,
-  [anon_sym_named] = anon_sym_named,
   [anon_sym_sni] = anon_sym_sni,
+  [anon_sym_authentication] = anon_sym_authentication,
   [anon_sym_icmp] = anon_sym_icmp,
   [anon_sym_ipv4] = anon_sym_ipv4,
   [anon_sym_ipv6] = anon_sym_ipv6,
@@ -586,6 +566,8 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_method] = anon_sym_method,
   [anon_sym_host] = anon_sym_host,
   [anon_sym_header] = anon_sym_header,
+  [anon_sym_secret] = anon_sym_secret,
+  [anon_sym_mismatch] = anon_sym_mismatch,
   [sym_http_method] = sym_http_method,
   [anon_sym_grpc] = anon_sym_grpc,
   [anon_sym_kafka] = anon_sym_kafka,
@@ -628,7 +610,6 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_cilium] = sym_cilium,
   [sym_import] = sym_import,
   [sym_const_definition] = sym_const_definition,
-  [sym_group_labels] = sym_group_labels,
   [sym_category] = sym_category,
   [sym_sentence_declaration] = sym_sentence_declaration,
   [sym_sentence_declaration_clause] = sym_sentence_declaration_clause,
@@ -679,20 +660,14 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_peer_fqdn] = sym_peer_fqdn,
   [sym_peer_service] = sym_peer_service,
   [sym_peer_services] = sym_peer_services,
-  [sym_peer_service_list] = sym_peer_service_list,
-  [sym_peer_cidr_groups] = sym_peer_cidr_groups,
-  [sym_peer_nodes] = sym_peer_nodes,
-  [sym_peer_aws] = sym_peer_aws,
-  [sym_aws_group] = sym_aws_group,
-  [sym_aws_ids] = sym_aws_ids,
-  [sym_aws_names] = sym_aws_names,
-  [sym__aws_strings] = sym__aws_strings,
   [sym_ports] = sym_ports,
   [sym_sni] = sym_sni,
+  [sym_authentication] = sym_authentication,
   [sym_icmps] = sym_icmps,
   [sym_icmp_item] = sym_icmp_item,
   [sym__l7] = sym__l7,
   [sym_http] = sym_http,
+  [sym_header_match] = sym_header_match,
   [sym_grpc] = sym_grpc,
   [sym_kafka] = sym_kafka,
   [sym_dns] = sym_dns,
@@ -729,7 +704,6 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_silence_repeat1] = aux_sym_silence_repeat1,
   [aux_sym_inventory_repeat1] = aux_sym_inventory_repeat1,
   [aux_sym_inventory_entry_repeat1] = aux_sym_inventory_entry_repeat1,
-  [aux_sym_group_labels_repeat1] = aux_sym_group_labels_repeat1,
   [aux_sym_sentence_declaration_repeat1] = aux_sym_sentence_declaration_repeat1,
   [aux_sym_sentence_declaration_clause_repeat1] = aux_sym_sentence_declaration_clause_repeat1,
   [aux_sym_parameters_repeat1] = aux_sym_parameters_repeat1,
@@ -746,11 +720,10 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_peer_cidr_repeat1] = aux_sym_peer_cidr_repeat1,
   [aux_sym_cidr_list_repeat1] = aux_sym_cidr_list_repeat1,
   [aux_sym_peer_fqdn_repeat1] = aux_sym_peer_fqdn_repeat1,
-  [aux_sym_peer_service_list_repeat1] = aux_sym_peer_service_list_repeat1,
-  [aux_sym_peer_aws_repeat1] = aux_sym_peer_aws_repeat1,
   [aux_sym_ports_repeat1] = aux_sym_ports_repeat1,
   [aux_sym_icmps_repeat1] = aux_sym_icmps_repeat1,
   [aux_sym_http_repeat1] = aux_sym_http_repeat1,
+  [aux_sym_flow_http_repeat1] = aux_sym_flow_http_repeat1,
   [aux_sym_selector_repeat1] = aux_sym_selector_repeat1,
   [aux_sym_selector_in_repeat1] = aux_sym_selector_in_repeat1,
   [aux_sym_list_repeat1] = aux_sym_list_repeat1,
@@ -826,10 +799,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
-  [anon_sym_label] = {
-    .visible = true,
-    .named = false,
-  },
   [anon_sym_category] = {
     .visible = true,
     .named = false,
@@ -891,6 +860,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_description] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_label] = {
     .visible = true,
     .named = false,
   },
@@ -990,19 +963,11 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
-  [anon_sym_aws] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_region] = {
-    .visible = true,
-    .named = false,
-  },
-  [anon_sym_named] = {
-    .visible = true,
-    .named = false,
-  },
   [anon_sym_sni] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_authentication] = {
     .visible = true,
     .named = false,
   },
@@ -1035,6 +1000,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_header] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_secret] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_mismatch] = {
     .visible = true,
     .named = false,
   },
@@ -1203,10 +1176,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_const_definition] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_group_labels] = {
     .visible = true,
     .named = true,
   },
@@ -1410,43 +1379,15 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
-  [sym_peer_service_list] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_peer_cidr_groups] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_peer_nodes] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_peer_aws] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_aws_group] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_aws_ids] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym_aws_names] = {
-    .visible = true,
-    .named = true,
-  },
-  [sym__aws_strings] = {
-    .visible = false,
-    .named = true,
-  },
   [sym_ports] = {
     .visible = true,
     .named = true,
   },
   [sym_sni] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_authentication] = {
     .visible = true,
     .named = true,
   },
@@ -1463,6 +1404,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_http] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_header_match] = {
     .visible = true,
     .named = true,
   },
@@ -1610,10 +1555,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = false,
   },
-  [aux_sym_group_labels_repeat1] = {
-    .visible = false,
-    .named = false,
-  },
   [aux_sym_sentence_declaration_repeat1] = {
     .visible = false,
     .named = false,
@@ -1678,14 +1619,6 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = false,
   },
-  [aux_sym_peer_service_list_repeat1] = {
-    .visible = false,
-    .named = false,
-  },
-  [aux_sym_peer_aws_repeat1] = {
-    .visible = false,
-    .named = false,
-  },
   [aux_sym_ports_repeat1] = {
     .visible = false,
     .named = false,
@@ -1695,6 +1628,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [aux_sym_http_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_flow_http_repeat1] = {
     .visible = false,
     .named = false,
   },
@@ -1745,24 +1682,26 @@ enum ts_field_identifiers {
   field_key = 10,
   field_labels = 11,
   field_method = 12,
-  field_name = 13,
-  field_parameter = 14,
-  field_parameters = 15,
-  field_path = 16,
-  field_peer = 17,
-  field_reason = 18,
-  field_request = 19,
-  field_sentence = 20,
-  field_slot = 21,
-  field_to = 22,
-  field_topic = 23,
-  field_type = 24,
-  field_value = 25,
-  field_values = 26,
-  field_verb = 27,
-  field_version = 28,
-  field_way = 29,
-  field_word = 30,
+  field_mismatch = 13,
+  field_name = 14,
+  field_parameter = 15,
+  field_parameters = 16,
+  field_path = 17,
+  field_peer = 18,
+  field_reason = 19,
+  field_request = 20,
+  field_secret = 21,
+  field_sentence = 22,
+  field_slot = 23,
+  field_to = 24,
+  field_topic = 25,
+  field_type = 26,
+  field_value = 27,
+  field_values = 28,
+  field_verb = 29,
+  field_version = 30,
+  field_way = 31,
+  field_word = 32,
 };
 
 static const char * const ts_field_names[] = {
@@ -1779,6 +1718,7 @@ static const char * const ts_field_names[] = {
   [field_key] = "key",
   [field_labels] = "labels",
   [field_method] = "method",
+  [field_mismatch] = "mismatch",
   [field_name] = "name",
   [field_parameter] = "parameter",
   [field_parameters] = "parameters",
@@ -1786,6 +1726,7 @@ static const char * const ts_field_names[] = {
   [field_peer] = "peer",
   [field_reason] = "reason",
   [field_request] = "request",
+  [field_secret] = "secret",
   [field_sentence] = "sentence",
   [field_slot] = "slot",
   [field_to] = "to",
@@ -1828,8 +1769,8 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [28] = {.index = 47, .length = 2},
   [29] = {.index = 49, .length = 2},
   [30] = {.index = 51, .length = 2},
-  [31] = {.index = 53, .length = 2},
-  [32] = {.index = 55, .length = 1},
+  [31] = {.index = 53, .length = 1},
+  [32] = {.index = 54, .length = 2},
   [33] = {.index = 56, .length = 1},
   [36] = {.index = 57, .length = 1},
   [38] = {.index = 58, .length = 1},
@@ -1864,28 +1805,32 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [69] = {.index = 99, .length = 3},
   [70] = {.index = 102, .length = 2},
   [71] = {.index = 104, .length = 2},
-  [72] = {.index = 106, .length = 3},
-  [73] = {.index = 109, .length = 1},
-  [74] = {.index = 110, .length = 1},
-  [75] = {.index = 111, .length = 1},
-  [76] = {.index = 112, .length = 2},
+  [72] = {.index = 106, .length = 2},
+  [73] = {.index = 108, .length = 3},
+  [74] = {.index = 111, .length = 1},
+  [75] = {.index = 112, .length = 1},
+  [76] = {.index = 113, .length = 1},
   [77] = {.index = 114, .length = 2},
   [78] = {.index = 116, .length = 2},
-  [79] = {.index = 63, .length = 1},
-  [80] = {.index = 118, .length = 3},
-  [81] = {.index = 121, .length = 3},
-  [82] = {.index = 124, .length = 3},
-  [83] = {.index = 127, .length = 3},
-  [84] = {.index = 130, .length = 2},
-  [85] = {.index = 132, .length = 2},
+  [79] = {.index = 118, .length = 2},
+  [80] = {.index = 63, .length = 1},
+  [81] = {.index = 120, .length = 3},
+  [82] = {.index = 123, .length = 3},
+  [83] = {.index = 126, .length = 3},
+  [84] = {.index = 129, .length = 2},
+  [85] = {.index = 131, .length = 3},
   [86] = {.index = 134, .length = 2},
-  [87] = {.index = 136, .length = 4},
-  [88] = {.index = 140, .length = 2},
-  [89] = {.index = 142, .length = 2},
-  [90] = {.index = 144, .length = 2},
-  [91] = {.index = 146, .length = 3},
-  [92] = {.index = 149, .length = 3},
-  [93] = {.index = 152, .length = 3},
+  [87] = {.index = 136, .length = 2},
+  [88] = {.index = 138, .length = 2},
+  [89] = {.index = 140, .length = 4},
+  [90] = {.index = 144, .length = 3},
+  [91] = {.index = 147, .length = 2},
+  [92] = {.index = 149, .length = 2},
+  [93] = {.index = 151, .length = 2},
+  [94] = {.index = 153, .length = 3},
+  [95] = {.index = 156, .length = 3},
+  [96] = {.index = 159, .length = 3},
+  [97] = {.index = 162, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1971,10 +1916,10 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_key, 0},
     {field_value, 2},
   [53] =
+    {field_value, 0},
+  [54] =
     {field_key, 1},
     {field_value, 3},
-  [55] =
-    {field_value, 0},
   [56] =
     {field_values, 1},
   [57] =
@@ -2053,78 +1998,92 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_method, 2},
     {field_path, 3},
   [102] =
+    {field_mismatch, 3},
+    {field_name, 1},
+  [104] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [104] =
+  [106] =
     {field_host, 4},
     {field_path, 2},
-  [106] =
+  [108] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [109] =
-    {field_topic, 4},
-  [110] =
-    {field_client, 4},
   [111] =
-    {field_version, 4},
+    {field_topic, 4},
   [112] =
     {field_client, 4},
-    {field_topic, 2},
-  [114] =
-    {field_topic, 2},
+  [113] =
     {field_version, 4},
+  [114] =
+    {field_client, 4},
+    {field_topic, 2},
   [116] =
-    {field_client, 2},
+    {field_topic, 2},
     {field_version, 4},
   [118] =
+    {field_client, 2},
+    {field_version, 4},
+  [120] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_request, 1},
-  [121] =
+  [123] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [124] =
+  [126] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [127] =
+  [129] =
+    {field_name, 1},
+    {field_secret, 4},
+  [131] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [130] =
+  [134] =
     {field_client, 5},
     {field_topic, 3},
-  [132] =
+  [136] =
     {field_topic, 3},
     {field_version, 5},
-  [134] =
+  [138] =
     {field_client, 3},
     {field_version, 5},
-  [136] =
+  [140] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [140] =
+  [144] =
+    {field_mismatch, 5},
+    {field_name, 1},
+    {field_value, 3},
+  [147] =
     {field_client, 6},
     {field_topic, 4},
-  [142] =
+  [149] =
     {field_topic, 4},
     {field_version, 6},
-  [144] =
+  [151] =
     {field_client, 4},
     {field_version, 6},
-  [146] =
+  [153] =
     {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [149] =
+  [156] =
+    {field_mismatch, 6},
+    {field_name, 1},
+    {field_secret, 4},
+  [159] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [152] =
+  [162] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -2156,28 +2115,28 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [66] = {
     [6] = alias_sym_namespace_name,
   },
-  [73] = {
-    [2] = alias_sym_kafka_apikey,
-  },
   [74] = {
     [2] = alias_sym_kafka_apikey,
   },
   [75] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [79] = {
+  [76] = {
+    [2] = alias_sym_kafka_apikey,
+  },
+  [80] = {
     [7] = alias_sym_namespace_name,
   },
-  [88] = {
+  [91] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [89] = {
-    [2] = alias_sym_kafka_apikey,
-  },
-  [90] = {
+  [92] = {
     [2] = alias_sym_kafka_apikey,
   },
   [93] = {
+    [2] = alias_sym_kafka_apikey,
+  },
+  [97] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -2202,9 +2161,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [8] = 8,
   [9] = 9,
   [10] = 10,
-  [11] = 9,
+  [11] = 11,
   [12] = 12,
-  [13] = 13,
+  [13] = 10,
   [14] = 14,
   [15] = 15,
   [16] = 16,
@@ -2245,11 +2204,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [51] = 51,
   [52] = 52,
   [53] = 53,
-  [54] = 54,
+  [54] = 28,
   [55] = 55,
   [56] = 56,
   [57] = 57,
-  [58] = 52,
+  [58] = 58,
   [59] = 59,
   [60] = 60,
   [61] = 61,
@@ -2270,7 +2229,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [76] = 76,
   [77] = 77,
   [78] = 78,
-  [79] = 36,
+  [79] = 78,
   [80] = 80,
   [81] = 81,
   [82] = 82,
@@ -2282,7 +2241,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [88] = 88,
   [89] = 89,
   [90] = 90,
-  [91] = 80,
+  [91] = 91,
   [92] = 92,
   [93] = 93,
   [94] = 94,
@@ -2299,7 +2258,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [105] = 105,
   [106] = 106,
   [107] = 107,
-  [108] = 107,
+  [108] = 108,
   [109] = 109,
   [110] = 110,
   [111] = 111,
@@ -2330,7 +2289,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [136] = 136,
   [137] = 137,
   [138] = 138,
-  [139] = 139,
+  [139] = 91,
   [140] = 140,
   [141] = 141,
   [142] = 142,
@@ -2359,10 +2318,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [165] = 165,
   [166] = 166,
   [167] = 167,
-  [168] = 149,
-  [169] = 139,
-  [170] = 133,
-  [171] = 134,
+  [168] = 168,
+  [169] = 169,
+  [170] = 170,
+  [171] = 171,
   [172] = 172,
   [173] = 173,
   [174] = 174,
@@ -2377,7 +2336,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [183] = 183,
   [184] = 184,
   [185] = 185,
-  [186] = 172,
+  [186] = 186,
   [187] = 187,
   [188] = 188,
   [189] = 189,
@@ -2391,7 +2350,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [197] = 197,
   [198] = 198,
   [199] = 199,
-  [200] = 200,
+  [200] = 196,
   [201] = 201,
   [202] = 202,
   [203] = 203,
@@ -2404,7 +2363,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [210] = 210,
   [211] = 211,
   [212] = 212,
-  [213] = 213,
+  [213] = 172,
   [214] = 214,
   [215] = 215,
   [216] = 216,
@@ -2425,12 +2384,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [231] = 231,
   [232] = 232,
   [233] = 233,
-  [234] = 234,
+  [234] = 233,
   [235] = 235,
   [236] = 236,
   [237] = 237,
   [238] = 238,
-  [239] = 201,
+  [239] = 236,
   [240] = 240,
   [241] = 241,
   [242] = 242,
@@ -2454,8 +2413,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [260] = 260,
   [261] = 261,
   [262] = 262,
-  [263] = 261,
-  [264] = 256,
+  [263] = 263,
+  [264] = 264,
   [265] = 265,
   [266] = 266,
   [267] = 267,
@@ -2481,18 +2440,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [287] = 287,
   [288] = 288,
   [289] = 289,
-  [290] = 290,
+  [290] = 78,
   [291] = 291,
   [292] = 292,
-  [293] = 293,
+  [293] = 237,
   [294] = 294,
   [295] = 295,
   [296] = 296,
   [297] = 297,
-  [298] = 298,
+  [298] = 295,
   [299] = 299,
   [300] = 300,
-  [301] = 301,
+  [301] = 91,
   [302] = 302,
   [303] = 303,
   [304] = 304,
@@ -2508,21 +2467,21 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [314] = 314,
   [315] = 315,
   [316] = 316,
-  [317] = 80,
-  [318] = 260,
+  [317] = 317,
+  [318] = 68,
   [319] = 319,
-  [320] = 320,
+  [320] = 65,
   [321] = 321,
-  [322] = 321,
+  [322] = 322,
   [323] = 323,
   [324] = 324,
   [325] = 325,
-  [326] = 326,
-  [327] = 107,
+  [326] = 11,
+  [327] = 327,
   [328] = 328,
   [329] = 329,
   [330] = 330,
-  [331] = 331,
+  [331] = 89,
   [332] = 332,
   [333] = 333,
   [334] = 334,
@@ -2533,9 +2492,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [339] = 339,
   [340] = 340,
   [341] = 341,
-  [342] = 66,
+  [342] = 342,
   [343] = 343,
-  [344] = 72,
+  [344] = 344,
   [345] = 345,
   [346] = 346,
   [347] = 347,
@@ -2544,17 +2503,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [350] = 350,
   [351] = 351,
   [352] = 352,
-  [353] = 338,
+  [353] = 353,
   [354] = 354,
   [355] = 355,
-  [356] = 90,
+  [356] = 356,
   [357] = 357,
   [358] = 358,
   [359] = 359,
   [360] = 360,
   [361] = 361,
   [362] = 362,
-  [363] = 15,
+  [363] = 363,
   [364] = 364,
   [365] = 365,
   [366] = 366,
@@ -2566,10 +2525,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [372] = 372,
   [373] = 373,
   [374] = 374,
-  [375] = 375,
-  [376] = 376,
-  [377] = 377,
-  [378] = 378,
+  [375] = 97,
+  [376] = 353,
+  [377] = 333,
+  [378] = 350,
   [379] = 379,
   [380] = 380,
   [381] = 381,
@@ -2582,7 +2541,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [388] = 388,
   [389] = 389,
   [390] = 390,
-  [391] = 369,
+  [391] = 391,
   [392] = 392,
   [393] = 393,
   [394] = 394,
@@ -2600,15 +2559,15 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [406] = 406,
   [407] = 407,
   [408] = 408,
-  [409] = 106,
+  [409] = 409,
   [410] = 410,
   [411] = 411,
   [412] = 412,
-  [413] = 373,
-  [414] = 388,
-  [415] = 370,
+  [413] = 413,
+  [414] = 414,
+  [415] = 415,
   [416] = 416,
-  [417] = 371,
+  [417] = 417,
   [418] = 418,
   [419] = 419,
   [420] = 420,
@@ -2618,7 +2577,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [424] = 424,
   [425] = 425,
   [426] = 426,
-  [427] = 427,
+  [427] = 380,
   [428] = 428,
   [429] = 429,
   [430] = 430,
@@ -2649,16 +2608,16 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [455] = 455,
   [456] = 456,
   [457] = 457,
-  [458] = 421,
+  [458] = 458,
   [459] = 459,
   [460] = 460,
   [461] = 461,
   [462] = 462,
   [463] = 463,
-  [464] = 464,
-  [465] = 465,
-  [466] = 466,
-  [467] = 467,
+  [464] = 157,
+  [465] = 3,
+  [466] = 142,
+  [467] = 2,
   [468] = 468,
   [469] = 469,
   [470] = 470,
@@ -2668,7 +2627,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [474] = 474,
   [475] = 475,
   [476] = 476,
-  [477] = 477,
+  [477] = 449,
   [478] = 478,
   [479] = 479,
   [480] = 480,
@@ -2689,11 +2648,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [495] = 495,
   [496] = 496,
   [497] = 497,
-  [498] = 165,
-  [499] = 2,
-  [500] = 156,
+  [498] = 498,
+  [499] = 413,
+  [500] = 500,
   [501] = 501,
-  [502] = 3,
+  [502] = 502,
   [503] = 503,
   [504] = 504,
   [505] = 505,
@@ -2706,17 +2665,17 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [512] = 512,
   [513] = 513,
   [514] = 514,
-  [515] = 475,
+  [515] = 515,
   [516] = 516,
   [517] = 517,
   [518] = 518,
   [519] = 519,
-  [520] = 520,
+  [520] = 413,
   [521] = 521,
   [522] = 522,
-  [523] = 523,
+  [523] = 493,
   [524] = 524,
-  [525] = 525,
+  [525] = 518,
   [526] = 526,
   [527] = 527,
   [528] = 528,
@@ -2724,56 +2683,9 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [530] = 530,
   [531] = 531,
   [532] = 532,
-  [533] = 533,
+  [533] = 531,
   [534] = 534,
   [535] = 535,
-  [536] = 536,
-  [537] = 537,
-  [538] = 538,
-  [539] = 539,
-  [540] = 540,
-  [541] = 541,
-  [542] = 542,
-  [543] = 461,
-  [544] = 544,
-  [545] = 545,
-  [546] = 546,
-  [547] = 547,
-  [548] = 548,
-  [549] = 549,
-  [550] = 550,
-  [551] = 551,
-  [552] = 552,
-  [553] = 553,
-  [554] = 554,
-  [555] = 555,
-  [556] = 556,
-  [557] = 557,
-  [558] = 558,
-  [559] = 559,
-  [560] = 560,
-  [561] = 561,
-  [562] = 562,
-  [563] = 461,
-  [564] = 564,
-  [565] = 565,
-  [566] = 542,
-  [567] = 567,
-  [568] = 526,
-  [569] = 569,
-  [570] = 570,
-  [571] = 571,
-  [572] = 572,
-  [573] = 573,
-  [574] = 574,
-  [575] = 575,
-  [576] = 521,
-  [577] = 577,
-  [578] = 518,
-  [579] = 579,
-  [580] = 580,
-  [581] = 581,
-  [582] = 582,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2781,75 +2693,74 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(323);
+      if (eof) ADVANCE(350);
       ADVANCE_MAP(
-        '!', 453,
-        '"', 609,
-        '#', 779,
-        '$', 315,
-        '(', 352,
-        ')', 353,
-        ',', 327,
-        '-', 579,
-        '/', 580,
-        ':', 354,
-        '=', 345,
-        '[', 409,
-        '\\', 307,
-        ']', 410,
-        'a', 625,
-        'c', 616,
-        'd', 643,
-        'e', 667,
-        'f', 722,
-        'g', 724,
-        'h', 650,
-        'i', 626,
-        'k', 617,
-        'l', 618,
-        'm', 657,
-        'n', 620,
-        'p', 706,
-        'r', 644,
-        's', 645,
-        't', 705,
-        'u', 737,
-        'v', 655,
-        'w', 682,
-        '{', 332,
-        '}', 333,
+        '!', 481,
+        '"', 650,
+        '#', 833,
+        '$', 342,
+        '(', 377,
+        ')', 378,
+        ',', 354,
+        '-', 620,
+        '/', 621,
+        ':', 379,
+        '=', 372,
+        '[', 436,
+        '\\', 334,
+        ']', 437,
+        'a', 668,
+        'c', 659,
+        'd', 688,
+        'e', 713,
+        'f', 770,
+        'g', 772,
+        'h', 693,
+        'i', 669,
+        'k', 657,
+        'l', 658,
+        'm', 706,
+        'n', 661,
+        'p', 754,
+        's', 689,
+        't', 753,
+        'u', 786,
+        'v', 698,
+        'w', 734,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(316);
+          lookahead == ' ') SKIP(343);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(604);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(770);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(645);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(824);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(609);
-      if (lookahead == '#') ADVANCE(608);
-      if (lookahead == '\\') ADVANCE(307);
+      if (lookahead == '"') ADVANCE(650);
+      if (lookahead == '#') ADVANCE(649);
+      if (lookahead == '\\') ADVANCE(334);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(607);
-      if (lookahead != 0) ADVANCE(608);
+          lookahead == ' ') ADVANCE(648);
+      if (lookahead != 0) ADVANCE(649);
       END_STATE();
     case 2:
       ADVANCE_MAP(
-        '!', 45,
-        '#', 779,
-        ',', 327,
-        '=', 345,
-        'a', 164,
-        'c', 144,
-        'e', 191,
-        'f', 224,
-        'i', 179,
-        'n', 57,
-        'p', 213,
-        's', 100,
-        '}', 333,
+        '!', 48,
+        '#', 833,
+        ',', 354,
+        '=', 372,
+        'a', 174,
+        'c', 153,
+        'e', 203,
+        'f', 237,
+        'i', 189,
+        'n', 62,
+        'p', 224,
+        's', 105,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2857,46 +2768,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 452,
-        '"', 606,
-        '#', 779,
-        '$', 315,
-        ',', 327,
-        '[', 409,
-        '{', 332,
-        '}', 333,
+        '!', 480,
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        ',', 354,
+        '[', 436,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 606,
-        '#', 779,
-        '$', 315,
-        ')', 353,
-        ':', 598,
-        '[', 409,
-        '_', 771,
-        '{', 332,
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        ')', 378,
+        ':', 639,
+        '[', 436,
+        '_', 825,
+        '{', 359,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(581);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(613);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(654);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(614);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(655);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(606);
-      if (lookahead == '#') ADVANCE(779);
-      if (lookahead == '$') ADVANCE(315);
-      if (lookahead == ')') ADVANCE(353);
+      if (lookahead == '"') ADVANCE(647);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '$') ADVANCE(342);
+      if (lookahead == ')') ADVANCE(378);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2904,4817 +2815,5151 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(578);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(619);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(606);
-      if (lookahead == '#') ADVANCE(779);
-      if (lookahead == '$') ADVANCE(315);
-      if (lookahead == ':') ADVANCE(598);
-      if (lookahead == '[') ADVANCE(409);
-      if (lookahead == ']') ADVANCE(410);
-      if (lookahead == '{') ADVANCE(332);
+      if (lookahead == '"') ADVANCE(647);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '$') ADVANCE(342);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == '[') ADVANCE(436);
+      if (lookahead == ']') ADVANCE(437);
+      if (lookahead == '{') ADVANCE(359);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(581);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(582);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(623);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(588);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(606);
-      if (lookahead == '#') ADVANCE(779);
-      if (lookahead == '$') ADVANCE(315);
-      if (lookahead == ':') ADVANCE(598);
-      if (lookahead == '[') ADVANCE(409);
-      if (lookahead == 'g') ADVANCE(585);
-      if (lookahead == '{') ADVANCE(332);
+      if (lookahead == '"') ADVANCE(647);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '$') ADVANCE(342);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == '[') ADVANCE(436);
+      if (lookahead == 'g') ADVANCE(626);
+      if (lookahead == '{') ADVANCE(359);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(581);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(582);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(623);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(588);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 606,
-        '#', 779,
-        '$', 315,
-        '[', 409,
-        'a', 507,
-        'd', 478,
-        'e', 573,
-        'f', 545,
-        'i', 517,
-        'l', 454,
-        'n', 455,
-        'p', 523,
-        's', 486,
-        't', 524,
-        'u', 551,
-        '{', 332,
-        '}', 333,
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        '[', 436,
+        'a', 542,
+        'd', 508,
+        'e', 614,
+        'f', 583,
+        'i', 552,
+        'l', 482,
+        'n', 483,
+        'p', 560,
+        's', 516,
+        't', 561,
+        'u', 589,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 606,
-        '#', 779,
-        '$', 315,
-        '[', 409,
-        'a', 507,
-        'd', 478,
-        'f', 545,
-        'i', 517,
-        'l', 454,
-        'n', 455,
-        'p', 526,
-        's', 486,
-        't', 524,
-        'u', 551,
-        '{', 332,
-        '}', 333,
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        '[', 436,
+        'a', 542,
+        'd', 508,
+        'f', 583,
+        'i', 552,
+        'l', 482,
+        'n', 483,
+        'p', 563,
+        's', 516,
+        't', 561,
+        'u', 589,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 606,
-        '#', 779,
-        '$', 315,
-        '[', 409,
-        'f', 545,
-        'i', 517,
-        'n', 456,
-        'p', 526,
-        't', 524,
-        '{', 332,
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        '[', 436,
+        'f', 583,
+        'i', 552,
+        'n', 484,
+        'p', 563,
+        't', 561,
+        '{', 359,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(606);
-      if (lookahead == '#') ADVANCE(779);
-      if (lookahead == '$') ADVANCE(315);
+      if (lookahead == '"') ADVANCE(647);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '$') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(606);
-      if (lookahead == '#') ADVANCE(779);
-      if (lookahead == ',') ADVANCE(327);
-      if (lookahead == 's') ADVANCE(775);
-      if (lookahead == '}') ADVANCE(333);
+      if (lookahead == '"') ADVANCE(647);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == ',') ADVANCE(354);
+      if (lookahead == 's') ADVANCE(829);
+      if (lookahead == '}') ADVANCE(360);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 779,
-        '$', 315,
-        'a', 507,
-        'd', 478,
-        'e', 573,
-        'i', 517,
-        'l', 454,
-        'n', 522,
-        'p', 531,
-        's', 486,
-        'u', 551,
-        '{', 332,
-        '}', 333,
+        '#', 833,
+        '$', 342,
+        'a', 542,
+        'd', 508,
+        'e', 614,
+        'i', 552,
+        'l', 482,
+        'n', 559,
+        'p', 569,
+        's', 516,
+        'u', 589,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 779,
-        '$', 315,
-        'a', 507,
-        'd', 478,
-        'i', 517,
-        'l', 454,
-        'n', 522,
-        's', 486,
-        'u', 551,
-        '{', 332,
-        '}', 333,
+        '#', 833,
+        '$', 342,
+        'a', 542,
+        'd', 508,
+        'i', 552,
+        'l', 482,
+        'n', 559,
+        's', 516,
+        'u', 589,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 779,
-        '$', 315,
-        'a', 507,
-        'd', 477,
-        'e', 573,
-        'g', 547,
-        'h', 565,
-        'i', 469,
-        'k', 458,
-        'l', 454,
-        'n', 522,
-        'p', 527,
-        's', 485,
-        'u', 551,
-        '{', 332,
-        '}', 333,
+        '#', 833,
+        '$', 342,
+        'a', 542,
+        'd', 507,
+        'e', 614,
+        'h', 604,
+        'i', 498,
+        'k', 486,
+        'l', 482,
+        'n', 559,
+        'p', 564,
+        's', 516,
+        'u', 589,
+        'w', 535,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 779,
-        '$', 315,
-        'a', 507,
-        'd', 477,
-        'e', 573,
-        'h', 565,
-        'i', 469,
-        'k', 458,
-        'l', 454,
-        'n', 522,
-        'p', 527,
-        's', 486,
-        'u', 551,
-        'w', 501,
-        '{', 332,
-        '}', 333,
+        '#', 833,
+        '$', 342,
+        'a', 542,
+        'd', 507,
+        'e', 614,
+        'h', 604,
+        'i', 499,
+        'k', 486,
+        'l', 482,
+        'n', 559,
+        'p', 564,
+        's', 516,
+        'u', 589,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 779,
-        '$', 315,
-        'a', 507,
-        'd', 477,
-        'e', 573,
-        'h', 565,
-        'i', 470,
-        'k', 458,
-        'l', 454,
-        'n', 522,
-        'p', 527,
-        's', 486,
-        'u', 551,
-        '{', 332,
-        '}', 333,
+        '#', 833,
+        '$', 342,
+        'a', 541,
+        'd', 507,
+        'e', 614,
+        'g', 585,
+        'h', 604,
+        'i', 498,
+        'k', 486,
+        'l', 482,
+        'n', 559,
+        'p', 564,
+        's', 515,
+        'u', 589,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 779,
-        '$', 315,
-        'a', 507,
-        'd', 477,
-        'g', 547,
-        'h', 565,
-        'i', 469,
-        'k', 458,
-        'l', 454,
-        'n', 522,
-        'p', 530,
-        's', 485,
-        'u', 551,
-        '{', 332,
-        '}', 333,
+        '#', 833,
+        '$', 342,
+        'a', 541,
+        'd', 507,
+        'g', 585,
+        'h', 604,
+        'i', 498,
+        'k', 486,
+        'l', 482,
+        'n', 559,
+        'p', 567,
+        's', 515,
+        'u', 589,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(779);
-      if (lookahead == '$') ADVANCE(315);
-      if (lookahead == 'i') ADVANCE(517);
-      if (lookahead == 't') ADVANCE(524);
-      if (lookahead == 'w') ADVANCE(501);
-      if (lookahead == '{') ADVANCE(332);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '$') ADVANCE(342);
+      if (lookahead == 'i') ADVANCE(552);
+      if (lookahead == 't') ADVANCE(561);
+      if (lookahead == 'w') ADVANCE(535);
+      if (lookahead == '{') ADVANCE(359);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(779);
-      if (lookahead == '$') ADVANCE(315);
-      if (lookahead == 't') ADVANCE(524);
-      if (lookahead == '{') ADVANCE(332);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '$') ADVANCE(342);
+      if (lookahead == 't') ADVANCE(561);
+      if (lookahead == '{') ADVANCE(359);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(779);
-      if (lookahead == '$') ADVANCE(315);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '$') ADVANCE(342);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(779);
-      if (lookahead == 'c') ADVANCE(148);
-      if (lookahead == 'e') ADVANCE(190);
-      if (lookahead == 'f') ADVANCE(224);
-      if (lookahead == 'n') ADVANCE(54);
-      if (lookahead == 'p') ADVANCE(208);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == 'c') ADVANCE(155);
+      if (lookahead == 'e') ADVANCE(202);
+      if (lookahead == 'f') ADVANCE(237);
+      if (lookahead == 'n') ADVANCE(56);
+      if (lookahead == 'p') ADVANCE(221);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(779);
-      if (lookahead == 'f') ADVANCE(399);
-      if (lookahead == 't') ADVANCE(397);
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == 'f') ADVANCE(426);
+      if (lookahead == 't') ADVANCE(424);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
-      END_STATE();
-    case 24:
-      if (lookahead == '#') ADVANCE(779);
-      if (lookahead == 'i') ADVANCE(424);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
+    case 24:
+      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == 'i') ADVANCE(450);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(24);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(452);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
+      END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '#') ADVANCE(833);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '#') ADVANCE(833);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(630);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(590);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(631);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(779);
+      if (lookahead == '#') ADVANCE(833);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(328);
-      END_STATE();
-    case 28:
-      if (lookahead == '#') ADVANCE(779);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(28);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
-      END_STATE();
-    case 29:
-      if (lookahead == '#') ADVANCE(779);
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(29);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
-      if (('A' <= lookahead && lookahead <= 'Z') ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
+    case 28:
+      if (lookahead == '#') ADVANCE(833);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(28);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(452);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
+      END_STATE();
+    case 29:
+      if (lookahead == '#') ADVANCE(833);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(29);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(355);
+      END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(308);
+      if (lookahead == '.') ADVANCE(335);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(311);
-      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == '.') ADVANCE(338);
+      if (lookahead == ':') ADVANCE(639);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(312);
+      if (lookahead == '.') ADVANCE(339);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(314);
+      if (lookahead == '.') ADVANCE(341);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == ':') ADVANCE(598);
-      if (lookahead == 'a') ADVANCE(41);
-      if (lookahead == 'i') ADVANCE(79);
-      if (lookahead == 'l') ADVANCE(146);
-      if (lookahead == 'o') ADVANCE(188);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+      if (lookahead == '6') ADVANCE(632);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(598);
-      if (lookahead == 'a') ADVANCE(42);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'a') ADVANCE(43);
+      if (lookahead == 'i') ADVANCE(86);
+      if (lookahead == 'l') ADVANCE(152);
+      if (lookahead == 'o') ADVANCE(199);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(598);
-      if (lookahead == 'e') ADVANCE(37);
-      if (lookahead == 'n') ADVANCE(242);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'a') ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(598);
-      if (lookahead == 'f') ADVANCE(35);
-      if (lookahead == 'n') ADVANCE(294);
-      if (lookahead == 's') ADVANCE(65);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'e') ADVANCE(38);
+      if (lookahead == 'n') ADVANCE(256);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'e')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(598);
-      if (lookahead == 'g') ADVANCE(237);
-      if (lookahead == 'x') ADVANCE(218);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'f') ADVANCE(36);
+      if (lookahead == 'n') ADVANCE(314);
+      if (lookahead == 's') ADVANCE(73);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'e')) ADVANCE(47);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(598);
-      if (lookahead == 'l') ADVANCE(163);
-      if (lookahead == 'p') ADVANCE(141);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(306);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'g') ADVANCE(252);
+      if (lookahead == 'x') ADVANCE(230);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(328);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(598);
-      if (lookahead == 'l') ADVANCE(163);
-      if (lookahead == 'p') ADVANCE(141);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'g') ADVANCE(252);
+      if (lookahead == 'x') ADVANCE(230);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(598);
-      if (lookahead == 't') ADVANCE(105);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'l') ADVANCE(173);
+      if (lookahead == 'p') ADVANCE(150);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(632);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(333);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(598);
-      if (lookahead == 'u') ADVANCE(166);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'l') ADVANCE(173);
+      if (lookahead == 'p') ADVANCE(150);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(598);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(306);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 't') ADVANCE(99);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'u') ADVANCE(176);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 45:
-      if (lookahead == '=') ADVANCE(450);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(632);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(333);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 46:
-      if (lookahead == 'a') ADVANCE(277);
-      if (lookahead == 'i') ADVANCE(79);
-      if (lookahead == 'l') ADVANCE(146);
-      if (lookahead == 'o') ADVANCE(192);
+      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(328);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 47:
-      if (lookahead == 'a') ADVANCE(129);
+      if (lookahead == ':') ADVANCE(639);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 48:
-      if (lookahead == 'a') ADVANCE(58);
+      if (lookahead == '=') ADVANCE(478);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(86);
+      if (lookahead == 'R') ADVANCE(324);
+      if (lookahead == 'r') ADVANCE(228);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(436);
+      if (lookahead == 'a') ADVANCE(137);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(175);
-      if (lookahead == 'o') ADVANCE(378);
+      if (lookahead == 'a') ADVANCE(63);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(285);
+      if (lookahead == 'a') ADVANCE(95);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(176);
-      if (lookahead == 'o') ADVANCE(378);
+      if (lookahead == 'a') ADVANCE(464);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(176);
-      if (lookahead == 'o') ADVANCE(88);
+      if (lookahead == 'a') ADVANCE(291);
+      if (lookahead == 'i') ADVANCE(86);
+      if (lookahead == 'l') ADVANCE(152);
+      if (lookahead == 'o') ADVANCE(205);
       END_STATE();
     case 55:
-      if (lookahead == 'a') ADVANCE(72);
+      if (lookahead == 'a') ADVANCE(186);
+      if (lookahead == 'o') ADVANCE(405);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(75);
+      if (lookahead == 'a') ADVANCE(186);
+      if (lookahead == 'o') ADVANCE(94);
       END_STATE();
     case 57:
-      if (lookahead == 'a') ADVANCE(178);
-      if (lookahead == 'o') ADVANCE(87);
+      if (lookahead == 'a') ADVANCE(305);
       END_STATE();
     case 58:
-      if (lookahead == 'b') ADVANCE(108);
+      if (lookahead == 'a') ADVANCE(295);
       END_STATE();
     case 59:
-      if (lookahead == 'c') ADVANCE(64);
-      if (lookahead == 'l') ADVANCE(163);
-      if (lookahead == 'w') ADVANCE(241);
+      if (lookahead == 'a') ADVANCE(77);
       END_STATE();
     case 60:
-      if (lookahead == 'c') ADVANCE(174);
-      if (lookahead == 'm') ADVANCE(217);
-      if (lookahead == 'n') ADVANCE(389);
+      if (lookahead == 'a') ADVANCE(81);
       END_STATE();
     case 61:
-      if (lookahead == 'c') ADVANCE(434);
+      if (lookahead == 'a') ADVANCE(302);
       END_STATE();
     case 62:
-      if (lookahead == 'c') ADVANCE(441);
+      if (lookahead == 'a') ADVANCE(188);
+      if (lookahead == 'o') ADVANCE(93);
       END_STATE();
     case 63:
-      if (lookahead == 'c') ADVANCE(295);
+      if (lookahead == 'b') ADVANCE(114);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(199);
+      if (lookahead == 'c') ADVANCE(69);
+      if (lookahead == 'l') ADVANCE(173);
+      if (lookahead == 'u') ADVANCE(275);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(233);
+      if (lookahead == 'c') ADVANCE(184);
+      if (lookahead == 'm') ADVANCE(229);
+      if (lookahead == 'n') ADVANCE(416);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(112);
-      if (lookahead == 'p') ADVANCE(111);
+      if (lookahead == 'c') ADVANCE(462);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(267);
+      if (lookahead == 'c') ADVANCE(469);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(269);
+      if (lookahead == 'c') ADVANCE(315);
       END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(94);
+      if (lookahead == 'c') ADVANCE(210);
       END_STATE();
     case 70:
-      if (lookahead == 'c') ADVANCE(95);
+      if (lookahead == 'c') ADVANCE(144);
       END_STATE();
     case 71:
-      if (lookahead == 'c') ADVANCE(96);
+      if (lookahead == 'c') ADVANCE(250);
+      if (lookahead == 'l') ADVANCE(130);
+      if (lookahead == 'n') ADVANCE(304);
       END_STATE();
     case 72:
-      if (lookahead == 'c') ADVANCE(97);
+      if (lookahead == 'c') ADVANCE(117);
+      if (lookahead == 'p') ADVANCE(116);
       END_STATE();
     case 73:
-      if (lookahead == 'c') ADVANCE(281);
+      if (lookahead == 'c') ADVANCE(246);
       END_STATE();
     case 74:
-      if (lookahead == 'c') ADVANCE(99);
+      if (lookahead == 'c') ADVANCE(282);
       END_STATE();
     case 75:
-      if (lookahead == 'c') ADVANCE(102);
+      if (lookahead == 'c') ADVANCE(100);
       END_STATE();
     case 76:
-      if (lookahead == 'd') ADVANCE(416);
-      if (lookahead == 's') ADVANCE(216);
+      if (lookahead == 'c') ADVANCE(101);
       END_STATE();
     case 77:
-      if (lookahead == 'd') ADVANCE(430);
+      if (lookahead == 'c') ADVANCE(102);
       END_STATE();
     case 78:
-      if (lookahead == 'd') ADVANCE(226);
+      if (lookahead == 'c') ADVANCE(285);
       END_STATE();
     case 79:
-      if (lookahead == 'd') ADVANCE(226);
-      if (lookahead == 'l') ADVANCE(142);
+      if (lookahead == 'c') ADVANCE(104);
       END_STATE();
     case 80:
-      if (lookahead == 'd') ADVANCE(289);
+      if (lookahead == 'c') ADVANCE(106);
       END_STATE();
     case 81:
-      if (lookahead == 'd') ADVANCE(243);
+      if (lookahead == 'c') ADVANCE(108);
       END_STATE();
     case 82:
-      if (lookahead == 'd') ADVANCE(243);
-      if (lookahead == 'l') ADVANCE(145);
-      if (lookahead == 'r') ADVANCE(262);
+      if (lookahead == 'c') ADVANCE(303);
       END_STATE();
     case 83:
-      if (lookahead == 'd') ADVANCE(243);
-      if (lookahead == 'l') ADVANCE(145);
-      if (lookahead == 'r') ADVANCE(272);
+      if (lookahead == 'c') ADVANCE(61);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(183);
+      if (lookahead == 'd') ADVANCE(456);
       END_STATE();
     case 85:
-      if (lookahead == 'd') ADVANCE(229);
+      if (lookahead == 'd') ADVANCE(239);
       END_STATE();
     case 86:
-      if (lookahead == 'd') ADVANCE(115);
+      if (lookahead == 'd') ADVANCE(239);
+      if (lookahead == 'l') ADVANCE(151);
       END_STATE();
     case 87:
-      if (lookahead == 'd') ADVANCE(120);
-      if (lookahead == 't') ADVANCE(151);
+      if (lookahead == 'd') ADVANCE(309);
       END_STATE();
     case 88:
-      if (lookahead == 'd') ADVANCE(103);
+      if (lookahead == 'd') ADVANCE(257);
       END_STATE();
     case 89:
-      if (lookahead == 'e') ADVANCE(130);
-      if (lookahead == 'n') ADVANCE(242);
+      if (lookahead == 'd') ADVANCE(257);
+      if (lookahead == 'l') ADVANCE(154);
+      if (lookahead == 'r') ADVANCE(277);
       END_STATE();
     case 90:
-      if (lookahead == 'e') ADVANCE(133);
+      if (lookahead == 'd') ADVANCE(257);
+      if (lookahead == 'l') ADVANCE(154);
+      if (lookahead == 'r') ADVANCE(288);
       END_STATE();
     case 91:
-      if (lookahead == 'e') ADVANCE(168);
-      if (lookahead == 'i') ADVANCE(165);
-      if (lookahead == 'n') ADVANCE(140);
-      if (lookahead == 'y') ADVANCE(257);
+      if (lookahead == 'd') ADVANCE(193);
       END_STATE();
     case 92:
-      if (lookahead == 'e') ADVANCE(370);
+      if (lookahead == 'd') ADVANCE(242);
       END_STATE();
     case 93:
-      if (lookahead == 'e') ADVANCE(76);
+      if (lookahead == 'd') ADVANCE(126);
+      if (lookahead == 't') ADVANCE(160);
       END_STATE();
     case 94:
-      if (lookahead == 'e') ADVANCE(412);
+      if (lookahead == 'd') ADVANCE(109);
       END_STATE();
     case 95:
-      if (lookahead == 'e') ADVANCE(324);
+      if (lookahead == 'd') ADVANCE(120);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(351);
+      if (lookahead == 'e') ADVANCE(138);
+      if (lookahead == 'n') ADVANCE(256);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(365);
+      if (lookahead == 'e') ADVANCE(71);
+      if (lookahead == 'i') ADVANCE(175);
+      if (lookahead == 'n') ADVANCE(149);
+      if (lookahead == 'y') ADVANCE(273);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(439);
+      if (lookahead == 'e') ADVANCE(395);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(438);
+      if (lookahead == 'e') ADVANCE(141);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(169);
-      if (lookahead == 't') ADVANCE(239);
+      if (lookahead == 'e') ADVANCE(351);
       END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(407);
+      if (lookahead == 'e') ADVANCE(376);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(366);
+      if (lookahead == 'e') ADVANCE(390);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(449);
+      if (lookahead == 'e') ADVANCE(467);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(187);
+      if (lookahead == 'e') ADVANCE(466);
       END_STATE();
     case 105:
-      if (lookahead == 'e') ADVANCE(134);
+      if (lookahead == 'e') ADVANCE(178);
+      if (lookahead == 't') ADVANCE(254);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(235);
+      if (lookahead == 'e') ADVANCE(439);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(49);
-      if (lookahead == 'o') ADVANCE(251);
-      if (lookahead == 't') ADVANCE(274);
+      if (lookahead == 'e') ADVANCE(434);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(160);
+      if (lookahead == 'e') ADVANCE(391);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(260);
+      if (lookahead == 'e') ADVANCE(477);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(193);
+      if (lookahead == 'e') ADVANCE(198);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(67);
-      END_STATE();
-    case 112:
-      if (lookahead == 'e') ADVANCE(220);
-      END_STATE();
-    case 113:
-      if (lookahead == 'e') ADVANCE(297);
-      END_STATE();
-    case 114:
-      if (lookahead == 'e') ADVANCE(173);
-      END_STATE();
-    case 115:
-      if (lookahead == 'e') ADVANCE(227);
-      END_STATE();
-    case 116:
-      if (lookahead == 'e') ADVANCE(228);
-      END_STATE();
-    case 117:
-      if (lookahead == 'e') ADVANCE(254);
-      END_STATE();
-    case 118:
-      if (lookahead == 'e') ADVANCE(252);
-      END_STATE();
-    case 119:
-      if (lookahead == 'e') ADVANCE(234);
-      END_STATE();
-    case 120:
       if (lookahead == 'e') ADVANCE(248);
       END_STATE();
+    case 112:
+      if (lookahead == 'e') ADVANCE(248);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(329);
+      END_STATE();
+    case 113:
+      if (lookahead == 'e') ADVANCE(52);
+      if (lookahead == 'o') ADVANCE(265);
+      if (lookahead == 't') ADVANCE(289);
+      END_STATE();
+    case 114:
+      if (lookahead == 'e') ADVANCE(170);
+      END_STATE();
+    case 115:
+      if (lookahead == 'e') ADVANCE(197);
+      END_STATE();
+    case 116:
+      if (lookahead == 'e') ADVANCE(74);
+      END_STATE();
+    case 117:
+      if (lookahead == 'e') ADVANCE(233);
+      END_STATE();
+    case 118:
+      if (lookahead == 'e') ADVANCE(317);
+      END_STATE();
+    case 119:
+      if (lookahead == 'e') ADVANCE(183);
+      END_STATE();
+    case 120:
+      if (lookahead == 'e') ADVANCE(240);
+      END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(167);
-      if (lookahead == 'i') ADVANCE(165);
-      if (lookahead == 'y') ADVANCE(257);
+      if (lookahead == 'e') ADVANCE(269);
       END_STATE();
     case 122:
-      if (lookahead == 'e') ADVANCE(167);
-      if (lookahead == 'i') ADVANCE(165);
-      if (lookahead == 'y') ADVANCE(257);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(305);
+      if (lookahead == 'e') ADVANCE(241);
       END_STATE();
     case 123:
-      if (lookahead == 'e') ADVANCE(68);
+      if (lookahead == 'e') ADVANCE(271);
       END_STATE();
     case 124:
-      if (lookahead == 'e') ADVANCE(238);
+      if (lookahead == 'e') ADVANCE(247);
       END_STATE();
     case 125:
-      if (lookahead == 'e') ADVANCE(255);
+      if (lookahead == 'e') ADVANCE(284);
       END_STATE();
     case 126:
-      if (lookahead == 'e') ADVANCE(73);
+      if (lookahead == 'e') ADVANCE(262);
       END_STATE();
     case 127:
-      if (lookahead == 'e') ADVANCE(194);
+      if (lookahead == 'e') ADVANCE(290);
+      if (lookahead == 'i') ADVANCE(266);
       END_STATE();
     case 128:
-      if (lookahead == 'e') ADVANCE(259);
+      if (lookahead == 'e') ADVANCE(177);
+      if (lookahead == 'i') ADVANCE(175);
+      if (lookahead == 'y') ADVANCE(273);
       END_STATE();
     case 129:
-      if (lookahead == 'f') ADVANCE(158);
+      if (lookahead == 'e') ADVANCE(177);
+      if (lookahead == 'i') ADVANCE(175);
+      if (lookahead == 'y') ADVANCE(273);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(332);
       END_STATE();
     case 130:
-      if (lookahead == 'f') ADVANCE(52);
-      if (lookahead == 'n') ADVANCE(294);
-      if (lookahead == 's') ADVANCE(65);
+      if (lookahead == 'e') ADVANCE(78);
       END_STATE();
     case 131:
-      if (lookahead == 'g') ADVANCE(361);
+      if (lookahead == 'e') ADVANCE(272);
       END_STATE();
     case 132:
-      if (lookahead == 'g') ADVANCE(388);
+      if (lookahead == 'e') ADVANCE(201);
       END_STATE();
     case 133:
-      if (lookahead == 'g') ADVANCE(150);
+      if (lookahead == 'e') ADVANCE(82);
       END_STATE();
     case 134:
-      if (lookahead == 'g') ADVANCE(209);
+      if (lookahead == 'e') ADVANCE(253);
       END_STATE();
     case 135:
-      if (lookahead == 'g') ADVANCE(240);
+      if (lookahead == 'e') ADVANCE(204);
       END_STATE();
     case 136:
-      if (lookahead == 'h') ADVANCE(392);
+      if (lookahead == 'e') ADVANCE(274);
       END_STATE();
     case 137:
-      if (lookahead == 'h') ADVANCE(200);
+      if (lookahead == 'f') ADVANCE(168);
       END_STATE();
     case 138:
-      if (lookahead == 'h') ADVANCE(124);
+      if (lookahead == 'f') ADVANCE(57);
+      if (lookahead == 'n') ADVANCE(314);
+      if (lookahead == 's') ADVANCE(73);
       END_STATE();
     case 139:
-      if (lookahead == 'h') ADVANCE(155);
+      if (lookahead == 'g') ADVANCE(386);
       END_STATE();
     case 140:
-      if (lookahead == 'i') ADVANCE(417);
+      if (lookahead == 'g') ADVANCE(415);
       END_STATE();
     case 141:
-      if (lookahead == 'i') ADVANCE(159);
+      if (lookahead == 'g') ADVANCE(222);
       END_STATE();
     case 142:
-      if (lookahead == 'i') ADVANCE(286);
+      if (lookahead == 'g') ADVANCE(255);
       END_STATE();
     case 143:
-      if (lookahead == 'i') ADVANCE(275);
+      if (lookahead == 'h') ADVANCE(419);
       END_STATE();
     case 144:
-      if (lookahead == 'i') ADVANCE(85);
+      if (lookahead == 'h') ADVANCE(460);
       END_STATE();
     case 145:
-      if (lookahead == 'i') ADVANCE(63);
+      if (lookahead == 'h') ADVANCE(211);
       END_STATE();
     case 146:
-      if (lookahead == 'i') ADVANCE(104);
-      if (lookahead == 'u') ADVANCE(258);
+      if (lookahead == 'h') ADVANCE(132);
       END_STATE();
     case 147:
-      if (lookahead == 'i') ADVANCE(69);
+      if (lookahead == 'h') ADVANCE(163);
       END_STATE();
     case 148:
-      if (lookahead == 'i') ADVANCE(78);
+      if (lookahead == 'h') ADVANCE(134);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(62);
+      if (lookahead == 'i') ADVANCE(441);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(203);
+      if (lookahead == 'i') ADVANCE(169);
       END_STATE();
     case 151:
-      if (lookahead == 'i') ADVANCE(184);
+      if (lookahead == 'i') ADVANCE(306);
       END_STATE();
     case 152:
-      if (lookahead == 'i') ADVANCE(205);
+      if (lookahead == 'i') ADVANCE(110);
+      if (lookahead == 'u') ADVANCE(268);
       END_STATE();
     case 153:
-      if (lookahead == 'i') ADVANCE(185);
+      if (lookahead == 'i') ADVANCE(92);
       END_STATE();
     case 154:
-      if (lookahead == 'i') ADVANCE(207);
+      if (lookahead == 'i') ADVANCE(68);
       END_STATE();
     case 155:
-      if (lookahead == 'i') ADVANCE(186);
+      if (lookahead == 'i') ADVANCE(85);
       END_STATE();
     case 156:
-      if (lookahead == 'i') ADVANCE(278);
+      if (lookahead == 'i') ADVANCE(214);
       END_STATE();
     case 157:
-      if (lookahead == 'i') ADVANCE(221);
+      if (lookahead == 'i') ADVANCE(83);
       END_STATE();
     case 158:
-      if (lookahead == 'k') ADVANCE(50);
+      if (lookahead == 'i') ADVANCE(216);
       END_STATE();
     case 159:
-      if (lookahead == 'k') ADVANCE(113);
+      if (lookahead == 'i') ADVANCE(67);
       END_STATE();
     case 160:
-      if (lookahead == 'l') ADVANCE(347);
+      if (lookahead == 'i') ADVANCE(194);
       END_STATE();
     case 161:
-      if (lookahead == 'l') ADVANCE(386);
+      if (lookahead == 'i') ADVANCE(217);
       END_STATE();
     case 162:
-      if (lookahead == 'l') ADVANCE(145);
+      if (lookahead == 'i') ADVANCE(195);
       END_STATE();
     case 163:
-      if (lookahead == 'l') ADVANCE(198);
+      if (lookahead == 'i') ADVANCE(196);
       END_STATE();
     case 164:
-      if (lookahead == 'l') ADVANCE(161);
-      if (lookahead == 'n') ADVANCE(299);
-      if (lookahead == 'w') ADVANCE(241);
+      if (lookahead == 'i') ADVANCE(296);
       END_STATE();
     case 165:
-      if (lookahead == 'l') ADVANCE(110);
+      if (lookahead == 'i') ADVANCE(234);
       END_STATE();
     case 166:
-      if (lookahead == 'l') ADVANCE(271);
+      if (lookahead == 'i') ADVANCE(293);
       END_STATE();
     case 167:
-      if (lookahead == 'l') ADVANCE(123);
+      if (lookahead == 'i') ADVANCE(80);
       END_STATE();
     case 168:
-      if (lookahead == 'l') ADVANCE(123);
-      if (lookahead == 'n') ADVANCE(284);
-      if (lookahead == 'r') ADVANCE(290);
+      if (lookahead == 'k') ADVANCE(53);
       END_STATE();
     case 169:
-      if (lookahead == 'l') ADVANCE(126);
-      if (lookahead == 'r') ADVANCE(290);
+      if (lookahead == 'k') ADVANCE(118);
       END_STATE();
     case 170:
-      if (lookahead == 'm') ADVANCE(217);
-      if (lookahead == 'n') ADVANCE(135);
+      if (lookahead == 'l') ADVANCE(399);
       END_STATE();
     case 171:
-      if (lookahead == 'm') ADVANCE(401);
+      if (lookahead == 'l') ADVANCE(413);
       END_STATE();
     case 172:
-      if (lookahead == 'm') ADVANCE(338);
+      if (lookahead == 'l') ADVANCE(154);
       END_STATE();
     case 173:
-      if (lookahead == 'm') ADVANCE(363);
+      if (lookahead == 'l') ADVANCE(209);
       END_STATE();
     case 174:
-      if (lookahead == 'm') ADVANCE(215);
+      if (lookahead == 'l') ADVANCE(171);
+      if (lookahead == 'n') ADVANCE(319);
       END_STATE();
     case 175:
-      if (lookahead == 'm') ADVANCE(93);
+      if (lookahead == 'l') ADVANCE(115);
       END_STATE();
     case 176:
-      if (lookahead == 'm') ADVANCE(118);
+      if (lookahead == 'l') ADVANCE(287);
       END_STATE();
     case 177:
-      if (lookahead == 'm') ADVANCE(98);
+      if (lookahead == 'l') ADVANCE(130);
       END_STATE();
     case 178:
-      if (lookahead == 'm') ADVANCE(128);
+      if (lookahead == 'l') ADVANCE(133);
+      if (lookahead == 'r') ADVANCE(310);
       END_STATE();
     case 179:
-      if (lookahead == 'n') ADVANCE(389);
+      if (lookahead == 'm') ADVANCE(229);
+      if (lookahead == 'n') ADVANCE(142);
       END_STATE();
     case 180:
-      if (lookahead == 'n') ADVANCE(415);
+      if (lookahead == 'm') ADVANCE(229);
+      if (lookahead == 'n') ADVANCE(142);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(327);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(326);
       END_STATE();
     case 181:
-      if (lookahead == 'n') ADVANCE(443);
+      if (lookahead == 'm') ADVANCE(428);
       END_STATE();
     case 182:
-      if (lookahead == 'n') ADVANCE(372);
+      if (lookahead == 'm') ADVANCE(365);
       END_STATE();
     case 183:
-      if (lookahead == 'n') ADVANCE(411);
+      if (lookahead == 'm') ADVANCE(388);
       END_STATE();
     case 184:
-      if (lookahead == 'n') ADVANCE(451);
+      if (lookahead == 'm') ADVANCE(226);
       END_STATE();
     case 185:
-      if (lookahead == 'n') ADVANCE(131);
+      if (lookahead == 'm') ADVANCE(58);
       END_STATE();
     case 186:
-      if (lookahead == 'n') ADVANCE(132);
+      if (lookahead == 'm') ADVANCE(121);
       END_STATE();
     case 187:
-      if (lookahead == 'n') ADVANCE(265);
+      if (lookahead == 'm') ADVANCE(103);
       END_STATE();
     case 188:
-      if (lookahead == 'n') ADVANCE(245);
+      if (lookahead == 'm') ADVANCE(136);
       END_STATE();
     case 189:
-      if (lookahead == 'n') ADVANCE(270);
+      if (lookahead == 'n') ADVANCE(416);
       END_STATE();
     case 190:
-      if (lookahead == 'n') ADVANCE(282);
+      if (lookahead == 'n') ADVANCE(471);
       END_STATE();
     case 191:
-      if (lookahead == 'n') ADVANCE(282);
-      if (lookahead == 'v') ADVANCE(119);
+      if (lookahead == 'n') ADVANCE(397);
       END_STATE();
     case 192:
-      if (lookahead == 'n') ADVANCE(253);
+      if (lookahead == 'n') ADVANCE(443);
       END_STATE();
     case 193:
-      if (lookahead == 'n') ADVANCE(70);
+      if (lookahead == 'n') ADVANCE(438);
       END_STATE();
     case 194:
-      if (lookahead == 'n') ADVANCE(71);
+      if (lookahead == 'n') ADVANCE(479);
       END_STATE();
     case 195:
-      if (lookahead == 'o') ADVANCE(82);
+      if (lookahead == 'n') ADVANCE(139);
       END_STATE();
     case 196:
-      if (lookahead == 'o') ADVANCE(404);
+      if (lookahead == 'n') ADVANCE(140);
       END_STATE();
     case 197:
-      if (lookahead == 'o') ADVANCE(287);
-      if (lookahead == 'p') ADVANCE(61);
+      if (lookahead == 'n') ADVANCE(75);
       END_STATE();
     case 198:
-      if (lookahead == 'o') ADVANCE(291);
+      if (lookahead == 'n') ADVANCE(280);
       END_STATE();
     case 199:
-      if (lookahead == 'o') ADVANCE(288);
+      if (lookahead == 'n') ADVANCE(259);
       END_STATE();
     case 200:
-      if (lookahead == 'o') ADVANCE(77);
+      if (lookahead == 'n') ADVANCE(286);
       END_STATE();
     case 201:
-      if (lookahead == 'o') ADVANCE(171);
+      if (lookahead == 'n') ADVANCE(299);
       END_STATE();
     case 202:
-      if (lookahead == 'o') ADVANCE(80);
+      if (lookahead == 'n') ADVANCE(298);
       END_STATE();
     case 203:
-      if (lookahead == 'o') ADVANCE(180);
+      if (lookahead == 'n') ADVANCE(298);
+      if (lookahead == 'v') ADVANCE(124);
       END_STATE();
     case 204:
-      if (lookahead == 'o') ADVANCE(162);
-      if (lookahead == 'r') ADVANCE(202);
+      if (lookahead == 'n') ADVANCE(76);
       END_STATE();
     case 205:
-      if (lookahead == 'o') ADVANCE(181);
+      if (lookahead == 'n') ADVANCE(270);
       END_STATE();
     case 206:
-      if (lookahead == 'o') ADVANCE(236);
+      if (lookahead == 'o') ADVANCE(89);
       END_STATE();
     case 207:
-      if (lookahead == 'o') ADVANCE(182);
+      if (lookahead == 'o') ADVANCE(431);
       END_STATE();
     case 208:
-      if (lookahead == 'o') ADVANCE(81);
+      if (lookahead == 'o') ADVANCE(307);
+      if (lookahead == 'p') ADVANCE(66);
       END_STATE();
     case 209:
-      if (lookahead == 'o') ADVANCE(232);
+      if (lookahead == 'o') ADVANCE(311);
       END_STATE();
     case 210:
-      if (lookahead == 'o') ADVANCE(222);
+      if (lookahead == 'o') ADVANCE(308);
       END_STATE();
     case 211:
-      if (lookahead == 'o') ADVANCE(222);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(304);
+      if (lookahead == 'o') ADVANCE(84);
       END_STATE();
     case 212:
-      if (lookahead == 'o') ADVANCE(230);
+      if (lookahead == 'o') ADVANCE(181);
       END_STATE();
     case 213:
-      if (lookahead == 'o') ADVANCE(83);
+      if (lookahead == 'o') ADVANCE(87);
       END_STATE();
     case 214:
-      if (lookahead == 'p') ADVANCE(428);
+      if (lookahead == 'o') ADVANCE(190);
       END_STATE();
     case 215:
-      if (lookahead == 'p') ADVANCE(419);
+      if (lookahead == 'o') ADVANCE(172);
+      if (lookahead == 'r') ADVANCE(213);
       END_STATE();
     case 216:
-      if (lookahead == 'p') ADVANCE(55);
+      if (lookahead == 'o') ADVANCE(191);
       END_STATE();
     case 217:
-      if (lookahead == 'p') ADVANCE(206);
+      if (lookahead == 'o') ADVANCE(192);
       END_STATE();
     case 218:
-      if (lookahead == 'p') ADVANCE(111);
+      if (lookahead == 'o') ADVANCE(251);
       END_STATE();
     case 219:
-      if (lookahead == 'p') ADVANCE(244);
+      if (lookahead == 'o') ADVANCE(235);
       END_STATE();
     case 220:
-      if (lookahead == 'p') ADVANCE(266);
+      if (lookahead == 'o') ADVANCE(235);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(328);
       END_STATE();
     case 221:
-      if (lookahead == 'p') ADVANCE(283);
+      if (lookahead == 'o') ADVANCE(88);
       END_STATE();
     case 222:
-      if (lookahead == 'p') ADVANCE(149);
+      if (lookahead == 'o') ADVANCE(245);
       END_STATE();
     case 223:
-      if (lookahead == 'p') ADVANCE(56);
+      if (lookahead == 'o') ADVANCE(243);
       END_STATE();
     case 224:
-      if (lookahead == 'q') ADVANCE(84);
+      if (lookahead == 'o') ADVANCE(90);
       END_STATE();
     case 225:
-      if (lookahead == 'r') ADVANCE(197);
+      if (lookahead == 'p') ADVANCE(454);
       END_STATE();
     case 226:
-      if (lookahead == 'r') ADVANCE(334);
+      if (lookahead == 'p') ADVANCE(445);
       END_STATE();
     case 227:
-      if (lookahead == 'r') ADVANCE(432);
+      if (lookahead == 'p') ADVANCE(66);
       END_STATE();
     case 228:
-      if (lookahead == 'r') ADVANCE(329);
+      if (lookahead == 'p') ADVANCE(66);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(632);
       END_STATE();
     case 229:
-      if (lookahead == 'r') ADVANCE(335);
+      if (lookahead == 'p') ADVANCE(218);
       END_STATE();
     case 230:
-      if (lookahead == 'r') ADVANCE(362);
+      if (lookahead == 'p') ADVANCE(116);
       END_STATE();
     case 231:
-      if (lookahead == 'r') ADVANCE(201);
+      if (lookahead == 'p') ADVANCE(59);
       END_STATE();
     case 232:
-      if (lookahead == 'r') ADVANCE(296);
+      if (lookahead == 'p') ADVANCE(258);
       END_STATE();
     case 233:
-      if (lookahead == 'r') ADVANCE(157);
+      if (lookahead == 'p') ADVANCE(281);
       END_STATE();
     case 234:
-      if (lookahead == 'r') ADVANCE(300);
+      if (lookahead == 'p') ADVANCE(300);
       END_STATE();
     case 235:
-      if (lookahead == 'r') ADVANCE(256);
+      if (lookahead == 'p') ADVANCE(159);
       END_STATE();
     case 236:
-      if (lookahead == 'r') ADVANCE(268);
+      if (lookahead == 'p') ADVANCE(60);
       END_STATE();
     case 237:
-      if (lookahead == 'r') ADVANCE(117);
+      if (lookahead == 'q') ADVANCE(91);
       END_STATE();
     case 238:
-      if (lookahead == 'r') ADVANCE(101);
+      if (lookahead == 'r') ADVANCE(208);
       END_STATE();
     case 239:
-      if (lookahead == 'r') ADVANCE(153);
+      if (lookahead == 'r') ADVANCE(361);
       END_STATE();
     case 240:
-      if (lookahead == 'r') ADVANCE(125);
+      if (lookahead == 'r') ADVANCE(458);
       END_STATE();
     case 241:
-      if (lookahead == 's') ADVANCE(414);
+      if (lookahead == 'r') ADVANCE(356);
       END_STATE();
     case 242:
-      if (lookahead == 's') ADVANCE(444);
+      if (lookahead == 'r') ADVANCE(362);
       END_STATE();
     case 243:
-      if (lookahead == 's') ADVANCE(384);
+      if (lookahead == 'r') ADVANCE(387);
       END_STATE();
     case 244:
-      if (lookahead == 's') ADVANCE(337);
+      if (lookahead == 'r') ADVANCE(212);
       END_STATE();
     case 245:
-      if (lookahead == 's') ADVANCE(264);
+      if (lookahead == 'r') ADVANCE(316);
       END_STATE();
     case 246:
-      if (lookahead == 's') ADVANCE(381);
+      if (lookahead == 'r') ADVANCE(165);
       END_STATE();
     case 247:
-      if (lookahead == 's') ADVANCE(380);
+      if (lookahead == 'r') ADVANCE(320);
       END_STATE();
     case 248:
-      if (lookahead == 's') ADVANCE(387);
+      if (lookahead == 'r') ADVANCE(267);
       END_STATE();
     case 249:
-      if (lookahead == 's') ADVANCE(92);
+      if (lookahead == 'r') ADVANCE(227);
       END_STATE();
     case 250:
-      if (lookahead == 's') ADVANCE(92);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(304);
+      if (lookahead == 'r') ADVANCE(125);
       END_STATE();
     case 251:
-      if (lookahead == 's') ADVANCE(261);
+      if (lookahead == 'r') ADVANCE(283);
       END_STATE();
     case 252:
-      if (lookahead == 's') ADVANCE(216);
+      if (lookahead == 'r') ADVANCE(123);
       END_STATE();
     case 253:
-      if (lookahead == 's') ADVANCE(263);
+      if (lookahead == 'r') ADVANCE(107);
       END_STATE();
     case 254:
-      if (lookahead == 's') ADVANCE(246);
+      if (lookahead == 'r') ADVANCE(162);
       END_STATE();
     case 255:
-      if (lookahead == 's') ADVANCE(247);
+      if (lookahead == 'r') ADVANCE(131);
       END_STATE();
     case 256:
-      if (lookahead == 's') ADVANCE(152);
+      if (lookahead == 's') ADVANCE(472);
       END_STATE();
     case 257:
-      if (lookahead == 's') ADVANCE(279);
+      if (lookahead == 's') ADVANCE(411);
       END_STATE();
     case 258:
-      if (lookahead == 's') ADVANCE(280);
+      if (lookahead == 's') ADVANCE(364);
       END_STATE();
     case 259:
-      if (lookahead == 's') ADVANCE(223);
+      if (lookahead == 's') ADVANCE(279);
       END_STATE();
     case 260:
-      if (lookahead == 't') ADVANCE(137);
+      if (lookahead == 's') ADVANCE(408);
       END_STATE();
     case 261:
-      if (lookahead == 't') ADVANCE(431);
+      if (lookahead == 's') ADVANCE(407);
       END_STATE();
     case 262:
-      if (lookahead == 't') ADVANCE(357);
+      if (lookahead == 's') ADVANCE(414);
       END_STATE();
     case 263:
-      if (lookahead == 't') ADVANCE(343);
+      if (lookahead == 's') ADVANCE(98);
       END_STATE();
     case 264:
-      if (lookahead == 't') ADVANCE(343);
-      if (lookahead == 'u') ADVANCE(177);
+      if (lookahead == 's') ADVANCE(98);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(328);
       END_STATE();
     case 265:
-      if (lookahead == 't') ADVANCE(442);
+      if (lookahead == 's') ADVANCE(276);
       END_STATE();
     case 266:
-      if (lookahead == 't') ADVANCE(391);
+      if (lookahead == 's') ADVANCE(185);
       END_STATE();
     case 267:
-      if (lookahead == 't') ADVANCE(446);
+      if (lookahead == 's') ADVANCE(156);
       END_STATE();
     case 268:
-      if (lookahead == 't') ADVANCE(341);
+      if (lookahead == 's') ADVANCE(301);
       END_STATE();
     case 269:
-      if (lookahead == 't') ADVANCE(382);
+      if (lookahead == 's') ADVANCE(231);
       END_STATE();
     case 270:
-      if (lookahead == 't') ADVANCE(448);
+      if (lookahead == 's') ADVANCE(278);
       END_STATE();
     case 271:
-      if (lookahead == 't') ADVANCE(374);
+      if (lookahead == 's') ADVANCE(260);
       END_STATE();
     case 272:
-      if (lookahead == 't') ADVANCE(358);
+      if (lookahead == 's') ADVANCE(261);
       END_STATE();
     case 273:
-      if (lookahead == 't') ADVANCE(274);
+      if (lookahead == 's') ADVANCE(297);
       END_STATE();
     case 274:
-      if (lookahead == 't') ADVANCE(214);
+      if (lookahead == 's') ADVANCE(236);
       END_STATE();
     case 275:
-      if (lookahead == 't') ADVANCE(136);
+      if (lookahead == 't') ADVANCE(146);
       END_STATE();
     case 276:
-      if (lookahead == 't') ADVANCE(139);
+      if (lookahead == 't') ADVANCE(457);
       END_STATE();
     case 277:
-      if (lookahead == 't') ADVANCE(105);
+      if (lookahead == 't') ADVANCE(382);
       END_STATE();
     case 278:
-      if (lookahead == 't') ADVANCE(298);
+      if (lookahead == 't') ADVANCE(370);
       END_STATE();
     case 279:
-      if (lookahead == 't') ADVANCE(114);
+      if (lookahead == 't') ADVANCE(370);
+      if (lookahead == 'u') ADVANCE(187);
       END_STATE();
     case 280:
-      if (lookahead == 't') ADVANCE(116);
+      if (lookahead == 't') ADVANCE(470);
       END_STATE();
     case 281:
-      if (lookahead == 't') ADVANCE(212);
+      if (lookahead == 't') ADVANCE(418);
       END_STATE();
     case 282:
-      if (lookahead == 't') ADVANCE(156);
+      if (lookahead == 't') ADVANCE(474);
       END_STATE();
     case 283:
-      if (lookahead == 't') ADVANCE(154);
+      if (lookahead == 't') ADVANCE(368);
       END_STATE();
     case 284:
-      if (lookahead == 't') ADVANCE(127);
+      if (lookahead == 't') ADVANCE(459);
       END_STATE();
     case 285:
-      if (lookahead == 'u') ADVANCE(166);
+      if (lookahead == 't') ADVANCE(409);
       END_STATE();
     case 286:
-      if (lookahead == 'u') ADVANCE(172);
+      if (lookahead == 't') ADVANCE(476);
       END_STATE();
     case 287:
-      if (lookahead == 'u') ADVANCE(219);
+      if (lookahead == 't') ADVANCE(401);
       END_STATE();
     case 288:
-      if (lookahead == 'u') ADVANCE(189);
+      if (lookahead == 't') ADVANCE(383);
       END_STATE();
     case 289:
-      if (lookahead == 'u') ADVANCE(74);
+      if (lookahead == 't') ADVANCE(225);
       END_STATE();
     case 290:
-      if (lookahead == 'v') ADVANCE(147);
+      if (lookahead == 't') ADVANCE(145);
       END_STATE();
     case 291:
-      if (lookahead == 'w') ADVANCE(394);
+      if (lookahead == 't') ADVANCE(99);
       END_STATE();
     case 292:
-      if (lookahead == 'w') ADVANCE(138);
+      if (lookahead == 't') ADVANCE(289);
       END_STATE();
     case 293:
-      if (lookahead == 'x') ADVANCE(66);
+      if (lookahead == 't') ADVANCE(143);
       END_STATE();
     case 294:
-      if (lookahead == 'y') ADVANCE(376);
+      if (lookahead == 't') ADVANCE(147);
       END_STATE();
     case 295:
-      if (lookahead == 'y') ADVANCE(368);
+      if (lookahead == 't') ADVANCE(70);
       END_STATE();
     case 296:
-      if (lookahead == 'y') ADVANCE(349);
+      if (lookahead == 't') ADVANCE(318);
       END_STATE();
     case 297:
-      if (lookahead == 'y') ADVANCE(440);
+      if (lookahead == 't') ADVANCE(119);
       END_STATE();
     case 298:
-      if (lookahead == 'y') ADVANCE(408);
+      if (lookahead == 't') ADVANCE(164);
       END_STATE();
     case 299:
-      if (lookahead == 'y') ADVANCE(292);
+      if (lookahead == 't') ADVANCE(157);
       END_STATE();
     case 300:
-      if (lookahead == 'y') ADVANCE(276);
+      if (lookahead == 't') ADVANCE(158);
       END_STATE();
     case 301:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(305);
+      if (lookahead == 't') ADVANCE(122);
       END_STATE();
     case 302:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(304);
+      if (lookahead == 't') ADVANCE(161);
       END_STATE();
     case 303:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(304);
+      if (lookahead == 't') ADVANCE(223);
       END_STATE();
     case 304:
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(591);
+      if (lookahead == 't') ADVANCE(135);
       END_STATE();
     case 305:
-      if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(304);
+      if (lookahead == 'u') ADVANCE(176);
       END_STATE();
     case 306:
-      if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(591);
+      if (lookahead == 'u') ADVANCE(182);
       END_STATE();
     case 307:
+      if (lookahead == 'u') ADVANCE(232);
+      END_STATE();
+    case 308:
+      if (lookahead == 'u') ADVANCE(200);
+      END_STATE();
+    case 309:
+      if (lookahead == 'u') ADVANCE(79);
+      END_STATE();
+    case 310:
+      if (lookahead == 'v') ADVANCE(167);
+      END_STATE();
+    case 311:
+      if (lookahead == 'w') ADVANCE(421);
+      END_STATE();
+    case 312:
+      if (lookahead == 'w') ADVANCE(148);
+      END_STATE();
+    case 313:
+      if (lookahead == 'x') ADVANCE(72);
+      END_STATE();
+    case 314:
+      if (lookahead == 'y') ADVANCE(403);
+      END_STATE();
+    case 315:
+      if (lookahead == 'y') ADVANCE(393);
+      END_STATE();
+    case 316:
+      if (lookahead == 'y') ADVANCE(374);
+      END_STATE();
+    case 317:
+      if (lookahead == 'y') ADVANCE(468);
+      END_STATE();
+    case 318:
+      if (lookahead == 'y') ADVANCE(435);
+      END_STATE();
+    case 319:
+      if (lookahead == 'y') ADVANCE(312);
+      END_STATE();
+    case 320:
+      if (lookahead == 'y') ADVANCE(294);
+      END_STATE();
+    case 321:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(328);
+      END_STATE();
+    case 322:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(332);
+      END_STATE();
+    case 323:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(328);
+      END_STATE();
+    case 324:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(632);
+      END_STATE();
+    case 325:
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(327);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(326);
+      END_STATE();
+    case 326:
+      if (lookahead == 'I' ||
+          lookahead == 'i') ADVANCE(328);
+      if (lookahead == 'V' ||
+          lookahead == 'v') ADVANCE(34);
+      END_STATE();
+    case 327:
+      if (lookahead == 'M' ||
+          lookahead == 'm') ADVANCE(328);
+      END_STATE();
+    case 328:
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(632);
+      END_STATE();
+    case 329:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(328);
+      END_STATE();
+    case 330:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(324);
+      END_STATE();
+    case 331:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(329);
+      END_STATE();
+    case 332:
+      if (lookahead == 'T' ||
+          lookahead == 't') ADVANCE(328);
+      END_STATE();
+    case 333:
+      if (lookahead == 'Y' ||
+          lookahead == 'y') ADVANCE(632);
+      END_STATE();
+    case 334:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(610);
+          lookahead == 't') ADVANCE(651);
       END_STATE();
-    case 308:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(340);
+    case 335:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(367);
       END_STATE();
-    case 309:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(601);
+    case 336:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(642);
       END_STATE();
-    case 310:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+    case 337:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(644);
       END_STATE();
-    case 311:
+    case 338:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
-    case 312:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(602);
+    case 339:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(643);
       END_STATE();
-    case 313:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(600);
+    case 340:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(641);
       END_STATE();
-    case 314:
+    case 341:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
-    case 315:
+    case 342:
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(611);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(652);
       END_STATE();
-    case 316:
-      if (eof) ADVANCE(323);
+    case 343:
+      if (eof) ADVANCE(350);
       ADVANCE_MAP(
-        '!', 453,
-        '"', 606,
-        '#', 779,
-        '$', 315,
-        '(', 352,
-        ')', 353,
-        ',', 327,
-        ':', 354,
-        '=', 345,
-        '[', 409,
-        ']', 410,
-        'a', 625,
-        'c', 616,
-        'd', 643,
-        'e', 667,
-        'f', 722,
-        'g', 724,
-        'h', 650,
-        'i', 626,
-        'k', 617,
-        'l', 618,
-        'm', 657,
-        'n', 620,
-        'p', 706,
-        'r', 644,
-        's', 645,
-        't', 705,
-        'u', 737,
-        'v', 655,
-        'w', 682,
-        '{', 332,
-        '}', 333,
+        '!', 481,
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        '(', 377,
+        ')', 378,
+        ',', 354,
+        ':', 379,
+        '=', 372,
+        '[', 436,
+        ']', 437,
+        'a', 668,
+        'c', 659,
+        'd', 688,
+        'e', 713,
+        'f', 770,
+        'g', 772,
+        'h', 693,
+        'i', 669,
+        'k', 657,
+        'l', 658,
+        'm', 706,
+        'n', 661,
+        'p', 754,
+        's', 689,
+        't', 753,
+        'u', 786,
+        'v', 698,
+        'w', 734,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(316);
+          lookahead == ' ') SKIP(343);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(604);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(770);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(645);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(824);
       END_STATE();
-    case 317:
-      if (eof) ADVANCE(323);
+    case 344:
+      if (eof) ADVANCE(350);
       ADVANCE_MAP(
-        '"', 606,
-        '#', 779,
-        '$', 315,
-        '(', 352,
-        ')', 353,
-        ',', 327,
-        '-', 579,
-        '/', 580,
-        '=', 345,
-        ']', 410,
-        'a', 59,
-        'c', 46,
-        'd', 89,
-        'e', 293,
-        'f', 231,
-        'g', 225,
-        'h', 107,
-        'i', 60,
-        'k', 47,
-        'l', 48,
-        'm', 109,
-        'n', 51,
-        'p', 195,
-        'r', 90,
-        's', 91,
-        't', 196,
-        'u', 249,
-        'v', 106,
-        'w', 143,
-        '{', 332,
-        '}', 333,
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        '(', 377,
+        ')', 378,
+        ',', 354,
+        '-', 620,
+        '/', 621,
+        '=', 372,
+        ']', 437,
+        'a', 64,
+        'c', 54,
+        'd', 96,
+        'e', 313,
+        'f', 244,
+        'g', 238,
+        'h', 113,
+        'i', 65,
+        'k', 50,
+        'l', 51,
+        'm', 127,
+        'n', 55,
+        'p', 206,
+        's', 97,
+        't', 207,
+        'u', 263,
+        'v', 111,
+        'w', 166,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(318);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(433);
+          lookahead == ' ') SKIP(345);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(646);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
       END_STATE();
-    case 318:
-      if (eof) ADVANCE(323);
+    case 345:
+      if (eof) ADVANCE(350);
       ADVANCE_MAP(
-        '"', 606,
-        '#', 779,
-        '$', 315,
-        '(', 352,
-        ')', 353,
-        ',', 327,
-        '=', 345,
-        ']', 410,
-        'a', 59,
-        'c', 46,
-        'd', 89,
-        'e', 293,
-        'f', 231,
-        'g', 225,
-        'h', 107,
-        'i', 60,
-        'k', 47,
-        'l', 48,
-        'm', 109,
-        'n', 51,
-        'p', 195,
-        'r', 90,
-        's', 91,
-        't', 196,
-        'u', 249,
-        'v', 106,
-        'w', 143,
-        '{', 332,
-        '}', 333,
+        '"', 647,
+        '#', 833,
+        '$', 342,
+        '(', 377,
+        ')', 378,
+        ',', 354,
+        '=', 372,
+        ']', 437,
+        'a', 64,
+        'c', 54,
+        'd', 96,
+        'e', 313,
+        'f', 244,
+        'g', 238,
+        'h', 113,
+        'i', 65,
+        'k', 50,
+        'l', 51,
+        'm', 127,
+        'n', 55,
+        'p', 206,
+        's', 97,
+        't', 207,
+        'u', 263,
+        'v', 111,
+        'w', 166,
+        '{', 359,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(318);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(433);
+          lookahead == ' ') SKIP(345);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(646);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
       END_STATE();
-    case 319:
-      if (eof) ADVANCE(323);
+    case 346:
+      if (eof) ADVANCE(350);
       ADVANCE_MAP(
-        '#', 779,
-        '$', 315,
-        ':', 598,
-        'A', 43,
-        'S', 301,
-        'T', 302,
-        'U', 303,
-        '[', 409,
-        ']', 410,
-        'a', 39,
-        'c', 34,
-        'd', 36,
-        'e', 38,
-        'g', 225,
-        'h', 273,
-        'i', 170,
-        'k', 47,
-        'l', 48,
-        'n', 53,
-        'p', 204,
-        's', 122,
-        't', 211,
-        'u', 250,
-        'v', 106,
-        '}', 333,
+        '#', 833,
+        '$', 342,
+        ':', 639,
+        'A', 45,
+        'E', 46,
+        'G', 330,
+        'I', 325,
+        'S', 322,
+        'T', 321,
+        'U', 323,
+        'V', 331,
+        '[', 436,
+        ']', 437,
+        'a', 41,
+        'c', 35,
+        'd', 37,
+        'e', 39,
+        'g', 49,
+        'h', 292,
+        'i', 180,
+        'k', 50,
+        'l', 51,
+        'n', 55,
+        'p', 215,
+        's', 129,
+        't', 220,
+        'u', 264,
+        'v', 112,
+        '}', 360,
       );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(320);
       if (('B' <= lookahead && lookahead <= 'F') ||
-          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(47);
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(347);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 320:
-      if (eof) ADVANCE(323);
+    case 347:
+      if (eof) ADVANCE(350);
       ADVANCE_MAP(
-        '#', 779,
-        '$', 315,
-        ':', 598,
-        '[', 409,
-        ']', 410,
-        'a', 40,
-        'c', 34,
-        'd', 36,
-        'e', 38,
-        'g', 225,
-        'h', 273,
-        'i', 170,
-        'k', 47,
-        'l', 48,
-        'n', 53,
-        'p', 204,
-        's', 121,
-        't', 210,
-        'u', 249,
-        'v', 106,
-        '}', 333,
+        '#', 833,
+        '$', 342,
+        ':', 639,
+        '[', 436,
+        ']', 437,
+        'a', 42,
+        'c', 35,
+        'd', 37,
+        'e', 40,
+        'g', 249,
+        'h', 292,
+        'i', 179,
+        'k', 50,
+        'l', 51,
+        'n', 55,
+        'p', 215,
+        's', 128,
+        't', 219,
+        'u', 263,
+        'v', 111,
+        '}', 360,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(320);
+          lookahead == ' ') SKIP(347);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('b' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 321:
-      if (eof) ADVANCE(323);
+    case 348:
+      if (eof) ADVANCE(350);
       ADVANCE_MAP(
-        '#', 779,
-        '$', 315,
-        'c', 460,
-        'd', 519,
-        'e', 573,
-        'h', 565,
-        'i', 467,
-        'k', 458,
-        'n', 456,
-        'p', 530,
-        's', 502,
-        'w', 501,
-        '{', 332,
+        '#', 833,
+        '$', 342,
+        'c', 488,
+        'd', 555,
+        'e', 614,
+        'h', 604,
+        'i', 496,
+        'k', 486,
+        'n', 484,
+        'p', 567,
+        's', 536,
+        'w', 535,
+        '{', 359,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(321);
+          lookahead == ' ') SKIP(348);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 322:
-      if (eof) ADVANCE(323);
+    case 349:
+      if (eof) ADVANCE(350);
       ADVANCE_MAP(
-        '#', 779,
-        '$', 315,
-        'c', 460,
-        'd', 519,
-        'e', 573,
-        'h', 565,
-        'i', 468,
-        'k', 458,
-        'n', 456,
-        'p', 530,
-        's', 502,
-        '{', 332,
+        '#', 833,
+        '$', 342,
+        'c', 488,
+        'd', 555,
+        'e', 614,
+        'h', 604,
+        'i', 497,
+        'k', 486,
+        'n', 484,
+        'p', 567,
+        's', 536,
+        '{', 359,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(322);
+          lookahead == ' ') SKIP(349);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 323:
+    case 350:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 324:
+    case 351:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 325:
+    case 352:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 326:
+    case 353:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 327:
+    case 354:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 328:
+    case 355:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(328);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(355);
       END_STATE();
-    case 329:
+    case 356:
       ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
-    case 330:
+    case 357:
       ACCEPT_TOKEN(anon_sym_cluster);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 331:
+    case 358:
       ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
-    case 332:
+    case 359:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 333:
+    case 360:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 334:
+    case 361:
       ACCEPT_TOKEN(anon_sym_cidr);
       END_STATE();
-    case 335:
+    case 362:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(355);
+      if (lookahead == 's') ADVANCE(380);
       END_STATE();
-    case 336:
+    case 363:
       ACCEPT_TOKEN(anon_sym_cidr);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 337:
+    case 364:
       ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
-    case 338:
+    case 365:
       ACCEPT_TOKEN(anon_sym_cilium);
       END_STATE();
-    case 339:
+    case 366:
       ACCEPT_TOKEN(anon_sym_cilium);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 340:
+    case 367:
       ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(340);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(367);
       END_STATE();
-    case 341:
+    case 368:
       ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
-    case 342:
+    case 369:
       ACCEPT_TOKEN(anon_sym_import);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 343:
+    case 370:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 344:
+    case 371:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 345:
+    case 372:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 346:
+    case 373:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
-      END_STATE();
-    case 347:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 348:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 349:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 350:
-      ACCEPT_TOKEN(anon_sym_category);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 351:
-      ACCEPT_TOKEN(anon_sym_sentence);
-      END_STATE();
-    case 352:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
-      END_STATE();
-    case 353:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
-      END_STATE();
-    case 354:
-      ACCEPT_TOKEN(anon_sym_COLON);
-      END_STATE();
-    case 355:
-      ACCEPT_TOKEN(anon_sym_cidrs);
-      END_STATE();
-    case 356:
-      ACCEPT_TOKEN(anon_sym_ports);
-      END_STATE();
-    case 357:
-      ACCEPT_TOKEN(anon_sym_port);
-      END_STATE();
-    case 358:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(356);
-      END_STATE();
-    case 359:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 360:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 361:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(360);
-      END_STATE();
-    case 362:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 363:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 364:
-      ACCEPT_TOKEN(anon_sym_system);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 365:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 366:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(331);
-      END_STATE();
-    case 367:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 368:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 369:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 370:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 371:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 372:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 373:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
     case 374:
-      ACCEPT_TOKEN(anon_sym_default);
+      ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
     case 375:
+      ACCEPT_TOKEN(anon_sym_category);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 376:
+      ACCEPT_TOKEN(anon_sym_sentence);
+      END_STATE();
+    case 377:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 378:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 379:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 380:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 381:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 382:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 383:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(381);
+      END_STATE();
+    case 384:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 385:
+      ACCEPT_TOKEN(anon_sym_strings);
+      END_STATE();
+    case 386:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(385);
+      END_STATE();
+    case 387:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 388:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 389:
+      ACCEPT_TOKEN(anon_sym_system);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 390:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 391:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(358);
+      END_STATE();
+    case 392:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 393:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 394:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 395:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 396:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 397:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 398:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 399:
+      ACCEPT_TOKEN(anon_sym_label);
+      END_STATE();
+    case 400:
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 401:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 402:
       ACCEPT_TOKEN(anon_sym_default);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(anon_sym_egress);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(anon_sym_select);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(anon_sym_nodes);
-      END_STATE();
-    case 388:
-      ACCEPT_TOKEN(anon_sym_everything);
-      END_STATE();
-    case 389:
-      ACCEPT_TOKEN(anon_sym_in);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_with);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 396:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(402);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
-      END_STATE();
-    case 397:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(405);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(396);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
-      END_STATE();
-    case 399:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(398);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
-      END_STATE();
-    case 400:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
-      END_STATE();
-    case 401:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 402:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 403:
-      ACCEPT_TOKEN(anon_sym_from);
+      ACCEPT_TOKEN(anon_sym_deny);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(anon_sym_deny);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 404:
-      ACCEPT_TOKEN(anon_sym_to);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 405:
-      ACCEPT_TOKEN(anon_sym_to);
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(anon_sym_ingress);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(anon_sym_egress);
+      END_STATE();
+    case 409:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(anon_sym_all);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(anon_sym_in);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
+    case 419:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 420:
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 423:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(429);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(400);
-      END_STATE();
-    case 406:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 407:
-      ACCEPT_TOKEN(anon_sym_anywhere);
-      END_STATE();
-    case 408:
-      ACCEPT_TOKEN(anon_sym_entity);
-      END_STATE();
-    case 409:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(anon_sym_fqdn);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(413);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(anon_sym_services);
-      END_STATE();
-    case 414:
-      ACCEPT_TOKEN(anon_sym_aws);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(anon_sym_region);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(anon_sym_named);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(anon_sym_sni);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_sni);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(anon_sym_icmp);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(anon_sym_icmp);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 421:
-      ACCEPT_TOKEN(anon_sym_ipv4);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
-      END_STATE();
-    case 422:
-      ACCEPT_TOKEN(anon_sym_ipv6);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
-      END_STATE();
-    case 423:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(421);
-      if (lookahead == '6') ADVANCE(422);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 424:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(425);
-      if (('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(432);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 425:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(423);
-      if (('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(423);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 426:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(426);
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(425);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 427:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
           ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
       END_STATE();
     case 428:
-      ACCEPT_TOKEN(anon_sym_http);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 429:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
+      END_STATE();
+    case 430:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 431:
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
+      END_STATE();
+    case 433:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 434:
+      ACCEPT_TOKEN(anon_sym_anywhere);
+      END_STATE();
+    case 435:
+      ACCEPT_TOKEN(anon_sym_entity);
+      END_STATE();
+    case 436:
+      ACCEPT_TOKEN(anon_sym_LBRACK);
+      END_STATE();
+    case 437:
+      ACCEPT_TOKEN(anon_sym_RBRACK);
+      END_STATE();
+    case 438:
+      ACCEPT_TOKEN(anon_sym_fqdn);
+      END_STATE();
+    case 439:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(440);
+      END_STATE();
+    case 440:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 441:
+      ACCEPT_TOKEN(anon_sym_sni);
+      END_STATE();
+    case 442:
+      ACCEPT_TOKEN(anon_sym_sni);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 443:
+      ACCEPT_TOKEN(anon_sym_authentication);
+      END_STATE();
+    case 444:
+      ACCEPT_TOKEN(anon_sym_authentication);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(anon_sym_icmp);
+      END_STATE();
+    case 446:
+      ACCEPT_TOKEN(anon_sym_icmp);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 447:
+      ACCEPT_TOKEN(anon_sym_ipv4);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(anon_sym_ipv6);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
+      END_STATE();
+    case 449:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(447);
+      if (lookahead == '6') ADVANCE(448);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
+      END_STATE();
+    case 450:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(451);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
+      END_STATE();
+    case 451:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(449);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
+      END_STATE();
+    case 452:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(452);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 455:
       ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 430:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 431:
-      ACCEPT_TOKEN(anon_sym_host);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(anon_sym_header);
-      END_STATE();
-    case 433:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(433);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 436:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 437:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 438:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 439:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 440:
-      ACCEPT_TOKEN(anon_sym_apikey);
-      END_STATE();
-    case 441:
-      ACCEPT_TOKEN(anon_sym_topic);
-      END_STATE();
-    case 442:
-      ACCEPT_TOKEN(anon_sym_client);
-      END_STATE();
-    case 443:
-      ACCEPT_TOKEN(anon_sym_version);
-      END_STATE();
-    case 444:
-      ACCEPT_TOKEN(anon_sym_dns);
-      END_STATE();
-    case 445:
-      ACCEPT_TOKEN(anon_sym_dns);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 446:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 447:
-      ACCEPT_TOKEN(anon_sym_expect);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 448:
-      ACCEPT_TOKEN(anon_sym_account);
-      END_STATE();
-    case 449:
-      ACCEPT_TOKEN(anon_sym_node);
-      END_STATE();
-    case 450:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 451:
-      ACCEPT_TOKEN(anon_sym_notin);
-      END_STATE();
-    case 452:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      END_STATE();
-    case 453:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(450);
-      END_STATE();
-    case 454:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(462);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 455:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(515);
-      if (lookahead == 'o') ADVANCE(379);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 456:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(515);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
     case 457:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(570);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_host);
       END_STATE();
     case 458:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(492);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_header);
       END_STATE();
     case 459:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(437);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_secret);
       END_STATE();
     case 460:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(566);
-      if (lookahead == 'i') ADVANCE(476);
-      if (lookahead == 'l') ADVANCE(571);
-      if (lookahead == 'o') ADVANCE(521);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_mismatch);
       END_STATE();
     case 461:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(473);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
       END_STATE();
     case 462:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(488);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_grpc);
       END_STATE();
     case 463:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(435);
+      ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 464:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(544);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
     case 465:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(575);
+      ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 466:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(557);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
     case 467:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(516);
-      if (lookahead == 'm') ADVANCE(540);
-      if (lookahead == 'n') ADVANCE(390);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
     case 468:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(516);
-      if (lookahead == 'm') ADVANCE(540);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
     case 469:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(516);
-      if (lookahead == 'n') ADVANCE(390);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
     case 470:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(516);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
     case 471:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(558);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 472:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(480);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_dns);
       END_STATE();
     case 473:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(481);
+      ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 474:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(549);
-      if (lookahead == 'l') ADVANCE(498);
-      if (lookahead == 'r') ADVANCE(556);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 475:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(549);
-      if (lookahead == 'r') ADVANCE(556);
+      ACCEPT_TOKEN(anon_sym_expect);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 476:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(542);
-      if (lookahead == 'l') ADVANCE(499);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 477:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(493);
-      if (lookahead == 'n') ADVANCE(550);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
     case 478:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(493);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 479:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(371);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 480:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(326);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 481:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(367);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(478);
       END_STATE();
     case 482:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(494);
+      if (lookahead == 'a') ADVANCE(491);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 483:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(520);
+      if (lookahead == 'a') ADVANCE(550);
+      if (lookahead == 'o') ADVANCE(406);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 484:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(466);
+      if (lookahead == 'a') ADVANCE(550);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 485:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(511);
-      if (lookahead == 'i') ADVANCE(510);
-      if (lookahead == 'n') ADVANCE(496);
+      if (lookahead == 'a') ADVANCE(611);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 486:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(511);
-      if (lookahead == 'i') ADVANCE(510);
+      if (lookahead == 'a') ADVANCE(523);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 487:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(552);
+      if (lookahead == 'a') ADVANCE(465);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 488:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(506);
+      if (lookahead == 'a') ADVANCE(605);
+      if (lookahead == 'i') ADVANCE(506);
+      if (lookahead == 'l') ADVANCE(612);
+      if (lookahead == 'o') ADVANCE(558);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 489:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(514);
+      if (lookahead == 'a') ADVANCE(503);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 490:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(543);
+      if (lookahead == 'a') ADVANCE(609);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 491:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(471);
+      if (lookahead == 'b') ADVANCE(518);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 492:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(503);
+      if (lookahead == 'c') ADVANCE(463);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 493:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(457);
-      if (lookahead == 'n') ADVANCE(574);
-      if (lookahead == 's') ADVANCE(464);
+      if (lookahead == 'c') ADVANCE(582);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 494:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(533);
+      if (lookahead == 'c') ADVANCE(616);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 495:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(393);
+      if (lookahead == 'c') ADVANCE(595);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 496:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(418);
+      if (lookahead == 'c') ADVANCE(551);
+      if (lookahead == 'm') ADVANCE(578);
+      if (lookahead == 'n') ADVANCE(417);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 497:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(539);
+      if (lookahead == 'c') ADVANCE(551);
+      if (lookahead == 'm') ADVANCE(578);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 498:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(465);
+      if (lookahead == 'c') ADVANCE(551);
+      if (lookahead == 'n') ADVANCE(417);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 499:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(569);
+      if (lookahead == 'c') ADVANCE(551);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 500:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(529);
+      if (lookahead == 'c') ADVANCE(596);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 501:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(560);
+      if (lookahead == 'c') ADVANCE(490);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 502:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(510);
-      if (lookahead == 'y') ADVANCE(553);
+      if (lookahead == 'c') ADVANCE(510);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 503:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(459);
+      if (lookahead == 'c') ADVANCE(511);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 504:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(498);
-      if (lookahead == 'r') ADVANCE(556);
+      if (lookahead == 'd') ADVANCE(587);
+      if (lookahead == 'l') ADVANCE(530);
+      if (lookahead == 'r') ADVANCE(594);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 505:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(498);
+      if (lookahead == 'd') ADVANCE(587);
+      if (lookahead == 'r') ADVANCE(594);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 506:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(348);
+      if (lookahead == 'd') ADVANCE(580);
+      if (lookahead == 'l') ADVANCE(531);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 507:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(508);
+      if (lookahead == 'e') ADVANCE(524);
+      if (lookahead == 'n') ADVANCE(588);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 508:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(525);
+      if (lookahead == 'e') ADVANCE(524);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 509:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(559);
+      if (lookahead == 'e') ADVANCE(396);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 510:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(483);
+      if (lookahead == 'e') ADVANCE(353);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 511:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(491);
+      if (lookahead == 'e') ADVANCE(392);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 512:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(403);
+      if (lookahead == 'e') ADVANCE(525);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 513:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(339);
+      if (lookahead == 'e') ADVANCE(556);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 514:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(364);
+      if (lookahead == 'e') ADVANCE(495);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 515:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(487);
+      if (lookahead == 'e') ADVANCE(546);
+      if (lookahead == 'i') ADVANCE(545);
+      if (lookahead == 'n') ADVANCE(528);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 516:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(535);
+      if (lookahead == 'e') ADVANCE(546);
+      if (lookahead == 'i') ADVANCE(545);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 517:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(390);
+      if (lookahead == 'e') ADVANCE(590);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 518:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(373);
+      if (lookahead == 'e') ADVANCE(540);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 519:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(550);
+      if (lookahead == 'e') ADVANCE(557);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 520:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(472);
+      if (lookahead == 'e') ADVANCE(549);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 521:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(555);
+      if (lookahead == 'e') ADVANCE(581);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 522:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(379);
+      if (lookahead == 'e') ADVANCE(500);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 523:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(474);
+      if (lookahead == 'f') ADVANCE(537);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 524:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'f') ADVANCE(485);
+      if (lookahead == 'n') ADVANCE(615);
+      if (lookahead == 's') ADVANCE(493);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 525:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'g') ADVANCE(571);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 526:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'h') ADVANCE(420);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 527:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'h') ADVANCE(519);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 528:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(442);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 529:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(577);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 530:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(494);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 531:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(610);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 532:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(566);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 533:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(501);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 534:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(568);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 535:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(601);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 536:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(545);
+      if (lookahead == 'y') ADVANCE(591);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 537:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'k') ADVANCE(487);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 538:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(530);
+      if (lookahead == 'r') ADVANCE(594);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 539:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(530);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 540:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(400);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 541:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(543);
+      if (lookahead == 'u') ADVANCE(598);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 542:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(543);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 543:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(562);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 544:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(597);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 545:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(513);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 546:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(522);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 547:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(430);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 548:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(366);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 549:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(389);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 550:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(517);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 551:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(573);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 552:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(417);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 553:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(398);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 554:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(444);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 555:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(588);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 556:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(502);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 557:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(608);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 558:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(593);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 559:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(406);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 525:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(572);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 526:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(475);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 527:
+    case 560:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(504);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 528:
+    case 561:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(512);
+      if (lookahead == 'o') ADVANCE(433);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 529:
+    case 562:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(518);
+      if (lookahead == 'o') ADVANCE(613);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 530:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(541);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 531:
+    case 563:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(505);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 532:
+    case 564:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(548);
+      if (lookahead == 'o') ADVANCE(538);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 533:
+    case 565:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(546);
+      if (lookahead == 'o') ADVANCE(547);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 534:
+    case 566:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(429);
+      if (lookahead == 'o') ADVANCE(553);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 535:
+    case 567:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(420);
+      if (lookahead == 'o') ADVANCE(579);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 536:
+    case 568:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(484);
+      if (lookahead == 'o') ADVANCE(554);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 537:
+    case 569:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(461);
+      if (lookahead == 'o') ADVANCE(539);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 538:
+    case 570:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(463);
+      if (lookahead == 'o') ADVANCE(586);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 539:
+    case 571:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(563);
+      if (lookahead == 'o') ADVANCE(584);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 540:
+    case 572:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(532);
+      if (lookahead == 'p') ADVANCE(455);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 541:
+    case 573:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(556);
+      if (lookahead == 'p') ADVANCE(446);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 542:
+    case 574:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(336);
+      if (lookahead == 'p') ADVANCE(514);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 543:
+    case 575:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(330);
+      if (lookahead == 'p') ADVANCE(489);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 544:
+    case 576:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(497);
+      if (lookahead == 'p') ADVANCE(492);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 545:
+    case 577:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(528);
+      if (lookahead == 'p') ADVANCE(602);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 546:
+    case 578:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(570);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 579:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(594);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 580:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(363);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 581:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(357);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 582:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(529);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 583:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(565);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 584:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(617);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 585:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'r') ADVANCE(576);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 547:
+    case 586:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(538);
+      if (lookahead == 'r') ADVANCE(600);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 548:
+    case 587:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(562);
+      if (lookahead == 's') ADVANCE(412);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 549:
+    case 588:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(385);
+      if (lookahead == 's') ADVANCE(473);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 550:
+    case 589:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(445);
+      if (lookahead == 's') ADVANCE(509);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 551:
+    case 590:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(479);
+      if (lookahead == 's') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 552:
+    case 591:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(537);
+      if (lookahead == 's') ADVANCE(606);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 553:
+    case 592:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(567);
+      if (lookahead == 's') ADVANCE(607);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 554:
+    case 593:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(568);
+      if (lookahead == 's') ADVANCE(599);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 555:
+    case 594:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(561);
+      if (lookahead == 't') ADVANCE(384);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 556:
+    case 595:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(359);
+      if (lookahead == 't') ADVANCE(475);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 557:
+    case 596:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(447);
+      if (lookahead == 't') ADVANCE(410);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 558:
+    case 597:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(383);
+      if (lookahead == 't') ADVANCE(402);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 559:
+    case 598:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(375);
+      if (lookahead == 't') ADVANCE(527);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 560:
+    case 599:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(495);
+      if (lookahead == 't') ADVANCE(371);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 561:
+    case 600:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(344);
+      if (lookahead == 't') ADVANCE(369);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 562:
+    case 601:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(342);
+      if (lookahead == 't') ADVANCE(526);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 563:
+    case 602:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(500);
+      if (lookahead == 't') ADVANCE(532);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 564:
+    case 603:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(572);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 604:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(603);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 605:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(512);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 606:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(520);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 607:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(521);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 608:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(533);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      END_STATE();
+    case 609:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(534);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 565:
+    case 610:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(564);
+      if (lookahead == 'u') ADVANCE(548);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 566:
+    case 611:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(482);
+      if (lookahead == 'u') ADVANCE(544);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 567:
+    case 612:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(489);
+      if (lookahead == 'u') ADVANCE(592);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 568:
+    case 613:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(490);
+      if (lookahead == 'w') ADVANCE(422);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 569:
+    case 614:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(513);
+      if (lookahead == 'x') ADVANCE(574);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 570:
+    case 615:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(509);
+      if (lookahead == 'y') ADVANCE(404);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 571:
+    case 616:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(554);
+      if (lookahead == 'y') ADVANCE(394);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 572:
+    case 617:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(395);
+      if (lookahead == 'y') ADVANCE(375);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 573:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(536);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 574:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(377);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 575:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(369);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 576:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(350);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
-      END_STATE();
-    case 577:
+    case 618:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(577);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
-    case 578:
+    case 619:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(578);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(619);
       END_STATE();
-    case 579:
+    case 620:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 580:
+    case 621:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 581:
+    case 622:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(311);
-      if (lookahead == ':') ADVANCE(598);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(581);
+      if (lookahead == '.') ADVANCE(338);
+      if (lookahead == ':') ADVANCE(639);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(44);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
-    case 582:
+    case 623:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(598);
+      if (lookahead == ':') ADVANCE(639);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(582);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(623);
       if (lookahead == '-' ||
           ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(588);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
-    case 583:
+    case 624:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(586);
+      if (lookahead == 'o') ADVANCE(627);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
-    case 584:
+    case 625:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(346);
+      if (lookahead == 'p') ADVANCE(373);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
-    case 585:
+    case 626:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(583);
+      if (lookahead == 'r') ADVANCE(624);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
-    case 586:
+    case 627:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(584);
+      if (lookahead == 'u') ADVANCE(625);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
-    case 587:
+    case 628:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(587);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
       END_STATE();
-    case 588:
+    case 629:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(588);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
       END_STATE();
-    case 589:
+    case 630:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(589);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(630);
       END_STATE();
-    case 590:
+    case 631:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(590);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(631);
       END_STATE();
-    case 591:
+    case 632:
       ACCEPT_TOKEN(sym_protocol);
       END_STATE();
-    case 592:
+    case 633:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(309);
-      if (lookahead == '/') ADVANCE(310);
-      if (lookahead == ':') ADVANCE(599);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == ':') ADVANCE(640);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(592);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(633);
       END_STATE();
-    case 593:
+    case 634:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(309);
-      if (lookahead == '/') ADVANCE(310);
-      if (lookahead == ':') ADVANCE(592);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == ':') ADVANCE(633);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(593);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(634);
       END_STATE();
-    case 594:
+    case 635:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(309);
-      if (lookahead == '/') ADVANCE(310);
-      if (lookahead == ':') ADVANCE(593);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == ':') ADVANCE(634);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(594);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(635);
       END_STATE();
-    case 595:
+    case 636:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(309);
-      if (lookahead == '/') ADVANCE(310);
-      if (lookahead == ':') ADVANCE(594);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == ':') ADVANCE(635);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(595);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(636);
       END_STATE();
-    case 596:
+    case 637:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(309);
-      if (lookahead == '/') ADVANCE(310);
-      if (lookahead == ':') ADVANCE(595);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == ':') ADVANCE(636);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(596);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(637);
       END_STATE();
-    case 597:
+    case 638:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(309);
-      if (lookahead == '/') ADVANCE(310);
-      if (lookahead == ':') ADVANCE(596);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == ':') ADVANCE(637);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(597);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(638);
       END_STATE();
-    case 598:
+    case 639:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(309);
-      if (lookahead == '/') ADVANCE(310);
-      if (lookahead == ':') ADVANCE(597);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == ':') ADVANCE(638);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(598);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(639);
       END_STATE();
-    case 599:
+    case 640:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(309);
-      if (lookahead == '/') ADVANCE(310);
+      if (lookahead == '.') ADVANCE(336);
+      if (lookahead == '/') ADVANCE(337);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(599);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(640);
       END_STATE();
-    case 600:
+    case 641:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(312);
-      if (lookahead == '/') ADVANCE(310);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(600);
+      if (lookahead == '.') ADVANCE(339);
+      if (lookahead == '/') ADVANCE(337);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(641);
       END_STATE();
-    case 601:
+    case 642:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(313);
-      if (lookahead == '/') ADVANCE(310);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(601);
+      if (lookahead == '.') ADVANCE(340);
+      if (lookahead == '/') ADVANCE(337);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(642);
       END_STATE();
-    case 602:
+    case 643:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(310);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(602);
+      if (lookahead == '/') ADVANCE(337);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(643);
       END_STATE();
-    case 603:
+    case 644:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(603);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(644);
       END_STATE();
-    case 604:
+    case 645:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(308);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(604);
+      if (lookahead == '.') ADVANCE(335);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(645);
       END_STATE();
-    case 605:
+    case 646:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(605);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(646);
       END_STATE();
-    case 606:
+    case 647:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 607:
+    case 648:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(608);
+      if (lookahead == '#') ADVANCE(649);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(607);
+          lookahead == ' ') ADVANCE(648);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(608);
+          lookahead != '\\') ADVANCE(649);
       END_STATE();
-    case 608:
+    case 649:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(608);
+          lookahead != '\\') ADVANCE(649);
       END_STATE();
-    case 609:
+    case 650:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 610:
+    case 651:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 611:
+    case 652:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(611);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(652);
       END_STATE();
-    case 612:
+    case 653:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(771);
-      if (lookahead == '6') ADVANCE(771);
+      if (lookahead == '4') ADVANCE(825);
+      if (lookahead == '6') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 613:
+    case 654:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(771);
+      if (lookahead == '_') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(613);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(654);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(614);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(655);
       END_STATE();
-    case 614:
+    case 655:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(771);
+      if (lookahead == '_') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(614);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(655);
       END_STATE();
-    case 615:
+    case 656:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(771);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 616:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(750);
-      if (lookahead == 'i') ADVANCE(639);
-      if (lookahead == 'l') ADVANCE(681);
-      if (lookahead == 'o') ADVANCE(702);
+      if (lookahead == 'a') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 617:
+    case 657:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(664);
+      if (lookahead == 'a') ADVANCE(710);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 618:
+    case 658:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(623);
+      if (lookahead == 'a') ADVANCE(666);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 619:
+    case 659:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(641);
+      if (lookahead == 'a') ADVANCE(800);
+      if (lookahead == 'i') ADVANCE(684);
+      if (lookahead == 'l') ADVANCE(725);
+      if (lookahead == 'o') ADVANCE(749);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 620:
+    case 660:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(698);
-      if (lookahead == 'o') ADVANCE(751);
+      if (lookahead == 'a') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 621:
+    case 661:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(761);
+      if (lookahead == 'a') ADVANCE(745);
+      if (lookahead == 'o') ADVANCE(802);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 622:
+    case 662:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(633);
+      if (lookahead == 'a') ADVANCE(815);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 623:
+    case 663:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(651);
+      if (lookahead == 'a') ADVANCE(677);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 624:
+    case 664:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(771);
+      if (lookahead == 'a') ADVANCE(804);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 625:
+    case 665:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(629);
-      if (lookahead == 'l') ADVANCE(691);
-      if (lookahead == 'n') ADVANCE(768);
-      if (lookahead == 'p') ADVANCE(676);
-      if (lookahead == 'w') ADVANCE(734);
+      if (lookahead == 'a') ADVANCE(806);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 626:
+    case 666:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(696);
-      if (lookahead == 'm') ADVANCE(719);
-      if (lookahead == 'n') ADVANCE(771);
-      if (lookahead == 'p') ADVANCE(763);
+      if (lookahead == 'b') ADVANCE(694);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 627:
+    case 667:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(767);
+      if (lookahead == 'c') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 628:
+    case 668:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(642);
+      if (lookahead == 'c') ADVANCE(673);
+      if (lookahead == 'l') ADVANCE(738);
+      if (lookahead == 'n') ADVANCE(822);
+      if (lookahead == 'p') ADVANCE(722);
+      if (lookahead == 'u') ADVANCE(795);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 629:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(710);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 630:
+    case 669:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'c') ADVANCE(743);
+      if (lookahead == 'm') ADVANCE(766);
+      if (lookahead == 'n') ADVANCE(825);
+      if (lookahead == 'p') ADVANCE(817);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 631:
+    case 670:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(654);
-      if (lookahead == 'p') ADVANCE(656);
+      if (lookahead == 'c') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 632:
+    case 671:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(757);
+      if (lookahead == 'c') ADVANCE(821);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 633:
+    case 672:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(647);
+      if (lookahead == 'c') ADVANCE(716);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 634:
+    case 673:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(733);
+      if (lookahead == 'c') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 635:
+    case 674:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(771);
-      if (lookahead == 's') ADVANCE(718);
+      if (lookahead == 'c') ADVANCE(697);
+      if (lookahead == 'p') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 636:
+    case 675:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(771);
+      if (lookahead == 'c') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 637:
+    case 676:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(734);
-      if (lookahead == 'l') ADVANCE(679);
-      if (lookahead == 'r') ADVANCE(745);
+      if (lookahead == 'c') ADVANCE(811);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 638:
+    case 677:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(699);
+      if (lookahead == 'c') ADVANCE(691);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 639:
+    case 678:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(725);
-      if (lookahead == 'l') ADVANCE(678);
+      if (lookahead == 'c') ADVANCE(782);
+      if (lookahead == 'l') ADVANCE(708);
+      if (lookahead == 'n') ADVANCE(805);
+      if (lookahead == 'r') ADVANCE(818);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 640:
+    case 679:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(762);
+      if (lookahead == 'c') ADVANCE(781);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 641:
+    case 680:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(661);
+      if (lookahead == 'c') ADVANCE(665);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 642:
+    case 681:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(771);
+      if (lookahead == 'd') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 643:
+    case 682:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(665);
-      if (lookahead == 'n') ADVANCE(734);
+      if (lookahead == 'd') ADVANCE(783);
+      if (lookahead == 'l') ADVANCE(726);
+      if (lookahead == 'r') ADVANCE(796);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 644:
+    case 683:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(669);
+      if (lookahead == 'd') ADVANCE(746);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 645:
+    case 684:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(694);
-      if (lookahead == 'i') ADVANCE(693);
-      if (lookahead == 'n') ADVANCE(675);
-      if (lookahead == 't') ADVANCE(732);
-      if (lookahead == 'y') ADVANCE(740);
+      if (lookahead == 'd') ADVANCE(773);
+      if (lookahead == 'l') ADVANCE(724);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 646:
+    case 685:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(635);
+      if (lookahead == 'd') ADVANCE(816);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 647:
+    case 686:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(734);
+      if (lookahead == 'd') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 648:
+    case 687:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(825);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 688:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(711);
+      if (lookahead == 'n') ADVANCE(783);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 689:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(678);
+      if (lookahead == 'i') ADVANCE(740);
+      if (lookahead == 'n') ADVANCE(721);
+      if (lookahead == 't') ADVANCE(780);
+      if (lookahead == 'y') ADVANCE(792);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 690:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(715);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 691:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(783);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 692:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(821);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 693:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(660);
+      if (lookahead == 'o') ADVANCE(789);
+      if (lookahead == 't') ADVANCE(798);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 694:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(737);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 695:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(751);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 696:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(741);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 697:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 649:
+    case 698:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(670);
+      if (lookahead == 'e') ADVANCE(779);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 650:
+    case 699:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(619);
-      if (lookahead == 'o') ADVANCE(739);
-      if (lookahead == 't') ADVANCE(747);
+      if (lookahead == 'e') ADVANCE(675);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 651:
+    case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(690);
+      if (lookahead == 'e') ADVANCE(750);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 652:
+    case 701:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(704);
+      if (lookahead == 'e') ADVANCE(776);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 653:
+    case 702:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(695);
+      if (lookahead == 'e') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 654:
+    case 703:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(720);
+      if (lookahead == 'e') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 655:
+    case 704:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(729);
+      if (lookahead == 'e') ADVANCE(785);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 656:
+    case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(630);
+      if (lookahead == 'e') ADVANCE(788);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 657:
+    case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(744);
+      if (lookahead == 'e') ADVANCE(799);
+      if (lookahead == 'i') ADVANCE(787);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 658:
+    case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(703);
+      if (lookahead == 'e') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 659:
+    case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(727);
+      if (lookahead == 'e') ADVANCE(676);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 660:
+    case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(736);
+      if (lookahead == 'e') ADVANCE(774);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 661:
+    case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(723);
+      if (lookahead == 'f') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 662:
+    case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(728);
+      if (lookahead == 'f') ADVANCE(662);
+      if (lookahead == 'n') ADVANCE(821);
+      if (lookahead == 's') ADVANCE(679);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 663:
+    case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(632);
+      if (lookahead == 'g') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 664:
+    case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(688);
+      if (lookahead == 'g') ADVANCE(777);
+      if (lookahead == 'n') ADVANCE(809);
+      if (lookahead == 'v') ADVANCE(701);
+      if (lookahead == 'x') ADVANCE(674);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 665:
+    case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(621);
-      if (lookahead == 'n') ADVANCE(767);
-      if (lookahead == 's') ADVANCE(634);
+      if (lookahead == 'g') ADVANCE(783);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 666:
+    case 715:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(771);
+      if (lookahead == 'g') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 667:
+    case 716:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(730);
-      if (lookahead == 'n') ADVANCE(755);
-      if (lookahead == 'v') ADVANCE(659);
-      if (lookahead == 'x') ADVANCE(631);
+      if (lookahead == 'h') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 668:
+    case 717:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(734);
+      if (lookahead == 'h') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 669:
+    case 718:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(684);
+      if (lookahead == 'h') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 670:
+    case 719:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(716);
+      if (lookahead == 'h') ADVANCE(707);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 671:
+    case 720:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(771);
+      if (lookahead == 'h') ADVANCE(709);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 672:
+    case 721:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(683);
+      if (lookahead == 'i') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 673:
+    case 722:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(662);
+      if (lookahead == 'i') ADVANCE(736);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 674:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(713);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 675:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(771);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 676:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(689);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 677:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(699);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 678:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(760);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 679:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(627);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 680:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(700);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 681:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(652);
-      if (lookahead == 'u') ADVANCE(741);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 682:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(748);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 683:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(701);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 684:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(708);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 685:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(633);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 686:
+    case 723:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'i') ADVANCE(746);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 687:
+    case 724:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(721);
+      if (lookahead == 'i') ADVANCE(814);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 688:
+    case 725:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(615);
+      if (lookahead == 'i') ADVANCE(695);
+      if (lookahead == 'u') ADVANCE(790);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 689:
+    case 726:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(648);
+      if (lookahead == 'i') ADVANCE(671);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 690:
+    case 727:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(771);
+      if (lookahead == 'i') ADVANCE(747);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 691:
+    case 728:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(709);
+      if (lookahead == 'i') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 692:
+    case 729:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(743);
+      if (lookahead == 'i') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 693:
+    case 730:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(658);
+      if (lookahead == 'i') ADVANCE(677);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 694:
+    case 731:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(663);
-      if (lookahead == 'n') ADVANCE(753);
-      if (lookahead == 'r') ADVANCE(764);
+      if (lookahead == 'i') ADVANCE(680);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 695:
+    case 732:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(771);
+      if (lookahead == 'i') ADVANCE(797);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 696:
+    case 733:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(717);
+      if (lookahead == 'i') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 697:
+    case 734:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(642);
+      if (lookahead == 'i') ADVANCE(801);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 698:
+    case 735:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(646);
+      if (lookahead == 'k') ADVANCE(656);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 699:
+    case 736:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(771);
+      if (lookahead == 'k') ADVANCE(692);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 700:
+    case 737:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(668);
+      if (lookahead == 'l') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 701:
+    case 738:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(666);
+      if (lookahead == 'l') ADVANCE(757);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 702:
+    case 739:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(735);
+      if (lookahead == 'l') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 703:
+    case 740:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(628);
+      if (lookahead == 'l') ADVANCE(700);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 704:
+    case 741:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(743);
+      if (lookahead == 'm') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 705:
+    case 742:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(687);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 743:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(765);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 744:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(664);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 745:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(705);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 746:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(825);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 747:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(714);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 748:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(712);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 749:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(784);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 750:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(670);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 751:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(794);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 752:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(807);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 753:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(825);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 754:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(682);
+      if (lookahead == 'r') ADVANCE(759);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 755:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(812);
+      if (lookahead == 'p') ADVANCE(667);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 756:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(746);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 757:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(819);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 758:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(813);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 759:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(685);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 760:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(741);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 761:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(681);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 762:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(778);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 763:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 706:
+    case 764:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(637);
-      if (lookahead == 'r') ADVANCE(711);
+      if (lookahead == 'o') ADVANCE(775);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 707:
+    case 765:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(758);
-      if (lookahead == 'p') ADVANCE(624);
+      if (lookahead == 'p') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 708:
+    case 766:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(699);
+      if (lookahead == 'p') ADVANCE(762);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 709:
+    case 767:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(765);
+      if (lookahead == 'p') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 710:
+    case 768:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(759);
+      if (lookahead == 'p') ADVANCE(663);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 711:
+    case 769:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(640);
+      if (lookahead == 'p') ADVANCE(806);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 712:
+    case 770:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(695);
+      if (lookahead == 'q') ADVANCE(683);
+      if (lookahead == 'r') ADVANCE(760);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 713:
+    case 771:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(636);
+      if (lookahead == 'r') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 714:
+    case 772:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(731);
+      if (lookahead == 'r') ADVANCE(755);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 715:
+    case 773:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(723);
+      if (lookahead == 'r') ADVANCE(783);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 716:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(726);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 717:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(771);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 718:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(622);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 719:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(714);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 720:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(743);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 721:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(752);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 722:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(638);
-      if (lookahead == 'r') ADVANCE(712);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 723:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(771);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 724:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(707);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 725:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(734);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 726:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(767);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 727:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(769);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 728:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(642);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 729:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(738);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 730:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(660);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 731:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(743);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 732:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(680);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 733:
+    case 774:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'r') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 734:
+    case 775:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(771);
+      if (lookahead == 'r') ADVANCE(821);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 735:
+    case 776:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(742);
+      if (lookahead == 'r') ADVANCE(823);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 736:
+    case 777:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(734);
+      if (lookahead == 'r') ADVANCE(704);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 737:
+    case 778:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(642);
+      if (lookahead == 'r') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 738:
+    case 779:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(684);
+      if (lookahead == 'r') ADVANCE(791);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 739:
+    case 780:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(743);
+      if (lookahead == 'r') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 740:
+    case 781:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(754);
+      if (lookahead == 'r') ADVANCE(733);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 741:
+    case 782:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(756);
+      if (lookahead == 'r') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 742:
+    case 783:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(771);
-      if (lookahead == 'u') ADVANCE(697);
+      if (lookahead == 's') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 743:
+    case 784:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(771);
+      if (lookahead == 's') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 744:
+    case 785:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(674);
+      if (lookahead == 's') ADVANCE(783);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 745:
+    case 786:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(734);
+      if (lookahead == 's') ADVANCE(687);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 746:
+    case 787:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(767);
+      if (lookahead == 's') ADVANCE(744);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 747:
+    case 788:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(768);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 789:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(794);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 790:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(810);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 791:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(729);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 792:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 's') ADVANCE(808);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 793:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(825);
+      if (lookahead == 'u') ADVANCE(742);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 794:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(825);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 795:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(719);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 796:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(783);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 797:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(821);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 798:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(765);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 799:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(718);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 800:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(690);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 801:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(716);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 802:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(723);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+      END_STATE();
+    case 803:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(717);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 748:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(671);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 749:
+    case 804:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(672);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 750:
+    case 805:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(649);
+      if (lookahead == 't') ADVANCE(700);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 751:
+    case 806:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(677);
+      if (lookahead == 't') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 752:
+    case 807:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(684);
+      if (lookahead == 't') ADVANCE(731);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 753:
+    case 808:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(658);
+      if (lookahead == 't') ADVANCE(696);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 754:
+    case 809:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(653);
+      if (lookahead == 't') ADVANCE(732);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 755:
+    case 810:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(686);
+      if (lookahead == 't') ADVANCE(703);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 756:
+    case 811:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(661);
+      if (lookahead == 't') ADVANCE(763);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 757:
+    case 812:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(715);
+      if (lookahead == 'u') ADVANCE(765);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 758:
+    case 813:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(717);
+      if (lookahead == 'u') ADVANCE(751);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 759:
+    case 814:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(704);
+      if (lookahead == 'u') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 760:
+    case 815:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(695);
+      if (lookahead == 'u') ADVANCE(739);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 761:
+    case 816:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(692);
+      if (lookahead == 'u') ADVANCE(670);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 762:
+    case 817:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(628);
+      if (lookahead == 'v') ADVANCE(653);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 763:
+    case 818:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(612);
+      if (lookahead == 'v') ADVANCE(730);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 764:
+    case 819:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(685);
+      if (lookahead == 'w') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 765:
+    case 820:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(771);
+      if (lookahead == 'w') ADVANCE(720);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 766:
+    case 821:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(673);
+      if (lookahead == 'y') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 767:
+    case 822:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(771);
+      if (lookahead == 'y') ADVANCE(820);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 768:
+    case 823:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(766);
+      if (lookahead == 'y') ADVANCE(803);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 769:
+    case 824:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(749);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
-      END_STATE();
-    case 770:
-      ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(770);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(824);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 771:
+    case 825:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(771);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
       END_STATE();
-    case 772:
+    case 826:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(774);
+      if (lookahead == 'c') ADVANCE(828);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 773:
+    case 827:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(777);
+      if (lookahead == 'e') ADVANCE(831);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 774:
+    case 828:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(325);
+      if (lookahead == 'e') ADVANCE(352);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 775:
+    case 829:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(776);
+      if (lookahead == 'i') ADVANCE(830);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 776:
+    case 830:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(773);
+      if (lookahead == 'l') ADVANCE(827);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 777:
+    case 831:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(772);
+      if (lookahead == 'n') ADVANCE(826);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 778:
+    case 832:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
       END_STATE();
-    case 779:
+    case 833:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(779);
+          lookahead != '\n') ADVANCE(833);
       END_STATE();
     default:
       return false;
@@ -7723,588 +7968,541 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 317},
-  [2] = {.lex_state = 317},
-  [3] = {.lex_state = 317},
-  [4] = {.lex_state = 317},
-  [5] = {.lex_state = 317},
-  [6] = {.lex_state = 317},
-  [7] = {.lex_state = 317},
-  [8] = {.lex_state = 317},
-  [9] = {.lex_state = 8},
-  [10] = {.lex_state = 317},
-  [11] = {.lex_state = 9},
-  [12] = {.lex_state = 317},
-  [13] = {.lex_state = 317},
-  [14] = {.lex_state = 319},
-  [15] = {.lex_state = 317},
-  [16] = {.lex_state = 317},
-  [17] = {.lex_state = 317},
-  [18] = {.lex_state = 317},
-  [19] = {.lex_state = 317},
-  [20] = {.lex_state = 317},
-  [21] = {.lex_state = 317},
-  [22] = {.lex_state = 317},
-  [23] = {.lex_state = 317},
-  [24] = {.lex_state = 317},
-  [25] = {.lex_state = 317},
-  [26] = {.lex_state = 319},
-  [27] = {.lex_state = 317},
-  [28] = {.lex_state = 319},
-  [29] = {.lex_state = 317},
-  [30] = {.lex_state = 317},
-  [31] = {.lex_state = 317},
-  [32] = {.lex_state = 317},
-  [33] = {.lex_state = 317},
-  [34] = {.lex_state = 317},
-  [35] = {.lex_state = 317},
-  [36] = {.lex_state = 15},
-  [37] = {.lex_state = 317},
-  [38] = {.lex_state = 317},
-  [39] = {.lex_state = 317},
-  [40] = {.lex_state = 317},
-  [41] = {.lex_state = 317},
-  [42] = {.lex_state = 317},
-  [43] = {.lex_state = 317},
-  [44] = {.lex_state = 317},
-  [45] = {.lex_state = 317},
-  [46] = {.lex_state = 317},
-  [47] = {.lex_state = 317},
-  [48] = {.lex_state = 317},
-  [49] = {.lex_state = 317},
-  [50] = {.lex_state = 317},
-  [51] = {.lex_state = 317},
-  [52] = {.lex_state = 2},
-  [53] = {.lex_state = 317},
-  [54] = {.lex_state = 317},
-  [55] = {.lex_state = 317},
-  [56] = {.lex_state = 317},
-  [57] = {.lex_state = 317},
-  [58] = {.lex_state = 2},
-  [59] = {.lex_state = 317},
-  [60] = {.lex_state = 317},
-  [61] = {.lex_state = 317},
-  [62] = {.lex_state = 317},
-  [63] = {.lex_state = 317},
-  [64] = {.lex_state = 317},
-  [65] = {.lex_state = 317},
-  [66] = {.lex_state = 317},
-  [67] = {.lex_state = 317},
-  [68] = {.lex_state = 317},
-  [69] = {.lex_state = 317},
-  [70] = {.lex_state = 317},
-  [71] = {.lex_state = 317},
-  [72] = {.lex_state = 317},
-  [73] = {.lex_state = 317},
-  [74] = {.lex_state = 317},
-  [75] = {.lex_state = 317},
-  [76] = {.lex_state = 317},
-  [77] = {.lex_state = 317},
-  [78] = {.lex_state = 317},
-  [79] = {.lex_state = 18},
-  [80] = {.lex_state = 16},
-  [81] = {.lex_state = 317},
-  [82] = {.lex_state = 317},
-  [83] = {.lex_state = 317},
-  [84] = {.lex_state = 317},
-  [85] = {.lex_state = 317},
-  [86] = {.lex_state = 317},
-  [87] = {.lex_state = 317},
-  [88] = {.lex_state = 317},
-  [89] = {.lex_state = 317},
-  [90] = {.lex_state = 317},
-  [91] = {.lex_state = 321},
-  [92] = {.lex_state = 317},
-  [93] = {.lex_state = 317},
-  [94] = {.lex_state = 317},
-  [95] = {.lex_state = 317},
-  [96] = {.lex_state = 317},
-  [97] = {.lex_state = 317},
-  [98] = {.lex_state = 317},
-  [99] = {.lex_state = 317},
-  [100] = {.lex_state = 317},
-  [101] = {.lex_state = 317},
-  [102] = {.lex_state = 317},
-  [103] = {.lex_state = 317},
-  [104] = {.lex_state = 317},
-  [105] = {.lex_state = 317},
-  [106] = {.lex_state = 317},
-  [107] = {.lex_state = 17},
-  [108] = {.lex_state = 322},
-  [109] = {.lex_state = 317},
-  [110] = {.lex_state = 317},
-  [111] = {.lex_state = 317},
-  [112] = {.lex_state = 317},
-  [113] = {.lex_state = 317},
-  [114] = {.lex_state = 317},
-  [115] = {.lex_state = 317},
-  [116] = {.lex_state = 317},
-  [117] = {.lex_state = 317},
-  [118] = {.lex_state = 317},
-  [119] = {.lex_state = 317},
-  [120] = {.lex_state = 317},
-  [121] = {.lex_state = 317},
-  [122] = {.lex_state = 317},
-  [123] = {.lex_state = 317},
-  [124] = {.lex_state = 317},
-  [125] = {.lex_state = 317},
-  [126] = {.lex_state = 317},
-  [127] = {.lex_state = 317},
-  [128] = {.lex_state = 317},
-  [129] = {.lex_state = 317},
-  [130] = {.lex_state = 317},
-  [131] = {.lex_state = 317},
-  [132] = {.lex_state = 317},
-  [133] = {.lex_state = 317},
-  [134] = {.lex_state = 317},
-  [135] = {.lex_state = 317},
-  [136] = {.lex_state = 317},
-  [137] = {.lex_state = 317},
-  [138] = {.lex_state = 317},
-  [139] = {.lex_state = 317},
-  [140] = {.lex_state = 317},
-  [141] = {.lex_state = 317},
-  [142] = {.lex_state = 317},
-  [143] = {.lex_state = 317},
-  [144] = {.lex_state = 317},
-  [145] = {.lex_state = 317},
-  [146] = {.lex_state = 317},
-  [147] = {.lex_state = 317},
-  [148] = {.lex_state = 317},
-  [149] = {.lex_state = 317},
-  [150] = {.lex_state = 317},
-  [151] = {.lex_state = 317},
-  [152] = {.lex_state = 317},
-  [153] = {.lex_state = 317},
-  [154] = {.lex_state = 317},
-  [155] = {.lex_state = 317},
-  [156] = {.lex_state = 317},
-  [157] = {.lex_state = 317},
-  [158] = {.lex_state = 317},
-  [159] = {.lex_state = 317},
-  [160] = {.lex_state = 317},
-  [161] = {.lex_state = 317},
-  [162] = {.lex_state = 317},
-  [163] = {.lex_state = 317},
-  [164] = {.lex_state = 317},
-  [165] = {.lex_state = 317},
-  [166] = {.lex_state = 317},
-  [167] = {.lex_state = 317},
-  [168] = {.lex_state = 317},
-  [169] = {.lex_state = 317},
-  [170] = {.lex_state = 317},
-  [171] = {.lex_state = 317},
-  [172] = {.lex_state = 317},
-  [173] = {.lex_state = 317},
-  [174] = {.lex_state = 317},
-  [175] = {.lex_state = 317},
-  [176] = {.lex_state = 317},
-  [177] = {.lex_state = 317},
-  [178] = {.lex_state = 317},
-  [179] = {.lex_state = 317},
-  [180] = {.lex_state = 317},
-  [181] = {.lex_state = 317},
-  [182] = {.lex_state = 317},
-  [183] = {.lex_state = 317},
-  [184] = {.lex_state = 317},
-  [185] = {.lex_state = 317},
-  [186] = {.lex_state = 317},
-  [187] = {.lex_state = 317},
-  [188] = {.lex_state = 317},
-  [189] = {.lex_state = 317},
-  [190] = {.lex_state = 317},
-  [191] = {.lex_state = 317},
-  [192] = {.lex_state = 317},
-  [193] = {.lex_state = 317},
-  [194] = {.lex_state = 317},
-  [195] = {.lex_state = 317},
-  [196] = {.lex_state = 317},
-  [197] = {.lex_state = 317},
-  [198] = {.lex_state = 317},
-  [199] = {.lex_state = 317},
-  [200] = {.lex_state = 317},
-  [201] = {.lex_state = 13},
-  [202] = {.lex_state = 317},
-  [203] = {.lex_state = 317},
-  [204] = {.lex_state = 317},
-  [205] = {.lex_state = 317},
-  [206] = {.lex_state = 317},
-  [207] = {.lex_state = 317},
-  [208] = {.lex_state = 10},
-  [209] = {.lex_state = 317},
-  [210] = {.lex_state = 317},
-  [211] = {.lex_state = 317},
-  [212] = {.lex_state = 317},
-  [213] = {.lex_state = 317},
-  [214] = {.lex_state = 317},
-  [215] = {.lex_state = 317},
-  [216] = {.lex_state = 317},
-  [217] = {.lex_state = 317},
-  [218] = {.lex_state = 317},
-  [219] = {.lex_state = 317},
-  [220] = {.lex_state = 317},
-  [221] = {.lex_state = 317},
-  [222] = {.lex_state = 317},
-  [223] = {.lex_state = 317},
-  [224] = {.lex_state = 317},
-  [225] = {.lex_state = 317},
-  [226] = {.lex_state = 317},
-  [227] = {.lex_state = 317},
-  [228] = {.lex_state = 317},
-  [229] = {.lex_state = 317},
-  [230] = {.lex_state = 317},
-  [231] = {.lex_state = 317},
-  [232] = {.lex_state = 317},
-  [233] = {.lex_state = 317},
-  [234] = {.lex_state = 317},
-  [235] = {.lex_state = 317},
-  [236] = {.lex_state = 317},
-  [237] = {.lex_state = 317},
-  [238] = {.lex_state = 317},
-  [239] = {.lex_state = 14},
-  [240] = {.lex_state = 317},
-  [241] = {.lex_state = 317},
-  [242] = {.lex_state = 317},
-  [243] = {.lex_state = 317},
-  [244] = {.lex_state = 4},
-  [245] = {.lex_state = 4},
-  [246] = {.lex_state = 4},
-  [247] = {.lex_state = 317},
-  [248] = {.lex_state = 317},
-  [249] = {.lex_state = 317},
-  [250] = {.lex_state = 317},
-  [251] = {.lex_state = 317},
-  [252] = {.lex_state = 317},
-  [253] = {.lex_state = 317},
-  [254] = {.lex_state = 317},
-  [255] = {.lex_state = 317},
-  [256] = {.lex_state = 22},
-  [257] = {.lex_state = 317},
-  [258] = {.lex_state = 317},
-  [259] = {.lex_state = 4},
-  [260] = {.lex_state = 10},
-  [261] = {.lex_state = 22},
-  [262] = {.lex_state = 317},
-  [263] = {.lex_state = 22},
-  [264] = {.lex_state = 22},
-  [265] = {.lex_state = 317},
-  [266] = {.lex_state = 317},
-  [267] = {.lex_state = 317},
-  [268] = {.lex_state = 317},
-  [269] = {.lex_state = 317},
-  [270] = {.lex_state = 317},
-  [271] = {.lex_state = 2},
-  [272] = {.lex_state = 317},
-  [273] = {.lex_state = 7},
-  [274] = {.lex_state = 317},
-  [275] = {.lex_state = 317},
-  [276] = {.lex_state = 317},
-  [277] = {.lex_state = 317},
-  [278] = {.lex_state = 6},
-  [279] = {.lex_state = 317},
-  [280] = {.lex_state = 317},
-  [281] = {.lex_state = 6},
-  [282] = {.lex_state = 317},
-  [283] = {.lex_state = 317},
-  [284] = {.lex_state = 6},
-  [285] = {.lex_state = 317},
-  [286] = {.lex_state = 317},
-  [287] = {.lex_state = 317},
-  [288] = {.lex_state = 317},
-  [289] = {.lex_state = 317},
-  [290] = {.lex_state = 317},
-  [291] = {.lex_state = 317},
-  [292] = {.lex_state = 6},
-  [293] = {.lex_state = 317},
-  [294] = {.lex_state = 317},
-  [295] = {.lex_state = 317},
-  [296] = {.lex_state = 317},
-  [297] = {.lex_state = 317},
-  [298] = {.lex_state = 6},
-  [299] = {.lex_state = 317},
-  [300] = {.lex_state = 317},
-  [301] = {.lex_state = 317},
-  [302] = {.lex_state = 317},
-  [303] = {.lex_state = 317},
-  [304] = {.lex_state = 317},
-  [305] = {.lex_state = 317},
-  [306] = {.lex_state = 317},
-  [307] = {.lex_state = 317},
-  [308] = {.lex_state = 317},
-  [309] = {.lex_state = 317},
-  [310] = {.lex_state = 6},
-  [311] = {.lex_state = 6},
-  [312] = {.lex_state = 3},
-  [313] = {.lex_state = 3},
+  [1] = {.lex_state = 344},
+  [2] = {.lex_state = 344},
+  [3] = {.lex_state = 344},
+  [4] = {.lex_state = 344},
+  [5] = {.lex_state = 344},
+  [6] = {.lex_state = 344},
+  [7] = {.lex_state = 344},
+  [8] = {.lex_state = 344},
+  [9] = {.lex_state = 344},
+  [10] = {.lex_state = 8},
+  [11] = {.lex_state = 344},
+  [12] = {.lex_state = 344},
+  [13] = {.lex_state = 9},
+  [14] = {.lex_state = 344},
+  [15] = {.lex_state = 344},
+  [16] = {.lex_state = 346},
+  [17] = {.lex_state = 344},
+  [18] = {.lex_state = 344},
+  [19] = {.lex_state = 344},
+  [20] = {.lex_state = 344},
+  [21] = {.lex_state = 344},
+  [22] = {.lex_state = 344},
+  [23] = {.lex_state = 344},
+  [24] = {.lex_state = 344},
+  [25] = {.lex_state = 346},
+  [26] = {.lex_state = 344},
+  [27] = {.lex_state = 344},
+  [28] = {.lex_state = 17},
+  [29] = {.lex_state = 344},
+  [30] = {.lex_state = 346},
+  [31] = {.lex_state = 344},
+  [32] = {.lex_state = 344},
+  [33] = {.lex_state = 344},
+  [34] = {.lex_state = 344},
+  [35] = {.lex_state = 344},
+  [36] = {.lex_state = 344},
+  [37] = {.lex_state = 344},
+  [38] = {.lex_state = 344},
+  [39] = {.lex_state = 344},
+  [40] = {.lex_state = 344},
+  [41] = {.lex_state = 344},
+  [42] = {.lex_state = 344},
+  [43] = {.lex_state = 344},
+  [44] = {.lex_state = 344},
+  [45] = {.lex_state = 344},
+  [46] = {.lex_state = 344},
+  [47] = {.lex_state = 344},
+  [48] = {.lex_state = 344},
+  [49] = {.lex_state = 344},
+  [50] = {.lex_state = 344},
+  [51] = {.lex_state = 344},
+  [52] = {.lex_state = 344},
+  [53] = {.lex_state = 344},
+  [54] = {.lex_state = 18},
+  [55] = {.lex_state = 344},
+  [56] = {.lex_state = 344},
+  [57] = {.lex_state = 344},
+  [58] = {.lex_state = 344},
+  [59] = {.lex_state = 344},
+  [60] = {.lex_state = 344},
+  [61] = {.lex_state = 344},
+  [62] = {.lex_state = 344},
+  [63] = {.lex_state = 344},
+  [64] = {.lex_state = 344},
+  [65] = {.lex_state = 344},
+  [66] = {.lex_state = 344},
+  [67] = {.lex_state = 344},
+  [68] = {.lex_state = 344},
+  [69] = {.lex_state = 344},
+  [70] = {.lex_state = 344},
+  [71] = {.lex_state = 344},
+  [72] = {.lex_state = 344},
+  [73] = {.lex_state = 344},
+  [74] = {.lex_state = 344},
+  [75] = {.lex_state = 344},
+  [76] = {.lex_state = 344},
+  [77] = {.lex_state = 344},
+  [78] = {.lex_state = 15},
+  [79] = {.lex_state = 348},
+  [80] = {.lex_state = 344},
+  [81] = {.lex_state = 344},
+  [82] = {.lex_state = 344},
+  [83] = {.lex_state = 344},
+  [84] = {.lex_state = 344},
+  [85] = {.lex_state = 344},
+  [86] = {.lex_state = 344},
+  [87] = {.lex_state = 344},
+  [88] = {.lex_state = 344},
+  [89] = {.lex_state = 344},
+  [90] = {.lex_state = 344},
+  [91] = {.lex_state = 16},
+  [92] = {.lex_state = 344},
+  [93] = {.lex_state = 344},
+  [94] = {.lex_state = 344},
+  [95] = {.lex_state = 344},
+  [96] = {.lex_state = 344},
+  [97] = {.lex_state = 344},
+  [98] = {.lex_state = 344},
+  [99] = {.lex_state = 344},
+  [100] = {.lex_state = 344},
+  [101] = {.lex_state = 344},
+  [102] = {.lex_state = 344},
+  [103] = {.lex_state = 344},
+  [104] = {.lex_state = 344},
+  [105] = {.lex_state = 344},
+  [106] = {.lex_state = 344},
+  [107] = {.lex_state = 344},
+  [108] = {.lex_state = 344},
+  [109] = {.lex_state = 344},
+  [110] = {.lex_state = 344},
+  [111] = {.lex_state = 344},
+  [112] = {.lex_state = 344},
+  [113] = {.lex_state = 344},
+  [114] = {.lex_state = 344},
+  [115] = {.lex_state = 344},
+  [116] = {.lex_state = 344},
+  [117] = {.lex_state = 344},
+  [118] = {.lex_state = 344},
+  [119] = {.lex_state = 344},
+  [120] = {.lex_state = 344},
+  [121] = {.lex_state = 344},
+  [122] = {.lex_state = 344},
+  [123] = {.lex_state = 344},
+  [124] = {.lex_state = 344},
+  [125] = {.lex_state = 344},
+  [126] = {.lex_state = 344},
+  [127] = {.lex_state = 344},
+  [128] = {.lex_state = 344},
+  [129] = {.lex_state = 344},
+  [130] = {.lex_state = 344},
+  [131] = {.lex_state = 344},
+  [132] = {.lex_state = 344},
+  [133] = {.lex_state = 344},
+  [134] = {.lex_state = 344},
+  [135] = {.lex_state = 344},
+  [136] = {.lex_state = 344},
+  [137] = {.lex_state = 344},
+  [138] = {.lex_state = 344},
+  [139] = {.lex_state = 349},
+  [140] = {.lex_state = 344},
+  [141] = {.lex_state = 344},
+  [142] = {.lex_state = 344},
+  [143] = {.lex_state = 344},
+  [144] = {.lex_state = 344},
+  [145] = {.lex_state = 344},
+  [146] = {.lex_state = 344},
+  [147] = {.lex_state = 344},
+  [148] = {.lex_state = 344},
+  [149] = {.lex_state = 344},
+  [150] = {.lex_state = 344},
+  [151] = {.lex_state = 344},
+  [152] = {.lex_state = 344},
+  [153] = {.lex_state = 344},
+  [154] = {.lex_state = 344},
+  [155] = {.lex_state = 344},
+  [156] = {.lex_state = 344},
+  [157] = {.lex_state = 344},
+  [158] = {.lex_state = 344},
+  [159] = {.lex_state = 344},
+  [160] = {.lex_state = 344},
+  [161] = {.lex_state = 344},
+  [162] = {.lex_state = 344},
+  [163] = {.lex_state = 344},
+  [164] = {.lex_state = 344},
+  [165] = {.lex_state = 344},
+  [166] = {.lex_state = 344},
+  [167] = {.lex_state = 344},
+  [168] = {.lex_state = 344},
+  [169] = {.lex_state = 344},
+  [170] = {.lex_state = 344},
+  [171] = {.lex_state = 344},
+  [172] = {.lex_state = 13},
+  [173] = {.lex_state = 344},
+  [174] = {.lex_state = 344},
+  [175] = {.lex_state = 344},
+  [176] = {.lex_state = 344},
+  [177] = {.lex_state = 344},
+  [178] = {.lex_state = 344},
+  [179] = {.lex_state = 344},
+  [180] = {.lex_state = 344},
+  [181] = {.lex_state = 344},
+  [182] = {.lex_state = 344},
+  [183] = {.lex_state = 344},
+  [184] = {.lex_state = 344},
+  [185] = {.lex_state = 344},
+  [186] = {.lex_state = 344},
+  [187] = {.lex_state = 344},
+  [188] = {.lex_state = 344},
+  [189] = {.lex_state = 344},
+  [190] = {.lex_state = 344},
+  [191] = {.lex_state = 344},
+  [192] = {.lex_state = 344},
+  [193] = {.lex_state = 344},
+  [194] = {.lex_state = 344},
+  [195] = {.lex_state = 344},
+  [196] = {.lex_state = 2},
+  [197] = {.lex_state = 344},
+  [198] = {.lex_state = 344},
+  [199] = {.lex_state = 344},
+  [200] = {.lex_state = 2},
+  [201] = {.lex_state = 10},
+  [202] = {.lex_state = 344},
+  [203] = {.lex_state = 344},
+  [204] = {.lex_state = 344},
+  [205] = {.lex_state = 344},
+  [206] = {.lex_state = 344},
+  [207] = {.lex_state = 344},
+  [208] = {.lex_state = 344},
+  [209] = {.lex_state = 344},
+  [210] = {.lex_state = 344},
+  [211] = {.lex_state = 344},
+  [212] = {.lex_state = 344},
+  [213] = {.lex_state = 14},
+  [214] = {.lex_state = 344},
+  [215] = {.lex_state = 344},
+  [216] = {.lex_state = 344},
+  [217] = {.lex_state = 344},
+  [218] = {.lex_state = 344},
+  [219] = {.lex_state = 344},
+  [220] = {.lex_state = 344},
+  [221] = {.lex_state = 344},
+  [222] = {.lex_state = 344},
+  [223] = {.lex_state = 344},
+  [224] = {.lex_state = 344},
+  [225] = {.lex_state = 4},
+  [226] = {.lex_state = 344},
+  [227] = {.lex_state = 344},
+  [228] = {.lex_state = 4},
+  [229] = {.lex_state = 344},
+  [230] = {.lex_state = 344},
+  [231] = {.lex_state = 4},
+  [232] = {.lex_state = 344},
+  [233] = {.lex_state = 22},
+  [234] = {.lex_state = 22},
+  [235] = {.lex_state = 344},
+  [236] = {.lex_state = 22},
+  [237] = {.lex_state = 10},
+  [238] = {.lex_state = 4},
+  [239] = {.lex_state = 22},
+  [240] = {.lex_state = 344},
+  [241] = {.lex_state = 6},
+  [242] = {.lex_state = 344},
+  [243] = {.lex_state = 344},
+  [244] = {.lex_state = 344},
+  [245] = {.lex_state = 344},
+  [246] = {.lex_state = 344},
+  [247] = {.lex_state = 344},
+  [248] = {.lex_state = 6},
+  [249] = {.lex_state = 7},
+  [250] = {.lex_state = 344},
+  [251] = {.lex_state = 344},
+  [252] = {.lex_state = 344},
+  [253] = {.lex_state = 344},
+  [254] = {.lex_state = 6},
+  [255] = {.lex_state = 344},
+  [256] = {.lex_state = 344},
+  [257] = {.lex_state = 344},
+  [258] = {.lex_state = 344},
+  [259] = {.lex_state = 344},
+  [260] = {.lex_state = 344},
+  [261] = {.lex_state = 6},
+  [262] = {.lex_state = 344},
+  [263] = {.lex_state = 344},
+  [264] = {.lex_state = 344},
+  [265] = {.lex_state = 344},
+  [266] = {.lex_state = 344},
+  [267] = {.lex_state = 344},
+  [268] = {.lex_state = 344},
+  [269] = {.lex_state = 344},
+  [270] = {.lex_state = 344},
+  [271] = {.lex_state = 344},
+  [272] = {.lex_state = 6},
+  [273] = {.lex_state = 344},
+  [274] = {.lex_state = 344},
+  [275] = {.lex_state = 6},
+  [276] = {.lex_state = 344},
+  [277] = {.lex_state = 344},
+  [278] = {.lex_state = 344},
+  [279] = {.lex_state = 344},
+  [280] = {.lex_state = 6},
+  [281] = {.lex_state = 344},
+  [282] = {.lex_state = 344},
+  [283] = {.lex_state = 344},
+  [284] = {.lex_state = 344},
+  [285] = {.lex_state = 3},
+  [286] = {.lex_state = 3},
+  [287] = {.lex_state = 2},
+  [288] = {.lex_state = 3},
+  [289] = {.lex_state = 3},
+  [290] = {.lex_state = 19},
+  [291] = {.lex_state = 344},
+  [292] = {.lex_state = 3},
+  [293] = {.lex_state = 344},
+  [294] = {.lex_state = 3},
+  [295] = {.lex_state = 2},
+  [296] = {.lex_state = 2},
+  [297] = {.lex_state = 3},
+  [298] = {.lex_state = 2},
+  [299] = {.lex_state = 12},
+  [300] = {.lex_state = 12},
+  [301] = {.lex_state = 20},
+  [302] = {.lex_state = 12},
+  [303] = {.lex_state = 344},
+  [304] = {.lex_state = 3},
+  [305] = {.lex_state = 3},
+  [306] = {.lex_state = 2},
+  [307] = {.lex_state = 346},
+  [308] = {.lex_state = 5},
+  [309] = {.lex_state = 5},
+  [310] = {.lex_state = 12},
+  [311] = {.lex_state = 2},
+  [312] = {.lex_state = 5},
+  [313] = {.lex_state = 5},
   [314] = {.lex_state = 3},
-  [315] = {.lex_state = 3},
+  [315] = {.lex_state = 346},
   [316] = {.lex_state = 3},
-  [317] = {.lex_state = 19},
-  [318] = {.lex_state = 317},
-  [319] = {.lex_state = 317},
-  [320] = {.lex_state = 3},
-  [321] = {.lex_state = 2},
-  [322] = {.lex_state = 2},
-  [323] = {.lex_state = 2},
-  [324] = {.lex_state = 3},
-  [325] = {.lex_state = 12},
-  [326] = {.lex_state = 12},
-  [327] = {.lex_state = 20},
-  [328] = {.lex_state = 317},
+  [317] = {.lex_state = 344},
+  [318] = {.lex_state = 12},
+  [319] = {.lex_state = 11},
+  [320] = {.lex_state = 12},
+  [321] = {.lex_state = 3},
+  [322] = {.lex_state = 5},
+  [323] = {.lex_state = 5},
+  [324] = {.lex_state = 346},
+  [325] = {.lex_state = 5},
+  [326] = {.lex_state = 3},
+  [327] = {.lex_state = 344},
+  [328] = {.lex_state = 5},
   [329] = {.lex_state = 12},
-  [330] = {.lex_state = 319},
-  [331] = {.lex_state = 11},
+  [330] = {.lex_state = 5},
+  [331] = {.lex_state = 12},
   [332] = {.lex_state = 5},
-  [333] = {.lex_state = 2},
-  [334] = {.lex_state = 317},
-  [335] = {.lex_state = 5},
-  [336] = {.lex_state = 319},
-  [337] = {.lex_state = 317},
-  [338] = {.lex_state = 2},
-  [339] = {.lex_state = 5},
-  [340] = {.lex_state = 3},
-  [341] = {.lex_state = 3},
-  [342] = {.lex_state = 12},
-  [343] = {.lex_state = 3},
-  [344] = {.lex_state = 12},
-  [345] = {.lex_state = 12},
-  [346] = {.lex_state = 3},
-  [347] = {.lex_state = 3},
-  [348] = {.lex_state = 3},
-  [349] = {.lex_state = 3},
-  [350] = {.lex_state = 3},
-  [351] = {.lex_state = 3},
-  [352] = {.lex_state = 3},
-  [353] = {.lex_state = 2},
-  [354] = {.lex_state = 5},
-  [355] = {.lex_state = 5},
-  [356] = {.lex_state = 12},
-  [357] = {.lex_state = 12},
-  [358] = {.lex_state = 317},
-  [359] = {.lex_state = 5},
-  [360] = {.lex_state = 5},
-  [361] = {.lex_state = 5},
-  [362] = {.lex_state = 319},
-  [363] = {.lex_state = 3},
-  [364] = {.lex_state = 317},
-  [365] = {.lex_state = 5},
-  [366] = {.lex_state = 5},
-  [367] = {.lex_state = 317},
-  [368] = {.lex_state = 317},
-  [369] = {.lex_state = 11},
-  [370] = {.lex_state = 1},
-  [371] = {.lex_state = 23},
-  [372] = {.lex_state = 319},
-  [373] = {.lex_state = 11},
-  [374] = {.lex_state = 319},
-  [375] = {.lex_state = 317},
-  [376] = {.lex_state = 24},
-  [377] = {.lex_state = 317},
-  [378] = {.lex_state = 317},
-  [379] = {.lex_state = 317},
-  [380] = {.lex_state = 317},
-  [381] = {.lex_state = 24},
-  [382] = {.lex_state = 317},
-  [383] = {.lex_state = 317},
-  [384] = {.lex_state = 317},
-  [385] = {.lex_state = 317},
-  [386] = {.lex_state = 317},
-  [387] = {.lex_state = 12},
-  [388] = {.lex_state = 1},
-  [389] = {.lex_state = 317},
-  [390] = {.lex_state = 24},
-  [391] = {.lex_state = 11},
-  [392] = {.lex_state = 319},
-  [393] = {.lex_state = 317},
-  [394] = {.lex_state = 317},
-  [395] = {.lex_state = 317},
-  [396] = {.lex_state = 11},
-  [397] = {.lex_state = 317},
-  [398] = {.lex_state = 317},
-  [399] = {.lex_state = 317},
-  [400] = {.lex_state = 317},
-  [401] = {.lex_state = 317},
-  [402] = {.lex_state = 317},
-  [403] = {.lex_state = 317},
-  [404] = {.lex_state = 317},
-  [405] = {.lex_state = 317},
-  [406] = {.lex_state = 1},
-  [407] = {.lex_state = 317},
-  [408] = {.lex_state = 317},
-  [409] = {.lex_state = 12},
-  [410] = {.lex_state = 317},
-  [411] = {.lex_state = 317},
-  [412] = {.lex_state = 317},
-  [413] = {.lex_state = 11},
-  [414] = {.lex_state = 1},
-  [415] = {.lex_state = 1},
-  [416] = {.lex_state = 317},
-  [417] = {.lex_state = 23},
-  [418] = {.lex_state = 317},
-  [419] = {.lex_state = 317},
+  [333] = {.lex_state = 1},
+  [334] = {.lex_state = 11},
+  [335] = {.lex_state = 346},
+  [336] = {.lex_state = 344},
+  [337] = {.lex_state = 344},
+  [338] = {.lex_state = 344},
+  [339] = {.lex_state = 24},
+  [340] = {.lex_state = 344},
+  [341] = {.lex_state = 344},
+  [342] = {.lex_state = 344},
+  [343] = {.lex_state = 344},
+  [344] = {.lex_state = 11},
+  [345] = {.lex_state = 344},
+  [346] = {.lex_state = 344},
+  [347] = {.lex_state = 344},
+  [348] = {.lex_state = 344},
+  [349] = {.lex_state = 346},
+  [350] = {.lex_state = 1},
+  [351] = {.lex_state = 346},
+  [352] = {.lex_state = 344},
+  [353] = {.lex_state = 23},
+  [354] = {.lex_state = 344},
+  [355] = {.lex_state = 344},
+  [356] = {.lex_state = 11},
+  [357] = {.lex_state = 344},
+  [358] = {.lex_state = 344},
+  [359] = {.lex_state = 344},
+  [360] = {.lex_state = 344},
+  [361] = {.lex_state = 344},
+  [362] = {.lex_state = 24},
+  [363] = {.lex_state = 344},
+  [364] = {.lex_state = 344},
+  [365] = {.lex_state = 344},
+  [366] = {.lex_state = 1},
+  [367] = {.lex_state = 344},
+  [368] = {.lex_state = 344},
+  [369] = {.lex_state = 24},
+  [370] = {.lex_state = 344},
+  [371] = {.lex_state = 344},
+  [372] = {.lex_state = 344},
+  [373] = {.lex_state = 344},
+  [374] = {.lex_state = 12},
+  [375] = {.lex_state = 12},
+  [376] = {.lex_state = 23},
+  [377] = {.lex_state = 1},
+  [378] = {.lex_state = 1},
+  [379] = {.lex_state = 344},
+  [380] = {.lex_state = 344},
+  [381] = {.lex_state = 11},
+  [382] = {.lex_state = 0},
+  [383] = {.lex_state = 21},
+  [384] = {.lex_state = 21},
+  [385] = {.lex_state = 0},
+  [386] = {.lex_state = 11},
+  [387] = {.lex_state = 0},
+  [388] = {.lex_state = 11},
+  [389] = {.lex_state = 11},
+  [390] = {.lex_state = 0},
+  [391] = {.lex_state = 346},
+  [392] = {.lex_state = 346},
+  [393] = {.lex_state = 0},
+  [394] = {.lex_state = 0},
+  [395] = {.lex_state = 0},
+  [396] = {.lex_state = 0},
+  [397] = {.lex_state = 4},
+  [398] = {.lex_state = 11},
+  [399] = {.lex_state = 11},
+  [400] = {.lex_state = 21},
+  [401] = {.lex_state = 344},
+  [402] = {.lex_state = 11},
+  [403] = {.lex_state = 0},
+  [404] = {.lex_state = 0},
+  [405] = {.lex_state = 0},
+  [406] = {.lex_state = 346},
+  [407] = {.lex_state = 0},
+  [408] = {.lex_state = 346},
+  [409] = {.lex_state = 0},
+  [410] = {.lex_state = 0},
+  [411] = {.lex_state = 0},
+  [412] = {.lex_state = 0},
+  [413] = {.lex_state = 23},
+  [414] = {.lex_state = 11},
+  [415] = {.lex_state = 0},
+  [416] = {.lex_state = 0},
+  [417] = {.lex_state = 346},
+  [418] = {.lex_state = 0},
+  [419] = {.lex_state = 11},
   [420] = {.lex_state = 0},
-  [421] = {.lex_state = 317},
-  [422] = {.lex_state = 0},
+  [421] = {.lex_state = 0},
+  [422] = {.lex_state = 4},
   [423] = {.lex_state = 0},
   [424] = {.lex_state = 0},
-  [425] = {.lex_state = 319},
-  [426] = {.lex_state = 319},
-  [427] = {.lex_state = 11},
-  [428] = {.lex_state = 11},
-  [429] = {.lex_state = 0},
+  [425] = {.lex_state = 0},
+  [426] = {.lex_state = 4},
+  [427] = {.lex_state = 344},
+  [428] = {.lex_state = 0},
+  [429] = {.lex_state = 344},
   [430] = {.lex_state = 11},
-  [431] = {.lex_state = 21},
+  [431] = {.lex_state = 344},
   [432] = {.lex_state = 0},
-  [433] = {.lex_state = 0},
+  [433] = {.lex_state = 11},
   [434] = {.lex_state = 0},
   [435] = {.lex_state = 0},
   [436] = {.lex_state = 0},
   [437] = {.lex_state = 0},
-  [438] = {.lex_state = 0},
-  [439] = {.lex_state = 0},
+  [438] = {.lex_state = 11},
+  [439] = {.lex_state = 11},
   [440] = {.lex_state = 0},
-  [441] = {.lex_state = 0},
+  [441] = {.lex_state = 344},
   [442] = {.lex_state = 0},
-  [443] = {.lex_state = 11},
-  [444] = {.lex_state = 11},
-  [445] = {.lex_state = 319},
-  [446] = {.lex_state = 319},
-  [447] = {.lex_state = 317},
-  [448] = {.lex_state = 0},
-  [449] = {.lex_state = 0},
-  [450] = {.lex_state = 4},
-  [451] = {.lex_state = 0},
+  [443] = {.lex_state = 0},
+  [444] = {.lex_state = 0},
+  [445] = {.lex_state = 0},
+  [446] = {.lex_state = 0},
+  [447] = {.lex_state = 0},
+  [448] = {.lex_state = 11},
+  [449] = {.lex_state = 344},
+  [450] = {.lex_state = 344},
+  [451] = {.lex_state = 4},
   [452] = {.lex_state = 11},
-  [453] = {.lex_state = 4},
-  [454] = {.lex_state = 0},
+  [453] = {.lex_state = 0},
+  [454] = {.lex_state = 11},
   [455] = {.lex_state = 11},
-  [456] = {.lex_state = 11},
-  [457] = {.lex_state = 319},
-  [458] = {.lex_state = 317},
-  [459] = {.lex_state = 11},
+  [456] = {.lex_state = 0},
+  [457] = {.lex_state = 11},
+  [458] = {.lex_state = 0},
+  [459] = {.lex_state = 0},
   [460] = {.lex_state = 0},
-  [461] = {.lex_state = 23},
+  [461] = {.lex_state = 0},
   [462] = {.lex_state = 0},
   [463] = {.lex_state = 0},
-  [464] = {.lex_state = 4},
-  [465] = {.lex_state = 21},
-  [466] = {.lex_state = 0},
-  [467] = {.lex_state = 0},
-  [468] = {.lex_state = 21},
-  [469] = {.lex_state = 0},
+  [464] = {.lex_state = 12},
+  [465] = {.lex_state = 12},
+  [466] = {.lex_state = 12},
+  [467] = {.lex_state = 12},
+  [468] = {.lex_state = 0},
+  [469] = {.lex_state = 11},
   [470] = {.lex_state = 0},
   [471] = {.lex_state = 0},
   [472] = {.lex_state = 0},
-  [473] = {.lex_state = 0},
-  [474] = {.lex_state = 0},
-  [475] = {.lex_state = 317},
-  [476] = {.lex_state = 0},
-  [477] = {.lex_state = 317},
+  [473] = {.lex_state = 11},
+  [474] = {.lex_state = 2},
+  [475] = {.lex_state = 0},
+  [476] = {.lex_state = 344},
+  [477] = {.lex_state = 344},
   [478] = {.lex_state = 0},
-  [479] = {.lex_state = 317},
-  [480] = {.lex_state = 317},
-  [481] = {.lex_state = 4},
-  [482] = {.lex_state = 0},
+  [479] = {.lex_state = 27},
+  [480] = {.lex_state = 346},
+  [481] = {.lex_state = 0},
+  [482] = {.lex_state = 344},
   [483] = {.lex_state = 0},
-  [484] = {.lex_state = 317},
-  [485] = {.lex_state = 11},
-  [486] = {.lex_state = 2},
-  [487] = {.lex_state = 11},
-  [488] = {.lex_state = 0},
-  [489] = {.lex_state = 0},
-  [490] = {.lex_state = 11},
-  [491] = {.lex_state = 3},
-  [492] = {.lex_state = 11},
-  [493] = {.lex_state = 0},
-  [494] = {.lex_state = 0},
-  [495] = {.lex_state = 0},
-  [496] = {.lex_state = 0},
-  [497] = {.lex_state = 11},
-  [498] = {.lex_state = 12},
-  [499] = {.lex_state = 12},
-  [500] = {.lex_state = 12},
-  [501] = {.lex_state = 0},
-  [502] = {.lex_state = 12},
-  [503] = {.lex_state = 11},
+  [484] = {.lex_state = 28},
+  [485] = {.lex_state = 344},
+  [486] = {.lex_state = 3},
+  [487] = {.lex_state = 344},
+  [488] = {.lex_state = 344},
+  [489] = {.lex_state = 344},
+  [490] = {.lex_state = 344},
+  [491] = {.lex_state = 344},
+  [492] = {.lex_state = 0},
+  [493] = {.lex_state = 29},
+  [494] = {.lex_state = 344},
+  [495] = {.lex_state = 344},
+  [496] = {.lex_state = 344},
+  [497] = {.lex_state = 26},
+  [498] = {.lex_state = 344},
+  [499] = {.lex_state = 344},
+  [500] = {.lex_state = 344},
+  [501] = {.lex_state = 344},
+  [502] = {.lex_state = 344},
+  [503] = {.lex_state = 0},
   [504] = {.lex_state = 0},
-  [505] = {.lex_state = 0},
-  [506] = {.lex_state = 317},
-  [507] = {.lex_state = 11},
-  [508] = {.lex_state = 3},
-  [509] = {.lex_state = 0},
-  [510] = {.lex_state = 317},
-  [511] = {.lex_state = 0},
-  [512] = {.lex_state = 0},
-  [513] = {.lex_state = 0},
+  [505] = {.lex_state = 4},
+  [506] = {.lex_state = 344},
+  [507] = {.lex_state = 2},
+  [508] = {.lex_state = 344},
+  [509] = {.lex_state = 344},
+  [510] = {.lex_state = 344},
+  [511] = {.lex_state = 346},
+  [512] = {.lex_state = 2},
+  [513] = {.lex_state = 344},
   [514] = {.lex_state = 0},
-  [515] = {.lex_state = 317},
+  [515] = {.lex_state = 2},
   [516] = {.lex_state = 0},
-  [517] = {.lex_state = 0},
-  [518] = {.lex_state = 2},
-  [519] = {.lex_state = 317},
-  [520] = {.lex_state = 317},
-  [521] = {.lex_state = 317},
-  [522] = {.lex_state = 317},
-  [523] = {.lex_state = 0},
-  [524] = {.lex_state = 317},
-  [525] = {.lex_state = 317},
-  [526] = {.lex_state = 27},
-  [527] = {.lex_state = 317},
-  [528] = {.lex_state = 0},
-  [529] = {.lex_state = 317},
-  [530] = {.lex_state = 317},
-  [531] = {.lex_state = 317},
-  [532] = {.lex_state = 317},
-  [533] = {.lex_state = 2},
-  [534] = {.lex_state = 317},
-  [535] = {.lex_state = 0},
-  [536] = {.lex_state = 317},
-  [537] = {.lex_state = 28},
-  [538] = {.lex_state = 317},
-  [539] = {.lex_state = 317},
-  [540] = {.lex_state = 317},
-  [541] = {.lex_state = 3},
-  [542] = {.lex_state = 27},
-  [543] = {.lex_state = 317},
-  [544] = {.lex_state = 317},
-  [545] = {.lex_state = 26},
-  [546] = {.lex_state = 3},
-  [547] = {.lex_state = 319},
-  [548] = {.lex_state = 317},
-  [549] = {.lex_state = 317},
-  [550] = {.lex_state = 317},
-  [551] = {.lex_state = 317},
-  [552] = {.lex_state = 29},
-  [553] = {.lex_state = 0},
-  [554] = {.lex_state = 317},
-  [555] = {.lex_state = 4},
-  [556] = {.lex_state = 317},
-  [557] = {.lex_state = 4},
-  [558] = {.lex_state = 319},
-  [559] = {.lex_state = 317},
-  [560] = {.lex_state = 317},
-  [561] = {.lex_state = 0},
-  [562] = {.lex_state = 0},
-  [563] = {.lex_state = 28},
-  [564] = {.lex_state = 0},
-  [565] = {.lex_state = 11},
-  [566] = {.lex_state = 27},
-  [567] = {.lex_state = 317},
-  [568] = {.lex_state = 27},
-  [569] = {.lex_state = 317},
-  [570] = {.lex_state = 317},
-  [571] = {.lex_state = 317},
-  [572] = {.lex_state = 317},
-  [573] = {.lex_state = 317},
-  [574] = {.lex_state = 4},
-  [575] = {.lex_state = 0},
-  [576] = {.lex_state = 317},
-  [577] = {.lex_state = 0},
-  [578] = {.lex_state = 2},
-  [579] = {.lex_state = 317},
-  [580] = {.lex_state = 317},
-  [581] = {.lex_state = 317},
-  [582] = {.lex_state = 2},
+  [517] = {.lex_state = 344},
+  [518] = {.lex_state = 29},
+  [519] = {.lex_state = 344},
+  [520] = {.lex_state = 27},
+  [521] = {.lex_state = 4},
+  [522] = {.lex_state = 0},
+  [523] = {.lex_state = 29},
+  [524] = {.lex_state = 344},
+  [525] = {.lex_state = 29},
+  [526] = {.lex_state = 344},
+  [527] = {.lex_state = 3},
+  [528] = {.lex_state = 344},
+  [529] = {.lex_state = 344},
+  [530] = {.lex_state = 11},
+  [531] = {.lex_state = 344},
+  [532] = {.lex_state = 4},
+  [533] = {.lex_state = 344},
+  [534] = {.lex_state = 0},
+  [535] = {.lex_state = 344},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8323,7 +8521,6 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_const] = ACTIONS(1),
     [anon_sym_EQ] = ACTIONS(1),
     [anon_sym_group] = ACTIONS(1),
-    [anon_sym_label] = ACTIONS(1),
     [anon_sym_category] = ACTIONS(1),
     [anon_sym_sentence] = ACTIONS(1),
     [anon_sym_LPAREN] = ACTIONS(1),
@@ -8340,6 +8537,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_policy] = ACTIONS(1),
     [anon_sym_use] = ACTIONS(1),
     [anon_sym_description] = ACTIONS(1),
+    [anon_sym_label] = ACTIONS(1),
     [anon_sym_default] = ACTIONS(1),
     [anon_sym_deny] = ACTIONS(1),
     [anon_sym_no] = ACTIONS(1),
@@ -8361,10 +8559,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_fqdn] = ACTIONS(1),
     [anon_sym_service] = ACTIONS(1),
     [anon_sym_services] = ACTIONS(1),
-    [anon_sym_aws] = ACTIONS(1),
-    [anon_sym_region] = ACTIONS(1),
-    [anon_sym_named] = ACTIONS(1),
     [anon_sym_sni] = ACTIONS(1),
+    [anon_sym_authentication] = ACTIONS(1),
     [anon_sym_icmp] = ACTIONS(1),
     [anon_sym_ipv4] = ACTIONS(1),
     [anon_sym_ipv6] = ACTIONS(1),
@@ -8372,6 +8568,8 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_method] = ACTIONS(1),
     [anon_sym_host] = ACTIONS(1),
     [anon_sym_header] = ACTIONS(1),
+    [anon_sym_secret] = ACTIONS(1),
+    [anon_sym_mismatch] = ACTIONS(1),
     [sym_http_method] = ACTIONS(1),
     [anon_sym_grpc] = ACTIONS(1),
     [anon_sym_kafka] = ACTIONS(1),
@@ -8397,19 +8595,19 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(535),
-    [sym__item] = STATE(102),
-    [sym_silence] = STATE(102),
-    [sym_inventory] = STATE(102),
-    [sym_cidr_groups] = STATE(102),
-    [sym_cilium] = STATE(102),
-    [sym_import] = STATE(102),
-    [sym_const_definition] = STATE(102),
-    [sym_category] = STATE(102),
-    [sym_namespace] = STATE(102),
-    [sym_cluster_policy] = STATE(102),
-    [sym_expect] = STATE(102),
-    [aux_sym_source_file_repeat1] = STATE(102),
+    [sym_source_file] = STATE(503),
+    [sym__item] = STATE(92),
+    [sym_silence] = STATE(92),
+    [sym_inventory] = STATE(92),
+    [sym_cidr_groups] = STATE(92),
+    [sym_cilium] = STATE(92),
+    [sym_import] = STATE(92),
+    [sym_const_definition] = STATE(92),
+    [sym_category] = STATE(92),
+    [sym_namespace] = STATE(92),
+    [sym_cluster_policy] = STATE(92),
+    [sym_expect] = STATE(92),
+    [aux_sym_source_file_repeat1] = STATE(92),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -8429,18 +8627,17 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 43,
+    ACTIONS(27), 45,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
-      anon_sym_groups,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
+      anon_sym_EQ,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8449,6 +8646,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8461,10 +8659,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_host,
       anon_sym_header,
+      anon_sym_mismatch,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_client,
@@ -8473,21 +8673,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [49] = 2,
+  [51] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 43,
+    ACTIONS(29), 45,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
-      anon_sym_groups,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
+      anon_sym_EQ,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8496,6 +8695,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8508,10 +8708,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_host,
       anon_sym_header,
+      anon_sym_mismatch,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_client,
@@ -8520,10 +8722,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [98] = 2,
+  [102] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 36,
+    ACTIONS(31), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8533,7 +8735,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8542,6 +8743,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8554,16 +8756,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [140] = 2,
+  [145] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 36,
+    ACTIONS(33), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8573,7 +8776,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8582,6 +8784,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8594,16 +8797,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [182] = 2,
+  [188] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 36,
+    ACTIONS(35), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8613,7 +8817,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8622,6 +8825,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8634,16 +8838,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [224] = 2,
+  [231] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 36,
+    ACTIONS(37), 37,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8653,7 +8858,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8662,6 +8866,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8674,16 +8879,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [266] = 2,
+  [274] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 34,
+    ACTIONS(39), 35,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8693,7 +8899,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -8701,6 +8906,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8712,68 +8918,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [306] = 13,
+  [315] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_RBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(51), 1,
-      sym_label_key,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(55), 1,
-      sym_const_ref,
-    STATE(128), 1,
-      sym_sentence_values,
-    STATE(109), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(208), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    STATE(197), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-    ACTIONS(47), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(41), 11,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [367] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
       anon_sym_DASH,
-    ACTIONS(61), 1,
+    ACTIONS(45), 1,
       anon_sym_SLASH,
-    ACTIONS(57), 30,
+    ACTIONS(41), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8783,7 +8942,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -8791,6 +8949,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8798,64 +8957,65 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [409] = 13,
+  [358] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(45), 1,
-      anon_sym_RBRACE,
     ACTIONS(49), 1,
-      anon_sym_LBRACK,
+      anon_sym_LBRACE,
     ACTIONS(51), 1,
-      sym_label_key,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+      anon_sym_RBRACE,
     ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(61), 1,
       sym_const_ref,
-    STATE(128), 1,
+    STATE(134), 1,
       sym_sentence_values,
     STATE(109), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(208), 2,
+    STATE(201), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(197), 5,
+    STATE(168), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(47), 6,
+    ACTIONS(53), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(41), 9,
+    ACTIONS(47), 11,
       anon_sym_silence,
-      anon_sym_label,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [468] = 3,
+      anon_sym_expect,
+  [419] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(65), 1,
-      anon_sym_SLASH,
-    ACTIONS(63), 30,
+    ACTIONS(63), 33,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8865,7 +9025,45 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [458] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(67), 1,
+      anon_sym_SLASH,
+    ACTIONS(65), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -8873,6 +9071,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8880,33 +9079,115 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [507] = 9,
+  [498] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(69), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(51), 1,
+      anon_sym_RBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(61), 1,
+      sym_const_ref,
+    STATE(134), 1,
+      sym_sentence_values,
+    STATE(109), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(201), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(168), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(53), 6,
       anon_sym_port,
-    ACTIONS(71), 1,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(47), 9,
+      anon_sym_silence,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [557] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(69), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
-    ACTIONS(73), 1,
       anon_sym_http,
-    ACTIONS(75), 1,
+      anon_sym_grpc,
       anon_sym_kafka,
-    ACTIONS(77), 1,
       anon_sym_dns,
-    STATE(33), 2,
+      anon_sym_expect,
+  [594] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(73), 1,
+      anon_sym_port,
+    ACTIONS(75), 1,
+      anon_sym_icmp,
+    ACTIONS(77), 1,
+      anon_sym_http,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(81), 1,
+      anon_sym_dns,
+    STATE(37), 2,
       sym_flow_port,
       sym_flow_icmp,
-    STATE(130), 3,
+    STATE(146), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(67), 21,
+    ACTIONS(71), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8915,34 +9196,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [558] = 7,
+  [645] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(83), 1,
-      anon_sym_apikey,
-    ACTIONS(85), 1,
-      anon_sym_topic,
     ACTIONS(87), 1,
-      anon_sym_client,
+      anon_sym_apikey,
     ACTIONS(89), 1,
+      anon_sym_topic,
+    ACTIONS(91), 1,
+      anon_sym_client,
+    ACTIONS(93), 1,
       anon_sym_version,
-    ACTIONS(81), 2,
+    ACTIONS(85), 2,
       anon_sym_produce,
       anon_sym_consume,
-    ACTIONS(79), 25,
+    ACTIONS(83), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -8951,13 +9232,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8968,10 +9249,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [605] = 2,
+  [692] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(91), 31,
+    ACTIONS(65), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8981,76 +9262,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [642] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [678] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(63), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -9058,6 +9269,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9065,16 +9277,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [714] = 2,
+  [729] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(95), 30,
+    ACTIONS(95), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9084,7 +9297,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -9092,6 +9304,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9099,228 +9312,101 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_RBRACK,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [750] = 4,
+  [766] = 15,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
     ACTIONS(99), 1,
-      anon_sym_in,
+      anon_sym_port,
     ACTIONS(101), 1,
-      anon_sym_with,
-    ACTIONS(97), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [789] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [824] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(105), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [859] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(107), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [894] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(109), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [929] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(113), 1,
-      anon_sym_port,
-    ACTIONS(115), 1,
       anon_sym_sni,
-    ACTIONS(117), 1,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
       anon_sym_icmp,
-    ACTIONS(119), 1,
+    ACTIONS(107), 1,
       anon_sym_http,
-    ACTIONS(121), 1,
+    ACTIONS(109), 1,
       anon_sym_grpc,
-    ACTIONS(123), 1,
+    ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(63), 1,
+    STATE(26), 1,
       sym_ports,
-    STATE(87), 1,
+    STATE(53), 1,
       sym_sni,
-    STATE(114), 1,
+    STATE(80), 1,
       sym_icmps,
-    STATE(115), 6,
+    STATE(125), 1,
+      sym_authentication,
+    STATE(131), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(111), 12,
+    ACTIONS(97), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [985] = 3,
+  [828] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(127), 1,
+    ACTIONS(113), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
       anon_sym_in,
-    ACTIONS(125), 27,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [863] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(117), 1,
+      anon_sym_in,
+    ACTIONS(119), 1,
+      anon_sym_with,
+    ACTIONS(115), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9329,7 +9415,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9337,6 +9422,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9348,16 +9434,115 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1021] = 5,
+  [902] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(131), 1,
+    ACTIONS(121), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [937] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(123), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [972] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(125), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [1007] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(129), 1,
       anon_sym_topic,
-    ACTIONS(133), 1,
+    ACTIONS(131), 1,
       anon_sym_client,
-    ACTIONS(135), 1,
+    ACTIONS(133), 1,
       anon_sym_version,
-    ACTIONS(129), 25,
+    ACTIONS(127), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9366,13 +9551,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9383,7 +9568,50 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1061] = 3,
+  [1047] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(101), 1,
+      anon_sym_sni,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(51), 1,
+      sym_sni,
+    STATE(86), 1,
+      sym_icmps,
+    STATE(108), 1,
+      sym_authentication,
+    STATE(110), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(135), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1103] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(139), 1,
@@ -9397,7 +9625,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9405,6 +9632,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9416,75 +9644,50 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1097] = 5,
+  [1139] = 9,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
     ACTIONS(143), 1,
-      anon_sym_topic,
-    ACTIONS(145), 1,
-      anon_sym_client,
-    ACTIONS(147), 1,
-      anon_sym_version,
-    ACTIONS(141), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+    ACTIONS(145), 1,
+      anon_sym_in,
+    ACTIONS(147), 1,
+      sym_label_key,
+    ACTIONS(149), 1,
+      sym_const_ref,
+    STATE(178), 1,
+      sym_scope,
+    STATE(82), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(141), 19,
+      anon_sym_silence,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1137] = 2,
+  [1187] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(149), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1170] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(153), 1,
+      anon_sym_in,
     ACTIONS(151), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
@@ -9494,7 +9697,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9502,6 +9704,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9513,10 +9716,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1203] = 2,
+  [1223] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(153), 27,
+    ACTIONS(157), 1,
+      anon_sym_topic,
+    ACTIONS(159), 1,
+      anon_sym_client,
+    ACTIONS(161), 1,
+      anon_sym_version,
+    ACTIONS(155), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9525,192 +9734,179 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1236] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(155), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1269] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(73), 1,
-      anon_sym_http,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(77), 1,
-      anon_sym_dns,
-    STATE(145), 3,
-      sym_kafka,
-      sym_flow_http,
-      sym_flow_dns,
-    ACTIONS(157), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [1310] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(159), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
       anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1343] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(161), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1376] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(165), 1,
-      anon_sym_RBRACE,
-    ACTIONS(167), 1,
-      anon_sym_in,
-    ACTIONS(169), 1,
-      sym_label_key,
-    ACTIONS(171), 1,
-      sym_const_ref,
-    STATE(205), 1,
-      sym_scope,
-    STATE(98), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(163), 18,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1423] = 2,
+  [1263] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(163), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1296] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(165), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1329] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(167), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1362] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(169), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1395] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(171), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1428] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(173), 27,
@@ -9722,7 +9918,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9730,6 +9925,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9741,10 +9937,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1456] = 2,
+  [1461] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(175), 27,
+    ACTIONS(77), 1,
+      anon_sym_http,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(81), 1,
+      anon_sym_dns,
+    STATE(150), 3,
+      sym_kafka,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(175), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9753,7 +9959,31 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1502] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(177), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9761,6 +9991,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9772,142 +10003,107 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1489] = 4,
+  [1535] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(179), 1,
-      anon_sym_client,
-    ACTIONS(181), 1,
-      anon_sym_version,
-    ACTIONS(177), 25,
+    ACTIONS(179), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_authentication,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1526] = 4,
+  [1568] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(185), 1,
-      anon_sym_client,
+    ACTIONS(181), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1601] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(183), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1634] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(187), 1,
-      anon_sym_version,
-    ACTIONS(183), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1563] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(189), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1596] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(191), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1629] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(195), 1,
       anon_sym_client,
-    ACTIONS(197), 1,
+    ACTIONS(189), 1,
       anon_sym_version,
-    ACTIONS(193), 25,
+    ACTIONS(185), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9916,13 +10112,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9933,7 +10129,71 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1666] = 2,
+  [1671] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(193), 1,
+      anon_sym_client,
+    ACTIONS(195), 1,
+      anon_sym_version,
+    ACTIONS(191), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1708] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(197), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1741] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(199), 27,
@@ -9945,7 +10205,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9953,6 +10212,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9964,138 +10224,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1699] = 2,
+  [1774] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(201), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1732] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(203), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1765] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(205), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1798] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(209), 1,
-      anon_sym_header,
-    STATE(48), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(207), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1835] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(214), 1,
+    ACTIONS(203), 1,
+      anon_sym_client,
+    ACTIONS(205), 1,
       anon_sym_version,
-    ACTIONS(212), 25,
+    ACTIONS(201), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10104,13 +10240,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10121,42 +10257,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1869] = 2,
+  [1811] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(216), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1901] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(220), 1,
-      anon_sym_version,
-    ACTIONS(218), 25,
+    ACTIONS(207), 27,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10165,364 +10269,501 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1935] = 15,
+  [1844] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(222), 1,
-      anon_sym_namespaces,
-    ACTIONS(224), 1,
+    ACTIONS(209), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
       anon_sym_cidr,
-    ACTIONS(226), 1,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
       anon_sym_namespace,
-    ACTIONS(228), 1,
-      anon_sym_pods,
-    ACTIONS(230), 1,
-      anon_sym_nodes,
-    ACTIONS(234), 1,
-      anon_sym_entity,
-    ACTIONS(236), 1,
-      anon_sym_fqdn,
-    ACTIONS(238), 1,
-      anon_sym_service,
-    ACTIONS(240), 1,
-      anon_sym_services,
-    ACTIONS(242), 1,
-      anon_sym_aws,
-    STATE(173), 1,
-      sym_aws_group,
-    ACTIONS(232), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(129), 2,
-      sym_peer_service,
-      sym_peer_services,
-    STATE(24), 11,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service_list,
-      sym_peer_cidr_groups,
-      sym_peer_nodes,
-      sym_peer_aws,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1877] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(211), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1910] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(213), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1943] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(88), 1,
+      sym_icmps,
+    STATE(124), 1,
+      sym_authentication,
+    STATE(126), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(215), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
   [1993] = 14,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(244), 1,
+    ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(247), 1,
+    ACTIONS(217), 1,
       anon_sym_RBRACE,
+    ACTIONS(219), 1,
+      anon_sym_policy,
+    ACTIONS(221), 1,
+      anon_sym_use,
+    ACTIONS(223), 1,
+      anon_sym_description,
+    ACTIONS(225), 1,
+      anon_sym_label,
+    ACTIONS(227), 1,
+      anon_sym_default,
+    ACTIONS(231), 1,
+      anon_sym_no,
+    ACTIONS(233), 1,
+      anon_sym_select,
+    ACTIONS(235), 1,
+      anon_sym_expect,
+    STATE(376), 1,
+      sym_verb,
+    ACTIONS(229), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(57), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2049] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(86), 1,
+      sym_icmps,
+    STATE(108), 1,
+      sym_authentication,
+    STATE(110), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(135), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2099] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(143), 1,
+      anon_sym_RBRACE,
+    ACTIONS(145), 1,
+      anon_sym_in,
+    ACTIONS(147), 1,
+      sym_label_key,
+    ACTIONS(149), 1,
+      sym_const_ref,
+    STATE(178), 1,
+      sym_scope,
+    STATE(82), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(141), 17,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2145] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(239), 1,
+      anon_sym_version,
+    ACTIONS(237), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2179] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(243), 1,
+      anon_sym_version,
+    ACTIONS(241), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2213] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(219), 1,
+      anon_sym_policy,
+    ACTIONS(221), 1,
+      anon_sym_use,
+    ACTIONS(223), 1,
+      anon_sym_description,
+    ACTIONS(225), 1,
+      anon_sym_label,
+    ACTIONS(227), 1,
+      anon_sym_default,
+    ACTIONS(231), 1,
+      anon_sym_no,
+    ACTIONS(233), 1,
+      anon_sym_select,
+    ACTIONS(235), 1,
+      anon_sym_expect,
+    ACTIONS(245), 1,
+      anon_sym_RBRACE,
+    STATE(376), 1,
+      sym_verb,
+    ACTIONS(229), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(61), 13,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2269] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(249), 1,
-      anon_sym_label,
-    ACTIONS(252), 1,
+      anon_sym_version,
+    ACTIONS(247), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
-    ACTIONS(255), 1,
       anon_sym_use,
-    ACTIONS(258), 1,
       anon_sym_description,
-    ACTIONS(261), 1,
+      anon_sym_label,
       anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2303] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(253), 1,
+      anon_sym_version,
+    ACTIONS(251), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2337] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(257), 1,
+      anon_sym_version,
+    ACTIONS(255), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2371] = 14,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(259), 1,
+      anon_sym_silence,
+    ACTIONS(262), 1,
+      anon_sym_RBRACE,
+    ACTIONS(264), 1,
+      anon_sym_policy,
     ACTIONS(267), 1,
-      anon_sym_no,
+      anon_sym_use,
     ACTIONS(270), 1,
-      anon_sym_select,
+      anon_sym_description,
     ACTIONS(273), 1,
-      anon_sym_expect,
-    STATE(371), 1,
-      sym_verb,
-    ACTIONS(264), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(53), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2049] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(276), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
       anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+    ACTIONS(276), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(282), 1,
       anon_sym_no,
+    ACTIONS(285), 1,
       anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2081] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(280), 1,
-      anon_sym_version,
-    ACTIONS(278), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2115] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(284), 1,
-      anon_sym_version,
-    ACTIONS(282), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2149] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(286), 26,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2181] = 15,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(222), 1,
-      anon_sym_namespaces,
-    ACTIONS(224), 1,
-      anon_sym_cidr,
-    ACTIONS(226), 1,
-      anon_sym_namespace,
-    ACTIONS(230), 1,
-      anon_sym_nodes,
-    ACTIONS(234), 1,
-      anon_sym_entity,
-    ACTIONS(236), 1,
-      anon_sym_fqdn,
-    ACTIONS(238), 1,
-      anon_sym_service,
-    ACTIONS(240), 1,
-      anon_sym_services,
-    ACTIONS(242), 1,
-      anon_sym_aws,
     ACTIONS(288), 1,
-      anon_sym_pods,
-    STATE(173), 1,
-      sym_aws_group,
-    ACTIONS(232), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(129), 2,
-      sym_peer_service,
-      sym_peer_services,
-    STATE(24), 11,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service_list,
-      sym_peer_cidr_groups,
-      sym_peer_nodes,
-      sym_peer_aws,
-  [2239] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(292), 1,
-      anon_sym_version,
-    ACTIONS(290), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [2273] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(296), 1,
-      anon_sym_version,
-    ACTIONS(294), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2307] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(298), 1,
-      anon_sym_RBRACE,
-    ACTIONS(300), 1,
-      anon_sym_label,
-    ACTIONS(302), 1,
-      anon_sym_policy,
-    ACTIONS(304), 1,
-      anon_sym_use,
-    ACTIONS(306), 1,
-      anon_sym_description,
-    ACTIONS(308), 1,
-      anon_sym_default,
-    ACTIONS(312), 1,
-      anon_sym_no,
-    ACTIONS(314), 1,
-      anon_sym_select,
-    ACTIONS(316), 1,
-      anon_sym_expect,
-    STATE(371), 1,
+    STATE(376), 1,
       sym_verb,
-    ACTIONS(310), 2,
+    ACTIONS(279), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(62), 13,
+    STATE(61), 13,
       sym_silence,
       sym_policy,
       sym__policy_item,
@@ -10536,91 +10777,12 @@ static const uint16_t ts_small_parse_table[] = {
       sym_sentence,
       sym_expect,
       aux_sym_body_repeat1,
-  [2363] = 14,
+  [2427] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(300), 1,
-      anon_sym_label,
-    ACTIONS(302), 1,
-      anon_sym_policy,
-    ACTIONS(304), 1,
-      anon_sym_use,
-    ACTIONS(306), 1,
-      anon_sym_description,
-    ACTIONS(308), 1,
-      anon_sym_default,
-    ACTIONS(312), 1,
-      anon_sym_no,
-    ACTIONS(314), 1,
-      anon_sym_select,
-    ACTIONS(316), 1,
-      anon_sym_expect,
-    ACTIONS(318), 1,
-      anon_sym_RBRACE,
-    STATE(371), 1,
-      sym_verb,
-    ACTIONS(310), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(53), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2419] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(115), 1,
-      anon_sym_sni,
-    ACTIONS(117), 1,
-      anon_sym_icmp,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(82), 1,
-      sym_sni,
-    STATE(119), 1,
-      sym_icmps,
-    STATE(120), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(320), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2469] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(322), 25,
+    ACTIONS(293), 1,
+      anon_sym_version,
+    ACTIONS(291), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10629,13 +10791,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10646,33 +10808,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2500] = 10,
+  [2461] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(326), 1,
+    ACTIONS(297), 1,
       anon_sym_method,
-    ACTIONS(328), 1,
+    ACTIONS(299), 1,
       anon_sym_host,
-    ACTIONS(330), 1,
+    ACTIONS(301), 1,
       anon_sym_header,
-    ACTIONS(332), 1,
+    ACTIONS(303), 1,
       sym_http_method,
-    ACTIONS(334), 1,
+    ACTIONS(305), 1,
       sym_const_ref,
-    STATE(216), 1,
-      aux_sym_http_repeat1,
-    STATE(204), 2,
+    STATE(163), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(324), 16,
+    STATE(207), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(295), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10683,756 +10846,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2547] = 6,
+  [2509] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(307), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2540] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(338), 1,
+    ACTIONS(311), 1,
       anon_sym_COMMA,
-    STATE(72), 1,
-      aux_sym_silence_repeat1,
-    STATE(165), 1,
-      sym_string,
-    ACTIONS(336), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2586] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(340), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2617] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(342), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2648] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(344), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2679] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(346), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2710] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2741] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(338), 1,
-      anon_sym_COMMA,
-    STATE(90), 1,
-      aux_sym_silence_repeat1,
-    STATE(156), 1,
-      sym_string,
-    ACTIONS(350), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2780] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(352), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2811] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(354), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2842] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(356), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2873] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(358), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2904] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(360), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2935] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(362), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2966] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(165), 1,
-      anon_sym_RBRACE,
-    ACTIONS(167), 1,
-      anon_sym_in,
-    ACTIONS(169), 1,
-      sym_label_key,
-    ACTIONS(171), 1,
-      sym_const_ref,
-    STATE(205), 1,
-      sym_scope,
-    STATE(98), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(163), 16,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [3011] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(169), 1,
-      sym_label_key,
-    ACTIONS(366), 1,
-      anon_sym_RBRACE,
-    ACTIONS(368), 1,
-      anon_sym_in,
-    ACTIONS(370), 1,
-      anon_sym_with,
-    ACTIONS(372), 1,
-      sym_const_ref,
-    STATE(19), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(364), 16,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3056] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(376), 1,
-      anon_sym_groups,
-    ACTIONS(378), 1,
-      anon_sym_in,
-    ACTIONS(380), 1,
-      anon_sym_with,
     STATE(89), 1,
-      sym_aws_ids,
-    STATE(92), 1,
-      sym_aws_names,
-    ACTIONS(374), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3097] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(117), 1,
-      anon_sym_icmp,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(123), 1,
-      sym_icmps,
-    STATE(124), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(382), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3141] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(384), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3171] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    ACTIONS(388), 1,
-      anon_sym_host,
-    STATE(101), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(386), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3207] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(392), 1,
-      anon_sym_COMMA,
-    STATE(86), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(390), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_groups,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_with,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3241] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(397), 1,
-      anon_sym_COMMA,
-    STATE(86), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(395), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_groups,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_with,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3275] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(117), 1,
-      anon_sym_icmp,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(119), 1,
-      sym_icmps,
-    STATE(120), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(320), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3319] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(402), 1,
-      anon_sym_COMMA,
-    STATE(85), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(400), 22,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_groups,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_with,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3353] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(407), 1,
-      anon_sym_groups,
-    ACTIONS(409), 1,
-      anon_sym_in,
-    ACTIONS(411), 1,
-      anon_sym_with,
-    STATE(118), 1,
-      sym_aws_names,
-    ACTIONS(405), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3391] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(415), 1,
-      anon_sym_COMMA,
-    STATE(90), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(413), 22,
+    STATE(142), 1,
+      sym_string,
+    ACTIONS(309), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11441,328 +10895,676 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3425] = 9,
+  [2579] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(169), 1,
-      sym_label_key,
-    ACTIONS(366), 1,
+    ACTIONS(313), 25,
       ts_builtin_sym_end,
-    ACTIONS(368), 1,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2610] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(315), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2641] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(311), 1,
+      anon_sym_COMMA,
+    STATE(65), 1,
+      aux_sym_silence_repeat1,
+    STATE(157), 1,
+      sym_string,
+    ACTIONS(317), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2680] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(319), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2711] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(321), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2742] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(323), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2773] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(325), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2804] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(327), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2835] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(329), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2866] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(331), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2897] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(333), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2928] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(335), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2959] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(147), 1,
+      sym_label_key,
+    ACTIONS(339), 1,
+      anon_sym_RBRACE,
+    ACTIONS(341), 1,
       anon_sym_in,
-    ACTIONS(370), 1,
+    ACTIONS(343), 1,
       anon_sym_with,
-    ACTIONS(372), 1,
+    ACTIONS(345), 1,
       sym_const_ref,
-    STATE(19), 3,
+    STATE(21), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(364), 15,
+    ACTIONS(337), 16,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3469] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(409), 1,
-      anon_sym_in,
-    ACTIONS(411), 1,
-      anon_sym_with,
-    ACTIONS(418), 1,
-      anon_sym_groups,
-    STATE(118), 1,
-      sym_aws_ids,
-    ACTIONS(405), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
       anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3507] = 2,
+  [3004] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(420), 24,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(147), 1,
+      sym_label_key,
+    ACTIONS(339), 1,
       ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3537] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(422), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_groups,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
+    ACTIONS(341), 1,
       anon_sym_in,
+    ACTIONS(343), 1,
       anon_sym_with,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3566] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(395), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_groups,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_with,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3595] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(48), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(424), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3628] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    ACTIONS(428), 1,
-      anon_sym_host,
-    ACTIONS(430), 1,
+    ACTIONS(345), 1,
       sym_const_ref,
-    STATE(226), 1,
-      aux_sym_http_repeat1,
-    STATE(202), 2,
+    STATE(21), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(337), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3048] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(108), 1,
+      sym_authentication,
+    STATE(110), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(135), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3092] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(347), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3122] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(351), 1,
+      anon_sym_COMMA,
+    ACTIONS(353), 1,
+      anon_sym_in,
+    STATE(84), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(177), 1,
+      sym_scope,
+    ACTIONS(349), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3160] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(355), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3190] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(351), 1,
+      anon_sym_COMMA,
+    ACTIONS(353), 1,
+      anon_sym_in,
+    STATE(93), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(182), 1,
+      sym_scope,
+    ACTIONS(357), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3228] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    ACTIONS(361), 1,
+      anon_sym_host,
+    ACTIONS(363), 1,
+      sym_const_ref,
+    STATE(165), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(426), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3669] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(434), 1,
-      anon_sym_COMMA,
-    ACTIONS(436), 1,
-      anon_sym_in,
-    STATE(99), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(211), 1,
-      sym_scope,
-    ACTIONS(432), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3706] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(434), 1,
-      anon_sym_COMMA,
-    ACTIONS(436), 1,
-      anon_sym_in,
-    STATE(122), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(214), 1,
-      sym_scope,
-    ACTIONS(438), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3743] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(440), 23,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_groups,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_with,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3772] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(48), 1,
+    STATE(192), 2,
+      sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(442), 21,
+    ACTIONS(359), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3270] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(124), 1,
+      sym_authentication,
+    STATE(126), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(215), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3314] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(367), 1,
+      anon_sym_host,
+    ACTIONS(369), 1,
+      anon_sym_header,
+    STATE(98), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(365), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11771,20 +11573,151 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3805] = 13,
+  [3350] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(130), 1,
+      sym_authentication,
+    STATE(129), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(371), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3394] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(375), 1,
+      anon_sym_COMMA,
+    STATE(89), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(373), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3428] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    ACTIONS(380), 1,
+      anon_sym_host,
+    ACTIONS(382), 1,
+      sym_const_ref,
+    STATE(170), 2,
+      sym__string_or_ref,
+      sym_string,
+    STATE(187), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(378), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3470] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(147), 1,
+      sym_label_key,
+    ACTIONS(386), 1,
+      anon_sym_RBRACE,
+    ACTIONS(388), 1,
+      sym_const_ref,
+    STATE(32), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(384), 16,
+      anon_sym_silence,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3509] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -11807,9 +11740,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(444), 1,
+    ACTIONS(390), 1,
       ts_builtin_sym_end,
-    STATE(103), 12,
+    STATE(94), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -11822,85 +11755,110 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [3856] = 13,
+  [3560] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(446), 1,
-      ts_builtin_sym_end,
-    ACTIONS(448), 1,
-      anon_sym_silence,
-    ACTIONS(451), 1,
-      anon_sym_cluster,
-    ACTIONS(454), 1,
-      anon_sym_cidr,
-    ACTIONS(457), 1,
-      anon_sym_cilium,
-    ACTIONS(460), 1,
-      anon_sym_import,
-    ACTIONS(463), 1,
-      anon_sym_const,
-    ACTIONS(466), 1,
-      anon_sym_category,
-    ACTIONS(469), 1,
-      anon_sym_system,
-    ACTIONS(472), 1,
-      anon_sym_namespace,
-    ACTIONS(475), 1,
-      anon_sym_expect,
-    STATE(103), 12,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      sym_expect,
-      aux_sym_source_file_repeat1,
-  [3907] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    ACTIONS(480), 1,
-      anon_sym_host,
-    ACTIONS(482), 1,
-      sym_const_ref,
-    STATE(220), 1,
-      aux_sym_http_repeat1,
-    STATE(206), 2,
-      sym__string_or_ref,
-      sym_string,
-    ACTIONS(478), 16,
+    ACTIONS(394), 1,
+      anon_sym_COMMA,
+    STATE(93), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(392), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_in,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3948] = 4,
+  [3593] = 13,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 1,
+    ACTIONS(397), 1,
+      ts_builtin_sym_end,
+    ACTIONS(399), 1,
+      anon_sym_silence,
+    ACTIONS(402), 1,
+      anon_sym_cluster,
+    ACTIONS(405), 1,
+      anon_sym_cidr,
+    ACTIONS(408), 1,
+      anon_sym_cilium,
+    ACTIONS(411), 1,
+      anon_sym_import,
+    ACTIONS(414), 1,
+      anon_sym_const,
+    ACTIONS(417), 1,
+      anon_sym_category,
+    ACTIONS(420), 1,
+      anon_sym_system,
+    ACTIONS(423), 1,
+      anon_sym_namespace,
+    ACTIONS(426), 1,
+      anon_sym_expect,
+    STATE(94), 12,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      sym_expect,
+      aux_sym_source_file_repeat1,
+  [3644] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(369), 1,
+      anon_sym_header,
+    STATE(99), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(429), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3677] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(433), 1,
       anon_sym_header,
     STATE(96), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(484), 21,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(431), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11909,23 +11867,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [3981] = 2,
+  [3710] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(413), 23,
+    ACTIONS(373), 23,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -11935,13 +11893,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11949,497 +11907,297 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_expect,
       anon_sym_DQUOTE,
-  [4010] = 7,
+  [3739] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(169), 1,
-      sym_label_key,
-    ACTIONS(488), 1,
-      anon_sym_RBRACE,
-    ACTIONS(490), 1,
-      sym_const_ref,
-    STATE(30), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(486), 16,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4049] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(169), 1,
-      sym_label_key,
-    ACTIONS(488), 1,
+    ACTIONS(369), 1,
+      anon_sym_header,
+    STATE(96), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(436), 21,
       ts_builtin_sym_end,
-    ACTIONS(490), 1,
-      sym_const_ref,
-    STATE(30), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(486), 15,
       anon_sym_silence,
       anon_sym_cluster,
+      anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_category,
-      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [4087] = 5,
+  [3772] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(111), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(208), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(494), 6,
-      anon_sym_port,
+    ACTIONS(369), 1,
+      anon_sym_header,
+    STATE(96), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(438), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(492), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4121] = 5,
+  [3805] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(111), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(208), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(494), 6,
+    ACTIONS(442), 1,
+      anon_sym_COMMA,
+    STATE(101), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(440), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(496), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [4155] = 5,
+  [3837] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(111), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(208), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(500), 6,
+    ACTIONS(442), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(444), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(498), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [4189] = 4,
+  [3869] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(505), 1,
+    ACTIONS(442), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(446), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3901] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(450), 1,
+      anon_sym_COMMA,
+    STATE(120), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(448), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3933] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(454), 1,
+      anon_sym_COMMA,
+    STATE(141), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(452), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3965] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(458), 1,
+      anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(456), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3997] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(353), 1,
       anon_sym_in,
-    STATE(188), 1,
+    STATE(162), 1,
       sym_scope,
-    ACTIONS(503), 20,
+    ACTIONS(460), 20,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4221] = 4,
+  [4029] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(505), 1,
-      anon_sym_in,
-    STATE(189), 1,
-      sym_scope,
-    ACTIONS(507), 20,
+    ACTIONS(464), 1,
+      anon_sym_except,
+    ACTIONS(462), 21,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4253] = 7,
+  [4059] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
+    ACTIONS(79), 1,
       anon_sym_kafka,
-    ACTIONS(119), 1,
+    ACTIONS(107), 1,
       anon_sym_http,
-    ACTIONS(121), 1,
+    ACTIONS(109), 1,
       anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(120), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(320), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4291] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(121), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(320), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4329] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(300), 1,
-      anon_sym_label,
-    ACTIONS(304), 1,
-      anon_sym_use,
-    ACTIONS(306), 1,
-      anon_sym_description,
-    ACTIONS(308), 1,
-      anon_sym_default,
-    ACTIONS(312), 1,
-      anon_sym_no,
-    ACTIONS(509), 1,
-      anon_sym_RBRACE,
-    ACTIONS(511), 1,
-      anon_sym_select,
-    STATE(417), 1,
-      sym_verb,
-    ACTIONS(310), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(125), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [4377] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(505), 1,
-      anon_sym_in,
-    STATE(176), 1,
-      sym_scope,
-    ACTIONS(513), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4409] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(517), 1,
-      anon_sym_in,
-    ACTIONS(519), 1,
-      anon_sym_with,
-    ACTIONS(515), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4441] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(124), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(382), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4479] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
-      anon_sym_dns,
-    STATE(121), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(382), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4517] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(523), 1,
-      anon_sym_http,
-    ACTIONS(526), 1,
-      anon_sym_grpc,
-    ACTIONS(529), 1,
-      anon_sym_kafka,
-    ACTIONS(532), 1,
-      anon_sym_dns,
-    STATE(121), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(521), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4555] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(537), 1,
-      anon_sym_COMMA,
-    STATE(122), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(535), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4587] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
-      anon_sym_http,
-    ACTIONS(121), 1,
-      anon_sym_grpc,
-    ACTIONS(123), 1,
+    ACTIONS(111), 1,
       anon_sym_dns,
     STATE(126), 6,
       sym__l7,
@@ -12448,142 +12206,790 @@ static const uint16_t ts_small_parse_table[] = {
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(540), 12,
+    ACTIONS(215), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4625] = 7,
+  [4097] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(75), 1,
+    STATE(127), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(201), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(468), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(466), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4131] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
       anon_sym_kafka,
-    ACTIONS(119), 1,
+    ACTIONS(107), 1,
       anon_sym_http,
-    ACTIONS(121), 1,
+    ACTIONS(109), 1,
       anon_sym_grpc,
-    ACTIONS(123), 1,
+    ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(121), 6,
+    STATE(111), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(540), 12,
+    ACTIONS(215), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4663] = 12,
+  [4169] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(542), 1,
-      anon_sym_silence,
-    ACTIONS(545), 1,
-      anon_sym_RBRACE,
-    ACTIONS(547), 1,
-      anon_sym_label,
-    ACTIONS(550), 1,
-      anon_sym_use,
-    ACTIONS(553), 1,
-      anon_sym_description,
-    ACTIONS(556), 1,
-      anon_sym_default,
-    ACTIONS(562), 1,
-      anon_sym_no,
-    ACTIONS(565), 1,
-      anon_sym_select,
-    STATE(417), 1,
-      sym_verb,
-    ACTIONS(559), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(125), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [4711] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(75), 1,
-      anon_sym_kafka,
-    ACTIONS(119), 1,
+    ACTIONS(472), 1,
       anon_sym_http,
-    ACTIONS(121), 1,
+    ACTIONS(475), 1,
       anon_sym_grpc,
-    ACTIONS(123), 1,
+    ACTIONS(478), 1,
+      anon_sym_kafka,
+    ACTIONS(481), 1,
       anon_sym_dns,
-    STATE(121), 6,
+    STATE(111), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(568), 12,
+    ACTIONS(470), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4749] = 12,
+  [4207] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(442), 1,
+      anon_sym_COMMA,
+    STATE(102), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(484), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4239] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(127), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(201), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(468), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(486), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4273] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(454), 1,
+      anon_sym_COMMA,
+    STATE(104), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(488), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4305] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(490), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4333] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(494), 1,
+      anon_sym_COMMA,
+    STATE(116), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(492), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4365] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(499), 1,
+      anon_sym_COMMA,
+    STATE(117), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(497), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4397] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(392), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4425] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(458), 1,
+      anon_sym_COMMA,
+    STATE(105), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(502), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4457] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(450), 1,
+      anon_sym_COMMA,
+    STATE(116), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(504), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4489] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(508), 1,
+      anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(506), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4521] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(353), 1,
+      anon_sym_in,
+    STATE(180), 1,
+      sym_scope,
+    ACTIONS(511), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4553] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(353), 1,
+      anon_sym_in,
+    STATE(181), 1,
+      sym_scope,
+    ACTIONS(513), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4585] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(129), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(371), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4623] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(110), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(135), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4661] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(111), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(371), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4699] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(127), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(201), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(517), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(515), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4733] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(520), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4761] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(111), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(522), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4799] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(136), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(522), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4837] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(111), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(135), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4875] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(524), 22,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_header,
+      anon_sym_expect,
+  [4903] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(526), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4931] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(113), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(201), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(468), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(528), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4965] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(300), 1,
-      anon_sym_label,
-    ACTIONS(304), 1,
+    ACTIONS(221), 1,
       anon_sym_use,
-    ACTIONS(306), 1,
+    ACTIONS(223), 1,
       anon_sym_description,
-    ACTIONS(308), 1,
+    ACTIONS(225), 1,
+      anon_sym_label,
+    ACTIONS(227), 1,
       anon_sym_default,
-    ACTIONS(312), 1,
+    ACTIONS(231), 1,
       anon_sym_no,
-    ACTIONS(511), 1,
-      anon_sym_select,
-    ACTIONS(570), 1,
+    ACTIONS(530), 1,
       anon_sym_RBRACE,
-    STATE(417), 1,
+    ACTIONS(532), 1,
+      anon_sym_select,
+    STATE(353), 1,
       sym_verb,
-    ACTIONS(310), 2,
+    ACTIONS(229), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(116), 11,
+    STATE(137), 11,
       sym_silence,
       sym__policy_item,
       sym_use,
@@ -12595,66 +13001,198 @@ static const uint16_t ts_small_parse_table[] = {
       sym_rule,
       sym_sentence,
       aux_sym_policy_body_repeat1,
-  [4797] = 5,
+  [5013] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(110), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(208), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(494), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(572), 12,
+    ACTIONS(79), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(111), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(534), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4831] = 4,
+  [5051] = 12,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(576), 1,
-      anon_sym_COMMA,
-    STATE(163), 1,
-      aux_sym_peer_service_list_repeat1,
-    ACTIONS(574), 19,
+    ACTIONS(536), 1,
       anon_sym_silence,
+    ACTIONS(539), 1,
       anon_sym_RBRACE,
+    ACTIONS(541), 1,
+      anon_sym_use,
+    ACTIONS(544), 1,
+      anon_sym_description,
+    ACTIONS(547), 1,
       anon_sym_label,
+    ACTIONS(550), 1,
+      anon_sym_default,
+    ACTIONS(556), 1,
+      anon_sym_no,
+    ACTIONS(559), 1,
+      anon_sym_select,
+    STATE(353), 1,
+      sym_verb,
+    ACTIONS(553), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(137), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [5099] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(221), 1,
+      anon_sym_use,
+    ACTIONS(223), 1,
+      anon_sym_description,
+    ACTIONS(225), 1,
+      anon_sym_label,
+    ACTIONS(227), 1,
+      anon_sym_default,
+    ACTIONS(231), 1,
+      anon_sym_no,
+    ACTIONS(532), 1,
+      anon_sym_select,
+    ACTIONS(562), 1,
+      anon_sym_RBRACE,
+    STATE(353), 1,
+      sym_verb,
+    ACTIONS(229), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(135), 11,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [5147] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(147), 1,
+      sym_label_key,
+    ACTIONS(386), 1,
+      ts_builtin_sym_end,
+    ACTIONS(388), 1,
+      sym_const_ref,
+    STATE(32), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(384), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5185] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(564), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_except,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4862] = 2,
+  [5213] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(157), 21,
+    ACTIONS(568), 1,
+      anon_sym_COMMA,
+    STATE(141), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(566), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5245] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(571), 21,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12663,1313 +13201,669 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4889] = 2,
+  [5272] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(578), 21,
+    ACTIONS(573), 21,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5299] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(577), 1,
+      anon_sym_COMMA,
+    STATE(158), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(575), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5330] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(497), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5357] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(175), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5384] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(579), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5411] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(581), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5438] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(583), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5465] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(585), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5492] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(577), 1,
+      anon_sym_COMMA,
+    STATE(144), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(587), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5523] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(492), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5550] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(591), 1,
       anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4916] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(582), 1,
-      anon_sym_COMMA,
-    STATE(148), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(580), 19,
+    ACTIONS(589), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4947] = 4,
+  [5579] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(586), 1,
-      anon_sym_COMMA,
-    STATE(150), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(584), 19,
+    ACTIONS(593), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5606] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(566), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4978] = 4,
+  [5633] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(586), 1,
-      anon_sym_COMMA,
-    STATE(150), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(588), 19,
+    ACTIONS(595), 21,
+      ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5660] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(597), 21,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5687] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(601), 1,
+      anon_sym_COMMA,
+    STATE(158), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(599), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5009] = 4,
+  [5718] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(434), 1,
-      anon_sym_COMMA,
-    STATE(122), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(590), 19,
+    ACTIONS(506), 21,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5040] = 4,
+  [5745] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(594), 1,
-      anon_sym_COMMA,
-    STATE(153), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(592), 19,
+    ACTIONS(604), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5071] = 4,
+  [5771] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(598), 1,
+    ACTIONS(458), 1,
       anon_sym_COMMA,
-    STATE(86), 1,
+    STATE(164), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(596), 19,
+    ACTIONS(606), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5102] = 3,
+  [5801] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(517), 1,
-      anon_sym_in,
-    ACTIONS(515), 20,
+    ACTIONS(608), 20,
       anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5827] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    ACTIONS(612), 1,
+      anon_sym_host,
+    STATE(193), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(610), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5859] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(458), 1,
       anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(614), 18,
+      anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5131] = 4,
+  [5889] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(586), 1,
-      anon_sym_COMMA,
-    STATE(134), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(600), 19,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    ACTIONS(618), 1,
+      anon_sym_host,
+    STATE(183), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(616), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5921] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(620), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5162] = 4,
+  [5947] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(434), 1,
-      anon_sym_COMMA,
-    STATE(135), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(602), 19,
+    ACTIONS(622), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5193] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(594), 1,
-      anon_sym_COMMA,
-    STATE(136), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(604), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5224] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(608), 1,
-      anon_sym_COMMA,
-    STATE(142), 1,
-      aux_sym_peer_service_list_repeat1,
-    ACTIONS(606), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5255] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(613), 1,
-      anon_sym_COMMA,
-    STATE(143), 1,
-      aux_sym_peer_aws_repeat1,
-    ACTIONS(611), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5286] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(616), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5313] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(618), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5340] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(434), 1,
-      anon_sym_COMMA,
-    STATE(157), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(620), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5371] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(622), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5398] = 4,
+  [5973] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(626), 1,
       anon_sym_COMMA,
-    STATE(148), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(624), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5429] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(586), 1,
-      anon_sym_COMMA,
-    STATE(133), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(629), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5460] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(633), 1,
-      anon_sym_COMMA,
-    STATE(150), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(631), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5491] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(535), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5518] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(598), 1,
-      anon_sym_COMMA,
-    STATE(137), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(636), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5549] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(640), 1,
-      anon_sym_COMMA,
-    STATE(153), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(638), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5580] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(643), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5607] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(647), 1,
-      anon_sym_in,
-    ACTIONS(645), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5636] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(649), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5663] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(434), 1,
-      anon_sym_COMMA,
-    STATE(122), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(651), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5694] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(653), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5721] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(657), 1,
-      anon_sym_in,
-    ACTIONS(655), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5750] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(659), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5777] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(582), 1,
-      anon_sym_COMMA,
-    STATE(132), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(661), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5808] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(665), 1,
-      anon_sym_except,
-    ACTIONS(663), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5837] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(576), 1,
-      anon_sym_COMMA,
-    STATE(142), 1,
-      aux_sym_peer_service_list_repeat1,
-    ACTIONS(667), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5868] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(669), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5895] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(671), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5922] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(675), 1,
-      anon_sym_COMMA,
-    STATE(143), 1,
-      aux_sym_peer_aws_repeat1,
-    ACTIONS(673), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5953] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(677), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5980] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(679), 1,
-      anon_sym_COMMA,
-    STATE(170), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(629), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6011] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(682), 1,
-      anon_sym_COMMA,
-    STATE(171), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(600), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6042] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(685), 1,
-      anon_sym_COMMA,
-    STATE(150), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(584), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6073] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(688), 1,
-      anon_sym_COMMA,
-    STATE(150), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(588), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6104] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(693), 1,
-      anon_sym_except,
-    ACTIONS(691), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6133] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(675), 1,
-      anon_sym_COMMA,
-    STATE(166), 1,
-      aux_sym_peer_aws_repeat1,
-    ACTIONS(695), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6164] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(631), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6190] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(638), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6216] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(697), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6242] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(645), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6268] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(701), 1,
-      anon_sym_COMMA,
-    STATE(187), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(699), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6298] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(606), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6324] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(705), 1,
-      anon_sym_COMMA,
-    STATE(196), 1,
+    STATE(179), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(703), 18,
+    ACTIONS(624), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13980,360 +13874,72 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [6354] = 2,
+  [6003] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(707), 20,
+    ACTIONS(599), 20,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6380] = 2,
+  [6029] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(709), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6406] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(711), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6432] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(611), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6458] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(655), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6484] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(713), 1,
-      anon_sym_except,
-    ACTIONS(691), 19,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    ACTIONS(630), 1,
+      anon_sym_host,
+    STATE(195), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(628), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6512] = 4,
+  [6061] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(717), 1,
-      anon_sym_COMMA,
-    STATE(187), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(715), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6542] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(720), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6568] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(722), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6594] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(724), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6620] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(726), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6646] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(624), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6672] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(728), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6698] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(730), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6724] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(734), 1,
+    ACTIONS(634), 1,
       anon_sym_EQ,
-    ACTIONS(732), 19,
+    ACTIONS(632), 19,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14344,497 +13950,789 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [6752] = 4,
+  [6089] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(738), 1,
-      anon_sym_COMMA,
-    STATE(196), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(736), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6782] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(705), 1,
-      anon_sym_COMMA,
-    STATE(180), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(741), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6812] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(743), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6838] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(701), 1,
-      anon_sym_COMMA,
-    STATE(178), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(745), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6868] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(747), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6894] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(167), 1,
+    ACTIONS(145), 1,
       anon_sym_in,
-    ACTIONS(169), 1,
+    ACTIONS(147), 1,
       sym_label_key,
-    ACTIONS(751), 1,
+    ACTIONS(638), 1,
       anon_sym_RBRACE,
-    ACTIONS(753), 1,
+    ACTIONS(640), 1,
       sym_const_ref,
-    STATE(274), 1,
+    STATE(255), 1,
       sym_scope,
-    STATE(249), 3,
+    STATE(222), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(749), 11,
+    ACTIONS(636), 11,
       anon_sym_silence,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [6934] = 5,
+  [6129] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    ACTIONS(757), 1,
-      anon_sym_host,
-    STATE(232), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(755), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6965] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(598), 1,
+    ACTIONS(644), 1,
       anon_sym_COMMA,
-    STATE(86), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(759), 17,
+    STATE(173), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(642), 18,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
       anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
+      anon_sym_from,
+      anon_sym_to,
       anon_sym_expect,
-  [6994] = 5,
+  [6159] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    ACTIONS(763), 1,
-      anon_sym_host,
-    STATE(221), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(761), 16,
+    ACTIONS(647), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7025] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(432), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7050] = 5,
+  [6185] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    ACTIONS(767), 1,
-      anon_sym_host,
-    STATE(229), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(765), 16,
+    ACTIONS(649), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7081] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(769), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7106] = 10,
+  [6211] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
+    ACTIONS(651), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6237] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(357), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6263] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(349), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6289] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(626), 1,
+      anon_sym_COMMA,
+    STATE(173), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(653), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6319] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(655), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6345] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(657), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6371] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(659), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6397] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(661), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6426] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(642), 19,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [6451] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(665), 1,
+      anon_sym_COMMA,
+    STATE(185), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(663), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6480] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(188), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(668), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6509] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(670), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6538] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(672), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6567] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(209), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(674), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6596] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(678), 1,
+      anon_sym_EQ,
+    ACTIONS(680), 1,
+      anon_sym_mismatch,
+    ACTIONS(676), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6625] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(198), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(682), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6654] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(684), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6683] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(686), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6712] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(202), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(688), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6741] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(690), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6770] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(692), 1,
+      anon_sym_namespaces,
+    ACTIONS(694), 1,
+      anon_sym_cidr,
+    ACTIONS(696), 1,
+      anon_sym_namespace,
+    ACTIONS(698), 1,
+      anon_sym_pods,
+    ACTIONS(702), 1,
+      anon_sym_entity,
+    ACTIONS(704), 1,
+      anon_sym_fqdn,
+    ACTIONS(706), 1,
+      anon_sym_service,
+    ACTIONS(708), 1,
+      anon_sym_services,
+    ACTIONS(700), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(19), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [6813] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(204), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(710), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6842] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(712), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6871] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(716), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(714), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6900] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(692), 1,
+      anon_sym_namespaces,
+    ACTIONS(694), 1,
+      anon_sym_cidr,
+    ACTIONS(696), 1,
+      anon_sym_namespace,
+    ACTIONS(702), 1,
+      anon_sym_entity,
+    ACTIONS(704), 1,
+      anon_sym_fqdn,
+    ACTIONS(706), 1,
+      anon_sym_service,
+    ACTIONS(708), 1,
+      anon_sym_services,
+    ACTIONS(719), 1,
+      anon_sym_pods,
+    ACTIONS(700), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(19), 9,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service,
+      sym_peer_services,
+  [6943] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(51), 1,
-      sym_label_key,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
+      anon_sym_LBRACE,
     ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(57), 1,
+      sym_label_key,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(61), 1,
       sym_const_ref,
-    STATE(223), 1,
+    STATE(212), 1,
       sym_sentence_values,
-    STATE(260), 2,
+    STATE(237), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(197), 5,
+    STATE(168), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(771), 6,
+    ACTIONS(721), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [7147] = 2,
+  [6984] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(773), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7172] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(736), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [7197] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(438), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7222] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(598), 1,
-      anon_sym_COMMA,
-    STATE(203), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(775), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7251] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(715), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7276] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(777), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7301] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
+    ACTIONS(301), 1,
       anon_sym_header,
-    STATE(48), 1,
+    STATE(199), 2,
+      sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(779), 16,
+    ACTIONS(723), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14845,20 +14743,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7329] = 4,
+  [7013] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 1,
+    ACTIONS(301), 1,
       anon_sym_header,
-    STATE(48), 1,
+    STATE(205), 2,
+      sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(781), 16,
+    ACTIONS(725), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14869,20 +14768,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7357] = 4,
+  [7042] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(598), 1,
-      anon_sym_COMMA,
-    STATE(222), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(783), 16,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(727), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14893,44 +14793,71 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7385] = 4,
+  [7071] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(787), 1,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(729), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7100] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(733), 1,
       anon_sym_COMMA,
-    STATE(225), 1,
+    STATE(208), 1,
       aux_sym_icmps_repeat1,
-    ACTIONS(785), 16,
+    ACTIONS(731), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_authentication,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7413] = 4,
+  [7129] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 1,
+    ACTIONS(301), 1,
       anon_sym_header,
-    STATE(227), 1,
+    STATE(199), 2,
+      sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(789), 16,
+    ACTIONS(735), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14941,68 +14868,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7441] = 4,
+  [7158] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(48), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(791), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7469] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(48), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(793), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7497] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(598), 1,
+    ACTIONS(733), 1,
       anon_sym_COMMA,
-    STATE(86), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(795), 16,
+    STATE(185), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(737), 17,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7187] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(301), 1,
+      anon_sym_header,
+    STATE(199), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(739), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -15013,18 +14918,66 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7525] = 2,
+  [7216] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(797), 18,
+    ACTIONS(458), 1,
+      anon_sym_COMMA,
+    STATE(121), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(741), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7244] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(458), 1,
+      anon_sym_COMMA,
+    STATE(210), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(743), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7272] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(745), 18,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -15035,406 +14988,176 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [7549] = 4,
+  [7296] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(787), 1,
-      anon_sym_COMMA,
-    STATE(218), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(799), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7577] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(803), 1,
-      anon_sym_COMMA,
-    STATE(225), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(801), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7605] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(48), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(806), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7633] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(48), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(808), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7661] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(233), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(810), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7689] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(48), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(812), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7717] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(235), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(814), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7745] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(236), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(816), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7773] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(48), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(818), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7801] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(48), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(820), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7829] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(215), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(822), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7857] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(48), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(824), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7885] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(48), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(826), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7913] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(238), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(828), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7941] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(330), 1,
-      anon_sym_header,
-    STATE(48), 1,
-      aux_sym_http_repeat1,
-    ACTIONS(830), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7969] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(167), 1,
+    ACTIONS(145), 1,
       anon_sym_in,
-    ACTIONS(169), 1,
+    ACTIONS(147), 1,
       sym_label_key,
-    ACTIONS(751), 1,
+    ACTIONS(638), 1,
       anon_sym_RBRACE,
-    ACTIONS(753), 1,
+    ACTIONS(640), 1,
       sym_const_ref,
-    STATE(274), 1,
+    STATE(255), 1,
       sym_scope,
-    STATE(249), 3,
+    STATE(222), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(749), 9,
+    ACTIONS(636), 9,
       anon_sym_silence,
-      anon_sym_label,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [8007] = 2,
+  [7334] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(801), 17,
+    ACTIONS(663), 18,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7358] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(749), 1,
+      anon_sym_mismatch,
+    ACTIONS(747), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7384] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(753), 1,
+      anon_sym_mismatch,
+    ACTIONS(751), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7410] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(755), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7433] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(757), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7456] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(759), 17,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7479] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(761), 16,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -15445,16 +15168,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [8030] = 2,
+  [7501] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(832), 16,
+    ACTIONS(763), 16,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -15465,317 +15188,260 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [8052] = 4,
+  [7523] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(836), 1,
-      anon_sym_COMMA,
-    STATE(243), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(834), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8076] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(836), 1,
-      anon_sym_COMMA,
-    STATE(248), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(838), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8100] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(840), 1,
-      anon_sym_RPAREN,
-    ACTIONS(842), 1,
-      sym_port_number,
-    ACTIONS(844), 1,
-      sym_cidr,
-    ACTIONS(846), 1,
-      sym_const_ref,
-    ACTIONS(848), 1,
-      sym_identifier,
-    STATE(467), 1,
-      sym_argument,
-    STATE(514), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8138] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(842), 1,
-      sym_port_number,
-    ACTIONS(844), 1,
-      sym_cidr,
-    ACTIONS(846), 1,
-      sym_const_ref,
-    ACTIONS(848), 1,
-      sym_identifier,
-    ACTIONS(850), 1,
-      anon_sym_RPAREN,
-    STATE(474), 1,
-      sym_argument,
-    STATE(514), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8176] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(842), 1,
-      sym_port_number,
-    ACTIONS(844), 1,
-      sym_cidr,
-    ACTIONS(846), 1,
-      sym_const_ref,
-    ACTIONS(848), 1,
-      sym_identifier,
-    ACTIONS(852), 1,
-      anon_sym_RPAREN,
-    STATE(474), 1,
-      sym_argument,
-    STATE(514), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8214] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(836), 1,
-      anon_sym_COMMA,
-    STATE(250), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(854), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8238] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(858), 1,
-      anon_sym_COMMA,
-    STATE(248), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(856), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8262] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(436), 1,
+    ACTIONS(353), 1,
       anon_sym_in,
-    STATE(280), 1,
+    STATE(247), 1,
       sym_scope,
-    ACTIONS(861), 12,
+    ACTIONS(765), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8286] = 4,
+  [7547] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(836), 1,
+    ACTIONS(769), 1,
       anon_sym_COMMA,
-    STATE(248), 1,
+    STATE(223), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(863), 12,
+    ACTIONS(767), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8310] = 4,
+  [7571] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(867), 1,
+    ACTIONS(774), 1,
+      anon_sym_COMMA,
+    STATE(223), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(772), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7595] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(776), 1,
+      anon_sym_RPAREN,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(780), 1,
+      sym_cidr,
+    ACTIONS(782), 1,
+      sym_const_ref,
+    ACTIONS(784), 1,
+      sym_identifier,
+    STATE(396), 1,
+      sym_argument,
+    STATE(442), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7633] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(774), 1,
+      anon_sym_COMMA,
+    STATE(227), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(786), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7657] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(774), 1,
+      anon_sym_COMMA,
+    STATE(223), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(788), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7681] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(780), 1,
+      sym_cidr,
+    ACTIONS(782), 1,
+      sym_const_ref,
+    ACTIONS(784), 1,
+      sym_identifier,
+    ACTIONS(790), 1,
+      anon_sym_RPAREN,
+    STATE(447), 1,
+      sym_argument,
+    STATE(442), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7719] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(774), 1,
+      anon_sym_COMMA,
+    STATE(224), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(792), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7743] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(796), 1,
       anon_sym_LPAREN,
-    STATE(270), 1,
+    STATE(250), 1,
       sym_arguments,
-    ACTIONS(865), 12,
+    ACTIONS(794), 12,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8334] = 4,
+  [7767] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(871), 1,
-      anon_sym_COMMA,
-    STATE(253), 1,
-      aux_sym_group_labels_repeat1,
-    ACTIONS(869), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8357] = 4,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(780), 1,
+      sym_cidr,
+    ACTIONS(782), 1,
+      sym_const_ref,
+    ACTIONS(784), 1,
+      sym_identifier,
+    ACTIONS(798), 1,
+      anon_sym_RPAREN,
+    STATE(447), 1,
+      sym_argument,
+    STATE(442), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7805] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(875), 1,
-      anon_sym_COMMA,
-    STATE(253), 1,
-      aux_sym_group_labels_repeat1,
-    ACTIONS(873), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8380] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(856), 13,
+    ACTIONS(800), 13,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8399] = 4,
+  [7824] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(871), 1,
-      anon_sym_COMMA,
-    STATE(252), 1,
-      aux_sym_group_labels_repeat1,
-    ACTIONS(878), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(802), 1,
       anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(804), 1,
       anon_sym_namespace,
-      anon_sym_expect,
-  [8422] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(880), 1,
-      anon_sym_cidr,
-    ACTIONS(882), 1,
-      anon_sym_namespace,
-    ACTIONS(884), 1,
+    ACTIONS(806), 1,
       anon_sym_pods,
-    ACTIONS(886), 1,
+    ACTIONS(808), 1,
       anon_sym_entity,
-    ACTIONS(888), 1,
+    ACTIONS(810), 1,
       anon_sym_fqdn,
-    ACTIONS(890), 1,
+    ACTIONS(812), 1,
       anon_sym_node,
-    STATE(13), 7,
+    STATE(531), 7,
       sym__endpoint,
       sym_endpoint_pods,
       sym_endpoint_namespace,
@@ -15783,103 +15449,130 @@ static const uint16_t ts_small_parse_table[] = {
       sym_endpoint_entity,
       sym_endpoint_cidr,
       sym_endpoint_fqdn,
-  [8453] = 4,
+  [7855] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(894), 1,
-      anon_sym_label,
-    STATE(297), 1,
-      sym_group_labels,
-    ACTIONS(892), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(802), 1,
       anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(804), 1,
       anon_sym_namespace,
-      anon_sym_expect,
-  [8476] = 2,
+    ACTIONS(806), 1,
+      anon_sym_pods,
+    ACTIONS(808), 1,
+      anon_sym_entity,
+    ACTIONS(810), 1,
+      anon_sym_fqdn,
+    ACTIONS(812), 1,
+      anon_sym_node,
+    STATE(533), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7886] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(896), 13,
+    ACTIONS(767), 13,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_label,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8495] = 10,
+  [7905] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(842), 1,
-      sym_port_number,
-    ACTIONS(844), 1,
-      sym_cidr,
-    ACTIONS(846), 1,
-      sym_const_ref,
-    ACTIONS(848), 1,
-      sym_identifier,
-    STATE(474), 1,
-      sym_argument,
-    STATE(514), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8530] = 5,
+    ACTIONS(802), 1,
+      anon_sym_cidr,
+    ACTIONS(804), 1,
+      anon_sym_namespace,
+    ACTIONS(808), 1,
+      anon_sym_entity,
+    ACTIONS(810), 1,
+      anon_sym_fqdn,
+    ACTIONS(814), 1,
+      anon_sym_pods,
+    ACTIONS(816), 1,
+      anon_sym_node,
+    STATE(15), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [7936] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(903), 1,
+    ACTIONS(823), 1,
       sym_label_key,
-    STATE(260), 2,
+    STATE(237), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(898), 4,
+    ACTIONS(818), 4,
       anon_sym_LBRACE,
       anon_sym_LBRACK,
       anon_sym_DQUOTE,
       sym_const_ref,
-    ACTIONS(900), 6,
+    ACTIONS(820), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [8555] = 8,
+  [7961] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(880), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(780), 1,
+      sym_cidr,
+    ACTIONS(782), 1,
+      sym_const_ref,
+    ACTIONS(784), 1,
+      sym_identifier,
+    STATE(447), 1,
+      sym_argument,
+    STATE(442), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [7996] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(802), 1,
       anon_sym_cidr,
-    ACTIONS(882), 1,
+    ACTIONS(804), 1,
       anon_sym_namespace,
-    ACTIONS(886), 1,
+    ACTIONS(808), 1,
       anon_sym_entity,
-    ACTIONS(888), 1,
+    ACTIONS(810), 1,
       anon_sym_fqdn,
-    ACTIONS(905), 1,
+    ACTIONS(825), 1,
       anon_sym_pods,
-    ACTIONS(907), 1,
+    ACTIONS(827), 1,
       anon_sym_node,
-    STATE(576), 7,
+    STATE(15), 7,
       sym__endpoint,
       sym_endpoint_pods,
       sym_endpoint_namespace,
@@ -15887,13 +15580,632 @@ static const uint16_t ts_small_parse_table[] = {
       sym_endpoint_entity,
       sym_endpoint_cidr,
       sym_endpoint_fqdn,
-  [8586] = 4,
+  [8027] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(894), 1,
+    ACTIONS(829), 1,
+      anon_sym_LBRACE,
+    ACTIONS(833), 1,
+      sym_const_ref,
+    STATE(267), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(291), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(831), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8053] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(835), 1,
+      anon_sym_RBRACK,
+    ACTIONS(837), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(436), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8083] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(839), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
       anon_sym_label,
-    STATE(294), 1,
-      sym_group_labels,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8101] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(841), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8119] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(843), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8137] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(845), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8155] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(847), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8173] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(849), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8191] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(851), 1,
+      anon_sym_RBRACK,
+    ACTIONS(853), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(403), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8221] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(855), 1,
+      anon_sym_group,
+    ACTIONS(857), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(282), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8251] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(859), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8269] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(861), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8287] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(863), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8305] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(865), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8323] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(867), 1,
+      anon_sym_RBRACK,
+    ACTIONS(837), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(436), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8353] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(765), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8371] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(869), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8389] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(871), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8407] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(873), 12,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_label,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8425] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(875), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8442] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(877), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8459] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(879), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(456), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8486] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(881), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8503] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(883), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8520] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(885), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8537] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(887), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8554] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(889), 1,
+      anon_sym_LBRACE,
+    STATE(283), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(291), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(831), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8577] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(891), 1,
+      anon_sym_LBRACE,
+    STATE(284), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(291), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(831), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8600] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(893), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8617] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(895), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8634] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(897), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8651] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(899), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8668] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(837), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(436), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8695] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(901), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8712] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(903), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8729] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(905), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(444), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8756] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(907), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [8773] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(909), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
@@ -15906,59 +16218,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8609] = 8,
+  [8790] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(880), 1,
-      anon_sym_cidr,
-    ACTIONS(882), 1,
-      anon_sym_namespace,
-    ACTIONS(886), 1,
-      anon_sym_entity,
-    ACTIONS(888), 1,
-      anon_sym_fqdn,
-    ACTIONS(905), 1,
-      anon_sym_pods,
-    ACTIONS(907), 1,
-      anon_sym_node,
-    STATE(521), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [8640] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(880), 1,
-      anon_sym_cidr,
-    ACTIONS(882), 1,
-      anon_sym_namespace,
-    ACTIONS(886), 1,
-      anon_sym_entity,
-    ACTIONS(888), 1,
-      anon_sym_fqdn,
-    ACTIONS(911), 1,
-      anon_sym_pods,
-    ACTIONS(913), 1,
-      anon_sym_node,
-    STATE(13), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [8671] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(873), 12,
+    ACTIONS(911), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_cidr,
       anon_sym_cilium,
@@ -15968,1044 +16233,405 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8689] = 2,
+  [8807] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(915), 12,
+    ACTIONS(913), 11,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_expect,
-  [8707] = 2,
+  [8824] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(917), 12,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(778), 1,
+      sym_port_number,
+    ACTIONS(915), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(273), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [8851] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(917), 11,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_expect,
-  [8725] = 2,
+  [8868] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(919), 12,
+    ACTIONS(919), 11,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_expect,
-  [8743] = 2,
+  [8885] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(921), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8761] = 2,
+    ACTIONS(921), 1,
+      anon_sym_LBRACE,
+    STATE(284), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(291), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(831), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8908] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(923), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8779] = 3,
+    ACTIONS(923), 1,
+      anon_sym_LBRACE,
+    STATE(284), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(291), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(925), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [8931] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(927), 2,
+    ACTIONS(928), 1,
+      anon_sym_RBRACE,
+    ACTIONS(930), 1,
+      anon_sym_BANG,
+    ACTIONS(932), 1,
+      sym_label_key,
+    ACTIONS(934), 1,
+      sym_const_ref,
+    STATE(453), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8955] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(930), 1,
+      anon_sym_BANG,
+    ACTIONS(932), 1,
+      sym_label_key,
+    ACTIONS(936), 1,
+      anon_sym_RBRACE,
+    ACTIONS(938), 1,
+      sym_const_ref,
+    STATE(385), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [8979] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(942), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(925), 10,
+    ACTIONS(940), 8,
       anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
-      anon_sym_nodes,
       anon_sym_everything,
       anon_sym_anywhere,
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-      anon_sym_aws,
-  [8799] = 6,
+  [8997] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(929), 1,
-      anon_sym_LBRACE,
-    ACTIONS(933), 1,
-      sym_const_ref,
-    STATE(289), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(319), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(931), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8825] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
     ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
       anon_sym_LBRACK,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(842), 1,
-      sym_port_number,
-    ACTIONS(935), 1,
-      anon_sym_group,
-    ACTIONS(937), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(262), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8855] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(861), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8873] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(939), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8891] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(941), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8909] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(943), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8927] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(842), 1,
-      sym_port_number,
-    ACTIONS(945), 1,
-      anon_sym_RBRACK,
-    ACTIONS(947), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(501), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8957] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(949), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8975] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(951), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8993] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(842), 1,
-      sym_port_number,
-    ACTIONS(953), 1,
-      anon_sym_RBRACK,
-    ACTIONS(947), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(501), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [9023] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(955), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [9041] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(957), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [9059] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(842), 1,
-      sym_port_number,
-    ACTIONS(959), 1,
-      anon_sym_RBRACK,
-    ACTIONS(961), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(439), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [9089] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(963), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [9107] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(965), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9124] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(967), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9141] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(969), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9158] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(971), 1,
-      anon_sym_LBRACE,
-    STATE(308), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(319), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(931), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9181] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(973), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9198] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(975), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9215] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(842), 1,
-      sym_port_number,
-    ACTIONS(947), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(501), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [9242] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(977), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9259] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(979), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9276] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(981), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9293] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(983), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9310] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(985), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9327] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(842), 1,
-      sym_port_number,
-    ACTIONS(987), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(489), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [9354] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(989), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9371] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(991), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9388] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(993), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9405] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(995), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9422] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(997), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9439] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(999), 1,
-      anon_sym_LBRACE,
-    STATE(305), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(319), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(931), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9462] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1001), 1,
-      anon_sym_LBRACE,
-    STATE(308), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(319), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(931), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9485] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1003), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9502] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1005), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9519] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1007), 1,
-      anon_sym_LBRACE,
-    STATE(308), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(319), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(1009), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9542] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1012), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [9559] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(842), 1,
-      sym_port_number,
-    ACTIONS(1014), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(257), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [9586] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(842), 1,
-      sym_port_number,
-    ACTIONS(1016), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(478), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [9613] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1018), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1020), 1,
-      anon_sym_BANG,
-    ACTIONS(1022), 1,
+    ACTIONS(944), 1,
       sym_label_key,
-    ACTIONS(1024), 1,
+    ACTIONS(946), 1,
       sym_const_ref,
-    STATE(495), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [9637] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(49), 1,
-      anon_sym_LBRACK,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1026), 1,
-      sym_label_key,
-    ACTIONS(1028), 1,
-      sym_const_ref,
-    STATE(210), 5,
+    STATE(184), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-  [9663] = 6,
+  [9023] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1020), 1,
+    ACTIONS(930), 1,
       anon_sym_BANG,
-    ACTIONS(1022), 1,
+    ACTIONS(932), 1,
       sym_label_key,
-    ACTIONS(1030), 1,
+    ACTIONS(934), 1,
+      sym_const_ref,
+    ACTIONS(948), 1,
       anon_sym_RBRACE,
-    ACTIONS(1032), 1,
-      sym_const_ref,
-    STATE(435), 6,
+    STATE(453), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9687] = 6,
+  [9047] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1020), 1,
-      anon_sym_BANG,
-    ACTIONS(1022), 1,
-      sym_label_key,
-    ACTIONS(1024), 1,
-      sym_const_ref,
-    ACTIONS(1034), 1,
-      anon_sym_RBRACE,
-    STATE(495), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [9711] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1020), 1,
-      anon_sym_BANG,
-    ACTIONS(1022), 1,
-      sym_label_key,
-    ACTIONS(1024), 1,
-      sym_const_ref,
-    STATE(495), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [9732] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(169), 1,
+    ACTIONS(147), 1,
       sym_label_key,
-    ACTIONS(364), 1,
+    ACTIONS(337), 1,
       anon_sym_to,
-    ACTIONS(368), 1,
+    ACTIONS(341), 1,
       anon_sym_in,
-    ACTIONS(370), 1,
+    ACTIONS(343), 1,
       anon_sym_with,
-    ACTIONS(372), 1,
+    ACTIONS(345), 1,
       sym_const_ref,
-    STATE(19), 3,
+    STATE(21), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9759] = 4,
+  [9074] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(898), 1,
+    ACTIONS(952), 1,
       sym_const_ref,
-    STATE(318), 2,
+    STATE(293), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(1036), 6,
+    ACTIONS(950), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9778] = 4,
+  [9093] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1041), 1,
-      sym_const_ref,
-    STATE(318), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(1039), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9797] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1045), 1,
+    ACTIONS(930), 1,
+      anon_sym_BANG,
+    ACTIONS(932), 1,
       sym_label_key,
-    ACTIONS(1047), 1,
+    ACTIONS(934), 1,
       sym_const_ref,
-    ACTIONS(1043), 2,
+    STATE(453), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [9114] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(818), 1,
+      sym_const_ref,
+    STATE(293), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(954), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [9133] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(959), 1,
+      sym_label_key,
+    ACTIONS(961), 1,
+      sym_const_ref,
+    ACTIONS(957), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
     STATE(471), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9819] = 6,
+  [9155] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1049), 1,
+    ACTIONS(963), 1,
       anon_sym_pods,
-    ACTIONS(1051), 1,
+    ACTIONS(965), 1,
       anon_sym_all,
-    ACTIONS(1053), 1,
+    ACTIONS(967), 1,
       anon_sym_nodes,
-    ACTIONS(1055), 1,
+    ACTIONS(969), 1,
       anon_sym_everything,
-    STATE(268), 4,
+    STATE(257), 4,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
       sym_subject_everything,
-  [9841] = 6,
+  [9177] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1051), 1,
-      anon_sym_all,
-    ACTIONS(1053), 1,
-      anon_sym_nodes,
-    ACTIONS(1055), 1,
-      anon_sym_everything,
-    ACTIONS(1057), 1,
-      anon_sym_pods,
-    STATE(268), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [9863] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(451), 1,
+    STATE(411), 1,
       sym_type,
-    ACTIONS(1059), 3,
+    ACTIONS(971), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(1061), 4,
+    ACTIONS(973), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [9881] = 6,
+  [9195] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(1045), 1,
+    ACTIONS(959), 1,
       sym_label_key,
-    ACTIONS(1065), 1,
+    ACTIONS(977), 1,
       sym_const_ref,
-    ACTIONS(1063), 2,
+    ACTIONS(975), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(473), 3,
+    STATE(461), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9903] = 7,
+  [9217] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1067), 1,
+    ACTIONS(965), 1,
+      anon_sym_all,
+    ACTIONS(967), 1,
+      anon_sym_nodes,
+    ACTIONS(969), 1,
+      anon_sym_everything,
+    ACTIONS(979), 1,
+      anon_sym_pods,
+    STATE(257), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [9239] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(981), 1,
       anon_sym_silence,
-    ACTIONS(1069), 1,
+    ACTIONS(983), 1,
       anon_sym_RBRACE,
-    ACTIONS(1071), 1,
+    ACTIONS(985), 1,
       sym__name_token,
-    STATE(320), 1,
+    STATE(294), 1,
       sym_name,
-    STATE(438), 1,
+    STATE(428), 1,
       sym_inventory_entry,
-    STATE(357), 2,
+    STATE(329), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9926] = 7,
+  [9262] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1067), 1,
+    ACTIONS(981), 1,
       anon_sym_silence,
-    ACTIONS(1071), 1,
+    ACTIONS(985), 1,
       sym__name_token,
-    ACTIONS(1073), 1,
+    ACTIONS(987), 1,
       anon_sym_RBRACE,
-    STATE(320), 1,
+    STATE(294), 1,
       sym_name,
-    STATE(517), 1,
+    STATE(458), 1,
       sym_inventory_entry,
-    STATE(357), 2,
+    STATE(329), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9949] = 6,
+  [9285] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(43), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(169), 1,
+    ACTIONS(147), 1,
       sym_label_key,
-    ACTIONS(486), 1,
+    ACTIONS(384), 1,
       anon_sym_to,
-    ACTIONS(490), 1,
+    ACTIONS(388), 1,
       sym_const_ref,
-    STATE(30), 3,
+    STATE(32), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9970] = 2,
+  [9306] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1075), 7,
+    ACTIONS(981), 1,
+      anon_sym_silence,
+    ACTIONS(985), 1,
+      sym__name_token,
+    ACTIONS(989), 1,
+      anon_sym_RBRACE,
+    STATE(294), 1,
+      sym_name,
+    STATE(458), 1,
+      sym_inventory_entry,
+    STATE(329), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9329] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(991), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -17013,2677 +16639,2413 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9983] = 7,
+  [9342] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1067), 1,
-      anon_sym_silence,
-    ACTIONS(1071), 1,
-      sym__name_token,
-    ACTIONS(1077), 1,
-      anon_sym_RBRACE,
-    STATE(320), 1,
-      sym_name,
-    STATE(517), 1,
-      sym_inventory_entry,
-    STATE(357), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [10006] = 6,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(959), 1,
+      sym_label_key,
+    ACTIONS(993), 1,
+      sym_const_ref,
+    STATE(174), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9360] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1079), 1,
-      anon_sym_groups,
-    ACTIONS(1081), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(959), 1,
+      sym_label_key,
+    ACTIONS(995), 1,
+      sym_const_ref,
+    STATE(118), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9378] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(997), 1,
+      anon_sym_namespaces,
+    ACTIONS(999), 1,
+      anon_sym_namespace,
+    ACTIONS(1001), 1,
+      anon_sym_all,
+    STATE(160), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [9396] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1003), 1,
       anon_sym_LBRACK,
-    STATE(161), 1,
+    STATE(103), 1,
       sym_cidr_item,
-    ACTIONS(1083), 2,
+    ACTIONS(1005), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(162), 2,
+    STATE(107), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [10027] = 5,
+  [9414] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1085), 1,
-      sym_const_ref,
-    ACTIONS(1087), 1,
-      sym__name_token,
-    STATE(47), 3,
-      sym__string_or_ref,
-      sym_string,
-      sym_name,
-  [10045] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1089), 1,
+    ACTIONS(1007), 1,
       anon_sym_RPAREN,
-    ACTIONS(1091), 2,
+    ACTIONS(1009), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(504), 2,
+    STATE(460), 2,
       sym__label_value,
       sym_string,
-  [10063] = 6,
+  [9432] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(734), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1011), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1009), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(460), 2,
+      sym__label_value,
+      sym_string,
+  [9450] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(981), 1,
+      anon_sym_silence,
+    ACTIONS(985), 1,
+      sym__name_token,
+    STATE(294), 1,
+      sym_name,
+    STATE(458), 1,
+      sym_inventory_entry,
+    STATE(329), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9470] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(634), 1,
       anon_sym_EQ,
-    ACTIONS(1095), 1,
+    ACTIONS(1015), 1,
       anon_sym_in,
-    ACTIONS(1097), 1,
+    ACTIONS(1017), 1,
       anon_sym_BANG_EQ,
-    ACTIONS(1099), 1,
+    ACTIONS(1019), 1,
       anon_sym_notin,
-    ACTIONS(1093), 2,
+    ACTIONS(1013), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [10083] = 6,
+  [9490] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1101), 1,
-      anon_sym_named,
-    ACTIONS(1103), 1,
-      sym_const_ref,
-    STATE(100), 1,
-      sym__aws_strings,
-    STATE(88), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10103] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1105), 1,
+    ACTIONS(1021), 1,
       anon_sym_RPAREN,
-    ACTIONS(1091), 2,
+    ACTIONS(1009), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(504), 2,
+    STATE(460), 2,
       sym__label_value,
       sym_string,
-  [10121] = 5,
+  [9508] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1081), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1023), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1009), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(460), 2,
+      sym__label_value,
+      sym_string,
+  [9526] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(959), 1,
+      sym_label_key,
+    ACTIONS(1025), 1,
+      sym_const_ref,
+    STATE(245), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9544] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1003), 1,
       anon_sym_LBRACK,
-    STATE(192), 1,
+    STATE(152), 1,
       sym_cidr_item,
-    ACTIONS(1083), 2,
+    ACTIONS(1005), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(162), 2,
+    STATE(107), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [10139] = 7,
+  [9562] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1107), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(1109), 1,
+    ACTIONS(959), 1,
+      sym_label_key,
+    ACTIONS(1027), 1,
+      sym_const_ref,
+    STATE(106), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9580] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1029), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1031), 1,
       anon_sym_sentence,
-    ACTIONS(1111), 1,
+    ACTIONS(1033), 1,
       anon_sym_LPAREN,
-    STATE(296), 1,
+    STATE(269), 1,
       sym_body,
-    STATE(378), 1,
+    STATE(336), 1,
       sym_parameters,
-    STATE(505), 1,
+    STATE(470), 1,
       sym_sentence_declaration,
-  [10161] = 5,
+  [9602] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1113), 1,
-      anon_sym_namespaces,
-    ACTIONS(1115), 1,
-      anon_sym_namespace,
-    ACTIONS(1117), 1,
-      anon_sym_all,
-    STATE(181), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [10179] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1119), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1091), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(504), 2,
-      sym__label_value,
-      sym_string,
-  [10197] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1045), 1,
-      sym_label_key,
-    ACTIONS(1121), 1,
-      sym_const_ref,
-    STATE(207), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10215] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1045), 1,
-      sym_label_key,
-    ACTIONS(1123), 1,
-      sym_const_ref,
-    STATE(277), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10233] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1127), 1,
+    ACTIONS(1037), 1,
       anon_sym_COMMA,
-    ACTIONS(1129), 1,
+    ACTIONS(1039), 1,
       anon_sym_DQUOTE,
-    STATE(344), 1,
-      aux_sym_silence_repeat1,
-    STATE(498), 1,
-      sym_string,
-    ACTIONS(1125), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10253] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1045), 1,
-      sym_label_key,
-    ACTIONS(1131), 1,
-      sym_const_ref,
-    STATE(146), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10271] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1127), 1,
-      anon_sym_COMMA,
-    ACTIONS(1129), 1,
-      anon_sym_DQUOTE,
-    STATE(356), 1,
-      aux_sym_silence_repeat1,
-    STATE(500), 1,
-      sym_string,
-    ACTIONS(1133), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10291] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1067), 1,
-      anon_sym_silence,
-    ACTIONS(1071), 1,
-      sym__name_token,
     STATE(320), 1,
-      sym_name,
-    STATE(517), 1,
-      sym_inventory_entry,
-    STATE(357), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [10311] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1045), 1,
-      sym_label_key,
-    ACTIONS(1135), 1,
-      sym_const_ref,
-    STATE(159), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10329] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1045), 1,
-      sym_label_key,
-    ACTIONS(1137), 1,
-      sym_const_ref,
-    STATE(190), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10347] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1045), 1,
-      sym_label_key,
-    ACTIONS(1139), 1,
-      sym_const_ref,
-    STATE(155), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10365] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1045), 1,
-      sym_label_key,
-    ACTIONS(1141), 1,
-      sym_const_ref,
-    STATE(117), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10383] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1045), 1,
-      sym_label_key,
-    ACTIONS(1143), 1,
-      sym_const_ref,
-    STATE(151), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10401] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1045), 1,
-      sym_label_key,
-    ACTIONS(1145), 1,
-      sym_const_ref,
-    STATE(140), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10419] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(43), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1045), 1,
-      sym_label_key,
-    ACTIONS(1147), 1,
-      sym_const_ref,
-    STATE(138), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [10437] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1113), 1,
-      anon_sym_namespaces,
-    ACTIONS(1149), 1,
-      anon_sym_namespace,
-    ACTIONS(1151), 1,
-      anon_sym_all,
-    STATE(181), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [10455] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1153), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1091), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(504), 2,
-      sym__label_value,
-      sym_string,
-  [10473] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1155), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(437), 2,
-      sym__label_value,
-      sym_string,
-  [10488] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(413), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1159), 1,
-      anon_sym_COMMA,
-    STATE(356), 1,
       aux_sym_silence_repeat1,
-    ACTIONS(1157), 2,
+    STATE(464), 1,
+      sym_string,
+    ACTIONS(1035), 2,
       anon_sym_silence,
       sym__name_token,
-  [10505] = 5,
+  [9622] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1067), 1,
-      anon_sym_silence,
-    ACTIONS(1071), 1,
-      sym__name_token,
-    STATE(324), 1,
-      sym_name,
-    STATE(387), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [10522] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1103), 1,
+    ACTIONS(1041), 1,
       sym_const_ref,
-    STATE(94), 1,
-      sym__aws_strings,
-    STATE(88), 2,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    STATE(33), 3,
       sym__string_or_ref,
       sym_string,
-  [10539] = 4,
+      sym_name,
+  [9640] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(1037), 1,
+      anon_sym_COMMA,
+    ACTIONS(1039), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1162), 2,
+    STATE(331), 1,
+      aux_sym_silence_repeat1,
+    STATE(466), 1,
+      sym_string,
+    ACTIONS(1045), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [9660] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(959), 1,
+      sym_label_key,
+    ACTIONS(1047), 1,
+      sym_const_ref,
+    STATE(175), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [9678] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1049), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(436), 2,
+    STATE(407), 2,
       sym__label_value,
       sym_string,
-  [10554] = 4,
+  [9693] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1164), 2,
+    ACTIONS(1051), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(469), 2,
+    STATE(405), 2,
       sym__label_value,
       sym_string,
-  [10569] = 4,
+  [9708] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1091), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(504), 2,
-      sym__label_value,
-      sym_string,
-  [10584] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1081), 1,
+    ACTIONS(1003), 1,
       anon_sym_LBRACK,
-    ACTIONS(1166), 2,
+    ACTIONS(1053), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(198), 2,
+    STATE(143), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [10599] = 2,
+  [9723] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(91), 5,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1009), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(460), 2,
+      sym__label_value,
+      sym_string,
+  [9738] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(63), 5,
       anon_sym_COMMA,
       anon_sym_LBRACE,
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [10610] = 5,
+  [9749] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1103), 1,
+    ACTIONS(1055), 1,
+      anon_sym_secret,
+    ACTIONS(1057), 1,
       sym_const_ref,
-    STATE(100), 1,
-      sym__aws_strings,
-    STATE(88), 2,
+    STATE(215), 2,
       sym__string_or_ref,
       sym_string,
-  [10627] = 4,
+  [9766] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1168), 2,
+    ACTIONS(1059), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(283), 2,
+    STATE(244), 2,
       sym__label_value,
       sym_string,
-  [10642] = 4,
+  [9781] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(981), 1,
+      anon_sym_silence,
+    ACTIONS(985), 1,
+      sym__name_token,
+    STATE(297), 1,
+      sym_name,
+    STATE(374), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [9798] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1170), 2,
+    ACTIONS(1061), 2,
       sym_label_value,
       sym_const_ref,
     STATE(8), 2,
       sym__label_value,
       sym_string,
-  [10657] = 4,
+  [9813] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(373), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1172), 1,
-      sym_const_ref,
-    STATE(84), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10671] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1174), 1,
-      sym_const_ref,
-    STATE(282), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10685] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1087), 1,
-      sym__name_token,
-    ACTIONS(1176), 1,
-      sym_const_ref,
-    STATE(139), 1,
-      sym_name,
-    STATE(183), 1,
-      sym__name_list,
-  [10701] = 4,
-    ACTIONS(1180), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(1182), 1,
-      sym_comment,
-    STATE(406), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1178), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10715] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1184), 1,
-      sym_sentence_word,
-    STATE(52), 1,
-      sym_way,
-    ACTIONS(1186), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [10729] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1188), 1,
-      anon_sym_RBRACK,
-    STATE(448), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1190), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10743] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1087), 1,
-      sym__name_token,
-    ACTIONS(1176), 1,
-      sym_const_ref,
-    STATE(139), 1,
-      sym_name,
-    STATE(182), 1,
-      sym__name_list,
-  [10759] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1192), 1,
-      anon_sym_RBRACK,
-    STATE(476), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1194), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10773] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1196), 1,
-      sym_const_ref,
-    STATE(212), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10787] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1200), 1,
-      sym_icmp_type,
-    STATE(224), 1,
-      sym_icmp_item,
-    ACTIONS(1198), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10801] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1202), 1,
-      sym_const_ref,
-    STATE(185), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10815] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1107), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1109), 1,
-      anon_sym_sentence,
-    STATE(291), 1,
-      sym_body,
-    STATE(509), 1,
-      sym_sentence_declaration,
-  [10831] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1204), 1,
-      sym_const_ref,
-    STATE(241), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10845] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1206), 1,
-      sym_const_ref,
-    STATE(217), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10859] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1200), 1,
-      sym_icmp_type,
-    STATE(240), 1,
-      sym_icmp_item,
-    ACTIONS(1198), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10873] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(238), 1,
-      anon_sym_service,
-    ACTIONS(240), 1,
-      anon_sym_services,
-    STATE(179), 2,
-      sym_peer_service,
-      sym_peer_services,
-  [10887] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1208), 1,
-      sym_const_ref,
-    STATE(228), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10901] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1210), 1,
-      sym_const_ref,
-    STATE(230), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10915] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1212), 1,
-      sym_const_ref,
-    STATE(40), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10929] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1214), 1,
-      sym_const_ref,
-    STATE(51), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10943] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1216), 1,
+    ACTIONS(1065), 1,
+      anon_sym_COMMA,
+    STATE(331), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(1063), 2,
       anon_sym_silence,
-    ACTIONS(1219), 1,
       sym__name_token,
-    STATE(387), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [10957] = 4,
-    ACTIONS(1182), 1,
+  [9830] = 4,
+    ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1223), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1068), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(475), 2,
+      sym__label_value,
+      sym_string,
+  [9845] = 4,
+    ACTIONS(1072), 1,
       anon_sym_DQUOTE2,
-    STATE(370), 1,
+    ACTIONS(1074), 1,
+      sym_comment,
+    STATE(350), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1221), 2,
+    ACTIONS(1070), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [10971] = 4,
+  [9859] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1225), 1,
-      sym_const_ref,
-    STATE(105), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10985] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1200), 1,
-      sym_icmp_type,
-    STATE(83), 1,
-      sym_icmp_item,
-    ACTIONS(1198), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10999] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1087), 1,
+    ACTIONS(1043), 1,
       sym__name_token,
-    ACTIONS(1227), 1,
+    ACTIONS(1076), 1,
       sym_const_ref,
-    STATE(169), 1,
+    STATE(112), 1,
       sym_name,
-    STATE(183), 1,
+    STATE(167), 1,
       sym__name_list,
-  [11015] = 4,
+  [9875] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1229), 1,
+    ACTIONS(1078), 1,
       anon_sym_RBRACK,
-    STATE(476), 1,
+    STATE(468), 1,
       sym__cidr_or_ref,
-    ACTIONS(1194), 2,
+    ACTIONS(1080), 2,
       sym_cidr,
       sym_const_ref,
-  [11029] = 4,
+  [9889] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(1029), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1031), 1,
+      anon_sym_sentence,
+    STATE(278), 1,
+      sym_body,
+    STATE(432), 1,
+      sym_sentence_declaration,
+  [9905] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1231), 1,
+    ACTIONS(1082), 1,
+      sym_const_ref,
+    STATE(90), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9919] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1084), 1,
+      sym_const_ref,
+    STATE(186), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9933] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1088), 1,
+      sym_icmp_type,
+    STATE(214), 1,
+      sym_icmp_item,
+    ACTIONS(1086), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [9947] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1090), 1,
+      sym_const_ref,
+    STATE(189), 2,
+      sym__string_or_ref,
+      sym_string,
+  [9961] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1092), 1,
       sym_const_ref,
     STATE(191), 2,
       sym__string_or_ref,
       sym_string,
-  [11043] = 4,
+  [9975] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1233), 1,
-      sym_const_ref,
-    STATE(231), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11057] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1235), 1,
-      sym_const_ref,
-    STATE(234), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11071] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1087), 1,
-      sym__name_token,
-    ACTIONS(1176), 1,
-      sym_const_ref,
-    STATE(139), 1,
-      sym_name,
-    STATE(209), 1,
-      sym__name_list,
-  [11087] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1237), 1,
+    ACTIONS(1094), 1,
       sym_const_ref,
     STATE(43), 2,
       sym__string_or_ref,
       sym_string,
-  [11101] = 4,
+  [9989] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1239), 1,
+    ACTIONS(1096), 1,
       sym_const_ref,
-    STATE(55), 2,
+    STATE(62), 2,
       sym__string_or_ref,
       sym_string,
-  [11115] = 4,
+  [10003] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1241), 1,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1076), 1,
       sym_const_ref,
-    STATE(56), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11129] = 4,
+    STATE(112), 1,
+      sym_name,
+    STATE(166), 1,
+      sym__name_list,
+  [10019] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1243), 1,
-      sym_const_ref,
-    STATE(152), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11143] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1245), 1,
-      sym_const_ref,
-    STATE(193), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11157] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1247), 1,
-      sym_const_ref,
-    STATE(237), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11171] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1249), 1,
-      sym_const_ref,
-    STATE(59), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11185] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1251), 1,
-      sym_const_ref,
-    STATE(194), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11199] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1253), 1,
+    ACTIONS(1098), 1,
       sym_const_ref,
     STATE(95), 2,
       sym__string_or_ref,
       sym_string,
-  [11213] = 4,
-    ACTIONS(1182), 1,
-      sym_comment,
-    ACTIONS(1258), 1,
-      anon_sym_DQUOTE2,
-    STATE(406), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1255), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [11227] = 4,
+  [10033] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1260), 1,
+    ACTIONS(1100), 1,
+      sym_const_ref,
+    STATE(132), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10047] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1102), 1,
+      sym_const_ref,
+    STATE(190), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10061] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1104), 1,
+      sym_const_ref,
+    STATE(159), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10075] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1106), 1,
+      anon_sym_RBRACK,
+    STATE(468), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1080), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10089] = 4,
+    ACTIONS(1074), 1,
+      sym_comment,
+    ACTIONS(1110), 1,
+      anon_sym_DQUOTE2,
+    STATE(366), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1108), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10103] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1112), 1,
+      anon_sym_RBRACK,
+    STATE(425), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1114), 2,
+      sym_cidr,
+      sym_const_ref,
+  [10117] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1116), 1,
+      sym_const_ref,
+    STATE(42), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10131] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1118), 1,
+      sym_sentence_word,
+    STATE(196), 1,
+      sym_way,
+    ACTIONS(1120), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [10145] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1122), 1,
+      sym_const_ref,
+    STATE(58), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10159] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1124), 1,
+      sym_const_ref,
+    STATE(197), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10173] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1076), 1,
+      sym_const_ref,
+    STATE(112), 1,
+      sym_name,
+    STATE(176), 1,
+      sym__name_list,
+  [10189] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1126), 1,
+      sym_const_ref,
+    STATE(46), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10203] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1128), 1,
+      sym_const_ref,
+    STATE(55), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10217] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1130), 1,
+      sym_const_ref,
+    STATE(56), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10231] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1132), 1,
+      sym_const_ref,
+    STATE(119), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10245] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1134), 1,
+      sym_const_ref,
+    STATE(161), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10259] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1088), 1,
+      sym_icmp_type,
+    STATE(206), 1,
+      sym_icmp_item,
+    ACTIONS(1086), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10273] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1136), 1,
+      sym_const_ref,
+    STATE(221), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10287] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1138), 1,
+      sym_const_ref,
+    STATE(211), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10301] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1140), 1,
+      sym_const_ref,
+    STATE(203), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10315] = 4,
+    ACTIONS(1074), 1,
+      sym_comment,
+    ACTIONS(1145), 1,
+      anon_sym_DQUOTE2,
+    STATE(366), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1142), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10329] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1147), 1,
+      sym_const_ref,
+    STATE(216), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10343] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1149), 1,
+      sym_const_ref,
+    STATE(59), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10357] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1088), 1,
+      sym_icmp_type,
+    STATE(83), 1,
+      sym_icmp_item,
+    ACTIONS(1086), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [10371] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1151), 1,
+      sym_const_ref,
+    STATE(87), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10385] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1153), 1,
+      sym_const_ref,
+    STATE(156), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10399] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1155), 1,
+      sym_const_ref,
+    STATE(256), 2,
+      sym__string_or_ref,
+      sym_string,
+  [10413] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1157), 1,
       sym_const_ref,
     STATE(60), 2,
       sym__string_or_ref,
       sym_string,
-  [11241] = 4,
+  [10427] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1262), 1,
-      sym_const_ref,
-    STATE(177), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11255] = 3,
+    ACTIONS(1159), 1,
+      anon_sym_silence,
+    ACTIONS(1162), 1,
+      sym__name_token,
+    STATE(374), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [10441] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(413), 2,
+    ACTIONS(373), 2,
       anon_sym_COMMA,
       anon_sym_DQUOTE,
-    ACTIONS(1157), 2,
+    ACTIONS(1063), 2,
       anon_sym_silence,
       sym__name_token,
-  [11267] = 4,
+  [10453] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1264), 1,
-      sym_const_ref,
-    STATE(97), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11281] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1266), 1,
-      sym_const_ref,
-    STATE(219), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11295] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1268), 1,
-      sym_const_ref,
-    STATE(57), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11309] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1087), 1,
-      sym__name_token,
-    ACTIONS(1227), 1,
-      sym_const_ref,
-    STATE(169), 1,
-      sym_name,
-    STATE(182), 1,
-      sym__name_list,
-  [11325] = 4,
-    ACTIONS(1182), 1,
-      sym_comment,
-    ACTIONS(1272), 1,
-      anon_sym_DQUOTE2,
-    STATE(415), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1270), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [11339] = 4,
-    ACTIONS(1182), 1,
-      sym_comment,
-    ACTIONS(1274), 1,
-      anon_sym_DQUOTE2,
-    STATE(406), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1178), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [11353] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1276), 1,
-      sym_const_ref,
-    STATE(39), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11367] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1278), 1,
+    ACTIONS(1164), 1,
       sym_sentence_word,
-    STATE(58), 1,
+    STATE(200), 1,
       sym_way,
-    ACTIONS(1186), 2,
+    ACTIONS(1120), 2,
       anon_sym_from,
       anon_sym_to,
-  [11381] = 4,
+  [10467] = 4,
+    ACTIONS(1074), 1,
+      sym_comment,
+    ACTIONS(1168), 1,
+      anon_sym_DQUOTE2,
+    STATE(378), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1166), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10481] = 4,
+    ACTIONS(1074), 1,
+      sym_comment,
+    ACTIONS(1170), 1,
+      anon_sym_DQUOTE2,
+    STATE(366), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1108), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [10495] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1280), 1,
+    ACTIONS(1172), 1,
       sym_const_ref,
-    STATE(49), 2,
+    STATE(194), 2,
       sym__string_or_ref,
       sym_string,
-  [11395] = 4,
+  [10509] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1282), 1,
-      sym_const_ref,
-    STATE(144), 2,
-      sym__string_or_ref,
-      sym_string,
-  [11409] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1119), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1284), 1,
-      anon_sym_COMMA,
-    STATE(429), 1,
-      aux_sym_selector_in_repeat1,
-  [11422] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(515), 1,
+    STATE(449), 1,
       sym_verb,
-    ACTIONS(1286), 2,
+    ACTIONS(1174), 2,
       anon_sym_deny,
       anon_sym_allow,
-  [11433] = 4,
+  [10520] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(953), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1288), 1,
-      anon_sym_COMMA,
-    STATE(462), 1,
-      aux_sym_list_repeat1,
-  [11446] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1077), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1290), 1,
-      anon_sym_COMMA,
-    STATE(442), 1,
-      aux_sym_inventory_repeat1,
-  [11459] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1105), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1292), 1,
-      anon_sym_COMMA,
-    STATE(429), 1,
-      aux_sym_selector_in_repeat1,
-  [11472] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(254), 1,
-      sym_direction,
-    ACTIONS(1294), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [11483] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(242), 1,
-      sym_direction,
-    ACTIONS(1294), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [11494] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1087), 1,
+    ACTIONS(1043), 1,
       sym__name_token,
-    ACTIONS(1296), 1,
-      sym_const_ref,
-    STATE(42), 1,
-      sym_name,
-  [11507] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1087), 1,
-      sym__name_token,
-    ACTIONS(1298), 1,
-      sym_const_ref,
-    STATE(37), 1,
-      sym_name,
-  [11520] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1300), 1,
-      anon_sym_COMMA,
-    ACTIONS(1303), 1,
-      anon_sym_RPAREN,
-    STATE(429), 1,
-      aux_sym_selector_in_repeat1,
-  [11533] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1087), 1,
-      sym__name_token,
-    ACTIONS(1305), 1,
-      sym_const_ref,
-    STATE(27), 1,
-      sym_name,
-  [11546] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1307), 1,
-      sym_port_number,
-    ACTIONS(1309), 1,
-      sym_const_ref,
-    STATE(93), 1,
-      sym_port,
-  [11559] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1311), 1,
-      anon_sym_COMMA,
-    ACTIONS(1314), 1,
-      anon_sym_RPAREN,
-    STATE(432), 1,
-      aux_sym_arguments_repeat1,
-  [11572] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1316), 1,
-      anon_sym_COMMA,
-    ACTIONS(1319), 1,
-      anon_sym_RBRACK,
-    STATE(433), 1,
-      aux_sym_cidr_list_repeat1,
-  [11585] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1321), 1,
-      anon_sym_COMMA,
-    ACTIONS(1323), 1,
-      anon_sym_RPAREN,
-    STATE(466), 1,
-      aux_sym_parameters_repeat1,
-  [11598] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1325), 1,
-      anon_sym_COMMA,
-    ACTIONS(1327), 1,
-      anon_sym_RBRACE,
-    STATE(463), 1,
-      aux_sym_selector_repeat1,
-  [11611] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1329), 1,
-      anon_sym_COMMA,
-    ACTIONS(1331), 1,
-      anon_sym_RPAREN,
-    STATE(424), 1,
-      aux_sym_selector_in_repeat1,
-  [11624] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1333), 1,
-      anon_sym_COMMA,
-    ACTIONS(1335), 1,
-      anon_sym_RPAREN,
-    STATE(420), 1,
-      aux_sym_selector_in_repeat1,
-  [11637] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1337), 1,
-      anon_sym_COMMA,
-    ACTIONS(1339), 1,
-      anon_sym_RBRACE,
-    STATE(423), 1,
-      aux_sym_inventory_repeat1,
-  [11650] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1341), 1,
-      anon_sym_COMMA,
-    ACTIONS(1343), 1,
-      anon_sym_RBRACK,
-    STATE(422), 1,
-      aux_sym_list_repeat1,
-  [11663] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(850), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1345), 1,
-      anon_sym_COMMA,
-    STATE(432), 1,
-      aux_sym_arguments_repeat1,
-  [11676] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1192), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1347), 1,
-      anon_sym_COMMA,
-    STATE(433), 1,
-      aux_sym_cidr_list_repeat1,
-  [11689] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1349), 1,
-      anon_sym_COMMA,
-    ACTIONS(1352), 1,
-      anon_sym_RBRACE,
-    STATE(442), 1,
-      aux_sym_inventory_repeat1,
-  [11702] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1087), 1,
-      sym__name_token,
-    ACTIONS(1354), 1,
-      sym_const_ref,
-    STATE(113), 1,
-      sym_name,
-  [11715] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1087), 1,
-      sym__name_token,
-    ACTIONS(1356), 1,
+    ACTIONS(1176), 1,
       sym_const_ref,
     STATE(45), 1,
       sym_name,
-  [11728] = 3,
+  [10533] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(476), 1,
+    ACTIONS(1178), 1,
+      anon_sym_COMMA,
+    ACTIONS(1181), 1,
+      anon_sym_RBRACE,
+    STATE(382), 1,
+      aux_sym_selector_repeat1,
+  [10546] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1183), 1,
+      sym_port_number,
+    ACTIONS(1185), 1,
+      sym_const_ref,
+    STATE(169), 1,
+      sym_port,
+  [10559] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1183), 1,
+      sym_port_number,
+    ACTIONS(1187), 1,
+      sym_const_ref,
+    STATE(151), 1,
+      sym_port,
+  [10572] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1189), 1,
+      anon_sym_COMMA,
+    ACTIONS(1191), 1,
+      anon_sym_RBRACE,
+    STATE(420), 1,
+      aux_sym_selector_repeat1,
+  [10585] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1193), 1,
+      sym_const_ref,
+    STATE(48), 1,
+      sym_name,
+  [10598] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1195), 1,
+      anon_sym_COMMA,
+    ACTIONS(1198), 1,
+      anon_sym_RPAREN,
+    STATE(387), 1,
+      aux_sym_selector_in_repeat1,
+  [10611] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1200), 1,
+      sym_const_ref,
+    STATE(27), 1,
+      sym_name,
+  [10624] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1202), 1,
+      sym_const_ref,
+    STATE(123), 1,
+      sym_name,
+  [10637] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1204), 1,
+      anon_sym_COMMA,
+    ACTIONS(1206), 1,
+      anon_sym_RPAREN,
+    STATE(395), 1,
+      aux_sym_parameters_repeat1,
+  [10650] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(468), 1,
       sym__cidr_or_ref,
-    ACTIONS(1194), 2,
+    ACTIONS(1080), 2,
       sym_cidr,
       sym_const_ref,
-  [11739] = 3,
+  [10661] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(247), 1,
+    STATE(229), 1,
       sym_direction,
-    ACTIONS(1294), 2,
+    ACTIONS(1208), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [11750] = 3,
+  [10672] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(537), 1,
-      sym_verb,
-    ACTIONS(1358), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [11761] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1360), 1,
+    ACTIONS(1210), 1,
       anon_sym_COMMA,
-    ACTIONS(1362), 1,
+    ACTIONS(1213), 1,
       anon_sym_RBRACK,
-    STATE(441), 1,
+    STATE(393), 1,
+      aux_sym_list_repeat1,
+  [10685] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1215), 1,
+      anon_sym_COMMA,
+    ACTIONS(1218), 1,
+      anon_sym_RBRACK,
+    STATE(394), 1,
       aux_sym_cidr_list_repeat1,
-  [11774] = 2,
+  [10698] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1364), 3,
+    ACTIONS(1220), 1,
       anon_sym_COMMA,
-      anon_sym_EQ,
+    ACTIONS(1223), 1,
       anon_sym_RPAREN,
-  [11783] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1366), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1368), 1,
-      sym_identifier,
-    STATE(434), 1,
-      sym_parameter,
-  [11796] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1372), 1,
-      anon_sym_EQ,
-    ACTIONS(1370), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11807] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1087), 1,
-      sym__name_token,
-    ACTIONS(1374), 1,
-      sym_const_ref,
-    STATE(200), 1,
-      sym_name,
-  [11820] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1368), 1,
-      sym_identifier,
-    ACTIONS(1376), 1,
-      anon_sym_RPAREN,
-    STATE(482), 1,
-      sym_parameter,
-  [11833] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1378), 1,
-      anon_sym_COMMA,
-    ACTIONS(1381), 1,
-      anon_sym_RPAREN,
-    STATE(454), 1,
+    STATE(395), 1,
       aux_sym_parameters_repeat1,
-  [11846] = 4,
+  [10711] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1087), 1,
+    ACTIONS(1225), 1,
+      anon_sym_COMMA,
+    ACTIONS(1227), 1,
+      anon_sym_RPAREN,
+    STATE(412), 1,
+      aux_sym_arguments_repeat1,
+  [10724] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1229), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1231), 1,
+      sym_identifier,
+    STATE(415), 1,
+      sym_parameter,
+  [10737] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
       sym__name_token,
-    ACTIONS(1383), 1,
+    ACTIONS(1233), 1,
       sym_const_ref,
-    STATE(32), 1,
+    STATE(50), 1,
       sym_name,
-  [11859] = 4,
+  [10750] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1087), 1,
+    ACTIONS(1043), 1,
       sym__name_token,
-    ACTIONS(1385), 1,
+    ACTIONS(1235), 1,
       sym_const_ref,
-    STATE(25), 1,
+    STATE(29), 1,
       sym_name,
-  [11872] = 3,
+  [10763] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(34), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1387), 2,
-      sym_cidr,
+    ACTIONS(1183), 1,
+      sym_port_number,
+    ACTIONS(1237), 1,
       sym_const_ref,
-  [11883] = 3,
+    STATE(81), 1,
+      sym_port,
+  [10776] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(475), 1,
+    STATE(479), 1,
       sym_verb,
-    ACTIONS(1286), 2,
+    ACTIONS(1239), 2,
       anon_sym_deny,
       anon_sym_allow,
-  [11894] = 4,
+  [10787] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1087), 1,
+    ACTIONS(1043), 1,
       sym__name_token,
-    ACTIONS(1389), 1,
+    ACTIONS(1241), 1,
       sym_const_ref,
-    STATE(38), 1,
+    STATE(31), 1,
       sym_name,
-  [11907] = 4,
+  [10800] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1391), 1,
+    ACTIONS(1243), 1,
       anon_sym_COMMA,
-    ACTIONS(1394), 1,
-      anon_sym_RBRACE,
-    STATE(460), 1,
-      aux_sym_selector_repeat1,
-  [11920] = 2,
+    ACTIONS(1245), 1,
+      anon_sym_RBRACK,
+    STATE(424), 1,
+      aux_sym_list_repeat1,
+  [10813] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1396), 3,
+    ACTIONS(1247), 1,
+      anon_sym_COMMA,
+    ACTIONS(1250), 1,
+      anon_sym_RPAREN,
+    STATE(404), 1,
+      aux_sym_arguments_repeat1,
+  [10826] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1252), 1,
+      anon_sym_COMMA,
+    ACTIONS(1254), 1,
+      anon_sym_RPAREN,
+    STATE(416), 1,
+      aux_sym_selector_in_repeat1,
+  [10839] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(235), 1,
+      sym_direction,
+    ACTIONS(1208), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10850] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1256), 1,
+      anon_sym_COMMA,
+    ACTIONS(1258), 1,
+      anon_sym_RPAREN,
+    STATE(418), 1,
+      aux_sym_selector_in_repeat1,
+  [10863] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(226), 1,
+      sym_direction,
+    ACTIONS(1208), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [10874] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1260), 1,
+      anon_sym_COMMA,
+    ACTIONS(1263), 1,
+      anon_sym_RBRACE,
+    STATE(409), 1,
+      aux_sym_inventory_repeat1,
+  [10887] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1265), 3,
+      anon_sym_COMMA,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [10896] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1269), 1,
+      anon_sym_EQ,
+    ACTIONS(1267), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [10907] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(790), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1271), 1,
+      anon_sym_COMMA,
+    STATE(404), 1,
+      aux_sym_arguments_repeat1,
+  [10920] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1273), 3,
       sym_sentence_word,
       anon_sym_from,
       anon_sym_to,
-  [11929] = 4,
+  [10929] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1398), 1,
-      anon_sym_COMMA,
-    ACTIONS(1401), 1,
-      anon_sym_RBRACK,
-    STATE(462), 1,
-      aux_sym_list_repeat1,
-  [11942] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1034), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1403), 1,
-      anon_sym_COMMA,
-    STATE(460), 1,
-      aux_sym_selector_repeat1,
-  [11955] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1368), 1,
-      sym_identifier,
-    ACTIONS(1405), 1,
-      anon_sym_RPAREN,
-    STATE(482), 1,
-      sym_parameter,
-  [11968] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1307), 1,
-      sym_port_number,
-    ACTIONS(1407), 1,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1275), 1,
       sym_const_ref,
-    STATE(199), 1,
-      sym_port,
-  [11981] = 4,
+    STATE(147), 1,
+      sym_name,
+  [10942] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1405), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1409), 1,
+    ACTIONS(1277), 1,
       anon_sym_COMMA,
-    STATE(454), 1,
+    ACTIONS(1279), 1,
+      anon_sym_RPAREN,
+    STATE(390), 1,
       aux_sym_parameters_repeat1,
-  [11994] = 4,
+  [10955] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1411), 1,
-      anon_sym_COMMA,
-    ACTIONS(1413), 1,
+    ACTIONS(1007), 1,
       anon_sym_RPAREN,
-    STATE(440), 1,
-      aux_sym_arguments_repeat1,
-  [12007] = 4,
+    ACTIONS(1281), 1,
+      anon_sym_COMMA,
+    STATE(387), 1,
+      aux_sym_selector_in_repeat1,
+  [10968] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1307), 1,
-      sym_port_number,
-    ACTIONS(1415), 1,
+    STATE(38), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1283), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(213), 1,
-      sym_port,
-  [12020] = 2,
+  [10979] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1417), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12028] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1419), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12036] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1421), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12044] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1423), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12052] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1425), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12060] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1314), 2,
-      anon_sym_COMMA,
+    ACTIONS(1011), 1,
       anon_sym_RPAREN,
-  [12068] = 3,
+    ACTIONS(1285), 1,
+      anon_sym_COMMA,
+    STATE(387), 1,
+      aux_sym_selector_in_repeat1,
+  [10992] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1427), 1,
-      anon_sym_from,
-    STATE(154), 1,
-      sym_flow,
-  [12078] = 2,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    ACTIONS(1287), 1,
+      sym_const_ref,
+    STATE(35), 1,
+      sym_name,
+  [11005] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(928), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1289), 1,
+      anon_sym_COMMA,
+    STATE(382), 1,
+      aux_sym_selector_repeat1,
+  [11018] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(989), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1291), 1,
+      anon_sym_COMMA,
+    STATE(409), 1,
+      aux_sym_inventory_repeat1,
+  [11031] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1206), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1231), 1,
+      sym_identifier,
+    STATE(446), 1,
+      sym_parameter,
+  [11044] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1078), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1293), 1,
+      anon_sym_COMMA,
+    STATE(394), 1,
+      aux_sym_cidr_list_repeat1,
+  [11057] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(867), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1295), 1,
+      anon_sym_COMMA,
+    STATE(393), 1,
+      aux_sym_list_repeat1,
+  [11070] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1297), 1,
+      anon_sym_COMMA,
+    ACTIONS(1299), 1,
+      anon_sym_RBRACK,
+    STATE(423), 1,
+      aux_sym_cidr_list_repeat1,
+  [11083] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1231), 1,
+      sym_identifier,
+    ACTIONS(1301), 1,
+      anon_sym_RPAREN,
+    STATE(446), 1,
+      sym_parameter,
+  [11096] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(477), 1,
+      sym_verb,
+    ACTIONS(1174), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [11107] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1303), 1,
+      anon_sym_COMMA,
+    ACTIONS(1305), 1,
+      anon_sym_RBRACE,
+    STATE(421), 1,
+      aux_sym_inventory_repeat1,
+  [11120] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1307), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11128] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    STATE(218), 1,
+      sym_name,
+  [11138] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1309), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11146] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1029), 1,
+      anon_sym_LBRACE,
+    STATE(281), 1,
+      sym_body,
+  [11156] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1311), 1,
+      sym__name_token,
+    STATE(437), 1,
+      sym_name,
+  [11166] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1313), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11174] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1029), 1,
+      anon_sym_LBRACE,
+    STATE(264), 1,
+      sym_body,
+  [11184] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1213), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [11192] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1029), 1,
+      anon_sym_LBRACE,
+    STATE(279), 1,
+      sym_body,
+  [11202] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1315), 1,
+      sym__name_token,
+    STATE(155), 1,
+      sym_entity,
+  [11212] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    STATE(220), 1,
+      sym_name,
+  [11222] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1317), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11230] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1319), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [12086] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1429), 2,
       anon_sym_LBRACE,
       anon_sym_sentence,
-  [12094] = 2,
+  [11238] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1431), 2,
+    ACTIONS(1321), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [12102] = 2,
+  [11246] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1433), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [12110] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1435), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [12118] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1368), 1,
-      sym_identifier,
-    STATE(482), 1,
-      sym_parameter,
-  [12128] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1381), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [12136] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1437), 2,
+    ACTIONS(1323), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [12144] = 3,
+  [11254] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(53), 1,
+    ACTIONS(1325), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11262] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1327), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11270] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1223), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11278] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1250), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11286] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1315), 1,
+      sym__name_token,
+    STATE(114), 1,
+      sym_entity,
+  [11296] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1329), 1,
+      anon_sym_from,
+    STATE(148), 1,
+      sym_flow,
+  [11306] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1331), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [11314] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1231), 1,
+      sym_identifier,
+    STATE(446), 1,
+      sym_parameter,
+  [11324] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1311), 1,
+      sym__name_token,
+    STATE(478), 1,
+      sym_name,
+  [11334] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1181), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11342] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1311), 1,
+      sym__name_token,
+    STATE(472), 1,
+      sym_name,
+  [11352] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    STATE(219), 1,
+      sym_name,
+  [11362] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1333), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11370] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1043), 1,
+      sym__name_token,
+    STATE(217), 1,
+      sym_name,
+  [11380] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1263), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11388] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1335), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11396] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1198), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [11404] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1337), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11412] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1339), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11420] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1341), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11428] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1343), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11436] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1345), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11444] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1347), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11452] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1349), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11460] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1218), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [11468] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1311), 1,
+      sym__name_token,
+    STATE(435), 1,
+      sym_name,
+  [11478] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1029), 1,
+      anon_sym_LBRACE,
+    STATE(277), 1,
+      sym_body,
+  [11488] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1351), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11496] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1353), 1,
+      anon_sym_LBRACE,
+    STATE(271), 1,
+      sym_policy_body,
+  [11506] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1315), 1,
+      sym__name_token,
+    STATE(36), 1,
+      sym_entity,
+  [11516] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1355), 1,
+      anon_sym_namespaces,
+    ACTIONS(1357), 1,
+      anon_sym_policy,
+  [11526] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1359), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [11534] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    STATE(290), 1,
+    STATE(270), 1,
       sym_string,
-  [12154] = 3,
+  [11544] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1361), 1,
+      anon_sym_from,
+    STATE(148), 1,
+      sym_flow,
+  [11554] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1353), 1,
+      anon_sym_LBRACE,
+    STATE(253), 1,
+      sym_policy_body,
+  [11564] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1363), 1,
+      sym_sentence_word,
+  [11571] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1365), 1,
+      sym_protocol,
+  [11578] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1367), 1,
+      anon_sym_LBRACE,
+  [11585] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1369), 1,
+      anon_sym_groups,
+  [11592] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1371), 1,
+      anon_sym_COLON,
+  [11599] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1373), 1,
+      sym_icmp_type,
+  [11606] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1375), 1,
+      anon_sym_namespace,
+  [11613] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1377), 1,
+      sym_label_key,
+  [11620] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1379), 1,
+      sym_number,
+  [11627] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1381), 1,
+      anon_sym_namespace,
+  [11634] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1383), 1,
+      sym_number,
+  [11641] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1385), 1,
+      sym_number,
+  [11648] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1387), 1,
+      sym_number,
+  [11655] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1389), 1,
+      anon_sym_EQ,
+  [11662] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1391), 1,
+      sym_lint_code,
+  [11669] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1393), 1,
+      sym_number,
+  [11676] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1395), 1,
+      sym_number,
+  [11683] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1397), 1,
+      sym_number,
+  [11690] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1399), 1,
+      sym__port_number_immediate,
+  [11697] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1401), 1,
+      anon_sym_with,
+  [11704] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1403), 1,
+      anon_sym_from,
+  [11711] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1405), 1,
+      anon_sym_deny,
+  [11718] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1407), 1,
+      anon_sym_default,
+  [11725] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1409), 1,
+      sym_number,
+  [11732] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1411), 1,
+      ts_builtin_sym_end,
+  [11739] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(634), 1,
+      anon_sym_EQ,
+  [11746] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1413), 1,
+      sym_identifier,
+  [11753] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1415), 1,
+      anon_sym_namespace,
+  [11760] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1417), 1,
+      anon_sym_namespaces,
+  [11767] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1419), 1,
+      anon_sym_account,
+  [11774] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1421), 1,
+      anon_sym_account,
+  [11781] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1423), 1,
+      anon_sym_deny,
+  [11788] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1425), 1,
+      sym_protocol,
+  [11795] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1427), 1,
+      sym_cilium_version,
+  [11802] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1429), 1,
+      sym_number,
+  [11809] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1431), 1,
+      anon_sym_LPAREN,
+  [11816] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1433), 1,
+      anon_sym_nodes,
+  [11823] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1435), 1,
+      anon_sym_LPAREN,
+  [11830] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1437), 1,
+      sym_number,
+  [11837] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1439), 1,
-      sym__name_token,
-    STATE(511), 1,
-      sym_name,
-  [12164] = 3,
+      sym_lint_code,
+  [11844] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1441), 1,
-      anon_sym_namespaces,
+      anon_sym_with,
+  [11851] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1403), 1,
+      sym_sentence_word,
+  [11858] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(1443), 1,
-      anon_sym_policy,
-  [12174] = 3,
+      sym_identifier,
+  [11865] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1445), 1,
-      sym__name_token,
-    STATE(175), 1,
-      sym_entity,
-  [12184] = 2,
+      anon_sym_COLON,
+  [11872] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1447), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12192] = 2,
+    ACTIONS(1447), 1,
+      sym_lint_code,
+  [11879] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1449), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [12200] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1439), 1,
-      sym__name_token,
-    STATE(493), 1,
-      sym_name,
-  [12210] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1045), 1,
-      sym_label_key,
-    STATE(255), 1,
-      sym_selector_eq,
-  [12220] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1439), 1,
-      sym__name_token,
-    STATE(494), 1,
-      sym_name,
-  [12230] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1107), 1,
-      anon_sym_LBRACE,
-    STATE(301), 1,
-      sym_body,
-  [12240] = 3,
+    ACTIONS(1449), 1,
+      sym_number,
+  [11886] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1451), 1,
-      anon_sym_LBRACE,
-    STATE(299), 1,
-      sym_policy_body,
-  [12250] = 2,
+      sym_lint_code,
+  [11893] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1394), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12258] = 2,
+    ACTIONS(1453), 1,
+      anon_sym_namespace,
+  [11900] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1453), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12266] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1445), 1,
-      sym__name_token,
-    STATE(141), 1,
-      sym_entity,
-  [12276] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1455), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [12284] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1457), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [12292] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1459), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [12300] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1401), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [12308] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1461), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [12316] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1439), 1,
-      sym__name_token,
-    STATE(513), 1,
-      sym_name,
-  [12326] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1303), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [12334] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1107), 1,
-      anon_sym_LBRACE,
-    STATE(302), 1,
-      sym_body,
-  [12344] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(242), 1,
-      anon_sym_aws,
-    STATE(184), 1,
-      sym_aws_group,
-  [12354] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1445), 1,
-      sym__name_token,
-    STATE(46), 1,
-      sym_entity,
-  [12364] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1045), 1,
+    ACTIONS(1455), 1,
       sym_label_key,
-    STATE(265), 1,
-      sym_selector_eq,
-  [12374] = 3,
+  [11907] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1107), 1,
-      anon_sym_LBRACE,
-    STATE(295), 1,
-      sym_body,
-  [12384] = 2,
+    ACTIONS(1457), 1,
+      anon_sym_with,
+  [11914] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1463), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [12392] = 3,
+    ACTIONS(1459), 1,
+      sym_number,
+  [11921] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1107), 1,
-      anon_sym_LBRACE,
-    STATE(288), 1,
-      sym_body,
-  [12402] = 2,
+    ACTIONS(1461), 1,
+      sym__name_token,
+  [11928] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1465), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12410] = 3,
+    ACTIONS(1463), 1,
+      anon_sym_to,
+  [11935] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1451), 1,
-      anon_sym_LBRACE,
-    STATE(266), 1,
-      sym_policy_body,
-  [12420] = 2,
+    ACTIONS(1465), 1,
+      sym_identifier,
+  [11942] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1467), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [12428] = 3,
+    ACTIONS(1467), 1,
+      anon_sym_to,
+  [11949] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1469), 1,
-      anon_sym_from,
-    STATE(154), 1,
-      sym_flow,
-  [12438] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1471), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12446] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1352), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [12454] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1473), 1,
-      anon_sym_namespaces,
-  [12461] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1475), 1,
-      anon_sym_namespace,
-  [12468] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1477), 1,
-      sym_number,
-  [12475] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1479), 1,
-      anon_sym_to,
-  [12482] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1481), 1,
-      anon_sym_account,
-  [12489] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1483), 1,
-      anon_sym_LPAREN,
-  [12496] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1485), 1,
-      anon_sym_namespace,
-  [12503] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1487), 1,
-      anon_sym_region,
-  [12510] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1489), 1,
-      sym_lint_code,
-  [12517] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1491), 1,
-      anon_sym_with,
-  [12524] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1493), 1,
-      anon_sym_LPAREN,
-  [12531] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1495), 1,
-      sym_number,
-  [12538] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1497), 1,
-      sym_number,
-  [12545] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1499), 1,
-      sym_number,
-  [12552] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1501), 1,
-      sym_number,
-  [12559] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1503), 1,
-      sym_cilium_version,
-  [12566] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1505), 1,
-      sym_number,
-  [12573] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1507), 1,
-      ts_builtin_sym_end,
-  [12580] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1509), 1,
-      anon_sym_namespace,
-  [12587] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1511), 1,
-      sym_sentence_word,
-  [12594] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1101), 1,
-      anon_sym_named,
-  [12601] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1513), 1,
-      anon_sym_region,
-  [12608] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1515), 1,
-      sym_number,
-  [12615] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1517), 1,
-      sym_label_key,
-  [12622] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1519), 1,
-      sym_lint_code,
-  [12629] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1521), 1,
-      anon_sym_from,
-  [12636] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1523), 1,
-      anon_sym_namespace,
-  [12643] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1525), 1,
-      sym__port_number_immediate,
-  [12650] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1527), 1,
-      sym_label_key,
-  [12657] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1529), 1,
-      sym_protocol,
-  [12664] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1531), 1,
-      anon_sym_region,
-  [12671] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1533), 1,
-      anon_sym_region,
-  [12678] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1535), 1,
-      anon_sym_deny,
-  [12685] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1537), 1,
-      anon_sym_with,
-  [12692] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1539), 1,
-      sym_icmp_type,
-  [12699] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1541), 1,
-      anon_sym_COLON,
-  [12706] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1543), 1,
-      sym_number,
-  [12713] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1545), 1,
-      sym_identifier,
-  [12720] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1547), 1,
-      anon_sym_deny,
-  [12727] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1549), 1,
-      sym_identifier,
-  [12734] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1551), 1,
-      sym_protocol,
-  [12741] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1553), 1,
-      sym_number,
-  [12748] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1555), 1,
-      sym_number,
-  [12755] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1557), 1,
       anon_sym_EQ,
-  [12762] = 2,
+  [11956] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1559), 1,
-      anon_sym_EQ,
-  [12769] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1521), 1,
-      sym_sentence_word,
-  [12776] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(734), 1,
-      anon_sym_EQ,
-  [12783] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1561), 1,
-      sym__name_token,
-  [12790] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1563), 1,
-      sym_lint_code,
-  [12797] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1565), 1,
-      anon_sym_default,
-  [12804] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1567), 1,
-      sym_lint_code,
-  [12811] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1569), 1,
+    ACTIONS(1471), 1,
       anon_sym_namespace,
-  [12818] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1571), 1,
-      anon_sym_region,
-  [12825] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1573), 1,
-      anon_sym_account,
-  [12832] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1575), 1,
-      anon_sym_with,
-  [12839] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1577), 1,
-      sym_number,
-  [12846] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1579), 1,
-      sym_identifier,
-  [12853] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1581), 1,
-      anon_sym_COLON,
-  [12860] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1583), 1,
-      anon_sym_to,
-  [12867] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1585), 1,
-      anon_sym_LBRACE,
-  [12874] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1587), 1,
-      anon_sym_namespaces,
-  [12881] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1589), 1,
-      anon_sym_groups,
-  [12888] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1591), 1,
-      sym_number,
-  [12895] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1593), 1,
-      anon_sym_with,
-  [12902] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1595), 1,
-      anon_sym_nodes,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 49,
-  [SMALL_STATE(4)] = 98,
-  [SMALL_STATE(5)] = 140,
-  [SMALL_STATE(6)] = 182,
-  [SMALL_STATE(7)] = 224,
-  [SMALL_STATE(8)] = 266,
-  [SMALL_STATE(9)] = 306,
-  [SMALL_STATE(10)] = 367,
-  [SMALL_STATE(11)] = 409,
-  [SMALL_STATE(12)] = 468,
-  [SMALL_STATE(13)] = 507,
-  [SMALL_STATE(14)] = 558,
-  [SMALL_STATE(15)] = 605,
-  [SMALL_STATE(16)] = 642,
-  [SMALL_STATE(17)] = 678,
-  [SMALL_STATE(18)] = 714,
-  [SMALL_STATE(19)] = 750,
-  [SMALL_STATE(20)] = 789,
-  [SMALL_STATE(21)] = 824,
-  [SMALL_STATE(22)] = 859,
-  [SMALL_STATE(23)] = 894,
-  [SMALL_STATE(24)] = 929,
-  [SMALL_STATE(25)] = 985,
-  [SMALL_STATE(26)] = 1021,
-  [SMALL_STATE(27)] = 1061,
-  [SMALL_STATE(28)] = 1097,
-  [SMALL_STATE(29)] = 1137,
-  [SMALL_STATE(30)] = 1170,
-  [SMALL_STATE(31)] = 1203,
-  [SMALL_STATE(32)] = 1236,
-  [SMALL_STATE(33)] = 1269,
-  [SMALL_STATE(34)] = 1310,
-  [SMALL_STATE(35)] = 1343,
-  [SMALL_STATE(36)] = 1376,
-  [SMALL_STATE(37)] = 1423,
-  [SMALL_STATE(38)] = 1456,
-  [SMALL_STATE(39)] = 1489,
-  [SMALL_STATE(40)] = 1526,
-  [SMALL_STATE(41)] = 1563,
-  [SMALL_STATE(42)] = 1596,
-  [SMALL_STATE(43)] = 1629,
-  [SMALL_STATE(44)] = 1666,
-  [SMALL_STATE(45)] = 1699,
-  [SMALL_STATE(46)] = 1732,
-  [SMALL_STATE(47)] = 1765,
-  [SMALL_STATE(48)] = 1798,
-  [SMALL_STATE(49)] = 1835,
-  [SMALL_STATE(50)] = 1869,
-  [SMALL_STATE(51)] = 1901,
-  [SMALL_STATE(52)] = 1935,
-  [SMALL_STATE(53)] = 1993,
-  [SMALL_STATE(54)] = 2049,
-  [SMALL_STATE(55)] = 2081,
-  [SMALL_STATE(56)] = 2115,
-  [SMALL_STATE(57)] = 2149,
-  [SMALL_STATE(58)] = 2181,
-  [SMALL_STATE(59)] = 2239,
-  [SMALL_STATE(60)] = 2273,
-  [SMALL_STATE(61)] = 2307,
-  [SMALL_STATE(62)] = 2363,
-  [SMALL_STATE(63)] = 2419,
-  [SMALL_STATE(64)] = 2469,
-  [SMALL_STATE(65)] = 2500,
-  [SMALL_STATE(66)] = 2547,
-  [SMALL_STATE(67)] = 2586,
-  [SMALL_STATE(68)] = 2617,
-  [SMALL_STATE(69)] = 2648,
-  [SMALL_STATE(70)] = 2679,
-  [SMALL_STATE(71)] = 2710,
-  [SMALL_STATE(72)] = 2741,
-  [SMALL_STATE(73)] = 2780,
-  [SMALL_STATE(74)] = 2811,
-  [SMALL_STATE(75)] = 2842,
-  [SMALL_STATE(76)] = 2873,
-  [SMALL_STATE(77)] = 2904,
-  [SMALL_STATE(78)] = 2935,
-  [SMALL_STATE(79)] = 2966,
-  [SMALL_STATE(80)] = 3011,
-  [SMALL_STATE(81)] = 3056,
-  [SMALL_STATE(82)] = 3097,
-  [SMALL_STATE(83)] = 3141,
-  [SMALL_STATE(84)] = 3171,
-  [SMALL_STATE(85)] = 3207,
-  [SMALL_STATE(86)] = 3241,
-  [SMALL_STATE(87)] = 3275,
-  [SMALL_STATE(88)] = 3319,
-  [SMALL_STATE(89)] = 3353,
-  [SMALL_STATE(90)] = 3391,
-  [SMALL_STATE(91)] = 3425,
-  [SMALL_STATE(92)] = 3469,
-  [SMALL_STATE(93)] = 3507,
-  [SMALL_STATE(94)] = 3537,
-  [SMALL_STATE(95)] = 3566,
-  [SMALL_STATE(96)] = 3595,
-  [SMALL_STATE(97)] = 3628,
-  [SMALL_STATE(98)] = 3669,
-  [SMALL_STATE(99)] = 3706,
-  [SMALL_STATE(100)] = 3743,
-  [SMALL_STATE(101)] = 3772,
-  [SMALL_STATE(102)] = 3805,
-  [SMALL_STATE(103)] = 3856,
-  [SMALL_STATE(104)] = 3907,
-  [SMALL_STATE(105)] = 3948,
-  [SMALL_STATE(106)] = 3981,
-  [SMALL_STATE(107)] = 4010,
-  [SMALL_STATE(108)] = 4049,
-  [SMALL_STATE(109)] = 4087,
-  [SMALL_STATE(110)] = 4121,
-  [SMALL_STATE(111)] = 4155,
-  [SMALL_STATE(112)] = 4189,
-  [SMALL_STATE(113)] = 4221,
-  [SMALL_STATE(114)] = 4253,
-  [SMALL_STATE(115)] = 4291,
-  [SMALL_STATE(116)] = 4329,
-  [SMALL_STATE(117)] = 4377,
-  [SMALL_STATE(118)] = 4409,
-  [SMALL_STATE(119)] = 4441,
-  [SMALL_STATE(120)] = 4479,
-  [SMALL_STATE(121)] = 4517,
-  [SMALL_STATE(122)] = 4555,
-  [SMALL_STATE(123)] = 4587,
-  [SMALL_STATE(124)] = 4625,
-  [SMALL_STATE(125)] = 4663,
-  [SMALL_STATE(126)] = 4711,
-  [SMALL_STATE(127)] = 4749,
-  [SMALL_STATE(128)] = 4797,
-  [SMALL_STATE(129)] = 4831,
-  [SMALL_STATE(130)] = 4862,
-  [SMALL_STATE(131)] = 4889,
-  [SMALL_STATE(132)] = 4916,
-  [SMALL_STATE(133)] = 4947,
-  [SMALL_STATE(134)] = 4978,
-  [SMALL_STATE(135)] = 5009,
-  [SMALL_STATE(136)] = 5040,
-  [SMALL_STATE(137)] = 5071,
-  [SMALL_STATE(138)] = 5102,
-  [SMALL_STATE(139)] = 5131,
-  [SMALL_STATE(140)] = 5162,
-  [SMALL_STATE(141)] = 5193,
-  [SMALL_STATE(142)] = 5224,
-  [SMALL_STATE(143)] = 5255,
-  [SMALL_STATE(144)] = 5286,
-  [SMALL_STATE(145)] = 5313,
-  [SMALL_STATE(146)] = 5340,
-  [SMALL_STATE(147)] = 5371,
-  [SMALL_STATE(148)] = 5398,
-  [SMALL_STATE(149)] = 5429,
-  [SMALL_STATE(150)] = 5460,
-  [SMALL_STATE(151)] = 5491,
-  [SMALL_STATE(152)] = 5518,
-  [SMALL_STATE(153)] = 5549,
-  [SMALL_STATE(154)] = 5580,
-  [SMALL_STATE(155)] = 5607,
-  [SMALL_STATE(156)] = 5636,
-  [SMALL_STATE(157)] = 5663,
-  [SMALL_STATE(158)] = 5694,
-  [SMALL_STATE(159)] = 5721,
-  [SMALL_STATE(160)] = 5750,
-  [SMALL_STATE(161)] = 5777,
-  [SMALL_STATE(162)] = 5808,
-  [SMALL_STATE(163)] = 5837,
-  [SMALL_STATE(164)] = 5868,
-  [SMALL_STATE(165)] = 5895,
-  [SMALL_STATE(166)] = 5922,
-  [SMALL_STATE(167)] = 5953,
-  [SMALL_STATE(168)] = 5980,
-  [SMALL_STATE(169)] = 6011,
-  [SMALL_STATE(170)] = 6042,
-  [SMALL_STATE(171)] = 6073,
-  [SMALL_STATE(172)] = 6104,
-  [SMALL_STATE(173)] = 6133,
-  [SMALL_STATE(174)] = 6164,
-  [SMALL_STATE(175)] = 6190,
-  [SMALL_STATE(176)] = 6216,
-  [SMALL_STATE(177)] = 6242,
-  [SMALL_STATE(178)] = 6268,
-  [SMALL_STATE(179)] = 6298,
-  [SMALL_STATE(180)] = 6324,
-  [SMALL_STATE(181)] = 6354,
-  [SMALL_STATE(182)] = 6380,
-  [SMALL_STATE(183)] = 6406,
-  [SMALL_STATE(184)] = 6432,
-  [SMALL_STATE(185)] = 6458,
-  [SMALL_STATE(186)] = 6484,
-  [SMALL_STATE(187)] = 6512,
-  [SMALL_STATE(188)] = 6542,
-  [SMALL_STATE(189)] = 6568,
-  [SMALL_STATE(190)] = 6594,
-  [SMALL_STATE(191)] = 6620,
-  [SMALL_STATE(192)] = 6646,
-  [SMALL_STATE(193)] = 6672,
-  [SMALL_STATE(194)] = 6698,
-  [SMALL_STATE(195)] = 6724,
-  [SMALL_STATE(196)] = 6752,
-  [SMALL_STATE(197)] = 6782,
-  [SMALL_STATE(198)] = 6812,
-  [SMALL_STATE(199)] = 6838,
-  [SMALL_STATE(200)] = 6868,
-  [SMALL_STATE(201)] = 6894,
-  [SMALL_STATE(202)] = 6934,
-  [SMALL_STATE(203)] = 6965,
-  [SMALL_STATE(204)] = 6994,
-  [SMALL_STATE(205)] = 7025,
-  [SMALL_STATE(206)] = 7050,
-  [SMALL_STATE(207)] = 7081,
-  [SMALL_STATE(208)] = 7106,
-  [SMALL_STATE(209)] = 7147,
-  [SMALL_STATE(210)] = 7172,
-  [SMALL_STATE(211)] = 7197,
-  [SMALL_STATE(212)] = 7222,
-  [SMALL_STATE(213)] = 7251,
-  [SMALL_STATE(214)] = 7276,
-  [SMALL_STATE(215)] = 7301,
-  [SMALL_STATE(216)] = 7329,
-  [SMALL_STATE(217)] = 7357,
-  [SMALL_STATE(218)] = 7385,
-  [SMALL_STATE(219)] = 7413,
-  [SMALL_STATE(220)] = 7441,
-  [SMALL_STATE(221)] = 7469,
-  [SMALL_STATE(222)] = 7497,
-  [SMALL_STATE(223)] = 7525,
-  [SMALL_STATE(224)] = 7549,
-  [SMALL_STATE(225)] = 7577,
-  [SMALL_STATE(226)] = 7605,
-  [SMALL_STATE(227)] = 7633,
-  [SMALL_STATE(228)] = 7661,
-  [SMALL_STATE(229)] = 7689,
-  [SMALL_STATE(230)] = 7717,
-  [SMALL_STATE(231)] = 7745,
-  [SMALL_STATE(232)] = 7773,
-  [SMALL_STATE(233)] = 7801,
-  [SMALL_STATE(234)] = 7829,
-  [SMALL_STATE(235)] = 7857,
-  [SMALL_STATE(236)] = 7885,
-  [SMALL_STATE(237)] = 7913,
-  [SMALL_STATE(238)] = 7941,
-  [SMALL_STATE(239)] = 7969,
-  [SMALL_STATE(240)] = 8007,
-  [SMALL_STATE(241)] = 8030,
-  [SMALL_STATE(242)] = 8052,
-  [SMALL_STATE(243)] = 8076,
-  [SMALL_STATE(244)] = 8100,
-  [SMALL_STATE(245)] = 8138,
-  [SMALL_STATE(246)] = 8176,
-  [SMALL_STATE(247)] = 8214,
-  [SMALL_STATE(248)] = 8238,
-  [SMALL_STATE(249)] = 8262,
-  [SMALL_STATE(250)] = 8286,
-  [SMALL_STATE(251)] = 8310,
-  [SMALL_STATE(252)] = 8334,
-  [SMALL_STATE(253)] = 8357,
-  [SMALL_STATE(254)] = 8380,
-  [SMALL_STATE(255)] = 8399,
-  [SMALL_STATE(256)] = 8422,
-  [SMALL_STATE(257)] = 8453,
-  [SMALL_STATE(258)] = 8476,
-  [SMALL_STATE(259)] = 8495,
-  [SMALL_STATE(260)] = 8530,
-  [SMALL_STATE(261)] = 8555,
-  [SMALL_STATE(262)] = 8586,
-  [SMALL_STATE(263)] = 8609,
-  [SMALL_STATE(264)] = 8640,
-  [SMALL_STATE(265)] = 8671,
-  [SMALL_STATE(266)] = 8689,
-  [SMALL_STATE(267)] = 8707,
-  [SMALL_STATE(268)] = 8725,
-  [SMALL_STATE(269)] = 8743,
-  [SMALL_STATE(270)] = 8761,
-  [SMALL_STATE(271)] = 8779,
-  [SMALL_STATE(272)] = 8799,
-  [SMALL_STATE(273)] = 8825,
-  [SMALL_STATE(274)] = 8855,
-  [SMALL_STATE(275)] = 8873,
-  [SMALL_STATE(276)] = 8891,
-  [SMALL_STATE(277)] = 8909,
-  [SMALL_STATE(278)] = 8927,
-  [SMALL_STATE(279)] = 8957,
-  [SMALL_STATE(280)] = 8975,
-  [SMALL_STATE(281)] = 8993,
-  [SMALL_STATE(282)] = 9023,
-  [SMALL_STATE(283)] = 9041,
-  [SMALL_STATE(284)] = 9059,
-  [SMALL_STATE(285)] = 9089,
-  [SMALL_STATE(286)] = 9107,
-  [SMALL_STATE(287)] = 9124,
-  [SMALL_STATE(288)] = 9141,
-  [SMALL_STATE(289)] = 9158,
-  [SMALL_STATE(290)] = 9181,
-  [SMALL_STATE(291)] = 9198,
-  [SMALL_STATE(292)] = 9215,
-  [SMALL_STATE(293)] = 9242,
-  [SMALL_STATE(294)] = 9259,
-  [SMALL_STATE(295)] = 9276,
-  [SMALL_STATE(296)] = 9293,
-  [SMALL_STATE(297)] = 9310,
-  [SMALL_STATE(298)] = 9327,
-  [SMALL_STATE(299)] = 9354,
-  [SMALL_STATE(300)] = 9371,
-  [SMALL_STATE(301)] = 9388,
-  [SMALL_STATE(302)] = 9405,
-  [SMALL_STATE(303)] = 9422,
-  [SMALL_STATE(304)] = 9439,
-  [SMALL_STATE(305)] = 9462,
-  [SMALL_STATE(306)] = 9485,
-  [SMALL_STATE(307)] = 9502,
-  [SMALL_STATE(308)] = 9519,
-  [SMALL_STATE(309)] = 9542,
-  [SMALL_STATE(310)] = 9559,
-  [SMALL_STATE(311)] = 9586,
-  [SMALL_STATE(312)] = 9613,
-  [SMALL_STATE(313)] = 9637,
-  [SMALL_STATE(314)] = 9663,
-  [SMALL_STATE(315)] = 9687,
-  [SMALL_STATE(316)] = 9711,
-  [SMALL_STATE(317)] = 9732,
-  [SMALL_STATE(318)] = 9759,
-  [SMALL_STATE(319)] = 9778,
-  [SMALL_STATE(320)] = 9797,
-  [SMALL_STATE(321)] = 9819,
-  [SMALL_STATE(322)] = 9841,
-  [SMALL_STATE(323)] = 9863,
-  [SMALL_STATE(324)] = 9881,
-  [SMALL_STATE(325)] = 9903,
-  [SMALL_STATE(326)] = 9926,
-  [SMALL_STATE(327)] = 9949,
-  [SMALL_STATE(328)] = 9970,
-  [SMALL_STATE(329)] = 9983,
-  [SMALL_STATE(330)] = 10006,
-  [SMALL_STATE(331)] = 10027,
-  [SMALL_STATE(332)] = 10045,
-  [SMALL_STATE(333)] = 10063,
-  [SMALL_STATE(334)] = 10083,
-  [SMALL_STATE(335)] = 10103,
-  [SMALL_STATE(336)] = 10121,
-  [SMALL_STATE(337)] = 10139,
-  [SMALL_STATE(338)] = 10161,
-  [SMALL_STATE(339)] = 10179,
-  [SMALL_STATE(340)] = 10197,
-  [SMALL_STATE(341)] = 10215,
-  [SMALL_STATE(342)] = 10233,
-  [SMALL_STATE(343)] = 10253,
-  [SMALL_STATE(344)] = 10271,
-  [SMALL_STATE(345)] = 10291,
-  [SMALL_STATE(346)] = 10311,
-  [SMALL_STATE(347)] = 10329,
-  [SMALL_STATE(348)] = 10347,
-  [SMALL_STATE(349)] = 10365,
-  [SMALL_STATE(350)] = 10383,
-  [SMALL_STATE(351)] = 10401,
-  [SMALL_STATE(352)] = 10419,
-  [SMALL_STATE(353)] = 10437,
-  [SMALL_STATE(354)] = 10455,
-  [SMALL_STATE(355)] = 10473,
-  [SMALL_STATE(356)] = 10488,
-  [SMALL_STATE(357)] = 10505,
-  [SMALL_STATE(358)] = 10522,
-  [SMALL_STATE(359)] = 10539,
-  [SMALL_STATE(360)] = 10554,
-  [SMALL_STATE(361)] = 10569,
-  [SMALL_STATE(362)] = 10584,
-  [SMALL_STATE(363)] = 10599,
-  [SMALL_STATE(364)] = 10610,
-  [SMALL_STATE(365)] = 10627,
-  [SMALL_STATE(366)] = 10642,
-  [SMALL_STATE(367)] = 10657,
-  [SMALL_STATE(368)] = 10671,
-  [SMALL_STATE(369)] = 10685,
-  [SMALL_STATE(370)] = 10701,
-  [SMALL_STATE(371)] = 10715,
-  [SMALL_STATE(372)] = 10729,
-  [SMALL_STATE(373)] = 10743,
-  [SMALL_STATE(374)] = 10759,
-  [SMALL_STATE(375)] = 10773,
-  [SMALL_STATE(376)] = 10787,
-  [SMALL_STATE(377)] = 10801,
-  [SMALL_STATE(378)] = 10815,
-  [SMALL_STATE(379)] = 10831,
-  [SMALL_STATE(380)] = 10845,
-  [SMALL_STATE(381)] = 10859,
-  [SMALL_STATE(382)] = 10873,
-  [SMALL_STATE(383)] = 10887,
-  [SMALL_STATE(384)] = 10901,
-  [SMALL_STATE(385)] = 10915,
-  [SMALL_STATE(386)] = 10929,
-  [SMALL_STATE(387)] = 10943,
-  [SMALL_STATE(388)] = 10957,
-  [SMALL_STATE(389)] = 10971,
-  [SMALL_STATE(390)] = 10985,
-  [SMALL_STATE(391)] = 10999,
-  [SMALL_STATE(392)] = 11015,
-  [SMALL_STATE(393)] = 11029,
-  [SMALL_STATE(394)] = 11043,
-  [SMALL_STATE(395)] = 11057,
-  [SMALL_STATE(396)] = 11071,
-  [SMALL_STATE(397)] = 11087,
-  [SMALL_STATE(398)] = 11101,
-  [SMALL_STATE(399)] = 11115,
-  [SMALL_STATE(400)] = 11129,
-  [SMALL_STATE(401)] = 11143,
-  [SMALL_STATE(402)] = 11157,
-  [SMALL_STATE(403)] = 11171,
-  [SMALL_STATE(404)] = 11185,
-  [SMALL_STATE(405)] = 11199,
-  [SMALL_STATE(406)] = 11213,
-  [SMALL_STATE(407)] = 11227,
-  [SMALL_STATE(408)] = 11241,
-  [SMALL_STATE(409)] = 11255,
-  [SMALL_STATE(410)] = 11267,
-  [SMALL_STATE(411)] = 11281,
-  [SMALL_STATE(412)] = 11295,
-  [SMALL_STATE(413)] = 11309,
-  [SMALL_STATE(414)] = 11325,
-  [SMALL_STATE(415)] = 11339,
-  [SMALL_STATE(416)] = 11353,
-  [SMALL_STATE(417)] = 11367,
-  [SMALL_STATE(418)] = 11381,
-  [SMALL_STATE(419)] = 11395,
-  [SMALL_STATE(420)] = 11409,
-  [SMALL_STATE(421)] = 11422,
-  [SMALL_STATE(422)] = 11433,
-  [SMALL_STATE(423)] = 11446,
-  [SMALL_STATE(424)] = 11459,
-  [SMALL_STATE(425)] = 11472,
-  [SMALL_STATE(426)] = 11483,
-  [SMALL_STATE(427)] = 11494,
-  [SMALL_STATE(428)] = 11507,
-  [SMALL_STATE(429)] = 11520,
-  [SMALL_STATE(430)] = 11533,
-  [SMALL_STATE(431)] = 11546,
-  [SMALL_STATE(432)] = 11559,
-  [SMALL_STATE(433)] = 11572,
-  [SMALL_STATE(434)] = 11585,
-  [SMALL_STATE(435)] = 11598,
-  [SMALL_STATE(436)] = 11611,
-  [SMALL_STATE(437)] = 11624,
-  [SMALL_STATE(438)] = 11637,
-  [SMALL_STATE(439)] = 11650,
-  [SMALL_STATE(440)] = 11663,
-  [SMALL_STATE(441)] = 11676,
-  [SMALL_STATE(442)] = 11689,
-  [SMALL_STATE(443)] = 11702,
-  [SMALL_STATE(444)] = 11715,
-  [SMALL_STATE(445)] = 11728,
-  [SMALL_STATE(446)] = 11739,
-  [SMALL_STATE(447)] = 11750,
-  [SMALL_STATE(448)] = 11761,
-  [SMALL_STATE(449)] = 11774,
-  [SMALL_STATE(450)] = 11783,
-  [SMALL_STATE(451)] = 11796,
-  [SMALL_STATE(452)] = 11807,
-  [SMALL_STATE(453)] = 11820,
-  [SMALL_STATE(454)] = 11833,
-  [SMALL_STATE(455)] = 11846,
-  [SMALL_STATE(456)] = 11859,
-  [SMALL_STATE(457)] = 11872,
-  [SMALL_STATE(458)] = 11883,
-  [SMALL_STATE(459)] = 11894,
-  [SMALL_STATE(460)] = 11907,
-  [SMALL_STATE(461)] = 11920,
-  [SMALL_STATE(462)] = 11929,
-  [SMALL_STATE(463)] = 11942,
-  [SMALL_STATE(464)] = 11955,
-  [SMALL_STATE(465)] = 11968,
-  [SMALL_STATE(466)] = 11981,
-  [SMALL_STATE(467)] = 11994,
-  [SMALL_STATE(468)] = 12007,
-  [SMALL_STATE(469)] = 12020,
-  [SMALL_STATE(470)] = 12028,
-  [SMALL_STATE(471)] = 12036,
-  [SMALL_STATE(472)] = 12044,
-  [SMALL_STATE(473)] = 12052,
-  [SMALL_STATE(474)] = 12060,
-  [SMALL_STATE(475)] = 12068,
-  [SMALL_STATE(476)] = 12078,
-  [SMALL_STATE(477)] = 12086,
-  [SMALL_STATE(478)] = 12094,
-  [SMALL_STATE(479)] = 12102,
-  [SMALL_STATE(480)] = 12110,
-  [SMALL_STATE(481)] = 12118,
-  [SMALL_STATE(482)] = 12128,
-  [SMALL_STATE(483)] = 12136,
-  [SMALL_STATE(484)] = 12144,
-  [SMALL_STATE(485)] = 12154,
-  [SMALL_STATE(486)] = 12164,
-  [SMALL_STATE(487)] = 12174,
-  [SMALL_STATE(488)] = 12184,
-  [SMALL_STATE(489)] = 12192,
-  [SMALL_STATE(490)] = 12200,
-  [SMALL_STATE(491)] = 12210,
-  [SMALL_STATE(492)] = 12220,
-  [SMALL_STATE(493)] = 12230,
-  [SMALL_STATE(494)] = 12240,
-  [SMALL_STATE(495)] = 12250,
-  [SMALL_STATE(496)] = 12258,
-  [SMALL_STATE(497)] = 12266,
-  [SMALL_STATE(498)] = 12276,
-  [SMALL_STATE(499)] = 12284,
-  [SMALL_STATE(500)] = 12292,
-  [SMALL_STATE(501)] = 12300,
-  [SMALL_STATE(502)] = 12308,
-  [SMALL_STATE(503)] = 12316,
-  [SMALL_STATE(504)] = 12326,
-  [SMALL_STATE(505)] = 12334,
-  [SMALL_STATE(506)] = 12344,
-  [SMALL_STATE(507)] = 12354,
-  [SMALL_STATE(508)] = 12364,
-  [SMALL_STATE(509)] = 12374,
-  [SMALL_STATE(510)] = 12384,
-  [SMALL_STATE(511)] = 12392,
-  [SMALL_STATE(512)] = 12402,
-  [SMALL_STATE(513)] = 12410,
-  [SMALL_STATE(514)] = 12420,
-  [SMALL_STATE(515)] = 12428,
-  [SMALL_STATE(516)] = 12438,
-  [SMALL_STATE(517)] = 12446,
-  [SMALL_STATE(518)] = 12454,
-  [SMALL_STATE(519)] = 12461,
-  [SMALL_STATE(520)] = 12468,
-  [SMALL_STATE(521)] = 12475,
-  [SMALL_STATE(522)] = 12482,
-  [SMALL_STATE(523)] = 12489,
-  [SMALL_STATE(524)] = 12496,
-  [SMALL_STATE(525)] = 12503,
-  [SMALL_STATE(526)] = 12510,
-  [SMALL_STATE(527)] = 12517,
-  [SMALL_STATE(528)] = 12524,
-  [SMALL_STATE(529)] = 12531,
-  [SMALL_STATE(530)] = 12538,
-  [SMALL_STATE(531)] = 12545,
-  [SMALL_STATE(532)] = 12552,
-  [SMALL_STATE(533)] = 12559,
-  [SMALL_STATE(534)] = 12566,
-  [SMALL_STATE(535)] = 12573,
-  [SMALL_STATE(536)] = 12580,
-  [SMALL_STATE(537)] = 12587,
-  [SMALL_STATE(538)] = 12594,
-  [SMALL_STATE(539)] = 12601,
-  [SMALL_STATE(540)] = 12608,
-  [SMALL_STATE(541)] = 12615,
-  [SMALL_STATE(542)] = 12622,
-  [SMALL_STATE(543)] = 12629,
-  [SMALL_STATE(544)] = 12636,
-  [SMALL_STATE(545)] = 12643,
-  [SMALL_STATE(546)] = 12650,
-  [SMALL_STATE(547)] = 12657,
-  [SMALL_STATE(548)] = 12664,
-  [SMALL_STATE(549)] = 12671,
-  [SMALL_STATE(550)] = 12678,
-  [SMALL_STATE(551)] = 12685,
-  [SMALL_STATE(552)] = 12692,
-  [SMALL_STATE(553)] = 12699,
-  [SMALL_STATE(554)] = 12706,
-  [SMALL_STATE(555)] = 12713,
-  [SMALL_STATE(556)] = 12720,
-  [SMALL_STATE(557)] = 12727,
-  [SMALL_STATE(558)] = 12734,
-  [SMALL_STATE(559)] = 12741,
-  [SMALL_STATE(560)] = 12748,
-  [SMALL_STATE(561)] = 12755,
-  [SMALL_STATE(562)] = 12762,
-  [SMALL_STATE(563)] = 12769,
-  [SMALL_STATE(564)] = 12776,
-  [SMALL_STATE(565)] = 12783,
-  [SMALL_STATE(566)] = 12790,
-  [SMALL_STATE(567)] = 12797,
-  [SMALL_STATE(568)] = 12804,
-  [SMALL_STATE(569)] = 12811,
-  [SMALL_STATE(570)] = 12818,
-  [SMALL_STATE(571)] = 12825,
-  [SMALL_STATE(572)] = 12832,
-  [SMALL_STATE(573)] = 12839,
-  [SMALL_STATE(574)] = 12846,
-  [SMALL_STATE(575)] = 12853,
-  [SMALL_STATE(576)] = 12860,
-  [SMALL_STATE(577)] = 12867,
-  [SMALL_STATE(578)] = 12874,
-  [SMALL_STATE(579)] = 12881,
-  [SMALL_STATE(580)] = 12888,
-  [SMALL_STATE(581)] = 12895,
-  [SMALL_STATE(582)] = 12902,
+  [SMALL_STATE(3)] = 51,
+  [SMALL_STATE(4)] = 102,
+  [SMALL_STATE(5)] = 145,
+  [SMALL_STATE(6)] = 188,
+  [SMALL_STATE(7)] = 231,
+  [SMALL_STATE(8)] = 274,
+  [SMALL_STATE(9)] = 315,
+  [SMALL_STATE(10)] = 358,
+  [SMALL_STATE(11)] = 419,
+  [SMALL_STATE(12)] = 458,
+  [SMALL_STATE(13)] = 498,
+  [SMALL_STATE(14)] = 557,
+  [SMALL_STATE(15)] = 594,
+  [SMALL_STATE(16)] = 645,
+  [SMALL_STATE(17)] = 692,
+  [SMALL_STATE(18)] = 729,
+  [SMALL_STATE(19)] = 766,
+  [SMALL_STATE(20)] = 828,
+  [SMALL_STATE(21)] = 863,
+  [SMALL_STATE(22)] = 902,
+  [SMALL_STATE(23)] = 937,
+  [SMALL_STATE(24)] = 972,
+  [SMALL_STATE(25)] = 1007,
+  [SMALL_STATE(26)] = 1047,
+  [SMALL_STATE(27)] = 1103,
+  [SMALL_STATE(28)] = 1139,
+  [SMALL_STATE(29)] = 1187,
+  [SMALL_STATE(30)] = 1223,
+  [SMALL_STATE(31)] = 1263,
+  [SMALL_STATE(32)] = 1296,
+  [SMALL_STATE(33)] = 1329,
+  [SMALL_STATE(34)] = 1362,
+  [SMALL_STATE(35)] = 1395,
+  [SMALL_STATE(36)] = 1428,
+  [SMALL_STATE(37)] = 1461,
+  [SMALL_STATE(38)] = 1502,
+  [SMALL_STATE(39)] = 1535,
+  [SMALL_STATE(40)] = 1568,
+  [SMALL_STATE(41)] = 1601,
+  [SMALL_STATE(42)] = 1634,
+  [SMALL_STATE(43)] = 1671,
+  [SMALL_STATE(44)] = 1708,
+  [SMALL_STATE(45)] = 1741,
+  [SMALL_STATE(46)] = 1774,
+  [SMALL_STATE(47)] = 1811,
+  [SMALL_STATE(48)] = 1844,
+  [SMALL_STATE(49)] = 1877,
+  [SMALL_STATE(50)] = 1910,
+  [SMALL_STATE(51)] = 1943,
+  [SMALL_STATE(52)] = 1993,
+  [SMALL_STATE(53)] = 2049,
+  [SMALL_STATE(54)] = 2099,
+  [SMALL_STATE(55)] = 2145,
+  [SMALL_STATE(56)] = 2179,
+  [SMALL_STATE(57)] = 2213,
+  [SMALL_STATE(58)] = 2269,
+  [SMALL_STATE(59)] = 2303,
+  [SMALL_STATE(60)] = 2337,
+  [SMALL_STATE(61)] = 2371,
+  [SMALL_STATE(62)] = 2427,
+  [SMALL_STATE(63)] = 2461,
+  [SMALL_STATE(64)] = 2509,
+  [SMALL_STATE(65)] = 2540,
+  [SMALL_STATE(66)] = 2579,
+  [SMALL_STATE(67)] = 2610,
+  [SMALL_STATE(68)] = 2641,
+  [SMALL_STATE(69)] = 2680,
+  [SMALL_STATE(70)] = 2711,
+  [SMALL_STATE(71)] = 2742,
+  [SMALL_STATE(72)] = 2773,
+  [SMALL_STATE(73)] = 2804,
+  [SMALL_STATE(74)] = 2835,
+  [SMALL_STATE(75)] = 2866,
+  [SMALL_STATE(76)] = 2897,
+  [SMALL_STATE(77)] = 2928,
+  [SMALL_STATE(78)] = 2959,
+  [SMALL_STATE(79)] = 3004,
+  [SMALL_STATE(80)] = 3048,
+  [SMALL_STATE(81)] = 3092,
+  [SMALL_STATE(82)] = 3122,
+  [SMALL_STATE(83)] = 3160,
+  [SMALL_STATE(84)] = 3190,
+  [SMALL_STATE(85)] = 3228,
+  [SMALL_STATE(86)] = 3270,
+  [SMALL_STATE(87)] = 3314,
+  [SMALL_STATE(88)] = 3350,
+  [SMALL_STATE(89)] = 3394,
+  [SMALL_STATE(90)] = 3428,
+  [SMALL_STATE(91)] = 3470,
+  [SMALL_STATE(92)] = 3509,
+  [SMALL_STATE(93)] = 3560,
+  [SMALL_STATE(94)] = 3593,
+  [SMALL_STATE(95)] = 3644,
+  [SMALL_STATE(96)] = 3677,
+  [SMALL_STATE(97)] = 3710,
+  [SMALL_STATE(98)] = 3739,
+  [SMALL_STATE(99)] = 3772,
+  [SMALL_STATE(100)] = 3805,
+  [SMALL_STATE(101)] = 3837,
+  [SMALL_STATE(102)] = 3869,
+  [SMALL_STATE(103)] = 3901,
+  [SMALL_STATE(104)] = 3933,
+  [SMALL_STATE(105)] = 3965,
+  [SMALL_STATE(106)] = 3997,
+  [SMALL_STATE(107)] = 4029,
+  [SMALL_STATE(108)] = 4059,
+  [SMALL_STATE(109)] = 4097,
+  [SMALL_STATE(110)] = 4131,
+  [SMALL_STATE(111)] = 4169,
+  [SMALL_STATE(112)] = 4207,
+  [SMALL_STATE(113)] = 4239,
+  [SMALL_STATE(114)] = 4273,
+  [SMALL_STATE(115)] = 4305,
+  [SMALL_STATE(116)] = 4333,
+  [SMALL_STATE(117)] = 4365,
+  [SMALL_STATE(118)] = 4397,
+  [SMALL_STATE(119)] = 4425,
+  [SMALL_STATE(120)] = 4457,
+  [SMALL_STATE(121)] = 4489,
+  [SMALL_STATE(122)] = 4521,
+  [SMALL_STATE(123)] = 4553,
+  [SMALL_STATE(124)] = 4585,
+  [SMALL_STATE(125)] = 4623,
+  [SMALL_STATE(126)] = 4661,
+  [SMALL_STATE(127)] = 4699,
+  [SMALL_STATE(128)] = 4733,
+  [SMALL_STATE(129)] = 4761,
+  [SMALL_STATE(130)] = 4799,
+  [SMALL_STATE(131)] = 4837,
+  [SMALL_STATE(132)] = 4875,
+  [SMALL_STATE(133)] = 4903,
+  [SMALL_STATE(134)] = 4931,
+  [SMALL_STATE(135)] = 4965,
+  [SMALL_STATE(136)] = 5013,
+  [SMALL_STATE(137)] = 5051,
+  [SMALL_STATE(138)] = 5099,
+  [SMALL_STATE(139)] = 5147,
+  [SMALL_STATE(140)] = 5185,
+  [SMALL_STATE(141)] = 5213,
+  [SMALL_STATE(142)] = 5245,
+  [SMALL_STATE(143)] = 5272,
+  [SMALL_STATE(144)] = 5299,
+  [SMALL_STATE(145)] = 5330,
+  [SMALL_STATE(146)] = 5357,
+  [SMALL_STATE(147)] = 5384,
+  [SMALL_STATE(148)] = 5411,
+  [SMALL_STATE(149)] = 5438,
+  [SMALL_STATE(150)] = 5465,
+  [SMALL_STATE(151)] = 5492,
+  [SMALL_STATE(152)] = 5523,
+  [SMALL_STATE(153)] = 5550,
+  [SMALL_STATE(154)] = 5579,
+  [SMALL_STATE(155)] = 5606,
+  [SMALL_STATE(156)] = 5633,
+  [SMALL_STATE(157)] = 5660,
+  [SMALL_STATE(158)] = 5687,
+  [SMALL_STATE(159)] = 5718,
+  [SMALL_STATE(160)] = 5745,
+  [SMALL_STATE(161)] = 5771,
+  [SMALL_STATE(162)] = 5801,
+  [SMALL_STATE(163)] = 5827,
+  [SMALL_STATE(164)] = 5859,
+  [SMALL_STATE(165)] = 5889,
+  [SMALL_STATE(166)] = 5921,
+  [SMALL_STATE(167)] = 5947,
+  [SMALL_STATE(168)] = 5973,
+  [SMALL_STATE(169)] = 6003,
+  [SMALL_STATE(170)] = 6029,
+  [SMALL_STATE(171)] = 6061,
+  [SMALL_STATE(172)] = 6089,
+  [SMALL_STATE(173)] = 6129,
+  [SMALL_STATE(174)] = 6159,
+  [SMALL_STATE(175)] = 6185,
+  [SMALL_STATE(176)] = 6211,
+  [SMALL_STATE(177)] = 6237,
+  [SMALL_STATE(178)] = 6263,
+  [SMALL_STATE(179)] = 6289,
+  [SMALL_STATE(180)] = 6319,
+  [SMALL_STATE(181)] = 6345,
+  [SMALL_STATE(182)] = 6371,
+  [SMALL_STATE(183)] = 6397,
+  [SMALL_STATE(184)] = 6426,
+  [SMALL_STATE(185)] = 6451,
+  [SMALL_STATE(186)] = 6480,
+  [SMALL_STATE(187)] = 6509,
+  [SMALL_STATE(188)] = 6538,
+  [SMALL_STATE(189)] = 6567,
+  [SMALL_STATE(190)] = 6596,
+  [SMALL_STATE(191)] = 6625,
+  [SMALL_STATE(192)] = 6654,
+  [SMALL_STATE(193)] = 6683,
+  [SMALL_STATE(194)] = 6712,
+  [SMALL_STATE(195)] = 6741,
+  [SMALL_STATE(196)] = 6770,
+  [SMALL_STATE(197)] = 6813,
+  [SMALL_STATE(198)] = 6842,
+  [SMALL_STATE(199)] = 6871,
+  [SMALL_STATE(200)] = 6900,
+  [SMALL_STATE(201)] = 6943,
+  [SMALL_STATE(202)] = 6984,
+  [SMALL_STATE(203)] = 7013,
+  [SMALL_STATE(204)] = 7042,
+  [SMALL_STATE(205)] = 7071,
+  [SMALL_STATE(206)] = 7100,
+  [SMALL_STATE(207)] = 7129,
+  [SMALL_STATE(208)] = 7158,
+  [SMALL_STATE(209)] = 7187,
+  [SMALL_STATE(210)] = 7216,
+  [SMALL_STATE(211)] = 7244,
+  [SMALL_STATE(212)] = 7272,
+  [SMALL_STATE(213)] = 7296,
+  [SMALL_STATE(214)] = 7334,
+  [SMALL_STATE(215)] = 7358,
+  [SMALL_STATE(216)] = 7384,
+  [SMALL_STATE(217)] = 7410,
+  [SMALL_STATE(218)] = 7433,
+  [SMALL_STATE(219)] = 7456,
+  [SMALL_STATE(220)] = 7479,
+  [SMALL_STATE(221)] = 7501,
+  [SMALL_STATE(222)] = 7523,
+  [SMALL_STATE(223)] = 7547,
+  [SMALL_STATE(224)] = 7571,
+  [SMALL_STATE(225)] = 7595,
+  [SMALL_STATE(226)] = 7633,
+  [SMALL_STATE(227)] = 7657,
+  [SMALL_STATE(228)] = 7681,
+  [SMALL_STATE(229)] = 7719,
+  [SMALL_STATE(230)] = 7743,
+  [SMALL_STATE(231)] = 7767,
+  [SMALL_STATE(232)] = 7805,
+  [SMALL_STATE(233)] = 7824,
+  [SMALL_STATE(234)] = 7855,
+  [SMALL_STATE(235)] = 7886,
+  [SMALL_STATE(236)] = 7905,
+  [SMALL_STATE(237)] = 7936,
+  [SMALL_STATE(238)] = 7961,
+  [SMALL_STATE(239)] = 7996,
+  [SMALL_STATE(240)] = 8027,
+  [SMALL_STATE(241)] = 8053,
+  [SMALL_STATE(242)] = 8083,
+  [SMALL_STATE(243)] = 8101,
+  [SMALL_STATE(244)] = 8119,
+  [SMALL_STATE(245)] = 8137,
+  [SMALL_STATE(246)] = 8155,
+  [SMALL_STATE(247)] = 8173,
+  [SMALL_STATE(248)] = 8191,
+  [SMALL_STATE(249)] = 8221,
+  [SMALL_STATE(250)] = 8251,
+  [SMALL_STATE(251)] = 8269,
+  [SMALL_STATE(252)] = 8287,
+  [SMALL_STATE(253)] = 8305,
+  [SMALL_STATE(254)] = 8323,
+  [SMALL_STATE(255)] = 8353,
+  [SMALL_STATE(256)] = 8371,
+  [SMALL_STATE(257)] = 8389,
+  [SMALL_STATE(258)] = 8407,
+  [SMALL_STATE(259)] = 8425,
+  [SMALL_STATE(260)] = 8442,
+  [SMALL_STATE(261)] = 8459,
+  [SMALL_STATE(262)] = 8486,
+  [SMALL_STATE(263)] = 8503,
+  [SMALL_STATE(264)] = 8520,
+  [SMALL_STATE(265)] = 8537,
+  [SMALL_STATE(266)] = 8554,
+  [SMALL_STATE(267)] = 8577,
+  [SMALL_STATE(268)] = 8600,
+  [SMALL_STATE(269)] = 8617,
+  [SMALL_STATE(270)] = 8634,
+  [SMALL_STATE(271)] = 8651,
+  [SMALL_STATE(272)] = 8668,
+  [SMALL_STATE(273)] = 8695,
+  [SMALL_STATE(274)] = 8712,
+  [SMALL_STATE(275)] = 8729,
+  [SMALL_STATE(276)] = 8756,
+  [SMALL_STATE(277)] = 8773,
+  [SMALL_STATE(278)] = 8790,
+  [SMALL_STATE(279)] = 8807,
+  [SMALL_STATE(280)] = 8824,
+  [SMALL_STATE(281)] = 8851,
+  [SMALL_STATE(282)] = 8868,
+  [SMALL_STATE(283)] = 8885,
+  [SMALL_STATE(284)] = 8908,
+  [SMALL_STATE(285)] = 8931,
+  [SMALL_STATE(286)] = 8955,
+  [SMALL_STATE(287)] = 8979,
+  [SMALL_STATE(288)] = 8997,
+  [SMALL_STATE(289)] = 9023,
+  [SMALL_STATE(290)] = 9047,
+  [SMALL_STATE(291)] = 9074,
+  [SMALL_STATE(292)] = 9093,
+  [SMALL_STATE(293)] = 9114,
+  [SMALL_STATE(294)] = 9133,
+  [SMALL_STATE(295)] = 9155,
+  [SMALL_STATE(296)] = 9177,
+  [SMALL_STATE(297)] = 9195,
+  [SMALL_STATE(298)] = 9217,
+  [SMALL_STATE(299)] = 9239,
+  [SMALL_STATE(300)] = 9262,
+  [SMALL_STATE(301)] = 9285,
+  [SMALL_STATE(302)] = 9306,
+  [SMALL_STATE(303)] = 9329,
+  [SMALL_STATE(304)] = 9342,
+  [SMALL_STATE(305)] = 9360,
+  [SMALL_STATE(306)] = 9378,
+  [SMALL_STATE(307)] = 9396,
+  [SMALL_STATE(308)] = 9414,
+  [SMALL_STATE(309)] = 9432,
+  [SMALL_STATE(310)] = 9450,
+  [SMALL_STATE(311)] = 9470,
+  [SMALL_STATE(312)] = 9490,
+  [SMALL_STATE(313)] = 9508,
+  [SMALL_STATE(314)] = 9526,
+  [SMALL_STATE(315)] = 9544,
+  [SMALL_STATE(316)] = 9562,
+  [SMALL_STATE(317)] = 9580,
+  [SMALL_STATE(318)] = 9602,
+  [SMALL_STATE(319)] = 9622,
+  [SMALL_STATE(320)] = 9640,
+  [SMALL_STATE(321)] = 9660,
+  [SMALL_STATE(322)] = 9678,
+  [SMALL_STATE(323)] = 9693,
+  [SMALL_STATE(324)] = 9708,
+  [SMALL_STATE(325)] = 9723,
+  [SMALL_STATE(326)] = 9738,
+  [SMALL_STATE(327)] = 9749,
+  [SMALL_STATE(328)] = 9766,
+  [SMALL_STATE(329)] = 9781,
+  [SMALL_STATE(330)] = 9798,
+  [SMALL_STATE(331)] = 9813,
+  [SMALL_STATE(332)] = 9830,
+  [SMALL_STATE(333)] = 9845,
+  [SMALL_STATE(334)] = 9859,
+  [SMALL_STATE(335)] = 9875,
+  [SMALL_STATE(336)] = 9889,
+  [SMALL_STATE(337)] = 9905,
+  [SMALL_STATE(338)] = 9919,
+  [SMALL_STATE(339)] = 9933,
+  [SMALL_STATE(340)] = 9947,
+  [SMALL_STATE(341)] = 9961,
+  [SMALL_STATE(342)] = 9975,
+  [SMALL_STATE(343)] = 9989,
+  [SMALL_STATE(344)] = 10003,
+  [SMALL_STATE(345)] = 10019,
+  [SMALL_STATE(346)] = 10033,
+  [SMALL_STATE(347)] = 10047,
+  [SMALL_STATE(348)] = 10061,
+  [SMALL_STATE(349)] = 10075,
+  [SMALL_STATE(350)] = 10089,
+  [SMALL_STATE(351)] = 10103,
+  [SMALL_STATE(352)] = 10117,
+  [SMALL_STATE(353)] = 10131,
+  [SMALL_STATE(354)] = 10145,
+  [SMALL_STATE(355)] = 10159,
+  [SMALL_STATE(356)] = 10173,
+  [SMALL_STATE(357)] = 10189,
+  [SMALL_STATE(358)] = 10203,
+  [SMALL_STATE(359)] = 10217,
+  [SMALL_STATE(360)] = 10231,
+  [SMALL_STATE(361)] = 10245,
+  [SMALL_STATE(362)] = 10259,
+  [SMALL_STATE(363)] = 10273,
+  [SMALL_STATE(364)] = 10287,
+  [SMALL_STATE(365)] = 10301,
+  [SMALL_STATE(366)] = 10315,
+  [SMALL_STATE(367)] = 10329,
+  [SMALL_STATE(368)] = 10343,
+  [SMALL_STATE(369)] = 10357,
+  [SMALL_STATE(370)] = 10371,
+  [SMALL_STATE(371)] = 10385,
+  [SMALL_STATE(372)] = 10399,
+  [SMALL_STATE(373)] = 10413,
+  [SMALL_STATE(374)] = 10427,
+  [SMALL_STATE(375)] = 10441,
+  [SMALL_STATE(376)] = 10453,
+  [SMALL_STATE(377)] = 10467,
+  [SMALL_STATE(378)] = 10481,
+  [SMALL_STATE(379)] = 10495,
+  [SMALL_STATE(380)] = 10509,
+  [SMALL_STATE(381)] = 10520,
+  [SMALL_STATE(382)] = 10533,
+  [SMALL_STATE(383)] = 10546,
+  [SMALL_STATE(384)] = 10559,
+  [SMALL_STATE(385)] = 10572,
+  [SMALL_STATE(386)] = 10585,
+  [SMALL_STATE(387)] = 10598,
+  [SMALL_STATE(388)] = 10611,
+  [SMALL_STATE(389)] = 10624,
+  [SMALL_STATE(390)] = 10637,
+  [SMALL_STATE(391)] = 10650,
+  [SMALL_STATE(392)] = 10661,
+  [SMALL_STATE(393)] = 10672,
+  [SMALL_STATE(394)] = 10685,
+  [SMALL_STATE(395)] = 10698,
+  [SMALL_STATE(396)] = 10711,
+  [SMALL_STATE(397)] = 10724,
+  [SMALL_STATE(398)] = 10737,
+  [SMALL_STATE(399)] = 10750,
+  [SMALL_STATE(400)] = 10763,
+  [SMALL_STATE(401)] = 10776,
+  [SMALL_STATE(402)] = 10787,
+  [SMALL_STATE(403)] = 10800,
+  [SMALL_STATE(404)] = 10813,
+  [SMALL_STATE(405)] = 10826,
+  [SMALL_STATE(406)] = 10839,
+  [SMALL_STATE(407)] = 10850,
+  [SMALL_STATE(408)] = 10863,
+  [SMALL_STATE(409)] = 10874,
+  [SMALL_STATE(410)] = 10887,
+  [SMALL_STATE(411)] = 10896,
+  [SMALL_STATE(412)] = 10907,
+  [SMALL_STATE(413)] = 10920,
+  [SMALL_STATE(414)] = 10929,
+  [SMALL_STATE(415)] = 10942,
+  [SMALL_STATE(416)] = 10955,
+  [SMALL_STATE(417)] = 10968,
+  [SMALL_STATE(418)] = 10979,
+  [SMALL_STATE(419)] = 10992,
+  [SMALL_STATE(420)] = 11005,
+  [SMALL_STATE(421)] = 11018,
+  [SMALL_STATE(422)] = 11031,
+  [SMALL_STATE(423)] = 11044,
+  [SMALL_STATE(424)] = 11057,
+  [SMALL_STATE(425)] = 11070,
+  [SMALL_STATE(426)] = 11083,
+  [SMALL_STATE(427)] = 11096,
+  [SMALL_STATE(428)] = 11107,
+  [SMALL_STATE(429)] = 11120,
+  [SMALL_STATE(430)] = 11128,
+  [SMALL_STATE(431)] = 11138,
+  [SMALL_STATE(432)] = 11146,
+  [SMALL_STATE(433)] = 11156,
+  [SMALL_STATE(434)] = 11166,
+  [SMALL_STATE(435)] = 11174,
+  [SMALL_STATE(436)] = 11184,
+  [SMALL_STATE(437)] = 11192,
+  [SMALL_STATE(438)] = 11202,
+  [SMALL_STATE(439)] = 11212,
+  [SMALL_STATE(440)] = 11222,
+  [SMALL_STATE(441)] = 11230,
+  [SMALL_STATE(442)] = 11238,
+  [SMALL_STATE(443)] = 11246,
+  [SMALL_STATE(444)] = 11254,
+  [SMALL_STATE(445)] = 11262,
+  [SMALL_STATE(446)] = 11270,
+  [SMALL_STATE(447)] = 11278,
+  [SMALL_STATE(448)] = 11286,
+  [SMALL_STATE(449)] = 11296,
+  [SMALL_STATE(450)] = 11306,
+  [SMALL_STATE(451)] = 11314,
+  [SMALL_STATE(452)] = 11324,
+  [SMALL_STATE(453)] = 11334,
+  [SMALL_STATE(454)] = 11342,
+  [SMALL_STATE(455)] = 11352,
+  [SMALL_STATE(456)] = 11362,
+  [SMALL_STATE(457)] = 11370,
+  [SMALL_STATE(458)] = 11380,
+  [SMALL_STATE(459)] = 11388,
+  [SMALL_STATE(460)] = 11396,
+  [SMALL_STATE(461)] = 11404,
+  [SMALL_STATE(462)] = 11412,
+  [SMALL_STATE(463)] = 11420,
+  [SMALL_STATE(464)] = 11428,
+  [SMALL_STATE(465)] = 11436,
+  [SMALL_STATE(466)] = 11444,
+  [SMALL_STATE(467)] = 11452,
+  [SMALL_STATE(468)] = 11460,
+  [SMALL_STATE(469)] = 11468,
+  [SMALL_STATE(470)] = 11478,
+  [SMALL_STATE(471)] = 11488,
+  [SMALL_STATE(472)] = 11496,
+  [SMALL_STATE(473)] = 11506,
+  [SMALL_STATE(474)] = 11516,
+  [SMALL_STATE(475)] = 11526,
+  [SMALL_STATE(476)] = 11534,
+  [SMALL_STATE(477)] = 11544,
+  [SMALL_STATE(478)] = 11554,
+  [SMALL_STATE(479)] = 11564,
+  [SMALL_STATE(480)] = 11571,
+  [SMALL_STATE(481)] = 11578,
+  [SMALL_STATE(482)] = 11585,
+  [SMALL_STATE(483)] = 11592,
+  [SMALL_STATE(484)] = 11599,
+  [SMALL_STATE(485)] = 11606,
+  [SMALL_STATE(486)] = 11613,
+  [SMALL_STATE(487)] = 11620,
+  [SMALL_STATE(488)] = 11627,
+  [SMALL_STATE(489)] = 11634,
+  [SMALL_STATE(490)] = 11641,
+  [SMALL_STATE(491)] = 11648,
+  [SMALL_STATE(492)] = 11655,
+  [SMALL_STATE(493)] = 11662,
+  [SMALL_STATE(494)] = 11669,
+  [SMALL_STATE(495)] = 11676,
+  [SMALL_STATE(496)] = 11683,
+  [SMALL_STATE(497)] = 11690,
+  [SMALL_STATE(498)] = 11697,
+  [SMALL_STATE(499)] = 11704,
+  [SMALL_STATE(500)] = 11711,
+  [SMALL_STATE(501)] = 11718,
+  [SMALL_STATE(502)] = 11725,
+  [SMALL_STATE(503)] = 11732,
+  [SMALL_STATE(504)] = 11739,
+  [SMALL_STATE(505)] = 11746,
+  [SMALL_STATE(506)] = 11753,
+  [SMALL_STATE(507)] = 11760,
+  [SMALL_STATE(508)] = 11767,
+  [SMALL_STATE(509)] = 11774,
+  [SMALL_STATE(510)] = 11781,
+  [SMALL_STATE(511)] = 11788,
+  [SMALL_STATE(512)] = 11795,
+  [SMALL_STATE(513)] = 11802,
+  [SMALL_STATE(514)] = 11809,
+  [SMALL_STATE(515)] = 11816,
+  [SMALL_STATE(516)] = 11823,
+  [SMALL_STATE(517)] = 11830,
+  [SMALL_STATE(518)] = 11837,
+  [SMALL_STATE(519)] = 11844,
+  [SMALL_STATE(520)] = 11851,
+  [SMALL_STATE(521)] = 11858,
+  [SMALL_STATE(522)] = 11865,
+  [SMALL_STATE(523)] = 11872,
+  [SMALL_STATE(524)] = 11879,
+  [SMALL_STATE(525)] = 11886,
+  [SMALL_STATE(526)] = 11893,
+  [SMALL_STATE(527)] = 11900,
+  [SMALL_STATE(528)] = 11907,
+  [SMALL_STATE(529)] = 11914,
+  [SMALL_STATE(530)] = 11921,
+  [SMALL_STATE(531)] = 11928,
+  [SMALL_STATE(532)] = 11935,
+  [SMALL_STATE(533)] = 11942,
+  [SMALL_STATE(534)] = 11949,
+  [SMALL_STATE(535)] = 11956,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -19691,768 +19053,710 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(542),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(579),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(533),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(555),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(557),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(524),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
-  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(526),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
   [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
   [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
   [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
-  [41] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [47] = {.entry = {.count = 1, .reusable = false}}, SHIFT(208),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
-  [51] = {.entry = {.count = 1, .reusable = false}}, SHIFT(195),
-  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
-  [57] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(545),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(547),
-  [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(558),
-  [67] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [69] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [79] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
-  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(565),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(573),
-  [91] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
-  [93] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
+  [47] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [51] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
+  [53] = {.entry = {.count = 1, .reusable = false}}, SHIFT(201),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(171),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
+  [65] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
+  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
+  [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
+  [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(530),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
   [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
-  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
-  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
-  [103] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [105] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [107] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [111] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
-  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(544),
-  [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(532),
-  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(536),
-  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
-  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(580),
-  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [157] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [159] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [161] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [163] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [167] = {.entry = {.count = 1, .reusable = false}}, SHIFT(338),
-  [169] = {.entry = {.count = 1, .reusable = false}}, SHIFT(564),
-  [171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
-  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
-  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [179] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [181] = {.entry = {.count = 1, .reusable = true}}, SHIFT(554),
-  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
-  [185] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
-  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(559),
-  [189] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [191] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
-  [193] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 73),
-  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [197] = {.entry = {.count = 1, .reusable = true}}, SHIFT(529),
-  [199] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
-  [201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 79),
-  [203] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [205] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [207] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
-  [209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(412),
-  [212] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
-  [216] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
-  [220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(560),
-  [222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(551),
-  [224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [226] = {.entry = {.count = 1, .reusable = false}}, SHIFT(396),
-  [228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
-  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
-  [236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
-  [238] = {.entry = {.count = 1, .reusable = false}}, SHIFT(443),
-  [240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(527),
-  [242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [244] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(542),
-  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [249] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(546),
-  [252] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(503),
-  [255] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(574),
-  [258] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
-  [261] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(556),
-  [264] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(461),
-  [267] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(567),
-  [270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(321),
-  [273] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(421),
-  [276] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(530),
-  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(531),
-  [286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
-  [288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [290] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 84),
-  [292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(534),
-  [294] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 88),
-  [296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(540),
-  [298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(546),
-  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
-  [304] = {.entry = {.count = 1, .reusable = true}}, SHIFT(574),
-  [306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(556),
-  [310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
-  [312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(567),
-  [314] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
-  [318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [320] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
-  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 90),
-  [324] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [326] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
-  [328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
-  [330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
-  [332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(104),
-  [334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(526),
-  [340] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 85),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
-  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 89),
-  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 92),
-  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 93),
-  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
-  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [364] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [368] = {.entry = {.count = 1, .reusable = false}}, SHIFT(569),
-  [370] = {.entry = {.count = 1, .reusable = false}}, SHIFT(571),
-  [372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 1, 0, 0),
-  [376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(548),
-  [380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
-  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [386] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
-  [388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
-  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__aws_strings, 2, 0, 0),
-  [392] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__aws_strings, 2, 0, 0), SHIFT(405),
-  [395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [397] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(405),
-  [400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__aws_strings, 1, 0, 0),
-  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__aws_strings, 1, 0, 0), SHIFT(405),
-  [405] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 2, 0, 0),
-  [407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(538),
-  [409] = {.entry = {.count = 1, .reusable = true}}, SHIFT(539),
-  [411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [413] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [415] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(526),
-  [418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
-  [420] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
-  [422] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_names, 3, 0, 0),
-  [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 80),
-  [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
-  [428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(202),
-  [432] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_ids, 2, 0, 0),
-  [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
-  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [448] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(542),
-  [451] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
-  [454] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(579),
-  [457] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(533),
-  [460] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(484),
-  [463] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(555),
-  [466] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(557),
-  [469] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(524),
-  [472] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(490),
-  [475] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(458),
-  [478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [480] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [482] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
-  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
-  [486] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
-  [496] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [498] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [500] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(208),
-  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [507] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [509] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
-  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 3, 0, 0),
-  [517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(570),
-  [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [523] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(65),
-  [526] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(379),
-  [529] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(14),
-  [532] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(380),
-  [535] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [537] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(350),
-  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [542] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(542),
-  [545] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [547] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(546),
-  [550] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(574),
-  [553] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
-  [556] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(556),
-  [559] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(461),
-  [562] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(567),
-  [565] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(322),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
-  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [574] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__peer, 1, 0, 0),
-  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
-  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
-  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 3, 0, 0),
-  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [594] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 2, 0, 0),
-  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0),
-  [608] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0), SHIFT_REPEAT(382),
-  [611] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_aws_repeat1, 2, 0, 0),
-  [613] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_aws_repeat1, 2, 0, 0), SHIFT_REPEAT(506),
-  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [618] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 4, 0, 0),
-  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [624] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [626] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(336),
-  [629] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [633] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(452),
-  [636] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [640] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(487),
-  [643] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [645] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 4, 0, 0),
-  [647] = {.entry = {.count = 1, .reusable = true}}, SHIFT(525),
-  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 5, 0, 0),
-  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 5, 0, 0),
-  [657] = {.entry = {.count = 1, .reusable = true}}, SHIFT(549),
-  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [665] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [667] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service_list, 2, 0, 0),
-  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [671] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_aws, 2, 0, 0),
-  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
-  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [679] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0), SHIFT(452),
-  [682] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34), SHIFT(452),
-  [685] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0), SHIFT(452),
-  [688] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34), SHIFT(452),
-  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [693] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
-  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_aws, 1, 0, 0),
-  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [701] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [703] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [705] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [709] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [711] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [713] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [715] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [717] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(468),
-  [720] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 6, 0, 0),
-  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 7, 0, 0),
-  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 8, 0, 0),
-  [732] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [736] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [738] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(313),
-  [741] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [743] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [745] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [747] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [749] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
-  [757] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
-  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
-  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [763] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
-  [767] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
-  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [771] = {.entry = {.count = 1, .reusable = false}}, SHIFT(260),
-  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [781] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
-  [783] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [785] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [789] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [793] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [799] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [801] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [803] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(381),
-  [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [808] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
-  [810] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
-  [812] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [814] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
-  [816] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
-  [818] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
-  [820] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
-  [822] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
-  [824] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [826] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 81),
-  [828] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [830] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 87),
-  [832] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [834] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [836] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
-  [838] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [840] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
-  [842] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [844] = {.entry = {.count = 1, .reusable = false}}, SHIFT(514),
-  [846] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
-  [848] = {.entry = {.count = 1, .reusable = true}}, SHIFT(575),
-  [850] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
-  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [854] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [858] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(425),
-  [861] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [863] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [865] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 3, 0, 0),
-  [871] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
-  [873] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0),
-  [875] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0), SHIFT_REPEAT(508),
-  [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 2, 0, 0),
-  [880] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
-  [882] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
-  [884] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
-  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
-  [888] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
-  [890] = {.entry = {.count = 1, .reusable = true}}, SHIFT(108),
-  [892] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [894] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
-  [896] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [898] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [900] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(260),
-  [903] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [907] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [909] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [911] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [913] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
-  [915] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [917] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [921] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [923] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [925] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [927] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [929] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [931] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [933] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [935] = {.entry = {.count = 1, .reusable = false}}, SHIFT(310),
-  [937] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [939] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [941] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [943] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [945] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [947] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [949] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [951] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [953] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [955] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [957] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 31),
-  [959] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
-  [963] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [965] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [967] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [969] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [971] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [973] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [975] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [977] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [979] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 9),
-  [981] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [983] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [985] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 6, 0, 15),
-  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
-  [989] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [991] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [993] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [995] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [997] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [999] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [1001] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [1003] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [1005] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [1007] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [1009] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(319),
-  [1012] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [1014] = {.entry = {.count = 1, .reusable = true}}, SHIFT(257),
-  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
-  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(541),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
-  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [1036] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(318),
-  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [1043] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [1045] = {.entry = {.count = 1, .reusable = true}}, SHIFT(564),
-  [1047] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(582),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
-  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [1059] = {.entry = {.count = 1, .reusable = false}}, SHIFT(449),
-  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
-  [1063] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [1065] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
-  [1067] = {.entry = {.count = 1, .reusable = false}}, SHIFT(566),
-  [1069] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [1071] = {.entry = {.count = 1, .reusable = false}}, SHIFT(363),
-  [1073] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
-  [1075] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [1077] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(581),
-  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
-  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
-  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
-  [1093] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(523),
-  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [1099] = {.entry = {.count = 1, .reusable = true}}, SHIFT(528),
-  [1101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [1103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(88),
-  [1105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
-  [1107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
-  [1109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
-  [1111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
-  [1113] = {.entry = {.count = 1, .reusable = true}}, SHIFT(572),
-  [1115] = {.entry = {.count = 1, .reusable = false}}, SHIFT(369),
-  [1117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
-  [1119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
-  [1121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
-  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [1125] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(568),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(146),
-  [1133] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [1137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(155),
-  [1141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [1143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
-  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
-  [1149] = {.entry = {.count = 1, .reusable = false}}, SHIFT(391),
-  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(578),
-  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
-  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
-  [1157] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1159] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(568),
-  [1162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
-  [1164] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
-  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
-  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1182] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1184] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [1186] = {.entry = {.count = 1, .reusable = false}}, SHIFT(271),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
-  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
-  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
-  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
-  [1198] = {.entry = {.count = 1, .reusable = false}}, SHIFT(552),
-  [1200] = {.entry = {.count = 1, .reusable = false}}, SHIFT(50),
-  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(185),
-  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [1216] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(566),
-  [1219] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [1223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1225] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [1227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
-  [1229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [1231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [1233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [1235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [1237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [1239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [1241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(152),
-  [1245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
-  [1247] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [1249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [1253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [1255] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [1258] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(177),
-  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
-  [1266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
-  [1268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [1270] = {.entry = {.count = 1, .reusable = true}}, SHIFT(415),
-  [1272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [1274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
-  [1276] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
-  [1278] = {.entry = {.count = 1, .reusable = false}}, SHIFT(11),
-  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
-  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [1286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(543),
-  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
-  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [1292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [1294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [1296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [1298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [1300] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(361),
-  [1303] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [1307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
-  [1311] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(259),
-  [1314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1316] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(445),
-  [1319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1321] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
-  [1323] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
-  [1325] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [1327] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [1329] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [1331] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
-  [1333] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [1335] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
-  [1337] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [1339] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
-  [1341] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [1343] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [1345] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [1347] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
-  [1349] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(345),
-  [1352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
-  [1356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [1358] = {.entry = {.count = 1, .reusable = true}}, SHIFT(563),
-  [1360] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [1362] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [1364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
-  [1368] = {.entry = {.count = 1, .reusable = true}}, SHIFT(553),
-  [1370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1372] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [1374] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
-  [1376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(479),
-  [1378] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(481),
-  [1381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [1385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [1387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [1389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
-  [1391] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(316),
-  [1394] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1396] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1398] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(292),
-  [1401] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1403] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [1405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
-  [1407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
-  [1409] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [1411] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [1413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [1415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [1417] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1419] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1421] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1423] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1425] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [1429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
-  [1433] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1437] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [1441] = {.entry = {.count = 1, .reusable = true}}, SHIFT(577),
-  [1443] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
-  [1445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [1447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
-  [1451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(127),
-  [1453] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1455] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1457] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1459] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1461] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1463] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 32),
-  [1469] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
-  [1471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [1475] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
-  [1477] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [1479] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [1481] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
-  [1483] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [1485] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
-  [1487] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [1489] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [1491] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [1493] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [1495] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1497] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [1499] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [1503] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [1505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [1507] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1509] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
-  [1511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
-  [1513] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [1515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
-  [1519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1523] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
-  [1525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [1527] = {.entry = {.count = 1, .reusable = true}}, SHIFT(561),
-  [1529] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1531] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
-  [1533] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
-  [1535] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [1537] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [1539] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [1541] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [1543] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [1545] = {.entry = {.count = 1, .reusable = true}}, SHIFT(562),
-  [1547] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
-  [1549] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [1551] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [1553] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [1555] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1557] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [1559] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [1561] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [1563] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [1565] = {.entry = {.count = 1, .reusable = true}}, SHIFT(550),
-  [1567] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
-  [1569] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [1571] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
-  [1573] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [1575] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [1577] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [1579] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [1581] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [1583] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
-  [1585] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
-  [1587] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
-  [1589] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [1591] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [1593] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [1595] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [113] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [121] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [127] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
+  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
+  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [141] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [145] = {.entry = {.count = 1, .reusable = false}}, SHIFT(306),
+  [147] = {.entry = {.count = 1, .reusable = false}}, SHIFT(504),
+  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
+  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
+  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
+  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
+  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [185] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [189] = {.entry = {.count = 1, .reusable = true}}, SHIFT(524),
+  [191] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
+  [193] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
+  [197] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [199] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
+  [201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
+  [203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
+  [207] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
+  [209] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 80),
+  [211] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
+  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
+  [217] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
+  [219] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
+  [221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(532),
+  [223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [225] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
+  [227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
+  [231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [237] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [241] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
+  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(529),
+  [251] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
+  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
+  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
+  [257] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
+  [259] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [264] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(452),
+  [267] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
+  [270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(372),
+  [273] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
+  [276] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
+  [279] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
+  [282] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
+  [285] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(298),
+  [288] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(427),
+  [291] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
+  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
+  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 88),
+  [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
+  [313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [315] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
+  [317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
+  [323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 93),
+  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 94),
+  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 96),
+  [329] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 97),
+  [331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
+  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
+  [337] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [341] = {.entry = {.count = 1, .reusable = false}}, SHIFT(535),
+  [343] = {.entry = {.count = 1, .reusable = false}}, SHIFT(509),
+  [345] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
+  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
+  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [351] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
+  [353] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
+  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
+  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
+  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [371] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [375] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(518),
+  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
+  [380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
+  [382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [384] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [386] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [392] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [394] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(305),
+  [397] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [399] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
+  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(474),
+  [405] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(482),
+  [408] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(512),
+  [411] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(476),
+  [414] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(505),
+  [417] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(521),
+  [420] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(526),
+  [423] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(469),
+  [426] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(380),
+  [429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
+  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 51),
+  [433] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 51), SHIFT_REPEAT(346),
+  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
+  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 81),
+  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
+  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
+  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
+  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [472] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(63),
+  [475] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(363),
+  [478] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
+  [481] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(364),
+  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [494] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(315),
+  [497] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [499] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(414),
+  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [504] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [508] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(348),
+  [511] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [517] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(201),
+  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 47),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [532] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 8, 0, 26),
+  [536] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
+  [539] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [541] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
+  [544] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(372),
+  [547] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
+  [550] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
+  [553] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
+  [556] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
+  [559] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(295),
+  [562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
+  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [568] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
+  [571] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [573] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [577] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [579] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [581] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [591] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
+  [593] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [601] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(383),
+  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
+  [618] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [624] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [626] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [628] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
+  [630] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [632] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [634] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [636] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [640] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
+  [642] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [644] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(288),
+  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [665] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(339),
+  [668] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [670] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [672] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [674] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
+  [676] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
+  [678] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [680] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [682] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [684] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [686] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [688] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
+  [690] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [692] = {.entry = {.count = 1, .reusable = true}}, SHIFT(528),
+  [694] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [696] = {.entry = {.count = 1, .reusable = false}}, SHIFT(356),
+  [698] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [700] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [702] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
+  [704] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [706] = {.entry = {.count = 1, .reusable = false}}, SHIFT(389),
+  [708] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
+  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
+  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
+  [716] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(347),
+  [719] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [721] = {.entry = {.count = 1, .reusable = false}}, SHIFT(237),
+  [723] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
+  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [727] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 85),
+  [729] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 89),
+  [731] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
+  [735] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
+  [737] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [739] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
+  [741] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [743] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [745] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [747] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 4, 0, 9),
+  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
+  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 5, 0, 84),
+  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
+  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 7, 0, 95),
+  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 4, 0, 70),
+  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 6, 0, 90),
+  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_authentication, 2, 0, 0),
+  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [769] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [772] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [774] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [776] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [778] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [780] = {.entry = {.count = 1, .reusable = false}}, SHIFT(442),
+  [782] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
+  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
+  [786] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [788] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
+  [792] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [794] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
+  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [800] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
+  [804] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
+  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
+  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [818] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [820] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(237),
+  [823] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [825] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [827] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [829] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [831] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
+  [833] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
+  [835] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [837] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
+  [839] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [841] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [843] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
+  [845] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [847] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [849] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [851] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [853] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [855] = {.entry = {.count = 1, .reusable = false}}, SHIFT(280),
+  [857] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [859] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [861] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [863] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [865] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [871] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [873] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [875] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [877] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [879] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [881] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [883] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [885] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [887] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [889] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [891] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [893] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [895] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [897] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [901] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [903] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
+  [907] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [909] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [911] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [913] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [917] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [921] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [923] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [925] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(291),
+  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(527),
+  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
+  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [940] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [942] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
+  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
+  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
+  [954] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(293),
+  [957] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [959] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
+  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
+  [963] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [965] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
+  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
+  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [971] = {.entry = {.count = 1, .reusable = false}}, SHIFT(410),
+  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [975] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
+  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
+  [981] = {.entry = {.count = 1, .reusable = false}}, SHIFT(523),
+  [983] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [985] = {.entry = {.count = 1, .reusable = false}}, SHIFT(326),
+  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [989] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [991] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [993] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
+  [995] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
+  [997] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
+  [999] = {.entry = {.count = 1, .reusable = false}}, SHIFT(344),
+  [1001] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [1003] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [1005] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [1007] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
+  [1009] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
+  [1011] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
+  [1013] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [1015] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [1017] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [1019] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
+  [1021] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
+  [1023] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
+  [1025] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [1027] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
+  [1029] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [1031] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [1033] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [1035] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1037] = {.entry = {.count = 1, .reusable = true}}, SHIFT(525),
+  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1045] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1047] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
+  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
+  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1063] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1065] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(525),
+  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
+  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1074] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
+  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
+  [1086] = {.entry = {.count = 1, .reusable = false}}, SHIFT(484),
+  [1088] = {.entry = {.count = 1, .reusable = false}}, SHIFT(39),
+  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
+  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
+  [1104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
+  [1106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
+  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [1116] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [1118] = {.entry = {.count = 1, .reusable = false}}, SHIFT(13),
+  [1120] = {.entry = {.count = 1, .reusable = false}}, SHIFT(287),
+  [1122] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [1124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
+  [1126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
+  [1128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [1130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1132] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [1134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
+  [1136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
+  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
+  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [1142] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(366),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
+  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
+  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1159] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(523),
+  [1162] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1164] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
+  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(292),
+  [1181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [1185] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [1187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [1189] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [1191] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [1193] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [1195] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
+  [1198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
+  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
+  [1210] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(272),
+  [1213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(391),
+  [1218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1220] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(451),
+  [1223] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1225] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
+  [1227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [1229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [1231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
+  [1233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [1235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [1237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [1239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
+  [1241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [1243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [1245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [1247] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(238),
+  [1250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
+  [1254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
+  [1256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
+  [1260] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(310),
+  [1263] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1265] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1267] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1269] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
+  [1271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [1273] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1275] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [1277] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
+  [1279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
+  [1281] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [1283] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [1285] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [1287] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [1289] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [1291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [1293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [1295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
+  [1297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [1299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
+  [1301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
+  [1303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [1305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [1307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [1313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [1317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
+  [1323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
+  [1327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1329] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [1331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
+  [1335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1343] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1345] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1347] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1349] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1353] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
+  [1355] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
+  [1357] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
+  [1359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [1363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [1365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
+  [1367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [1369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
+  [1371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
+  [1373] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [1375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [1377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
+  [1379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [1381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [1383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [1385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
+  [1389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [1391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1395] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [1401] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [1403] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [1407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
+  [1409] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [1411] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(534),
+  [1415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [1417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
+  [1419] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [1421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [1423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [1425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [1427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [1429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [1431] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [1433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [1437] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [1439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
+  [1441] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
+  [1443] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [1445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [1447] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
+  [1449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [1453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
+  [1455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
+  [1457] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [1459] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [1461] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [1463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
+  [1465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
+  [1467] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
+  [1469] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [1471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
 };
 
 #ifdef __cplusplus

@@ -27,6 +27,7 @@ syn keyword netpolKeyword produce consume topic client version dns notin cilium 
 syn keyword netpolKeyword metadata annotation log spec
 syn keyword netpolKeyword authentication
 syn keyword netpolKeyword aws named region
+syn keyword netpolKeyword secret mismatch
 syn keyword netpolKeyword cidr cidrs ports strings string selector expect account node
 syn keyword netpolKeyword const nextgroup=netpolConstDef skipwhite skipnl
 syn keyword netpolKeyword category use nextgroup=netpolCategoryName skipwhite skipnl
@@ -84,10 +85,10 @@ syn match netpolBadConstRef "\$\%(\h\)\@!"
 syn match netpolNumber "\<\d\+\>"
 " A port, a port range or a named port, with an optional protocol.
 syn match netpolPort "\<\d\+\%(-\d\+\)\?\%(/\a\+\)\?\>\%([.:/]\)\@!" contains=netpolProtocol,netpolBadPort
-syn match netpolPort "\<\a[[:alnum:]-]*/\%(tcp\|udp\|sctp\|any\|vrrp\|igmp\)\>" contains=netpolProtocol
-syn match netpolProtocol contained "/\zs\c\%(tcp\|udp\|sctp\|any\|vrrp\|igmp\)\>"
+syn match netpolPort "\<\a[[:alnum:]-]*/\%(tcp\|udp\|sctp\|any\|vrrp\|igmp\|gre\|ipip\|ipv6\|esp\|ah\)\>" contains=netpolProtocol
+syn match netpolProtocol contained "/\zs\c\%(tcp\|udp\|sctp\|any\|vrrp\|igmp\|gre\|ipip\|ipv6\|esp\|ah\)\>"
 syn match netpolBadPort contained "\%(6553[6-9]\|655[4-9]\d\|65[6-9]\d\d\|6[6-9]\d\{3}\|[7-9]\d\{4}\|\d\{6,}\)"
-syn match netpolBadPort contained "/\zs\%(\c\%(tcp\|udp\|sctp\|any\|vrrp\|igmp\)\>\)\@!\a\+"
+syn match netpolBadPort contained "/\zs\%(\c\%(tcp\|udp\|sctp\|any\|vrrp\|igmp\|gre\|ipip\|ipv6\|esp\|ah\)\>\)\@!\a\+"
 " CIDRs and addresses: any dotted or colon-separated number first, then the
 " valid forms over it (a later match wins).
 syn match netpolBadCidr "\%([[:alnum:].:/-]\)\@<!\d\+\%(\.\d\+\)\+\%(/\d*\)\?\%([[:alnum:].:/]\)\@!"

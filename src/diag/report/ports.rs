@@ -1,5 +1,5 @@
 //! Port-level fields and authentication: `authentication` (E0220, E0221),
-//! VRRP and IGMP ports (E0222).
+//! VRRP and IGMP ports (E0222), HTTP header matches (E0223, E0224).
 
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
@@ -35,6 +35,33 @@ pub fn port_on_portless_protocol(span: Span, protocol: &str) -> Diagnostic {
         format!("`{protocol}` has no ports: write it as `0/{protocol}`"),
     )
     .label("a port or range with a protocol that has none")
-    .note("Cilium refuses VRRP and IGMP with a port other than \"0\": the protocols carry no port numbers")
+    .note(format!(
+        "Cilium refuses {} with a port other than \"0\": the protocol carries no port numbers",
+        protocol.to_ascii_uppercase()
+    ))
     .help(format!("write `port 0/{protocol}`"))
+}
+
+/// `E0223`: a header match's `mismatch` that is not an action.
+pub fn unknown_mismatch_action(span: Span, action: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0223,
+        span,
+        format!("`{action}` is not a header mismatch action"),
+    )
+    .label("unknown action")
+    .note("Cilium's `headerMatches[].mismatch` is one of `LOG`, `ADD`, `DELETE` and `REPLACE`")
+    .help("write `mismatch log`, `mismatch add`, `mismatch delete` or `mismatch replace`, or leave it out to refuse the request")
+}
+
+/// `E0224`: a secret reference that is not `name` or `namespace/name`.
+pub fn invalid_secret_ref(span: Span, text: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::E0224,
+        span,
+        format!("`{text}` is not a secret: write `name` or `namespace/name`"),
+    )
+    .label("invalid secret reference")
+    .note("Cilium refuses a secret without a name; the namespace, when given, is the secret's namespace")
+    .help("write `secret \"name\"` or `secret \"namespace/name\"`")
 }

@@ -1,10 +1,10 @@
 //! From the IR to the CRD structs: one total conversion per IR type.
 
 use super::{
-    Authentication, AwsGroup, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, Group, IcmpField, IcmpKind,
-    IcmpRule, IngressRule, K8sServiceNamespace, L7Rules, Label, LabelSelector,
-    LabelSelectorRequirement, LogConfig, PortProtocol, PortRule, PortRuleHttp, PortRuleKafka, Rule,
-    Service, ServiceSelector,
+    Authentication, AwsGroup, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, Group,
+    HeaderMatch, IcmpField, IcmpKind, IcmpRule, IngressRule, K8sServiceNamespace, L7Rules, Label,
+    LabelSelector, LabelSelectorRequirement, LogConfig, PortProtocol, PortRule, PortRuleHttp,
+    PortRuleKafka, Rule, Secret, Service, ServiceSelector,
 };
 use crate::ir;
 
@@ -323,14 +323,7 @@ impl<'a> PortProtocol<'a> {
                 ir::Port::Name(name) => name.as_str().into(),
             },
             end_port: port.end_port(),
-            protocol: match port.protocol() {
-                ir::Protocol::Tcp => "TCP",
-                ir::Protocol::Udp => "UDP",
-                ir::Protocol::Sctp => "SCTP",
-                ir::Protocol::Any => "ANY",
-                ir::Protocol::Vrrp => "VRRP",
-                ir::Protocol::Igmp => "IGMP",
-            },
+            protocol: port.protocol().as_crd(),
         }
     }
 }
@@ -365,6 +358,19 @@ impl<'a> PortRuleHttp<'a> {
             path: rule.path.as_deref(),
             host: rule.host.as_deref(),
             headers: rule.headers.iter().map(ir::NonEmptyText::as_str).collect(),
+            header_matches: rule
+                .header_matches
+                .iter()
+                .map(|header| HeaderMatch {
+                    name: header.name.as_str(),
+                    value: header.value.as_ref().map(ir::NonEmptyText::as_str),
+                    secret: header.secret.as_ref().map(|secret| Secret {
+                        namespace: secret.namespace.as_ref().map(ir::NonEmptyText::as_str),
+                        name: secret.name.as_str(),
+                    }),
+                    mismatch: header.mismatch.map(ir::Mismatch::as_crd),
+                })
+                .collect(),
         }
     }
 }

@@ -397,6 +397,21 @@ impl Generator {
                         headers: (0..self.count(2))
                             .map(|_| self.text().as_str().into())
                             .collect(),
+                        header_matches: (0..self.count(2))
+                            .map(|_| ir::HeaderMatch {
+                                name: self.text().as_str().into(),
+                                value: self.optional(|generator| generator.text().as_str().into()),
+                                secret: self.optional(|generator| ir::SecretRef {
+                                    namespace: generator
+                                        .optional(|generator| generator.text().as_str().into()),
+                                    name: generator.text().as_str().into(),
+                                }),
+                                mismatch: match self.random.below(5) {
+                                    0 => None,
+                                    n => ir::Mismatch::ALL.get(n - 1).copied(),
+                                },
+                            })
+                            .collect(),
                     })
                     .collect(),
             )),

@@ -3,10 +3,10 @@
 //! structs' docs say, straight into the text through [`yaml::Node`].
 
 use super::{
-    Authentication, AwsGroup, CidrGroupSpec, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, Group,
-    IcmpField, IcmpKind, IcmpRule, IngressRule, K8sServiceNamespace, L7Rules, Label, LabelSelector,
-    LabelSelectorRequirement, PortProtocol, PortRule, PortRuleHttp, PortRuleKafka, Rule, Service,
-    ServiceSelector,
+    Authentication, AwsGroup, CidrGroupSpec, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector,
+    Group, HeaderMatch, IcmpField, IcmpKind, IcmpRule, IngressRule, K8sServiceNamespace, L7Rules,
+    Label, LabelSelector, LabelSelectorRequirement, PortProtocol, PortRule, PortRuleHttp,
+    PortRuleKafka, Rule, Secret, Service, ServiceSelector,
 };
 use crate::emit::yaml::{Mapping, Node};
 
@@ -265,6 +265,25 @@ impl Write for PortRuleHttp<'_> {
         map.opt_str("path", self.path);
         map.opt_str("host", self.host);
         non_empty(&mut map, "headers", &self.headers);
+        non_empty(&mut map, "headerMatches", &self.header_matches);
+    }
+}
+
+impl Write for HeaderMatch<'_> {
+    fn write(&self, node: Node<'_>) {
+        let mut map = node.mapping();
+        map.str("name", self.name);
+        map.opt_str("value", self.value);
+        optional(&mut map, "secret", self.secret.as_ref());
+        map.opt_str("mismatch", self.mismatch);
+    }
+}
+
+impl Write for Secret<'_> {
+    fn write(&self, node: Node<'_>) {
+        let mut map = node.mapping();
+        map.opt_str("namespace", self.namespace);
+        map.str("name", self.name);
     }
 }
 

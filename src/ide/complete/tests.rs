@@ -168,6 +168,18 @@ fn a_rule_offers_peers_then_clauses() {
         ["icmp", "in", "port"]
     );
     assert_eq!(
+        one(
+            "namespace shop {\n  allow to pods app=api port 80/tcp\n    http GET header \"X\" = \"v\" mismatch |\n}\n"
+        ),
+        ["add", "delete", "log", "replace"]
+    );
+    assert_eq!(
+        one(
+            "namespace shop {\n  allow to pods app=api port 80/tcp\n    http GET header \"X\" = secret |\n}\n"
+        ),
+        Vec::<String>::new()
+    );
+    assert_eq!(
         one("namespace shop {\n  allow from pods app=web port 80/tcp authentication |\n}\n"),
         ["disabled", "required", "test-always-fail"]
     );
@@ -201,7 +213,9 @@ fn a_rule_offers_peers_then_clauses() {
 fn protocols_after_a_port_and_slash() {
     assert_eq!(
         one("namespace shop {\n  allow from pods app=web port 80/|\n}\n"),
-        ["any", "igmp", "sctp", "tcp", "udp", "vrrp"]
+        [
+            "ah", "any", "esp", "gre", "igmp", "ipip", "ipv6", "sctp", "tcp", "udp", "vrrp"
+        ]
     );
     assert_eq!(
         one("namespace shop {\n  allow to cidr 10.0.0.0/|\n}\n"),

@@ -74,7 +74,9 @@ pub(super) const REQUESTS: &[&str] = &["http", "dns", "kafka"];
 /// What may follow `select`.
 pub(super) const SUBJECTS: &[&str] = &["pods", "all", "nodes", "everything"];
 /// Port protocols.
-pub(super) const PROTOCOLS: &[&str] = &["tcp", "udp", "sctp", "any", "vrrp", "igmp"];
+pub(super) const PROTOCOLS: &[&str] = &[
+    "tcp", "udp", "sctp", "any", "vrrp", "igmp", "gre", "ipip", "ipv6", "esp", "ah",
+];
 /// Parameter types.
 pub(super) const TYPES: &[&str] = &[
     "cidr", "cidrs", "port", "ports", "string", "strings", "selector",
@@ -87,6 +89,7 @@ pub(super) const KAFKA: &[&str] = &["produce", "consume", "apikey", "topic", "cl
 pub(super) const NEEDS_VALUE: &[&str] = &[
     "port", "cidr", "fqdn", "service", "http", "grpc", "dns", "sni", "topic", "client", "version",
     "method", "host", "header", "apikey", "except", "with", "ipv4", "ipv6", "named", "region",
+    "secret",
 ];
 /// The words of sentence clauses.
 pub(super) const CLAUSE_WORDS: &[&str] = &["from", "to", "port", "pods", "in", "namespace"];

@@ -70,6 +70,8 @@ pub(super) const KEYWORDS: &[&str] = &[
     "log",
     "authentication",
     "spec",
+    "secret",
+    "mismatch",
     "notin",
     "sentence",
     "cilium",

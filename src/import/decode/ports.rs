@@ -14,7 +14,8 @@ use serde_json::{Map, Value};
 
 use super::field::{Doc, describe};
 use super::rule::dns_selector;
-use crate::import::model::{Http, Icmp, Kafka, L7, Port};
+use crate::import::model::{HeaderMatch, Http, Icmp, Kafka, L7, Port};
+use crate::ir;
 use crate::ir::IcmpFamily;
 
 /// One `toPorts` entry: its ports, and its L7 rules or server names.
@@ -110,9 +111,9 @@ fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
                 port.end_port = number.as_u64().and_then(|n| u32::try_from(n).ok());
             }
             ("protocol", Value::String(text)) => match text.as_str() {
-                "TCP" | "UDP" | "SCTP" | "VRRP" | "IGMP" => port.protocol = Some(text.to_ascii_lowercase()),
+                "TCP" | "UDP" | "SCTP" | "VRRP" | "IGMP" | "GRE" | "IPIP" | "IPV6" | "ESP" | "AH" => port.protocol = Some(text.to_ascii_lowercase()),
                 "ANY" => {}
-                _ => ctx.invalid(field, "the protocol is one of `TCP`, `UDP`, `SCTP`, `VRRP`, `IGMP` and `ANY`, in upper case"),
+                _ => ctx.invalid(field, "the protocol is one of `TCP`, `UDP`, `SCTP`, `VRRP`, `IGMP`, `ANY` and (Cilium 1.20) `GRE`, `IPIP`, `IPV6`, `ESP`, `AH`, in upper case"),
             },
             (_, other) => ctx.invalid(field, format!("unexpected {} here", describe(other))),
         });
@@ -123,14 +124,17 @@ fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
         // (with `enable-extended-ip-protocols`), for the whole protocol;
         // `.netpol` writes `0/vrrp` (tests/it/equivalence.rs,
         // normalisation 15).
-        if matches!(port.protocol.as_deref(), Some("vrrp" | "igmp")) {
+        if matches!(
+            port.protocol.as_deref(),
+            Some("vrrp" | "igmp" | "gre" | "ipip" | "ipv6" | "esp" | "ah")
+        ) {
             if (port.port.is_empty() || port.port == "0") && port.end_port.is_none() {
                 port.port = "0".to_owned();
                 out.push(port);
             } else {
                 ctx.invalid(
                     &field,
-                    "Cilium refuses VRRP and IGMP with a port other than \"0\" or empty",
+                    "Cilium refuses VRRP, IGMP and the protocols of 1.20 (GRE, IPIP, IPV6, ESP, AH) with a port other than \"0\" or empty",
                 );
             }
             continue;
@@ -231,22 +235,110 @@ fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
 fn http(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Http> {
     let map = ctx.object(path, value)?;
     let mut out = Http::default();
-    let unsayable = [(
-        "headerMatches",
-        "`.netpol` has no way to write header matches with secrets or mismatch actions; `header \"Name: value\"` writes `headers`",
-    )];
-    let ok = ctx.fields(
+    let mut matches = Vec::new();
+    let mut ok = ctx.fields(
         path,
         map,
-        &["method", "path", "host", "headers"],
-        &unsayable,
+        &["method", "path", "host", "headers", "headerMatches"],
+        &[],
         |ctx, key, field, value| match key {
             "method" => out.method = ctx.text(field, value),
             "path" => out.path = ctx.text(field, value),
             "host" => out.host = ctx.text(field, value),
+            "headerMatches" => matches.push((field.to_owned(), value)),
             _ => out.headers = ctx.texts(field, value).unwrap_or_default(),
         },
     );
+    for (field, value) in matches {
+        for (index, entry) in ctx
+            .list(&field, value)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            match header_match(ctx, &format!("{field}[{index}]"), entry) {
+                // A name alone is a presence match, as `headers: [name]`
+                // is to Cilium's proxy.
+                Some(header)
+                    if header.value.is_none()
+                        && header.secret.is_none()
+                        && header.mismatch.is_none() =>
+                {
+                    out.headers.push(header.name);
+                }
+                Some(header) => out.header_matches.push(header),
+                None => ok = false,
+            }
+        }
+    }
+    ok.then_some(out)
+}
+
+/// One `headerMatches` entry (Cilium's rule 22: a name, a known
+/// `mismatch`, a secret with a name).
+fn header_match(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<HeaderMatch> {
+    let map = ctx.object(path, value)?;
+    let mut out = HeaderMatch::default();
+    let mut secret = None;
+    let mut ok = ctx.fields(
+        path,
+        map,
+        &["name", "value", "secret", "mismatch"],
+        &[],
+        |ctx, key, field, value| match key {
+            "name" => out.name = ctx.text(field, value).unwrap_or_default(),
+            "value" => out.value = ctx.text(field, value).filter(|text| !text.is_empty()),
+            "secret" => secret = Some((field.to_owned(), value)),
+            _ => match ctx.text(field, value) {
+                Some(text) if ir::Mismatch::from_crd(&text).is_some() => {
+                    out.mismatch = Some(text.to_ascii_lowercase());
+                }
+                Some(text) => ctx.invalid(
+                    field,
+                    format!("`{text}` is not a mismatch action (LOG, ADD, DELETE or REPLACE)"),
+                ),
+                None => {}
+            },
+        },
+    );
+    if out.name.is_empty() {
+        ctx.invalid(path, "a header match needs a name");
+        ok = false;
+    }
+    if let Some((field, value)) = secret {
+        let map = ctx.object(&field, value)?;
+        let mut name = String::new();
+        let mut namespace = None;
+        ok &= ctx.fields(
+            &field,
+            map,
+            &["name", "namespace"],
+            &[],
+            |ctx, key, at, value| {
+                let text = ctx.text(at, value).unwrap_or_default();
+                if key == "name" {
+                    name = text;
+                } else if !text.is_empty() {
+                    namespace = Some(text);
+                }
+            },
+        );
+        if name.is_empty() {
+            ctx.invalid(&field, "a secret needs a name");
+            ok = false;
+        }
+        out.secret = Some(match namespace {
+            Some(namespace) => format!("{namespace}/{name}"),
+            None => name,
+        });
+    }
+    if out.value.is_some() && out.secret.is_some() {
+        ctx.cannot_say(
+            path,
+            "`.netpol` writes a header match's value or its secret, not both",
+        );
+        ok = false;
+    }
     ok.then_some(out)
 }
 

@@ -228,7 +228,10 @@ pub fn rule_entries(rule: ir::RuleRef<'_>) -> usize {
     };
     let l7 = match rule.l7 {
         None => 0,
-        Some(ir::L7::Http(rules)) => rules.iter().map(|rule| 1 + rule.headers.len()).sum(),
+        Some(ir::L7::Http(rules)) => rules
+            .iter()
+            .map(|rule| 1 + rule.headers.len() + rule.header_matches.len())
+            .sum(),
         Some(ir::L7::Kafka(rules)) => rules.len(),
         Some(ir::L7::Dns(rules)) => rules.len(),
         Some(ir::L7::Sni(names)) => names.len(),

@@ -207,11 +207,81 @@ fn http_rule(
             )?);
         }
     }
+    let mut header_matches = Vec::new();
+    for header in &http.header_matches {
+        header_matches.push(header_match(eval, header, env, diags)?);
+    }
     Some(ir::HttpRule {
         method,
         path,
         host,
         headers,
+        header_matches,
+    })
+}
+
+/// `header "Name" = "value" | secret "ns/name" [mismatch ACTION]`:
+/// Cilium's rule 22 (a name, a known action, a secret with a name).
+fn header_match(
+    eval: &mut Evaluator<'_>,
+    header: &ast::HeaderMatch,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::HeaderMatch> {
+    let text = eval.string(&header.name, env, diags)?;
+    let name = validate::non_empty("HTTP header name", &text, header.name.span(), diags);
+    let value = match &header.value {
+        None => Some(None),
+        Some(value) => {
+            let text = eval.string(value, env, diags)?;
+            validate::non_empty("HTTP header value", &text, value.span(), diags).map(Some)
+        }
+    };
+    let secret = match &header.secret {
+        None => Some(None),
+        Some(value) => {
+            let text = eval.string(value, env, diags)?;
+            let secret = secret_ref(&text);
+            if secret.is_none() {
+                diags.push(report::invalid_secret_ref(value.span(), &text));
+            }
+            secret.map(Some)
+        }
+    };
+    let mismatch = match &header.mismatch {
+        None => Some(None),
+        Some(word) => {
+            let action = ir::Mismatch::from_word(&word.node);
+            if action.is_none() {
+                diags.push(report::unknown_mismatch_action(word.span, &word.node));
+            }
+            action.map(Some)
+        }
+    };
+    Some(ir::HeaderMatch {
+        name: name?,
+        value: value?,
+        secret: secret?,
+        mismatch: mismatch?,
+    })
+}
+
+/// `name` or `namespace/name`, each part non-empty and without blanks or
+/// further slashes.
+fn secret_ref(text: &str) -> Option<ir::SecretRef> {
+    let valid = |part: &str| {
+        !part.is_empty() && !part.contains('/') && !part.chars().any(char::is_whitespace)
+    };
+    let (namespace, name) = match text.split_once('/') {
+        Some((namespace, name)) => (Some(namespace), name),
+        None => (None, text),
+    };
+    if !valid(name) || namespace.is_some_and(|namespace| !valid(namespace)) {
+        return None;
+    }
+    Some(ir::SecretRef {
+        namespace: namespace.map(|namespace| ir::NonEmptyText::new(namespace, CHECKED)),
+        name: ir::NonEmptyText::new(name, CHECKED),
     })
 }
 
@@ -242,6 +312,7 @@ fn grpc_rule(path: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::
         path: Some(validate::http_regex("path", &path, span, false, diags)?),
         host: None,
         headers: Vec::new(),
+        header_matches: Vec::new(),
     })
 }
 

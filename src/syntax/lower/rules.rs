@@ -244,6 +244,7 @@ impl Cx {
             path: None,
             host: None,
             headers: Vec::new(),
+            header_matches: Vec::new(),
             span,
         };
         let mut after = None;
@@ -257,6 +258,7 @@ impl Cx {
                         .unwrap_or_else(|| unreachable!("grammar: method has a value"));
                     http.method = Some(ast::Method::Regex(value));
                 }
+                R::header_match => http.header_matches.push(self.header_match(child)),
                 R::kw_host | R::kw_header => after = Some(child.as_rule()),
                 R::string_or_ref => {
                     let value = self.value(child);
@@ -270,6 +272,41 @@ impl Cx {
             }
         }
         http
+    }
+
+    fn header_match(&self, pair: Pair<'_, R>) -> ast::HeaderMatch {
+        let span = self.span(&pair);
+        let mut name = None;
+        let mut value = None;
+        let mut secret = None;
+        let mut mismatch = None;
+        for child in pair.into_inner() {
+            match child.as_rule() {
+                R::string_or_ref if name.is_none() => name = Some(self.value(child)),
+                R::string_or_ref => value = Some(self.value(child)),
+                R::header_secret => {
+                    secret = child
+                        .into_inner()
+                        .find(|part| part.as_rule() == R::string_or_ref)
+                        .map(|value| self.value(value));
+                }
+                R::header_mismatch => {
+                    mismatch = child
+                        .into_inner()
+                        .find(|part| part.as_rule() == R::name)
+                        .map(|word| Spanned::new(word.as_str().to_owned(), self.span(&word)));
+                }
+                _ => {}
+            }
+        }
+        let name = name.unwrap_or_else(|| unreachable!("grammar: a header match has a name"));
+        ast::HeaderMatch {
+            name,
+            value,
+            secret,
+            mismatch,
+            span,
+        }
     }
 
     pub(super) fn kafka(&self, pair: Pair<'_, R>) -> ast::Kafka {

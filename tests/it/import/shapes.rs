@@ -926,3 +926,35 @@ fn aws_groups_round_trip() {
         "{refused}"
     );
 }
+
+const HEADER_MATCHES: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: api, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  egress:
+  - toEndpoints: [{matchLabels: {app: api}}]
+    toPorts:
+    - ports: [{port: "8080", protocol: TCP}]
+      rules:
+        http:
+        - method: POST
+          path: /auth
+          headerMatches:
+          - name: Authorization
+            mismatch: REPLACE
+            secret: {namespace: vault, name: api-token}
+          - {name: X-Present}
+        - method: GET
+          headers: ["X-A: b"]
+          headerMatches:
+          - {name: X-Env, value: prod}
+          - {name: X-Trace, mismatch: LOG}
+          - {name: X-Key, secret: {name: key}}
+"#;
+
+#[test]
+fn header_matches_round_trip() {
+    insta::assert_snapshot!(round_trip(&[("api.yaml", HEADER_MATCHES)]));
+}
