@@ -632,26 +632,15 @@ pub fn push_cidr_group_document(
     name: &str,
     group: &ir::CidrGroup,
 ) {
-    let spec = cidr_group_spec_text(group);
-    if group.labels.is_empty() {
-        push_document(out, (Kind::CidrGroup, api_version), name, None, None, &spec);
-        return;
+    push_header(out, (Kind::CidrGroup, api_version), name, None);
+    if !group.labels.is_empty() {
+        let mut map = yaml::Node::top(out, 2).mapping();
+        let mut labels = map.field("labels").mapping();
+        for (key, value) in &group.labels {
+            labels.key(key.as_str()).str(value.as_str());
+        }
     }
-    out.push_str("---\napiVersion: ");
-    out.push_str(api_version);
-    out.push_str("\nkind: ");
-    out.push_str(Kind::CidrGroup.as_str());
-    out.push_str("\nmetadata:\n  name: ");
-    yaml::push_scalar(out, name, 2);
-    out.push_str("\n  labels:");
-    for (key, value) in &group.labels {
-        out.push_str("\n    ");
-        yaml::push_scalar(out, key.as_str(), 4);
-        out.push_str(": ");
-        yaml::push_scalar(out, value.as_str(), 4);
-    }
-    out.push_str("\nspec:\n");
-    out.push_str(&spec);
+    out.push_str(&cidr_group_spec_text(group));
 }
 
 /// The `apiVersion` of an object of a kind, for a targeted Cilium version:
@@ -675,6 +664,21 @@ pub fn push_document(
     metadata: Option<&ir::ObjectMetadata>,
     body: &str,
 ) {
+    push_header(out, (kind, api_version), name, namespace);
+    if let Some(metadata) = metadata {
+        push_metadata(out, metadata);
+    }
+    out.push_str(body);
+}
+
+/// Appends `---`, `apiVersion`, `kind` and `metadata:` with the name and
+/// the namespace, if any: the lines every document starts with.
+fn push_header(
+    out: &mut String,
+    (kind, api_version): (Kind, &str),
+    name: &str,
+    namespace: Option<&str>,
+) {
     out.push_str("---\napiVersion: ");
     out.push_str(api_version);
     out.push_str("\nkind: ");
@@ -686,10 +690,6 @@ pub fn push_document(
         yaml::push_scalar(out, namespace, 2);
     }
     out.push('\n');
-    if let Some(metadata) = metadata {
-        push_metadata(out, metadata);
-    }
-    out.push_str(body);
 }
 
 /// Appends `labels:` and `annotations:` under `metadata:`, each only when

@@ -15,16 +15,16 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 536
+#define STATE_COUNT 612
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 229
+#define SYMBOL_COUNT 251
 #define ALIAS_COUNT 4
-#define TOKEN_COUNT 102
+#define TOKEN_COUNT 109
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 32
 #define MAX_ALIAS_SEQUENCE_LENGTH 9
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 98
+#define PRODUCTION_ID_COUNT 99
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -43,223 +43,245 @@ enum ts_symbol_identifiers {
   anon_sym_const = 13,
   anon_sym_EQ = 14,
   anon_sym_group = 15,
-  anon_sym_category = 16,
-  anon_sym_sentence = 17,
-  anon_sym_LPAREN = 18,
-  anon_sym_RPAREN = 19,
-  anon_sym_COLON = 20,
-  anon_sym_cidrs = 21,
-  anon_sym_ports = 22,
-  anon_sym_port = 23,
-  anon_sym_strings = 24,
-  anon_sym_string = 25,
-  anon_sym_selector = 26,
-  anon_sym_system = 27,
-  anon_sym_namespace = 28,
-  anon_sym_policy = 29,
-  anon_sym_use = 30,
-  anon_sym_description = 31,
-  anon_sym_label = 32,
-  anon_sym_default = 33,
-  anon_sym_deny = 34,
-  anon_sym_no = 35,
-  anon_sym_ingress = 36,
-  anon_sym_egress = 37,
-  anon_sym_select = 38,
-  anon_sym_pods = 39,
-  anon_sym_all = 40,
-  anon_sym_nodes = 41,
-  anon_sym_everything = 42,
-  anon_sym_in = 43,
-  anon_sym_except = 44,
-  anon_sym_with = 45,
-  anon_sym_allow = 46,
-  sym_sentence_word = 47,
-  anon_sym_from = 48,
-  anon_sym_to = 49,
-  anon_sym_anywhere = 50,
-  anon_sym_entity = 51,
-  anon_sym_LBRACK = 52,
-  anon_sym_RBRACK = 53,
-  anon_sym_fqdn = 54,
-  anon_sym_service = 55,
-  anon_sym_services = 56,
-  anon_sym_sni = 57,
-  anon_sym_authentication = 58,
-  anon_sym_icmp = 59,
-  anon_sym_ipv4 = 60,
-  anon_sym_ipv6 = 61,
-  sym_icmp_type = 62,
-  anon_sym_http = 63,
-  anon_sym_method = 64,
-  anon_sym_host = 65,
-  anon_sym_header = 66,
-  anon_sym_secret = 67,
-  anon_sym_mismatch = 68,
-  sym_http_method = 69,
-  anon_sym_grpc = 70,
-  anon_sym_kafka = 71,
-  anon_sym_produce = 72,
-  anon_sym_consume = 73,
-  anon_sym_apikey = 74,
-  anon_sym_topic = 75,
-  anon_sym_client = 76,
-  anon_sym_version = 77,
-  anon_sym_dns = 78,
-  anon_sym_expect = 79,
-  anon_sym_account = 80,
-  anon_sym_node = 81,
-  anon_sym_BANG_EQ = 82,
-  anon_sym_notin = 83,
-  anon_sym_BANG = 84,
-  sym_label_key = 85,
-  sym_label_value = 86,
-  anon_sym_DASH = 87,
-  anon_sym_SLASH = 88,
-  sym_port_number = 89,
-  sym__port_number_immediate = 90,
-  sym_protocol = 91,
-  sym_cidr = 92,
-  sym_number = 93,
-  anon_sym_DQUOTE = 94,
-  aux_sym_string_token1 = 95,
-  anon_sym_DQUOTE2 = 96,
-  sym_escape_sequence = 97,
-  sym_const_ref = 98,
-  sym_identifier = 99,
-  sym__name_token = 100,
-  sym_comment = 101,
-  sym_source_file = 102,
-  sym__item = 103,
-  sym_silence = 104,
-  sym_inventory = 105,
-  sym_inventory_entry = 106,
-  sym_cidr_groups = 107,
-  sym_cilium = 108,
-  sym_import = 109,
-  sym_const_definition = 110,
-  sym_category = 111,
-  sym_sentence_declaration = 112,
-  sym_sentence_declaration_clause = 113,
-  sym_parameters = 114,
-  sym_parameter = 115,
-  sym_type = 116,
-  sym_namespace = 117,
-  sym_cluster_policy = 118,
-  sym_body = 119,
-  sym_policy = 120,
-  sym_policy_body = 121,
-  sym__policy_item = 122,
-  sym_use = 123,
-  sym_arguments = 124,
-  sym_argument = 125,
-  sym_description = 126,
-  sym_label = 127,
-  sym_default_deny = 128,
-  sym_no_default_deny = 129,
-  sym_direction = 130,
-  sym_select = 131,
-  sym_subject_pods = 132,
-  sym_subject_all_nodes = 133,
-  sym_subject_nodes = 134,
-  sym_subject_everything = 135,
-  sym_scope = 136,
-  sym_scope_all = 137,
-  sym_scope_labelled = 138,
-  sym_scope_named = 139,
-  sym__name_list = 140,
-  sym_rule = 141,
-  sym_verb = 142,
-  sym_sentence = 143,
-  sym_sentence_clause = 144,
-  sym__sentence_keyword = 145,
-  sym_sentence_values = 146,
-  sym__sentence_value = 147,
-  sym_way = 148,
-  sym__peer = 149,
-  sym_peer_pods = 150,
-  sym_peer_namespace = 151,
-  sym_peer_namespaces = 152,
-  sym_peer_entity = 153,
-  sym_entity = 154,
-  sym_peer_cidr = 155,
-  sym_cidr_item = 156,
-  sym_cidr_list = 157,
-  sym_peer_fqdn = 158,
-  sym_peer_service = 159,
-  sym_peer_services = 160,
-  sym_ports = 161,
-  sym_sni = 162,
-  sym_authentication = 163,
-  sym_icmps = 164,
-  sym_icmp_item = 165,
-  sym__l7 = 166,
-  sym_http = 167,
-  sym_header_match = 168,
-  sym_grpc = 169,
-  sym_kafka = 170,
-  sym_dns = 171,
-  sym_expect = 172,
-  sym_flow = 173,
-  sym__endpoint = 174,
-  sym_endpoint_pods = 175,
-  sym_endpoint_namespace = 176,
-  sym_endpoint_node = 177,
-  sym_endpoint_entity = 178,
-  sym_endpoint_cidr = 179,
-  sym_endpoint_fqdn = 180,
-  sym_flow_port = 181,
-  sym_flow_icmp = 182,
-  sym_flow_http = 183,
-  sym_flow_dns = 184,
-  sym__selector = 185,
-  sym_selector = 186,
-  sym_selector_eq = 187,
-  sym_selector_ne = 188,
-  sym_selector_in = 189,
-  sym_selector_notin = 190,
-  sym_selector_exists = 191,
-  sym_selector_not_exists = 192,
-  sym__label_value = 193,
-  sym__value = 194,
-  sym_list = 195,
-  sym__cidr_or_ref = 196,
-  sym__string_or_ref = 197,
-  sym_port = 198,
-  sym_string = 199,
-  sym_name = 200,
-  aux_sym_source_file_repeat1 = 201,
-  aux_sym_silence_repeat1 = 202,
-  aux_sym_inventory_repeat1 = 203,
-  aux_sym_inventory_entry_repeat1 = 204,
-  aux_sym_sentence_declaration_repeat1 = 205,
-  aux_sym_sentence_declaration_clause_repeat1 = 206,
-  aux_sym_parameters_repeat1 = 207,
-  aux_sym_body_repeat1 = 208,
-  aux_sym_policy_body_repeat1 = 209,
-  aux_sym_arguments_repeat1 = 210,
-  aux_sym_default_deny_repeat1 = 211,
-  aux_sym__name_list_repeat1 = 212,
-  aux_sym_rule_repeat1 = 213,
-  aux_sym_sentence_repeat1 = 214,
-  aux_sym_sentence_values_repeat1 = 215,
-  aux_sym_peer_pods_repeat1 = 216,
-  aux_sym_peer_entity_repeat1 = 217,
-  aux_sym_peer_cidr_repeat1 = 218,
-  aux_sym_cidr_list_repeat1 = 219,
-  aux_sym_peer_fqdn_repeat1 = 220,
-  aux_sym_ports_repeat1 = 221,
-  aux_sym_icmps_repeat1 = 222,
-  aux_sym_http_repeat1 = 223,
-  aux_sym_flow_http_repeat1 = 224,
-  aux_sym_selector_repeat1 = 225,
-  aux_sym_selector_in_repeat1 = 226,
-  aux_sym_list_repeat1 = 227,
-  aux_sym_string_repeat1 = 228,
-  alias_sym_kafka_apikey = 229,
-  alias_sym_namespace_name = 230,
-  alias_sym_sentence_value = 231,
-  alias_sym_service_name = 232,
+  anon_sym_label = 16,
+  anon_sym_category = 17,
+  anon_sym_sentence = 18,
+  anon_sym_LPAREN = 19,
+  anon_sym_RPAREN = 20,
+  anon_sym_COLON = 21,
+  anon_sym_cidrs = 22,
+  anon_sym_ports = 23,
+  anon_sym_port = 24,
+  anon_sym_strings = 25,
+  anon_sym_string = 26,
+  anon_sym_selector = 27,
+  anon_sym_system = 28,
+  anon_sym_namespace = 29,
+  anon_sym_policy = 30,
+  anon_sym_use = 31,
+  anon_sym_description = 32,
+  anon_sym_log = 33,
+  anon_sym_spec = 34,
+  anon_sym_metadata = 35,
+  anon_sym_annotation = 36,
+  anon_sym_default = 37,
+  anon_sym_deny = 38,
+  anon_sym_no = 39,
+  anon_sym_ingress = 40,
+  anon_sym_egress = 41,
+  anon_sym_select = 42,
+  anon_sym_pods = 43,
+  anon_sym_all = 44,
+  anon_sym_nodes = 45,
+  anon_sym_everything = 46,
+  anon_sym_in = 47,
+  anon_sym_except = 48,
+  anon_sym_with = 49,
+  anon_sym_allow = 50,
+  sym_sentence_word = 51,
+  anon_sym_from = 52,
+  anon_sym_to = 53,
+  anon_sym_anywhere = 54,
+  anon_sym_entity = 55,
+  anon_sym_LBRACK = 56,
+  anon_sym_RBRACK = 57,
+  anon_sym_fqdn = 58,
+  anon_sym_service = 59,
+  anon_sym_services = 60,
+  anon_sym_aws = 61,
+  anon_sym_region = 62,
+  anon_sym_named = 63,
+  anon_sym_sni = 64,
+  anon_sym_authentication = 65,
+  anon_sym_icmp = 66,
+  anon_sym_ipv4 = 67,
+  anon_sym_ipv6 = 68,
+  sym_icmp_type = 69,
+  anon_sym_http = 70,
+  anon_sym_method = 71,
+  anon_sym_host = 72,
+  anon_sym_header = 73,
+  anon_sym_secret = 74,
+  anon_sym_mismatch = 75,
+  sym_http_method = 76,
+  anon_sym_grpc = 77,
+  anon_sym_kafka = 78,
+  anon_sym_produce = 79,
+  anon_sym_consume = 80,
+  anon_sym_apikey = 81,
+  anon_sym_topic = 82,
+  anon_sym_client = 83,
+  anon_sym_version = 84,
+  anon_sym_dns = 85,
+  anon_sym_expect = 86,
+  anon_sym_account = 87,
+  anon_sym_node = 88,
+  anon_sym_BANG_EQ = 89,
+  anon_sym_notin = 90,
+  anon_sym_BANG = 91,
+  sym_label_key = 92,
+  sym_label_value = 93,
+  anon_sym_DASH = 94,
+  anon_sym_SLASH = 95,
+  sym_port_number = 96,
+  sym__port_number_immediate = 97,
+  sym_protocol = 98,
+  sym_cidr = 99,
+  sym_number = 100,
+  anon_sym_DQUOTE = 101,
+  aux_sym_string_token1 = 102,
+  anon_sym_DQUOTE2 = 103,
+  sym_escape_sequence = 104,
+  sym_const_ref = 105,
+  sym_identifier = 106,
+  sym__name_token = 107,
+  sym_comment = 108,
+  sym_source_file = 109,
+  sym__item = 110,
+  sym_silence = 111,
+  sym_inventory = 112,
+  sym_inventory_entry = 113,
+  sym_cidr_groups = 114,
+  sym_cilium = 115,
+  sym_import = 116,
+  sym_const_definition = 117,
+  sym_group_labels = 118,
+  sym_category = 119,
+  sym_sentence_declaration = 120,
+  sym_sentence_declaration_clause = 121,
+  sym_parameters = 122,
+  sym_parameter = 123,
+  sym_type = 124,
+  sym_namespace = 125,
+  sym_cluster_policy = 126,
+  sym_body = 127,
+  sym_policy = 128,
+  sym_policy_body = 129,
+  sym__policy_item = 130,
+  sym_use = 131,
+  sym_arguments = 132,
+  sym_argument = 133,
+  sym_description = 134,
+  sym_label = 135,
+  sym_log = 136,
+  sym_spec = 137,
+  sym_metadata = 138,
+  sym_default_deny = 139,
+  sym_no_default_deny = 140,
+  sym_direction = 141,
+  sym_select = 142,
+  sym_subject_pods = 143,
+  sym_subject_all_nodes = 144,
+  sym_subject_nodes = 145,
+  sym_subject_everything = 146,
+  sym_scope = 147,
+  sym_scope_all = 148,
+  sym_scope_labelled = 149,
+  sym_scope_named = 150,
+  sym__name_list = 151,
+  sym_rule = 152,
+  sym_verb = 153,
+  sym_sentence = 154,
+  sym_sentence_clause = 155,
+  sym__sentence_keyword = 156,
+  sym_sentence_values = 157,
+  sym__sentence_value = 158,
+  sym_way = 159,
+  sym__peer = 160,
+  sym_peer_pods = 161,
+  sym_peer_namespace = 162,
+  sym_peer_namespaces = 163,
+  sym_peer_entity = 164,
+  sym_entity = 165,
+  sym_peer_cidr = 166,
+  sym_cidr_item = 167,
+  sym_cidr_list = 168,
+  sym_peer_fqdn = 169,
+  sym_peer_service = 170,
+  sym_peer_services = 171,
+  sym_peer_service_list = 172,
+  sym_peer_cidr_groups = 173,
+  sym_peer_nodes = 174,
+  sym_peer_aws = 175,
+  sym_aws_group = 176,
+  sym_aws_ids = 177,
+  sym_aws_names = 178,
+  sym__aws_strings = 179,
+  sym_ports = 180,
+  sym_sni = 181,
+  sym_authentication = 182,
+  sym_icmps = 183,
+  sym_icmp_item = 184,
+  sym__l7 = 185,
+  sym_http = 186,
+  sym_header_match = 187,
+  sym_grpc = 188,
+  sym_kafka = 189,
+  sym_dns = 190,
+  sym_expect = 191,
+  sym_flow = 192,
+  sym__endpoint = 193,
+  sym_endpoint_pods = 194,
+  sym_endpoint_namespace = 195,
+  sym_endpoint_node = 196,
+  sym_endpoint_entity = 197,
+  sym_endpoint_cidr = 198,
+  sym_endpoint_fqdn = 199,
+  sym_flow_port = 200,
+  sym_flow_icmp = 201,
+  sym_flow_http = 202,
+  sym_flow_dns = 203,
+  sym__selector = 204,
+  sym_selector = 205,
+  sym_selector_eq = 206,
+  sym_selector_ne = 207,
+  sym_selector_in = 208,
+  sym_selector_notin = 209,
+  sym_selector_exists = 210,
+  sym_selector_not_exists = 211,
+  sym__label_value = 212,
+  sym__value = 213,
+  sym_list = 214,
+  sym__cidr_or_ref = 215,
+  sym__string_or_ref = 216,
+  sym_port = 217,
+  sym_string = 218,
+  sym_name = 219,
+  aux_sym_source_file_repeat1 = 220,
+  aux_sym_silence_repeat1 = 221,
+  aux_sym_inventory_repeat1 = 222,
+  aux_sym_inventory_entry_repeat1 = 223,
+  aux_sym_group_labels_repeat1 = 224,
+  aux_sym_sentence_declaration_repeat1 = 225,
+  aux_sym_sentence_declaration_clause_repeat1 = 226,
+  aux_sym_parameters_repeat1 = 227,
+  aux_sym_body_repeat1 = 228,
+  aux_sym_policy_body_repeat1 = 229,
+  aux_sym_arguments_repeat1 = 230,
+  aux_sym_default_deny_repeat1 = 231,
+  aux_sym__name_list_repeat1 = 232,
+  aux_sym_rule_repeat1 = 233,
+  aux_sym_sentence_repeat1 = 234,
+  aux_sym_sentence_values_repeat1 = 235,
+  aux_sym_peer_pods_repeat1 = 236,
+  aux_sym_peer_entity_repeat1 = 237,
+  aux_sym_peer_cidr_repeat1 = 238,
+  aux_sym_cidr_list_repeat1 = 239,
+  aux_sym_peer_fqdn_repeat1 = 240,
+  aux_sym_peer_service_list_repeat1 = 241,
+  aux_sym_peer_aws_repeat1 = 242,
+  aux_sym_ports_repeat1 = 243,
+  aux_sym_icmps_repeat1 = 244,
+  aux_sym_http_repeat1 = 245,
+  aux_sym_flow_http_repeat1 = 246,
+  aux_sym_selector_repeat1 = 247,
+  aux_sym_selector_in_repeat1 = 248,
+  aux_sym_list_repeat1 = 249,
+  aux_sym_string_repeat1 = 250,
+  alias_sym_kafka_apikey = 251,
+  alias_sym_namespace_name = 252,
+  alias_sym_sentence_value = 253,
+  alias_sym_service_name = 254,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -279,6 +301,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_const] = "const",
   [anon_sym_EQ] = "=",
   [anon_sym_group] = "group",
+  [anon_sym_label] = "label",
   [anon_sym_category] = "category",
   [anon_sym_sentence] = "sentence",
   [anon_sym_LPAREN] = "(",
@@ -295,7 +318,10 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_policy] = "policy",
   [anon_sym_use] = "use",
   [anon_sym_description] = "description",
-  [anon_sym_label] = "label",
+  [anon_sym_log] = "log",
+  [anon_sym_spec] = "spec",
+  [anon_sym_metadata] = "metadata",
+  [anon_sym_annotation] = "annotation",
   [anon_sym_default] = "default",
   [anon_sym_deny] = "deny",
   [anon_sym_no] = "no",
@@ -320,6 +346,9 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_fqdn] = "fqdn",
   [anon_sym_service] = "service",
   [anon_sym_services] = "services",
+  [anon_sym_aws] = "aws",
+  [anon_sym_region] = "region",
+  [anon_sym_named] = "named",
   [anon_sym_sni] = "sni",
   [anon_sym_authentication] = "authentication",
   [anon_sym_icmp] = "icmp",
@@ -374,6 +403,7 @@ static const char * const ts_symbol_names[] = {
   [sym_cilium] = "cilium",
   [sym_import] = "import",
   [sym_const_definition] = "const_definition",
+  [sym_group_labels] = "group_labels",
   [sym_category] = "category",
   [sym_sentence_declaration] = "sentence_declaration",
   [sym_sentence_declaration_clause] = "sentence_declaration_clause",
@@ -391,6 +421,9 @@ static const char * const ts_symbol_names[] = {
   [sym_argument] = "argument",
   [sym_description] = "description",
   [sym_label] = "label",
+  [sym_log] = "log",
+  [sym_spec] = "spec",
+  [sym_metadata] = "metadata",
   [sym_default_deny] = "default_deny",
   [sym_no_default_deny] = "no_default_deny",
   [sym_direction] = "direction",
@@ -424,6 +457,14 @@ static const char * const ts_symbol_names[] = {
   [sym_peer_fqdn] = "peer_fqdn",
   [sym_peer_service] = "peer_service",
   [sym_peer_services] = "peer_services",
+  [sym_peer_service_list] = "peer_service_list",
+  [sym_peer_cidr_groups] = "peer_cidr_groups",
+  [sym_peer_nodes] = "peer_nodes",
+  [sym_peer_aws] = "peer_aws",
+  [sym_aws_group] = "aws_group",
+  [sym_aws_ids] = "aws_ids",
+  [sym_aws_names] = "aws_names",
+  [sym__aws_strings] = "_aws_strings",
   [sym_ports] = "ports",
   [sym_sni] = "sni",
   [sym_authentication] = "authentication",
@@ -468,6 +509,7 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_silence_repeat1] = "silence_repeat1",
   [aux_sym_inventory_repeat1] = "inventory_repeat1",
   [aux_sym_inventory_entry_repeat1] = "inventory_entry_repeat1",
+  [aux_sym_group_labels_repeat1] = "group_labels_repeat1",
   [aux_sym_sentence_declaration_repeat1] = "sentence_declaration_repeat1",
   [aux_sym_sentence_declaration_clause_repeat1] = "sentence_declaration_clause_repeat1",
   [aux_sym_parameters_repeat1] = "parameters_repeat1",
@@ -484,6 +526,8 @@ static const char * const ts_symbol_names[] = {
   [aux_sym_peer_cidr_repeat1] = "peer_cidr_repeat1",
   [aux_sym_cidr_list_repeat1] = "cidr_list_repeat1",
   [aux_sym_peer_fqdn_repeat1] = "peer_fqdn_repeat1",
+  [aux_sym_peer_service_list_repeat1] = "peer_service_list_repeat1",
+  [aux_sym_peer_aws_repeat1] = "peer_aws_repeat1",
   [aux_sym_ports_repeat1] = "ports_repeat1",
   [aux_sym_icmps_repeat1] = "icmps_repeat1",
   [aux_sym_http_repeat1] = "http_repeat1",
@@ -515,6 +559,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_const] = anon_sym_const,
   [anon_sym_EQ] = anon_sym_EQ,
   [anon_sym_group] = anon_sym_group,
+  [anon_sym_label] = anon_sym_label,
   [anon_sym_category] = anon_sym_category,
   [anon_sym_sentence] = anon_sym_sentence,
   [anon_sym_LPAREN] = anon_sym_LPAREN,
@@ -531,7 +576,10 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_policy] = anon_sym_policy,
   [anon_sym_use] = anon_sym_use,
   [anon_sym_description] = anon_sym_description,
-  [anon_sym_label] = anon_sym_label,
+  [anon_sym_log] = anon_sym_log,
+  [anon_sym_spec] = anon_sym_spec,
+  [anon_sym_metadata] = anon_sym_metadata,
+  [anon_sym_annotation] = anon_sym_annotation,
   [anon_sym_default] = anon_sym_default,
   [anon_sym_deny] = anon_sym_deny,
   [anon_sym_no] = anon_sym_no,
@@ -556,6 +604,9 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_fqdn] = anon_sym_fqdn,
   [anon_sym_service] = anon_sym_service,
   [anon_sym_services] = anon_sym_services,
+  [anon_sym_aws] = anon_sym_aws,
+  [anon_sym_region] = anon_sym_region,
+  [anon_sym_named] = anon_sym_named,
   [anon_sym_sni] = anon_sym_sni,
   [anon_sym_authentication] = anon_sym_authentication,
   [anon_sym_icmp] = anon_sym_icmp,
@@ -610,6 +661,7 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_cilium] = sym_cilium,
   [sym_import] = sym_import,
   [sym_const_definition] = sym_const_definition,
+  [sym_group_labels] = sym_group_labels,
   [sym_category] = sym_category,
   [sym_sentence_declaration] = sym_sentence_declaration,
   [sym_sentence_declaration_clause] = sym_sentence_declaration_clause,
@@ -627,6 +679,9 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_argument] = sym_argument,
   [sym_description] = sym_description,
   [sym_label] = sym_label,
+  [sym_log] = sym_log,
+  [sym_spec] = sym_spec,
+  [sym_metadata] = sym_metadata,
   [sym_default_deny] = sym_default_deny,
   [sym_no_default_deny] = sym_no_default_deny,
   [sym_direction] = sym_direction,
@@ -660,6 +715,14 @@ static const TSSymbol ts_symbol_map[] = {
   [sym_peer_fqdn] = sym_peer_fqdn,
   [sym_peer_service] = sym_peer_service,
   [sym_peer_services] = sym_peer_services,
+  [sym_peer_service_list] = sym_peer_service_list,
+  [sym_peer_cidr_groups] = sym_peer_cidr_groups,
+  [sym_peer_nodes] = sym_peer_nodes,
+  [sym_peer_aws] = sym_peer_aws,
+  [sym_aws_group] = sym_aws_group,
+  [sym_aws_ids] = sym_aws_ids,
+  [sym_aws_names] = sym_aws_names,
+  [sym__aws_strings] = sym__aws_strings,
   [sym_ports] = sym_ports,
   [sym_sni] = sym_sni,
   [sym_authentication] = sym_authentication,
@@ -704,6 +767,7 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_silence_repeat1] = aux_sym_silence_repeat1,
   [aux_sym_inventory_repeat1] = aux_sym_inventory_repeat1,
   [aux_sym_inventory_entry_repeat1] = aux_sym_inventory_entry_repeat1,
+  [aux_sym_group_labels_repeat1] = aux_sym_group_labels_repeat1,
   [aux_sym_sentence_declaration_repeat1] = aux_sym_sentence_declaration_repeat1,
   [aux_sym_sentence_declaration_clause_repeat1] = aux_sym_sentence_declaration_clause_repeat1,
   [aux_sym_parameters_repeat1] = aux_sym_parameters_repeat1,
@@ -720,6 +784,8 @@ static const TSSymbol ts_symbol_map[] = {
   [aux_sym_peer_cidr_repeat1] = aux_sym_peer_cidr_repeat1,
   [aux_sym_cidr_list_repeat1] = aux_sym_cidr_list_repeat1,
   [aux_sym_peer_fqdn_repeat1] = aux_sym_peer_fqdn_repeat1,
+  [aux_sym_peer_service_list_repeat1] = aux_sym_peer_service_list_repeat1,
+  [aux_sym_peer_aws_repeat1] = aux_sym_peer_aws_repeat1,
   [aux_sym_ports_repeat1] = aux_sym_ports_repeat1,
   [aux_sym_icmps_repeat1] = aux_sym_icmps_repeat1,
   [aux_sym_http_repeat1] = aux_sym_http_repeat1,
@@ -799,6 +865,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
+  [anon_sym_label] = {
+    .visible = true,
+    .named = false,
+  },
   [anon_sym_category] = {
     .visible = true,
     .named = false,
@@ -863,7 +933,19 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = false,
   },
-  [anon_sym_label] = {
+  [anon_sym_log] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_spec] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_metadata] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_annotation] = {
     .visible = true,
     .named = false,
   },
@@ -960,6 +1042,18 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_services] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_aws] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_region] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_named] = {
     .visible = true,
     .named = false,
   },
@@ -1179,6 +1273,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = true,
     .named = true,
   },
+  [sym_group_labels] = {
+    .visible = true,
+    .named = true,
+  },
   [sym_category] = {
     .visible = true,
     .named = true,
@@ -1244,6 +1342,18 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = true,
   },
   [sym_label] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_log] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_spec] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_metadata] = {
     .visible = true,
     .named = true,
   },
@@ -1377,6 +1487,38 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
   },
   [sym_peer_services] = {
     .visible = true,
+    .named = true,
+  },
+  [sym_peer_service_list] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_peer_cidr_groups] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_peer_nodes] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_peer_aws] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_aws_group] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_aws_ids] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym_aws_names] = {
+    .visible = true,
+    .named = true,
+  },
+  [sym__aws_strings] = {
+    .visible = false,
     .named = true,
   },
   [sym_ports] = {
@@ -1555,6 +1697,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .visible = false,
     .named = false,
   },
+  [aux_sym_group_labels_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
   [aux_sym_sentence_declaration_repeat1] = {
     .visible = false,
     .named = false,
@@ -1616,6 +1762,14 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [aux_sym_peer_fqdn_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_peer_service_list_repeat1] = {
+    .visible = false,
+    .named = false,
+  },
+  [aux_sym_peer_aws_repeat1] = {
     .visible = false,
     .named = false,
   },
@@ -1769,68 +1923,69 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [28] = {.index = 47, .length = 2},
   [29] = {.index = 49, .length = 2},
   [30] = {.index = 51, .length = 2},
-  [31] = {.index = 53, .length = 1},
-  [32] = {.index = 54, .length = 2},
+  [31] = {.index = 53, .length = 2},
+  [32] = {.index = 55, .length = 1},
   [33] = {.index = 56, .length = 1},
   [36] = {.index = 57, .length = 1},
   [38] = {.index = 58, .length = 1},
-  [39] = {.index = 59, .length = 1},
-  [40] = {.index = 60, .length = 3},
-  [42] = {.index = 63, .length = 1},
-  [43] = {.index = 64, .length = 1},
-  [44] = {.index = 65, .length = 2},
-  [45] = {.index = 67, .length = 1},
-  [46] = {.index = 68, .length = 1},
-  [47] = {.index = 69, .length = 1},
-  [48] = {.index = 70, .length = 1},
-  [49] = {.index = 71, .length = 1},
-  [50] = {.index = 72, .length = 2},
+  [39] = {.index = 59, .length = 2},
+  [40] = {.index = 61, .length = 1},
+  [41] = {.index = 62, .length = 3},
+  [43] = {.index = 65, .length = 1},
+  [44] = {.index = 66, .length = 1},
+  [45] = {.index = 67, .length = 2},
+  [46] = {.index = 69, .length = 1},
+  [47] = {.index = 70, .length = 1},
+  [48] = {.index = 71, .length = 1},
+  [49] = {.index = 72, .length = 1},
+  [50] = {.index = 73, .length = 1},
   [51] = {.index = 74, .length = 2},
-  [53] = {.index = 76, .length = 1},
-  [54] = {.index = 77, .length = 1},
-  [55] = {.index = 78, .length = 1},
-  [56] = {.index = 79, .length = 2},
+  [52] = {.index = 76, .length = 2},
+  [54] = {.index = 78, .length = 1},
+  [55] = {.index = 79, .length = 1},
+  [56] = {.index = 80, .length = 1},
   [57] = {.index = 81, .length = 2},
   [58] = {.index = 83, .length = 2},
   [59] = {.index = 85, .length = 2},
-  [60] = {.index = 87, .length = 1},
-  [61] = {.index = 88, .length = 2},
+  [60] = {.index = 87, .length = 2},
+  [61] = {.index = 89, .length = 1},
   [62] = {.index = 90, .length = 2},
-  [63] = {.index = 92, .length = 1},
-  [64] = {.index = 93, .length = 1},
-  [65] = {.index = 94, .length = 1},
-  [66] = {.index = 58, .length = 1},
-  [67] = {.index = 95, .length = 2},
+  [63] = {.index = 92, .length = 2},
+  [64] = {.index = 94, .length = 1},
+  [65] = {.index = 95, .length = 1},
+  [66] = {.index = 96, .length = 1},
+  [67] = {.index = 58, .length = 1},
   [68] = {.index = 97, .length = 2},
-  [69] = {.index = 99, .length = 3},
-  [70] = {.index = 102, .length = 2},
+  [69] = {.index = 99, .length = 2},
+  [70] = {.index = 101, .length = 3},
   [71] = {.index = 104, .length = 2},
   [72] = {.index = 106, .length = 2},
-  [73] = {.index = 108, .length = 3},
-  [74] = {.index = 111, .length = 1},
-  [75] = {.index = 112, .length = 1},
-  [76] = {.index = 113, .length = 1},
-  [77] = {.index = 114, .length = 2},
+  [73] = {.index = 108, .length = 2},
+  [74] = {.index = 110, .length = 3},
+  [75] = {.index = 113, .length = 1},
+  [76] = {.index = 114, .length = 1},
+  [77] = {.index = 115, .length = 1},
   [78] = {.index = 116, .length = 2},
   [79] = {.index = 118, .length = 2},
-  [80] = {.index = 63, .length = 1},
-  [81] = {.index = 120, .length = 3},
-  [82] = {.index = 123, .length = 3},
-  [83] = {.index = 126, .length = 3},
-  [84] = {.index = 129, .length = 2},
-  [85] = {.index = 131, .length = 3},
-  [86] = {.index = 134, .length = 2},
+  [80] = {.index = 120, .length = 2},
+  [81] = {.index = 65, .length = 1},
+  [82] = {.index = 122, .length = 3},
+  [83] = {.index = 125, .length = 3},
+  [84] = {.index = 128, .length = 3},
+  [85] = {.index = 131, .length = 2},
+  [86] = {.index = 133, .length = 3},
   [87] = {.index = 136, .length = 2},
   [88] = {.index = 138, .length = 2},
-  [89] = {.index = 140, .length = 4},
-  [90] = {.index = 144, .length = 3},
-  [91] = {.index = 147, .length = 2},
+  [89] = {.index = 140, .length = 2},
+  [90] = {.index = 142, .length = 4},
+  [91] = {.index = 146, .length = 3},
   [92] = {.index = 149, .length = 2},
   [93] = {.index = 151, .length = 2},
-  [94] = {.index = 153, .length = 3},
-  [95] = {.index = 156, .length = 3},
-  [96] = {.index = 159, .length = 3},
-  [97] = {.index = 162, .length = 3},
+  [94] = {.index = 153, .length = 2},
+  [95] = {.index = 155, .length = 3},
+  [96] = {.index = 158, .length = 3},
+  [97] = {.index = 161, .length = 3},
+  [98] = {.index = 164, .length = 3},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -1916,10 +2071,10 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_key, 0},
     {field_value, 2},
   [53] =
-    {field_value, 0},
-  [54] =
     {field_key, 1},
     {field_value, 3},
+  [55] =
+    {field_value, 0},
   [56] =
     {field_values, 1},
   [57] =
@@ -1927,163 +2082,166 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
   [58] =
     {field_account, 3},
   [59] =
+    {field_key, 2},
+    {field_value, 4},
+  [61] =
     {field_header, 1, .inherited = true},
-  [60] =
+  [62] =
     {field_default, 4},
     {field_name, 0},
     {field_type, 2},
-  [63] =
-    {field_account, 4},
-  [64] =
-    {field_request, 1},
   [65] =
+    {field_account, 4},
+  [66] =
+    {field_request, 1},
+  [67] =
     {field_name, 0},
     {field_value, 2},
-  [67] =
-    {field_method, 2},
-  [68] =
-    {field_host, 2},
   [69] =
-    {field_header, 1},
+    {field_method, 2},
   [70] =
-    {field_path, 2},
+    {field_host, 2},
   [71] =
-    {field_header, 2, .inherited = true},
+    {field_header, 1},
   [72] =
+    {field_path, 2},
+  [73] =
+    {field_header, 2, .inherited = true},
+  [74] =
     {field_header, 2, .inherited = true},
     {field_path, 1},
-  [74] =
+  [76] =
     {field_header, 0, .inherited = true},
     {field_header, 1, .inherited = true},
-  [76] =
-    {field_topic, 2},
-  [77] =
-    {field_client, 2},
   [78] =
-    {field_version, 2},
+    {field_topic, 2},
   [79] =
+    {field_client, 2},
+  [80] =
+    {field_version, 2},
+  [81] =
     {field_header, 2, .inherited = true},
     {field_request, 1},
-  [81] =
+  [83] =
     {field_method, 2},
     {field_path, 3},
-  [83] =
-    {field_header, 3, .inherited = true},
-    {field_method, 2},
   [85] =
     {field_header, 3, .inherited = true},
-    {field_host, 2},
+    {field_method, 2},
   [87] =
+    {field_header, 3, .inherited = true},
+    {field_host, 2},
+  [89] =
     {field_host, 3},
-  [88] =
+  [90] =
     {field_header, 3, .inherited = true},
     {field_path, 2},
-  [90] =
+  [92] =
     {field_host, 3},
     {field_path, 1},
-  [92] =
-    {field_topic, 3},
-  [93] =
-    {field_client, 3},
   [94] =
-    {field_version, 3},
+    {field_topic, 3},
   [95] =
+    {field_client, 3},
+  [96] =
+    {field_version, 3},
+  [97] =
     {field_host, 3},
     {field_request, 1},
-  [97] =
+  [99] =
     {field_host, 4},
     {field_method, 2},
-  [99] =
+  [101] =
     {field_header, 4, .inherited = true},
     {field_method, 2},
     {field_path, 3},
-  [102] =
+  [104] =
     {field_mismatch, 3},
     {field_name, 1},
-  [104] =
+  [106] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
-  [106] =
+  [108] =
     {field_host, 4},
     {field_path, 2},
-  [108] =
+  [110] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_path, 1},
-  [111] =
-    {field_topic, 4},
-  [112] =
-    {field_client, 4},
   [113] =
-    {field_version, 4},
+    {field_topic, 4},
   [114] =
     {field_client, 4},
-    {field_topic, 2},
-  [116] =
-    {field_topic, 2},
+  [115] =
     {field_version, 4},
+  [116] =
+    {field_client, 4},
+    {field_topic, 2},
   [118] =
-    {field_client, 2},
+    {field_topic, 2},
     {field_version, 4},
   [120] =
+    {field_client, 2},
+    {field_version, 4},
+  [122] =
     {field_header, 4, .inherited = true},
     {field_host, 3},
     {field_request, 1},
-  [123] =
+  [125] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_method, 2},
-  [126] =
+  [128] =
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [129] =
+  [131] =
     {field_name, 1},
     {field_secret, 4},
-  [131] =
+  [133] =
     {field_header, 5, .inherited = true},
     {field_host, 4},
     {field_path, 2},
-  [134] =
+  [136] =
     {field_client, 5},
     {field_topic, 3},
-  [136] =
+  [138] =
     {field_topic, 3},
     {field_version, 5},
-  [138] =
+  [140] =
     {field_client, 3},
     {field_version, 5},
-  [140] =
+  [142] =
     {field_header, 6, .inherited = true},
     {field_host, 5},
     {field_method, 2},
     {field_path, 3},
-  [144] =
+  [146] =
     {field_mismatch, 5},
     {field_name, 1},
     {field_value, 3},
-  [147] =
+  [149] =
     {field_client, 6},
     {field_topic, 4},
-  [149] =
-    {field_topic, 4},
-    {field_version, 6},
   [151] =
-    {field_client, 4},
+    {field_topic, 4},
     {field_version, 6},
   [153] =
     {field_client, 4},
+    {field_version, 6},
+  [155] =
+    {field_client, 4},
     {field_topic, 2},
     {field_version, 6},
-  [156] =
+  [158] =
     {field_mismatch, 6},
     {field_name, 1},
     {field_secret, 4},
-  [159] =
+  [161] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [162] =
+  [164] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
@@ -2106,17 +2264,14 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [37] = {
     [3] = alias_sym_namespace_name,
   },
-  [41] = {
+  [42] = {
     [4] = alias_sym_namespace_name,
   },
-  [52] = {
+  [53] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [66] = {
+  [67] = {
     [6] = alias_sym_namespace_name,
-  },
-  [74] = {
-    [2] = alias_sym_kafka_apikey,
   },
   [75] = {
     [2] = alias_sym_kafka_apikey,
@@ -2124,11 +2279,11 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [76] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [80] = {
-    [7] = alias_sym_namespace_name,
-  },
-  [91] = {
+  [77] = {
     [2] = alias_sym_kafka_apikey,
+  },
+  [81] = {
+    [7] = alias_sym_namespace_name,
   },
   [92] = {
     [2] = alias_sym_kafka_apikey,
@@ -2136,7 +2291,10 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [93] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [97] = {
+  [94] = {
+    [2] = alias_sym_kafka_apikey,
+  },
+  [98] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -2163,12 +2321,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [10] = 10,
   [11] = 11,
   [12] = 12,
-  [13] = 10,
+  [13] = 13,
   [14] = 14,
   [15] = 15,
   [16] = 16,
   [17] = 17,
-  [18] = 18,
+  [18] = 10,
   [19] = 19,
   [20] = 20,
   [21] = 21,
@@ -2204,7 +2362,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [51] = 51,
   [52] = 52,
   [53] = 53,
-  [54] = 28,
+  [54] = 54,
   [55] = 55,
   [56] = 56,
   [57] = 57,
@@ -2214,7 +2372,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [61] = 61,
   [62] = 62,
   [63] = 63,
-  [64] = 64,
+  [64] = 33,
   [65] = 65,
   [66] = 66,
   [67] = 67,
@@ -2229,7 +2387,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [76] = 76,
   [77] = 77,
   [78] = 78,
-  [79] = 78,
+  [79] = 79,
   [80] = 80,
   [81] = 81,
   [82] = 82,
@@ -2264,7 +2422,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [111] = 111,
   [112] = 112,
   [113] = 113,
-  [114] = 114,
+  [114] = 110,
   [115] = 115,
   [116] = 116,
   [117] = 117,
@@ -2289,7 +2447,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [136] = 136,
   [137] = 137,
   [138] = 138,
-  [139] = 91,
+  [139] = 139,
   [140] = 140,
   [141] = 141,
   [142] = 142,
@@ -2308,10 +2466,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [155] = 155,
   [156] = 156,
   [157] = 157,
-  [158] = 158,
-  [159] = 159,
-  [160] = 160,
-  [161] = 161,
+  [158] = 137,
+  [159] = 144,
+  [160] = 127,
+  [161] = 130,
   [162] = 162,
   [163] = 163,
   [164] = 164,
@@ -2323,7 +2481,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [170] = 170,
   [171] = 171,
   [172] = 172,
-  [173] = 173,
+  [173] = 165,
   [174] = 174,
   [175] = 175,
   [176] = 176,
@@ -2347,10 +2505,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [194] = 194,
   [195] = 195,
   [196] = 196,
-  [197] = 197,
+  [197] = 87,
   [198] = 198,
   [199] = 199,
-  [200] = 196,
+  [200] = 200,
   [201] = 201,
   [202] = 202,
   [203] = 203,
@@ -2363,11 +2521,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [210] = 210,
   [211] = 211,
   [212] = 212,
-  [213] = 172,
+  [213] = 213,
   [214] = 214,
   [215] = 215,
   [216] = 216,
-  [217] = 217,
+  [217] = 113,
   [218] = 218,
   [219] = 219,
   [220] = 220,
@@ -2384,12 +2542,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [231] = 231,
   [232] = 232,
   [233] = 233,
-  [234] = 233,
+  [234] = 234,
   [235] = 235,
   [236] = 236,
   [237] = 237,
   [238] = 238,
-  [239] = 236,
+  [239] = 239,
   [240] = 240,
   [241] = 241,
   [242] = 242,
@@ -2398,7 +2556,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [245] = 245,
   [246] = 246,
   [247] = 247,
-  [248] = 248,
+  [248] = 213,
   [249] = 249,
   [250] = 250,
   [251] = 251,
@@ -2436,22 +2594,22 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [283] = 283,
   [284] = 284,
   [285] = 285,
-  [286] = 286,
+  [286] = 285,
   [287] = 287,
   [288] = 288,
   [289] = 289,
-  [290] = 78,
+  [290] = 290,
   [291] = 291,
   [292] = 292,
-  [293] = 237,
-  [294] = 294,
+  [293] = 293,
+  [294] = 288,
   [295] = 295,
   [296] = 296,
   [297] = 297,
-  [298] = 295,
+  [298] = 298,
   [299] = 299,
   [300] = 300,
-  [301] = 91,
+  [301] = 301,
   [302] = 302,
   [303] = 303,
   [304] = 304,
@@ -2468,30 +2626,30 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [315] = 315,
   [316] = 316,
   [317] = 317,
-  [318] = 68,
+  [318] = 318,
   [319] = 319,
-  [320] = 65,
+  [320] = 320,
   [321] = 321,
   [322] = 322,
   [323] = 323,
   [324] = 324,
   [325] = 325,
-  [326] = 11,
+  [326] = 326,
   [327] = 327,
   [328] = 328,
   [329] = 329,
   [330] = 330,
-  [331] = 89,
-  [332] = 332,
-  [333] = 333,
+  [331] = 331,
+  [332] = 291,
+  [333] = 87,
   [334] = 334,
   [335] = 335,
   [336] = 336,
-  [337] = 337,
+  [337] = 336,
   [338] = 338,
   [339] = 339,
   [340] = 340,
-  [341] = 341,
+  [341] = 113,
   [342] = 342,
   [343] = 343,
   [344] = 344,
@@ -2517,18 +2675,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [364] = 364,
   [365] = 365,
   [366] = 366,
-  [367] = 367,
-  [368] = 368,
-  [369] = 369,
+  [367] = 67,
+  [368] = 66,
+  [369] = 349,
   [370] = 370,
   [371] = 371,
   [372] = 372,
   [373] = 373,
   [374] = 374,
-  [375] = 97,
-  [376] = 353,
-  [377] = 333,
-  [378] = 350,
+  [375] = 375,
+  [376] = 376,
+  [377] = 11,
+  [378] = 88,
   [379] = 379,
   [380] = 380,
   [381] = 381,
@@ -2570,25 +2728,25 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [417] = 417,
   [418] = 418,
   [419] = 419,
-  [420] = 420,
+  [420] = 102,
   [421] = 421,
   [422] = 422,
   [423] = 423,
-  [424] = 424,
+  [424] = 385,
   [425] = 425,
   [426] = 426,
-  [427] = 380,
+  [427] = 427,
   [428] = 428,
-  [429] = 429,
+  [429] = 398,
   [430] = 430,
   [431] = 431,
-  [432] = 432,
+  [432] = 418,
   [433] = 433,
   [434] = 434,
   [435] = 435,
-  [436] = 436,
+  [436] = 388,
   [437] = 437,
-  [438] = 438,
+  [438] = 431,
   [439] = 439,
   [440] = 440,
   [441] = 441,
@@ -2614,10 +2772,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [461] = 461,
   [462] = 462,
   [463] = 463,
-  [464] = 157,
-  [465] = 3,
-  [466] = 142,
-  [467] = 2,
+  [464] = 464,
+  [465] = 465,
+  [466] = 466,
+  [467] = 467,
   [468] = 468,
   [469] = 469,
   [470] = 470,
@@ -2627,7 +2785,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [474] = 474,
   [475] = 475,
   [476] = 476,
-  [477] = 449,
+  [477] = 477,
   [478] = 478,
   [479] = 479,
   [480] = 480,
@@ -2638,7 +2796,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [485] = 485,
   [486] = 486,
   [487] = 487,
-  [488] = 488,
+  [488] = 465,
   [489] = 489,
   [490] = 490,
   [491] = 491,
@@ -2649,7 +2807,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [496] = 496,
   [497] = 497,
   [498] = 498,
-  [499] = 413,
+  [499] = 499,
   [500] = 500,
   [501] = 501,
   [502] = 502,
@@ -2670,22 +2828,98 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [517] = 517,
   [518] = 518,
   [519] = 519,
-  [520] = 413,
+  [520] = 520,
   [521] = 521,
   [522] = 522,
-  [523] = 493,
+  [523] = 523,
   [524] = 524,
-  [525] = 518,
+  [525] = 525,
   [526] = 526,
   [527] = 527,
   [528] = 528,
-  [529] = 529,
+  [529] = 168,
   [530] = 530,
-  [531] = 531,
-  [532] = 532,
-  [533] = 531,
+  [531] = 2,
+  [532] = 171,
+  [533] = 3,
   [534] = 534,
   [535] = 535,
+  [536] = 536,
+  [537] = 537,
+  [538] = 538,
+  [539] = 539,
+  [540] = 540,
+  [541] = 541,
+  [542] = 535,
+  [543] = 543,
+  [544] = 544,
+  [545] = 545,
+  [546] = 546,
+  [547] = 547,
+  [548] = 548,
+  [549] = 549,
+  [550] = 550,
+  [551] = 551,
+  [552] = 552,
+  [553] = 553,
+  [554] = 554,
+  [555] = 555,
+  [556] = 556,
+  [557] = 557,
+  [558] = 558,
+  [559] = 559,
+  [560] = 560,
+  [561] = 561,
+  [562] = 562,
+  [563] = 563,
+  [564] = 564,
+  [565] = 565,
+  [566] = 478,
+  [567] = 567,
+  [568] = 568,
+  [569] = 569,
+  [570] = 570,
+  [571] = 571,
+  [572] = 572,
+  [573] = 573,
+  [574] = 574,
+  [575] = 575,
+  [576] = 576,
+  [577] = 577,
+  [578] = 578,
+  [579] = 579,
+  [580] = 580,
+  [581] = 581,
+  [582] = 582,
+  [583] = 583,
+  [584] = 584,
+  [585] = 585,
+  [586] = 586,
+  [587] = 587,
+  [588] = 588,
+  [589] = 589,
+  [590] = 590,
+  [591] = 591,
+  [592] = 478,
+  [593] = 593,
+  [594] = 594,
+  [595] = 571,
+  [596] = 596,
+  [597] = 597,
+  [598] = 598,
+  [599] = 599,
+  [600] = 600,
+  [601] = 597,
+  [602] = 602,
+  [603] = 603,
+  [604] = 604,
+  [605] = 567,
+  [606] = 606,
+  [607] = 606,
+  [608] = 608,
+  [609] = 609,
+  [610] = 610,
+  [611] = 611,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -2693,74 +2927,75 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(350);
+      if (eof) ADVANCE(376);
       ADVANCE_MAP(
-        '!', 481,
-        '"', 650,
-        '#', 833,
-        '$', 342,
-        '(', 377,
-        ')', 378,
-        ',', 354,
-        '-', 620,
-        '/', 621,
-        ':', 379,
-        '=', 372,
-        '[', 436,
-        '\\', 334,
-        ']', 437,
-        'a', 668,
-        'c', 659,
-        'd', 688,
-        'e', 713,
-        'f', 770,
-        'g', 772,
-        'h', 693,
-        'i', 669,
-        'k', 657,
-        'l', 658,
-        'm', 706,
-        'n', 661,
-        'p', 754,
-        's', 689,
-        't', 753,
-        'u', 786,
-        'v', 698,
-        'w', 734,
-        '{', 359,
-        '}', 360,
+        '!', 517,
+        '"', 696,
+        '#', 887,
+        '$', 368,
+        '(', 405,
+        ')', 406,
+        ',', 380,
+        '-', 666,
+        '/', 667,
+        ':', 407,
+        '=', 398,
+        '[', 469,
+        '\\', 360,
+        ']', 470,
+        'a', 716,
+        'c', 705,
+        'd', 738,
+        'e', 765,
+        'f', 824,
+        'g', 826,
+        'h', 742,
+        'i', 717,
+        'k', 703,
+        'l', 704,
+        'm', 754,
+        'n', 707,
+        'p', 807,
+        'r', 744,
+        's', 739,
+        't', 806,
+        'u', 840,
+        'v', 751,
+        'w', 785,
+        '{', 385,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(343);
+          lookahead == ' ') SKIP(369);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(645);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(824);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(691);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(878);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(25);
-      if (lookahead == '"') ADVANCE(650);
-      if (lookahead == '#') ADVANCE(649);
-      if (lookahead == '\\') ADVANCE(334);
+      if (lookahead == '"') ADVANCE(696);
+      if (lookahead == '#') ADVANCE(695);
+      if (lookahead == '\\') ADVANCE(360);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(648);
-      if (lookahead != 0) ADVANCE(649);
+          lookahead == ' ') ADVANCE(694);
+      if (lookahead != 0) ADVANCE(695);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 48,
-        '#', 833,
-        ',', 354,
-        '=', 372,
-        'a', 174,
-        'c', 153,
-        'e', 203,
-        'f', 237,
-        'i', 189,
-        'n', 62,
-        'p', 224,
-        's', 105,
-        '}', 360,
+        '#', 887,
+        ',', 380,
+        '=', 398,
+        'a', 190,
+        'c', 167,
+        'e', 222,
+        'f', 259,
+        'i', 206,
+        'n', 67,
+        'p', 248,
+        's', 115,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
@@ -2768,46 +3003,46 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 480,
-        '"', 647,
-        '#', 833,
-        '$', 342,
-        ',', 354,
-        '[', 436,
-        '{', 359,
-        '}', 360,
+        '!', 516,
+        '"', 693,
+        '#', 887,
+        '$', 368,
+        ',', 380,
+        '[', 469,
+        '{', 385,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 647,
-        '#', 833,
-        '$', 342,
-        ')', 378,
-        ':', 639,
-        '[', 436,
-        '_', 825,
-        '{', 359,
+        '"', 693,
+        '#', 887,
+        '$', 368,
+        ')', 406,
+        ':', 685,
+        '[', 469,
+        '_', 879,
+        '{', 385,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(668);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(654);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(700);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(655);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(701);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(647);
-      if (lookahead == '#') ADVANCE(833);
-      if (lookahead == '$') ADVANCE(342);
-      if (lookahead == ')') ADVANCE(378);
+      if (lookahead == '"') ADVANCE(693);
+      if (lookahead == '#') ADVANCE(887);
+      if (lookahead == '$') ADVANCE(368);
+      if (lookahead == ')') ADVANCE(406);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -2815,5151 +3050,5449 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(619);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(665);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(647);
-      if (lookahead == '#') ADVANCE(833);
-      if (lookahead == '$') ADVANCE(342);
-      if (lookahead == ':') ADVANCE(639);
-      if (lookahead == '[') ADVANCE(436);
-      if (lookahead == ']') ADVANCE(437);
-      if (lookahead == '{') ADVANCE(359);
+      if (lookahead == '"') ADVANCE(693);
+      if (lookahead == '#') ADVANCE(887);
+      if (lookahead == '$') ADVANCE(368);
+      if (lookahead == ':') ADVANCE(685);
+      if (lookahead == '[') ADVANCE(469);
+      if (lookahead == ']') ADVANCE(470);
+      if (lookahead == '{') ADVANCE(385);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(668);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(623);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(669);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(675);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(647);
-      if (lookahead == '#') ADVANCE(833);
-      if (lookahead == '$') ADVANCE(342);
-      if (lookahead == ':') ADVANCE(639);
-      if (lookahead == '[') ADVANCE(436);
-      if (lookahead == 'g') ADVANCE(626);
-      if (lookahead == '{') ADVANCE(359);
+      if (lookahead == '"') ADVANCE(693);
+      if (lookahead == '#') ADVANCE(887);
+      if (lookahead == '$') ADVANCE(368);
+      if (lookahead == ':') ADVANCE(685);
+      if (lookahead == '[') ADVANCE(469);
+      if (lookahead == 'g') ADVANCE(672);
+      if (lookahead == '{') ADVANCE(385);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(668);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(623);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(669);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(675);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 647,
-        '#', 833,
-        '$', 342,
-        '[', 436,
-        'a', 542,
-        'd', 508,
-        'e', 614,
-        'f', 583,
-        'i', 552,
-        'l', 482,
-        'n', 483,
-        'p', 560,
-        's', 516,
-        't', 561,
-        'u', 589,
-        '{', 359,
-        '}', 360,
+        '"', 693,
+        '#', 887,
+        '$', 368,
+        '[', 469,
+        'a', 586,
+        'd', 549,
+        'e', 660,
+        'f', 627,
+        'i', 596,
+        'l', 518,
+        'm', 550,
+        'n', 519,
+        'p', 604,
+        's', 558,
+        't', 605,
+        'u', 634,
+        '{', 385,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 647,
-        '#', 833,
-        '$', 342,
-        '[', 436,
-        'a', 542,
-        'd', 508,
-        'f', 583,
-        'i', 552,
-        'l', 482,
-        'n', 483,
-        'p', 563,
-        's', 516,
-        't', 561,
-        'u', 589,
-        '{', 359,
-        '}', 360,
+        '"', 693,
+        '#', 887,
+        '$', 368,
+        '[', 469,
+        'a', 586,
+        'd', 549,
+        'f', 627,
+        'i', 596,
+        'l', 518,
+        'm', 550,
+        'n', 519,
+        'p', 607,
+        's', 558,
+        't', 605,
+        'u', 634,
+        '{', 385,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 647,
-        '#', 833,
-        '$', 342,
-        '[', 436,
-        'f', 583,
-        'i', 552,
-        'n', 484,
-        'p', 563,
-        't', 561,
-        '{', 359,
+        '"', 693,
+        '#', 887,
+        '$', 368,
+        '[', 469,
+        'f', 627,
+        'i', 596,
+        'n', 520,
+        'p', 607,
+        't', 605,
+        '{', 385,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(647);
-      if (lookahead == '#') ADVANCE(833);
-      if (lookahead == '$') ADVANCE(342);
+      if (lookahead == '"') ADVANCE(693);
+      if (lookahead == '#') ADVANCE(887);
+      if (lookahead == '$') ADVANCE(368);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(886);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(647);
-      if (lookahead == '#') ADVANCE(833);
-      if (lookahead == ',') ADVANCE(354);
-      if (lookahead == 's') ADVANCE(829);
-      if (lookahead == '}') ADVANCE(360);
+      if (lookahead == '"') ADVANCE(693);
+      if (lookahead == '#') ADVANCE(887);
+      if (lookahead == ',') ADVANCE(380);
+      if (lookahead == 's') ADVANCE(883);
+      if (lookahead == '}') ADVANCE(386);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(886);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 833,
-        '$', 342,
-        'a', 542,
-        'd', 508,
-        'e', 614,
-        'i', 552,
-        'l', 482,
-        'n', 559,
-        'p', 569,
-        's', 516,
-        'u', 589,
-        '{', 359,
-        '}', 360,
+        '#', 887,
+        '$', 368,
+        'a', 586,
+        'd', 549,
+        'e', 660,
+        'i', 596,
+        'l', 518,
+        'm', 550,
+        'n', 603,
+        'p', 613,
+        's', 558,
+        'u', 634,
+        '{', 385,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 833,
-        '$', 342,
-        'a', 542,
-        'd', 508,
-        'i', 552,
-        'l', 482,
-        'n', 559,
-        's', 516,
-        'u', 589,
-        '{', 359,
-        '}', 360,
+        '#', 887,
+        '$', 368,
+        'a', 586,
+        'd', 549,
+        'i', 596,
+        'l', 518,
+        'm', 550,
+        'n', 603,
+        's', 558,
+        'u', 634,
+        '{', 385,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 833,
-        '$', 342,
-        'a', 542,
-        'd', 507,
-        'e', 614,
-        'h', 604,
-        'i', 498,
-        'k', 486,
-        'l', 482,
-        'n', 559,
-        'p', 564,
-        's', 516,
-        'u', 589,
-        'w', 535,
-        '{', 359,
-        '}', 360,
+        '#', 887,
+        '$', 368,
+        'a', 586,
+        'd', 548,
+        'e', 660,
+        'h', 650,
+        'i', 538,
+        'k', 524,
+        'l', 518,
+        'm', 550,
+        'n', 603,
+        'p', 608,
+        's', 558,
+        'u', 634,
+        'w', 579,
+        '{', 385,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 833,
-        '$', 342,
-        'a', 542,
-        'd', 507,
-        'e', 614,
-        'h', 604,
-        'i', 499,
-        'k', 486,
-        'l', 482,
-        'n', 559,
-        'p', 564,
-        's', 516,
-        'u', 589,
-        '{', 359,
-        '}', 360,
+        '#', 887,
+        '$', 368,
+        'a', 586,
+        'd', 548,
+        'e', 660,
+        'h', 650,
+        'i', 539,
+        'k', 524,
+        'l', 518,
+        'm', 550,
+        'n', 603,
+        'p', 608,
+        's', 558,
+        'u', 634,
+        '{', 385,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 833,
-        '$', 342,
-        'a', 541,
-        'd', 507,
-        'e', 614,
-        'g', 585,
-        'h', 604,
-        'i', 498,
-        'k', 486,
-        'l', 482,
-        'n', 559,
-        'p', 564,
-        's', 515,
-        'u', 589,
-        '{', 359,
-        '}', 360,
+        '#', 887,
+        '$', 368,
+        'a', 585,
+        'd', 548,
+        'e', 660,
+        'g', 629,
+        'h', 650,
+        'i', 538,
+        'k', 524,
+        'l', 518,
+        'm', 550,
+        'n', 603,
+        'p', 608,
+        's', 557,
+        'u', 634,
+        '{', 385,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 833,
-        '$', 342,
-        'a', 541,
-        'd', 507,
-        'g', 585,
-        'h', 604,
-        'i', 498,
-        'k', 486,
-        'l', 482,
-        'n', 559,
-        'p', 567,
-        's', 515,
-        'u', 589,
-        '{', 359,
-        '}', 360,
+        '#', 887,
+        '$', 368,
+        'a', 585,
+        'd', 548,
+        'g', 629,
+        'h', 650,
+        'i', 538,
+        'k', 524,
+        'l', 518,
+        'm', 550,
+        'n', 603,
+        'p', 611,
+        's', 557,
+        'u', 634,
+        '{', 385,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(833);
-      if (lookahead == '$') ADVANCE(342);
-      if (lookahead == 'i') ADVANCE(552);
-      if (lookahead == 't') ADVANCE(561);
-      if (lookahead == 'w') ADVANCE(535);
-      if (lookahead == '{') ADVANCE(359);
+      if (lookahead == '#') ADVANCE(887);
+      if (lookahead == '$') ADVANCE(368);
+      if (lookahead == 'i') ADVANCE(596);
+      if (lookahead == 't') ADVANCE(605);
+      if (lookahead == 'w') ADVANCE(579);
+      if (lookahead == '{') ADVANCE(385);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(833);
-      if (lookahead == '$') ADVANCE(342);
-      if (lookahead == 't') ADVANCE(561);
-      if (lookahead == '{') ADVANCE(359);
+      if (lookahead == '#') ADVANCE(887);
+      if (lookahead == '$') ADVANCE(368);
+      if (lookahead == 't') ADVANCE(605);
+      if (lookahead == '{') ADVANCE(385);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(833);
-      if (lookahead == '$') ADVANCE(342);
+      if (lookahead == '#') ADVANCE(887);
+      if (lookahead == '$') ADVANCE(368);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(674);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(675);
       END_STATE();
     case 22:
-      if (lookahead == '#') ADVANCE(833);
-      if (lookahead == 'c') ADVANCE(155);
-      if (lookahead == 'e') ADVANCE(202);
-      if (lookahead == 'f') ADVANCE(237);
-      if (lookahead == 'n') ADVANCE(56);
-      if (lookahead == 'p') ADVANCE(221);
+      if (lookahead == '#') ADVANCE(887);
+      if (lookahead == 'c') ADVANCE(170);
+      if (lookahead == 'e') ADVANCE(221);
+      if (lookahead == 'f') ADVANCE(259);
+      if (lookahead == 'n') ADVANCE(64);
+      if (lookahead == 'p') ADVANCE(244);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(833);
-      if (lookahead == 'f') ADVANCE(426);
-      if (lookahead == 't') ADVANCE(424);
+      if (lookahead == '#') ADVANCE(887);
+      if (lookahead == 'f') ADVANCE(459);
+      if (lookahead == 't') ADVANCE(457);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(833);
-      if (lookahead == 'i') ADVANCE(450);
+      if (lookahead == '#') ADVANCE(887);
+      if (lookahead == 'i') ADVANCE(486);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(452);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(488);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(489);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '#') ADVANCE(887);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '#') ADVANCE(887);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(630);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(676);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(631);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '#') ADVANCE(887);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(27);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '#') ADVANCE(887);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(452);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(833);
+      if (lookahead == '#') ADVANCE(887);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(488);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(355);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(489);
       END_STATE();
     case 30:
-      if (lookahead == '.') ADVANCE(335);
+      if (lookahead == '.') ADVANCE(361);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(30);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(338);
-      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == '.') ADVANCE(364);
+      if (lookahead == ':') ADVANCE(685);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(339);
+      if (lookahead == '.') ADVANCE(365);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(341);
+      if (lookahead == '.') ADVANCE(367);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == '6') ADVANCE(632);
+      if (lookahead == '6') ADVANCE(678);
       END_STATE();
     case 35:
-      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == ':') ADVANCE(685);
       if (lookahead == 'a') ADVANCE(43);
-      if (lookahead == 'i') ADVANCE(86);
-      if (lookahead == 'l') ADVANCE(152);
-      if (lookahead == 'o') ADVANCE(199);
+      if (lookahead == 'i') ADVANCE(94);
+      if (lookahead == 'l') ADVANCE(166);
+      if (lookahead == 'o') ADVANCE(217);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 36:
-      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == ':') ADVANCE(685);
       if (lookahead == 'a') ADVANCE(44);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 37:
-      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == ':') ADVANCE(685);
       if (lookahead == 'e') ADVANCE(38);
-      if (lookahead == 'n') ADVANCE(256);
+      if (lookahead == 'n') ADVANCE(278);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == ':') ADVANCE(685);
       if (lookahead == 'f') ADVANCE(36);
-      if (lookahead == 'n') ADVANCE(314);
-      if (lookahead == 's') ADVANCE(73);
+      if (lookahead == 'n') ADVANCE(340);
+      if (lookahead == 's') ADVANCE(79);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(47);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(639);
-      if (lookahead == 'g') ADVANCE(252);
-      if (lookahead == 'x') ADVANCE(230);
+      if (lookahead == ':') ADVANCE(685);
+      if (lookahead == 'g') ADVANCE(273);
+      if (lookahead == 'x') ADVANCE(255);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(328);
+          lookahead == 's') ADVANCE(354);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(639);
-      if (lookahead == 'g') ADVANCE(252);
-      if (lookahead == 'x') ADVANCE(230);
+      if (lookahead == ':') ADVANCE(685);
+      if (lookahead == 'g') ADVANCE(273);
+      if (lookahead == 'x') ADVANCE(255);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(639);
-      if (lookahead == 'l') ADVANCE(173);
-      if (lookahead == 'p') ADVANCE(150);
+      if (lookahead == ':') ADVANCE(685);
+      if (lookahead == 'l') ADVANCE(189);
+      if (lookahead == 'p') ADVANCE(164);
       if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(632);
+          lookahead == 'h') ADVANCE(678);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(333);
+          lookahead == 'n') ADVANCE(359);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(639);
-      if (lookahead == 'l') ADVANCE(173);
-      if (lookahead == 'p') ADVANCE(150);
+      if (lookahead == ':') ADVANCE(685);
+      if (lookahead == 'l') ADVANCE(189);
+      if (lookahead == 'p') ADVANCE(164);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(639);
-      if (lookahead == 't') ADVANCE(99);
+      if (lookahead == ':') ADVANCE(685);
+      if (lookahead == 't') ADVANCE(125);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(639);
-      if (lookahead == 'u') ADVANCE(176);
+      if (lookahead == ':') ADVANCE(685);
+      if (lookahead == 'u') ADVANCE(192);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 45:
-      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == ':') ADVANCE(685);
       if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(632);
+          lookahead == 'h') ADVANCE(678);
       if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(333);
+          lookahead == 'n') ADVANCE(359);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 46:
-      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == ':') ADVANCE(685);
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(328);
+          lookahead == 's') ADVANCE(354);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 47:
-      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == ':') ADVANCE(685);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
     case 48:
-      if (lookahead == '=') ADVANCE(478);
+      if (lookahead == '=') ADVANCE(514);
       END_STATE();
     case 49:
-      if (lookahead == 'R') ADVANCE(324);
-      if (lookahead == 'r') ADVANCE(228);
+      if (lookahead == 'R') ADVANCE(350);
+      if (lookahead == 'r') ADVANCE(229);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(137);
+      if (lookahead == 'a') ADVANCE(150);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(63);
+      if (lookahead == 'a') ADVANCE(69);
+      if (lookahead == 'o') ADVANCE(152);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(95);
+      if (lookahead == 'a') ADVANCE(103);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(464);
+      if (lookahead == 'a') ADVANCE(500);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(291);
-      if (lookahead == 'i') ADVANCE(86);
-      if (lookahead == 'l') ADVANCE(152);
-      if (lookahead == 'o') ADVANCE(205);
+      if (lookahead == 'a') ADVANCE(431);
       END_STATE();
     case 55:
-      if (lookahead == 'a') ADVANCE(186);
-      if (lookahead == 'o') ADVANCE(405);
+      if (lookahead == 'a') ADVANCE(322);
+      if (lookahead == 'i') ADVANCE(94);
+      if (lookahead == 'l') ADVANCE(166);
+      if (lookahead == 'o') ADVANCE(225);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(186);
-      if (lookahead == 'o') ADVANCE(94);
+      if (lookahead == 'a') ADVANCE(202);
+      if (lookahead == 'o') ADVANCE(438);
       END_STATE();
     case 57:
-      if (lookahead == 'a') ADVANCE(305);
+      if (lookahead == 'a') ADVANCE(104);
       END_STATE();
     case 58:
-      if (lookahead == 'a') ADVANCE(295);
+      if (lookahead == 'a') ADVANCE(104);
+      if (lookahead == 'h') ADVANCE(233);
       END_STATE();
     case 59:
-      if (lookahead == 'a') ADVANCE(77);
+      if (lookahead == 'a') ADVANCE(331);
       END_STATE();
     case 60:
-      if (lookahead == 'a') ADVANCE(81);
+      if (lookahead == 'a') ADVANCE(319);
       END_STATE();
     case 61:
-      if (lookahead == 'a') ADVANCE(302);
+      if (lookahead == 'a') ADVANCE(327);
       END_STATE();
     case 62:
-      if (lookahead == 'a') ADVANCE(188);
-      if (lookahead == 'o') ADVANCE(93);
+      if (lookahead == 'a') ADVANCE(316);
       END_STATE();
     case 63:
-      if (lookahead == 'b') ADVANCE(114);
+      if (lookahead == 'a') ADVANCE(203);
+      if (lookahead == 'o') ADVANCE(438);
       END_STATE();
     case 64:
-      if (lookahead == 'c') ADVANCE(69);
-      if (lookahead == 'l') ADVANCE(173);
-      if (lookahead == 'u') ADVANCE(275);
+      if (lookahead == 'a') ADVANCE(203);
+      if (lookahead == 'o') ADVANCE(102);
       END_STATE();
     case 65:
-      if (lookahead == 'c') ADVANCE(184);
-      if (lookahead == 'm') ADVANCE(229);
-      if (lookahead == 'n') ADVANCE(416);
+      if (lookahead == 'a') ADVANCE(85);
       END_STATE();
     case 66:
-      if (lookahead == 'c') ADVANCE(462);
+      if (lookahead == 'a') ADVANCE(88);
       END_STATE();
     case 67:
-      if (lookahead == 'c') ADVANCE(469);
+      if (lookahead == 'a') ADVANCE(205);
+      if (lookahead == 'o') ADVANCE(101);
       END_STATE();
     case 68:
-      if (lookahead == 'c') ADVANCE(315);
+      if (lookahead == 'a') ADVANCE(329);
       END_STATE();
     case 69:
-      if (lookahead == 'c') ADVANCE(210);
+      if (lookahead == 'b') ADVANCE(123);
       END_STATE();
     case 70:
-      if (lookahead == 'c') ADVANCE(144);
+      if (lookahead == 'c') ADVANCE(77);
+      if (lookahead == 'l') ADVANCE(189);
+      if (lookahead == 'n') ADVANCE(215);
+      if (lookahead == 'u') ADVANCE(297);
+      if (lookahead == 'w') ADVANCE(277);
       END_STATE();
     case 71:
-      if (lookahead == 'c') ADVANCE(250);
-      if (lookahead == 'l') ADVANCE(130);
-      if (lookahead == 'n') ADVANCE(304);
+      if (lookahead == 'c') ADVANCE(200);
+      if (lookahead == 'm') ADVANCE(252);
+      if (lookahead == 'n') ADVANCE(449);
       END_STATE();
     case 72:
-      if (lookahead == 'c') ADVANCE(117);
-      if (lookahead == 'p') ADVANCE(116);
+      if (lookahead == 'c') ADVANCE(498);
       END_STATE();
     case 73:
-      if (lookahead == 'c') ADVANCE(246);
+      if (lookahead == 'c') ADVANCE(429);
       END_STATE();
     case 74:
-      if (lookahead == 'c') ADVANCE(282);
+      if (lookahead == 'c') ADVANCE(505);
       END_STATE();
     case 75:
-      if (lookahead == 'c') ADVANCE(100);
+      if (lookahead == 'c') ADVANCE(341);
       END_STATE();
     case 76:
-      if (lookahead == 'c') ADVANCE(101);
+      if (lookahead == 'c') ADVANCE(159);
       END_STATE();
     case 77:
-      if (lookahead == 'c') ADVANCE(102);
+      if (lookahead == 'c') ADVANCE(231);
       END_STATE();
     case 78:
-      if (lookahead == 'c') ADVANCE(285);
+      if (lookahead == 'c') ADVANCE(271);
+      if (lookahead == 'l') ADVANCE(143);
+      if (lookahead == 'n') ADVANCE(330);
+      if (lookahead == 'r') ADVANCE(336);
       END_STATE();
     case 79:
-      if (lookahead == 'c') ADVANCE(104);
+      if (lookahead == 'c') ADVANCE(268);
       END_STATE();
     case 80:
-      if (lookahead == 'c') ADVANCE(106);
+      if (lookahead == 'c') ADVANCE(129);
+      if (lookahead == 'p') ADVANCE(131);
       END_STATE();
     case 81:
-      if (lookahead == 'c') ADVANCE(108);
+      if (lookahead == 'c') ADVANCE(109);
       END_STATE();
     case 82:
-      if (lookahead == 'c') ADVANCE(303);
+      if (lookahead == 'c') ADVANCE(110);
       END_STATE();
     case 83:
-      if (lookahead == 'c') ADVANCE(61);
+      if (lookahead == 'c') ADVANCE(305);
       END_STATE();
     case 84:
-      if (lookahead == 'd') ADVANCE(456);
+      if (lookahead == 'c') ADVANCE(111);
       END_STATE();
     case 85:
-      if (lookahead == 'd') ADVANCE(239);
+      if (lookahead == 'c') ADVANCE(112);
       END_STATE();
     case 86:
-      if (lookahead == 'd') ADVANCE(239);
-      if (lookahead == 'l') ADVANCE(151);
+      if (lookahead == 'c') ADVANCE(308);
       END_STATE();
     case 87:
-      if (lookahead == 'd') ADVANCE(309);
+      if (lookahead == 'c') ADVANCE(114);
       END_STATE();
     case 88:
-      if (lookahead == 'd') ADVANCE(257);
+      if (lookahead == 'c') ADVANCE(117);
       END_STATE();
     case 89:
-      if (lookahead == 'd') ADVANCE(257);
-      if (lookahead == 'l') ADVANCE(154);
-      if (lookahead == 'r') ADVANCE(277);
+      if (lookahead == 'c') ADVANCE(321);
       END_STATE();
     case 90:
-      if (lookahead == 'd') ADVANCE(257);
-      if (lookahead == 'l') ADVANCE(154);
-      if (lookahead == 'r') ADVANCE(288);
+      if (lookahead == 'c') ADVANCE(68);
       END_STATE();
     case 91:
-      if (lookahead == 'd') ADVANCE(193);
+      if (lookahead == 'd') ADVANCE(476);
+      if (lookahead == 's') ADVANCE(251);
       END_STATE();
     case 92:
-      if (lookahead == 'd') ADVANCE(242);
+      if (lookahead == 'd') ADVANCE(492);
       END_STATE();
     case 93:
-      if (lookahead == 'd') ADVANCE(126);
-      if (lookahead == 't') ADVANCE(160);
+      if (lookahead == 'd') ADVANCE(261);
       END_STATE();
     case 94:
-      if (lookahead == 'd') ADVANCE(109);
+      if (lookahead == 'd') ADVANCE(261);
+      if (lookahead == 'l') ADVANCE(165);
       END_STATE();
     case 95:
-      if (lookahead == 'd') ADVANCE(120);
+      if (lookahead == 'd') ADVANCE(335);
       END_STATE();
     case 96:
-      if (lookahead == 'e') ADVANCE(138);
-      if (lookahead == 'n') ADVANCE(256);
+      if (lookahead == 'd') ADVANCE(279);
       END_STATE();
     case 97:
-      if (lookahead == 'e') ADVANCE(71);
-      if (lookahead == 'i') ADVANCE(175);
-      if (lookahead == 'n') ADVANCE(149);
-      if (lookahead == 'y') ADVANCE(273);
+      if (lookahead == 'd') ADVANCE(279);
+      if (lookahead == 'l') ADVANCE(168);
+      if (lookahead == 'r') ADVANCE(300);
       END_STATE();
     case 98:
-      if (lookahead == 'e') ADVANCE(395);
+      if (lookahead == 'd') ADVANCE(279);
+      if (lookahead == 'l') ADVANCE(168);
+      if (lookahead == 'r') ADVANCE(311);
       END_STATE();
     case 99:
-      if (lookahead == 'e') ADVANCE(141);
+      if (lookahead == 'd') ADVANCE(264);
       END_STATE();
     case 100:
-      if (lookahead == 'e') ADVANCE(351);
+      if (lookahead == 'd') ADVANCE(212);
       END_STATE();
     case 101:
-      if (lookahead == 'e') ADVANCE(376);
+      if (lookahead == 'd') ADVANCE(138);
+      if (lookahead == 't') ADVANCE(176);
       END_STATE();
     case 102:
-      if (lookahead == 'e') ADVANCE(390);
+      if (lookahead == 'd') ADVANCE(118);
       END_STATE();
     case 103:
-      if (lookahead == 'e') ADVANCE(467);
+      if (lookahead == 'd') ADVANCE(133);
       END_STATE();
     case 104:
-      if (lookahead == 'e') ADVANCE(466);
+      if (lookahead == 'd') ADVANCE(62);
       END_STATE();
     case 105:
-      if (lookahead == 'e') ADVANCE(178);
-      if (lookahead == 't') ADVANCE(254);
+      if (lookahead == 'e') ADVANCE(151);
+      if (lookahead == 'n') ADVANCE(278);
       END_STATE();
     case 106:
-      if (lookahead == 'e') ADVANCE(439);
+      if (lookahead == 'e') ADVANCE(78);
+      if (lookahead == 'i') ADVANCE(191);
+      if (lookahead == 'n') ADVANCE(163);
+      if (lookahead == 'p') ADVANCE(126);
+      if (lookahead == 'y') ADVANCE(295);
       END_STATE();
     case 107:
-      if (lookahead == 'e') ADVANCE(434);
+      if (lookahead == 'e') ADVANCE(423);
       END_STATE();
     case 108:
-      if (lookahead == 'e') ADVANCE(391);
+      if (lookahead == 'e') ADVANCE(91);
       END_STATE();
     case 109:
-      if (lookahead == 'e') ADVANCE(477);
+      if (lookahead == 'e') ADVANCE(472);
       END_STATE();
     case 110:
-      if (lookahead == 'e') ADVANCE(198);
+      if (lookahead == 'e') ADVANCE(377);
       END_STATE();
     case 111:
-      if (lookahead == 'e') ADVANCE(248);
+      if (lookahead == 'e') ADVANCE(404);
       END_STATE();
     case 112:
-      if (lookahead == 'e') ADVANCE(248);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(329);
+      if (lookahead == 'e') ADVANCE(418);
       END_STATE();
     case 113:
-      if (lookahead == 'e') ADVANCE(52);
-      if (lookahead == 'o') ADVANCE(265);
-      if (lookahead == 't') ADVANCE(289);
+      if (lookahead == 'e') ADVANCE(503);
       END_STATE();
     case 114:
-      if (lookahead == 'e') ADVANCE(170);
+      if (lookahead == 'e') ADVANCE(502);
       END_STATE();
     case 115:
-      if (lookahead == 'e') ADVANCE(197);
+      if (lookahead == 'e') ADVANCE(194);
+      if (lookahead == 't') ADVANCE(275);
       END_STATE();
     case 116:
-      if (lookahead == 'e') ADVANCE(74);
+      if (lookahead == 'e') ADVANCE(467);
       END_STATE();
     case 117:
-      if (lookahead == 'e') ADVANCE(233);
+      if (lookahead == 'e') ADVANCE(419);
       END_STATE();
     case 118:
-      if (lookahead == 'e') ADVANCE(317);
+      if (lookahead == 'e') ADVANCE(513);
       END_STATE();
     case 119:
-      if (lookahead == 'e') ADVANCE(183);
+      if (lookahead == 'e') ADVANCE(52);
+      if (lookahead == 'o') ADVANCE(288);
+      if (lookahead == 't') ADVANCE(312);
       END_STATE();
     case 120:
-      if (lookahead == 'e') ADVANCE(240);
+      if (lookahead == 'e') ADVANCE(155);
       END_STATE();
     case 121:
-      if (lookahead == 'e') ADVANCE(269);
+      if (lookahead == 'e') ADVANCE(270);
       END_STATE();
     case 122:
-      if (lookahead == 'e') ADVANCE(241);
+      if (lookahead == 'e') ADVANCE(270);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(355);
       END_STATE();
     case 123:
-      if (lookahead == 'e') ADVANCE(271);
+      if (lookahead == 'e') ADVANCE(186);
       END_STATE();
     case 124:
-      if (lookahead == 'e') ADVANCE(247);
+      if (lookahead == 'e') ADVANCE(218);
       END_STATE();
     case 125:
-      if (lookahead == 'e') ADVANCE(284);
+      if (lookahead == 'e') ADVANCE(156);
       END_STATE();
     case 126:
-      if (lookahead == 'e') ADVANCE(262);
+      if (lookahead == 'e') ADVANCE(73);
       END_STATE();
     case 127:
-      if (lookahead == 'e') ADVANCE(290);
-      if (lookahead == 'i') ADVANCE(266);
+      if (lookahead == 'e') ADVANCE(223);
       END_STATE();
     case 128:
-      if (lookahead == 'e') ADVANCE(177);
-      if (lookahead == 'i') ADVANCE(175);
-      if (lookahead == 'y') ADVANCE(273);
+      if (lookahead == 'e') ADVANCE(298);
+      if (lookahead == 'i') ADVANCE(287);
       END_STATE();
     case 129:
-      if (lookahead == 'e') ADVANCE(177);
-      if (lookahead == 'i') ADVANCE(175);
-      if (lookahead == 'y') ADVANCE(273);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(332);
+      if (lookahead == 'e') ADVANCE(254);
       END_STATE();
     case 130:
-      if (lookahead == 'e') ADVANCE(78);
+      if (lookahead == 'e') ADVANCE(343);
       END_STATE();
     case 131:
-      if (lookahead == 'e') ADVANCE(272);
+      if (lookahead == 'e') ADVANCE(83);
       END_STATE();
     case 132:
-      if (lookahead == 'e') ADVANCE(201);
+      if (lookahead == 'e') ADVANCE(199);
       END_STATE();
     case 133:
-      if (lookahead == 'e') ADVANCE(82);
+      if (lookahead == 'e') ADVANCE(262);
       END_STATE();
     case 134:
-      if (lookahead == 'e') ADVANCE(253);
+      if (lookahead == 'e') ADVANCE(263);
       END_STATE();
     case 135:
-      if (lookahead == 'e') ADVANCE(204);
+      if (lookahead == 'e') ADVANCE(292);
       END_STATE();
     case 136:
-      if (lookahead == 'e') ADVANCE(274);
+      if (lookahead == 'e') ADVANCE(289);
       END_STATE();
     case 137:
-      if (lookahead == 'f') ADVANCE(168);
+      if (lookahead == 'e') ADVANCE(269);
       END_STATE();
     case 138:
-      if (lookahead == 'f') ADVANCE(57);
-      if (lookahead == 'n') ADVANCE(314);
-      if (lookahead == 's') ADVANCE(73);
+      if (lookahead == 'e') ADVANCE(284);
       END_STATE();
     case 139:
-      if (lookahead == 'g') ADVANCE(386);
+      if (lookahead == 'e') ADVANCE(307);
       END_STATE();
     case 140:
-      if (lookahead == 'g') ADVANCE(415);
+      if (lookahead == 'e') ADVANCE(318);
       END_STATE();
     case 141:
-      if (lookahead == 'g') ADVANCE(222);
+      if (lookahead == 'e') ADVANCE(193);
+      if (lookahead == 'i') ADVANCE(191);
+      if (lookahead == 'p') ADVANCE(126);
+      if (lookahead == 'y') ADVANCE(295);
       END_STATE();
     case 142:
-      if (lookahead == 'g') ADVANCE(255);
+      if (lookahead == 'e') ADVANCE(193);
+      if (lookahead == 'i') ADVANCE(191);
+      if (lookahead == 'p') ADVANCE(126);
+      if (lookahead == 'y') ADVANCE(295);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(358);
       END_STATE();
     case 143:
-      if (lookahead == 'h') ADVANCE(419);
+      if (lookahead == 'e') ADVANCE(86);
       END_STATE();
     case 144:
-      if (lookahead == 'h') ADVANCE(460);
+      if (lookahead == 'e') ADVANCE(293);
       END_STATE();
     case 145:
-      if (lookahead == 'h') ADVANCE(211);
+      if (lookahead == 'e') ADVANCE(220);
       END_STATE();
     case 146:
-      if (lookahead == 'h') ADVANCE(132);
+      if (lookahead == 'e') ADVANCE(89);
       END_STATE();
     case 147:
-      if (lookahead == 'h') ADVANCE(163);
+      if (lookahead == 'e') ADVANCE(274);
       END_STATE();
     case 148:
-      if (lookahead == 'h') ADVANCE(134);
+      if (lookahead == 'e') ADVANCE(224);
       END_STATE();
     case 149:
-      if (lookahead == 'i') ADVANCE(441);
+      if (lookahead == 'e') ADVANCE(296);
       END_STATE();
     case 150:
-      if (lookahead == 'i') ADVANCE(169);
+      if (lookahead == 'f') ADVANCE(184);
       END_STATE();
     case 151:
-      if (lookahead == 'i') ADVANCE(306);
+      if (lookahead == 'f') ADVANCE(59);
+      if (lookahead == 'n') ADVANCE(340);
+      if (lookahead == 's') ADVANCE(79);
       END_STATE();
     case 152:
-      if (lookahead == 'i') ADVANCE(110);
-      if (lookahead == 'u') ADVANCE(268);
+      if (lookahead == 'g') ADVANCE(427);
       END_STATE();
     case 153:
-      if (lookahead == 'i') ADVANCE(92);
+      if (lookahead == 'g') ADVANCE(414);
       END_STATE();
     case 154:
-      if (lookahead == 'i') ADVANCE(68);
+      if (lookahead == 'g') ADVANCE(448);
       END_STATE();
     case 155:
-      if (lookahead == 'i') ADVANCE(85);
+      if (lookahead == 'g') ADVANCE(171);
       END_STATE();
     case 156:
-      if (lookahead == 'i') ADVANCE(214);
+      if (lookahead == 'g') ADVANCE(245);
       END_STATE();
     case 157:
-      if (lookahead == 'i') ADVANCE(83);
+      if (lookahead == 'g') ADVANCE(276);
       END_STATE();
     case 158:
-      if (lookahead == 'i') ADVANCE(216);
+      if (lookahead == 'h') ADVANCE(452);
       END_STATE();
     case 159:
-      if (lookahead == 'i') ADVANCE(67);
+      if (lookahead == 'h') ADVANCE(496);
       END_STATE();
     case 160:
-      if (lookahead == 'i') ADVANCE(194);
+      if (lookahead == 'h') ADVANCE(145);
       END_STATE();
     case 161:
-      if (lookahead == 'i') ADVANCE(217);
+      if (lookahead == 'h') ADVANCE(180);
       END_STATE();
     case 162:
-      if (lookahead == 'i') ADVANCE(195);
+      if (lookahead == 'h') ADVANCE(147);
       END_STATE();
     case 163:
-      if (lookahead == 'i') ADVANCE(196);
+      if (lookahead == 'i') ADVANCE(477);
       END_STATE();
     case 164:
-      if (lookahead == 'i') ADVANCE(296);
+      if (lookahead == 'i') ADVANCE(185);
       END_STATE();
     case 165:
-      if (lookahead == 'i') ADVANCE(234);
+      if (lookahead == 'i') ADVANCE(332);
       END_STATE();
     case 166:
-      if (lookahead == 'i') ADVANCE(293);
+      if (lookahead == 'i') ADVANCE(124);
+      if (lookahead == 'u') ADVANCE(290);
       END_STATE();
     case 167:
-      if (lookahead == 'i') ADVANCE(80);
+      if (lookahead == 'i') ADVANCE(99);
       END_STATE();
     case 168:
-      if (lookahead == 'k') ADVANCE(53);
+      if (lookahead == 'i') ADVANCE(75);
       END_STATE();
     case 169:
-      if (lookahead == 'k') ADVANCE(118);
+      if (lookahead == 'i') ADVANCE(81);
       END_STATE();
     case 170:
-      if (lookahead == 'l') ADVANCE(399);
+      if (lookahead == 'i') ADVANCE(93);
       END_STATE();
     case 171:
-      if (lookahead == 'l') ADVANCE(413);
+      if (lookahead == 'i') ADVANCE(236);
       END_STATE();
     case 172:
-      if (lookahead == 'l') ADVANCE(154);
+      if (lookahead == 'i') ADVANCE(90);
       END_STATE();
     case 173:
-      if (lookahead == 'l') ADVANCE(209);
+      if (lookahead == 'i') ADVANCE(74);
       END_STATE();
     case 174:
-      if (lookahead == 'l') ADVANCE(171);
-      if (lookahead == 'n') ADVANCE(319);
+      if (lookahead == 'i') ADVANCE(237);
       END_STATE();
     case 175:
-      if (lookahead == 'l') ADVANCE(115);
+      if (lookahead == 'i') ADVANCE(239);
       END_STATE();
     case 176:
-      if (lookahead == 'l') ADVANCE(287);
+      if (lookahead == 'i') ADVANCE(213);
       END_STATE();
     case 177:
-      if (lookahead == 'l') ADVANCE(130);
+      if (lookahead == 'i') ADVANCE(240);
       END_STATE();
     case 178:
-      if (lookahead == 'l') ADVANCE(133);
-      if (lookahead == 'r') ADVANCE(310);
+      if (lookahead == 'i') ADVANCE(214);
       END_STATE();
     case 179:
-      if (lookahead == 'm') ADVANCE(229);
-      if (lookahead == 'n') ADVANCE(142);
+      if (lookahead == 'i') ADVANCE(246);
       END_STATE();
     case 180:
-      if (lookahead == 'm') ADVANCE(229);
-      if (lookahead == 'n') ADVANCE(142);
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(327);
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(326);
+      if (lookahead == 'i') ADVANCE(216);
       END_STATE();
     case 181:
-      if (lookahead == 'm') ADVANCE(428);
+      if (lookahead == 'i') ADVANCE(317);
       END_STATE();
     case 182:
-      if (lookahead == 'm') ADVANCE(365);
+      if (lookahead == 'i') ADVANCE(313);
       END_STATE();
     case 183:
-      if (lookahead == 'm') ADVANCE(388);
+      if (lookahead == 'i') ADVANCE(258);
       END_STATE();
     case 184:
-      if (lookahead == 'm') ADVANCE(226);
+      if (lookahead == 'k') ADVANCE(53);
       END_STATE();
     case 185:
-      if (lookahead == 'm') ADVANCE(58);
+      if (lookahead == 'k') ADVANCE(130);
       END_STATE();
     case 186:
-      if (lookahead == 'm') ADVANCE(121);
+      if (lookahead == 'l') ADVANCE(400);
       END_STATE();
     case 187:
-      if (lookahead == 'm') ADVANCE(103);
+      if (lookahead == 'l') ADVANCE(446);
       END_STATE();
     case 188:
-      if (lookahead == 'm') ADVANCE(136);
+      if (lookahead == 'l') ADVANCE(168);
       END_STATE();
     case 189:
-      if (lookahead == 'n') ADVANCE(416);
+      if (lookahead == 'l') ADVANCE(230);
       END_STATE();
     case 190:
-      if (lookahead == 'n') ADVANCE(471);
+      if (lookahead == 'l') ADVANCE(187);
+      if (lookahead == 'n') ADVANCE(345);
+      if (lookahead == 'w') ADVANCE(277);
       END_STATE();
     case 191:
-      if (lookahead == 'n') ADVANCE(397);
+      if (lookahead == 'l') ADVANCE(127);
       END_STATE();
     case 192:
-      if (lookahead == 'n') ADVANCE(443);
+      if (lookahead == 'l') ADVANCE(310);
       END_STATE();
     case 193:
-      if (lookahead == 'n') ADVANCE(438);
+      if (lookahead == 'l') ADVANCE(143);
       END_STATE();
     case 194:
-      if (lookahead == 'n') ADVANCE(479);
+      if (lookahead == 'l') ADVANCE(146);
+      if (lookahead == 'r') ADVANCE(336);
       END_STATE();
     case 195:
-      if (lookahead == 'n') ADVANCE(139);
+      if (lookahead == 'm') ADVANCE(252);
+      if (lookahead == 'n') ADVANCE(157);
       END_STATE();
     case 196:
-      if (lookahead == 'n') ADVANCE(140);
+      if (lookahead == 'm') ADVANCE(252);
+      if (lookahead == 'n') ADVANCE(157);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(353);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(352);
       END_STATE();
     case 197:
-      if (lookahead == 'n') ADVANCE(75);
+      if (lookahead == 'm') ADVANCE(461);
       END_STATE();
     case 198:
-      if (lookahead == 'n') ADVANCE(280);
+      if (lookahead == 'm') ADVANCE(391);
       END_STATE();
     case 199:
-      if (lookahead == 'n') ADVANCE(259);
+      if (lookahead == 'm') ADVANCE(416);
       END_STATE();
     case 200:
-      if (lookahead == 'n') ADVANCE(286);
+      if (lookahead == 'm') ADVANCE(250);
       END_STATE();
     case 201:
-      if (lookahead == 'n') ADVANCE(299);
+      if (lookahead == 'm') ADVANCE(60);
       END_STATE();
     case 202:
-      if (lookahead == 'n') ADVANCE(298);
+      if (lookahead == 'm') ADVANCE(108);
       END_STATE();
     case 203:
-      if (lookahead == 'n') ADVANCE(298);
-      if (lookahead == 'v') ADVANCE(124);
+      if (lookahead == 'm') ADVANCE(136);
       END_STATE();
     case 204:
-      if (lookahead == 'n') ADVANCE(76);
+      if (lookahead == 'm') ADVANCE(113);
       END_STATE();
     case 205:
-      if (lookahead == 'n') ADVANCE(270);
+      if (lookahead == 'm') ADVANCE(149);
       END_STATE();
     case 206:
-      if (lookahead == 'o') ADVANCE(89);
+      if (lookahead == 'n') ADVANCE(449);
       END_STATE();
     case 207:
-      if (lookahead == 'o') ADVANCE(431);
+      if (lookahead == 'n') ADVANCE(475);
       END_STATE();
     case 208:
-      if (lookahead == 'o') ADVANCE(307);
-      if (lookahead == 'p') ADVANCE(66);
+      if (lookahead == 'n') ADVANCE(507);
       END_STATE();
     case 209:
-      if (lookahead == 'o') ADVANCE(311);
+      if (lookahead == 'n') ADVANCE(433);
       END_STATE();
     case 210:
-      if (lookahead == 'o') ADVANCE(308);
+      if (lookahead == 'n') ADVANCE(425);
       END_STATE();
     case 211:
-      if (lookahead == 'o') ADVANCE(84);
+      if (lookahead == 'n') ADVANCE(479);
       END_STATE();
     case 212:
-      if (lookahead == 'o') ADVANCE(181);
+      if (lookahead == 'n') ADVANCE(471);
       END_STATE();
     case 213:
-      if (lookahead == 'o') ADVANCE(87);
+      if (lookahead == 'n') ADVANCE(515);
       END_STATE();
     case 214:
-      if (lookahead == 'o') ADVANCE(190);
+      if (lookahead == 'n') ADVANCE(153);
       END_STATE();
     case 215:
-      if (lookahead == 'o') ADVANCE(172);
-      if (lookahead == 'r') ADVANCE(213);
+      if (lookahead == 'n') ADVANCE(241);
       END_STATE();
     case 216:
-      if (lookahead == 'o') ADVANCE(191);
+      if (lookahead == 'n') ADVANCE(154);
       END_STATE();
     case 217:
-      if (lookahead == 'o') ADVANCE(192);
+      if (lookahead == 'n') ADVANCE(281);
       END_STATE();
     case 218:
-      if (lookahead == 'o') ADVANCE(251);
+      if (lookahead == 'n') ADVANCE(303);
       END_STATE();
     case 219:
-      if (lookahead == 'o') ADVANCE(235);
+      if (lookahead == 'n') ADVANCE(309);
       END_STATE();
     case 220:
-      if (lookahead == 'o') ADVANCE(235);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(328);
+      if (lookahead == 'n') ADVANCE(326);
       END_STATE();
     case 221:
-      if (lookahead == 'o') ADVANCE(88);
+      if (lookahead == 'n') ADVANCE(323);
       END_STATE();
     case 222:
-      if (lookahead == 'o') ADVANCE(245);
+      if (lookahead == 'n') ADVANCE(323);
+      if (lookahead == 'v') ADVANCE(137);
       END_STATE();
     case 223:
-      if (lookahead == 'o') ADVANCE(243);
+      if (lookahead == 'n') ADVANCE(82);
       END_STATE();
     case 224:
-      if (lookahead == 'o') ADVANCE(90);
+      if (lookahead == 'n') ADVANCE(84);
       END_STATE();
     case 225:
-      if (lookahead == 'p') ADVANCE(454);
+      if (lookahead == 'n') ADVANCE(291);
       END_STATE();
     case 226:
-      if (lookahead == 'p') ADVANCE(445);
+      if (lookahead == 'o') ADVANCE(97);
       END_STATE();
     case 227:
-      if (lookahead == 'p') ADVANCE(66);
+      if (lookahead == 'o') ADVANCE(464);
       END_STATE();
     case 228:
-      if (lookahead == 'p') ADVANCE(66);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(632);
+      if (lookahead == 'o') ADVANCE(333);
+      if (lookahead == 'p') ADVANCE(72);
       END_STATE();
     case 229:
-      if (lookahead == 'p') ADVANCE(218);
+      if (lookahead == 'o') ADVANCE(333);
+      if (lookahead == 'p') ADVANCE(72);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(678);
       END_STATE();
     case 230:
-      if (lookahead == 'p') ADVANCE(116);
+      if (lookahead == 'o') ADVANCE(337);
       END_STATE();
     case 231:
-      if (lookahead == 'p') ADVANCE(59);
+      if (lookahead == 'o') ADVANCE(334);
       END_STATE();
     case 232:
-      if (lookahead == 'p') ADVANCE(258);
+      if (lookahead == 'o') ADVANCE(197);
       END_STATE();
     case 233:
-      if (lookahead == 'p') ADVANCE(281);
+      if (lookahead == 'o') ADVANCE(92);
       END_STATE();
     case 234:
-      if (lookahead == 'p') ADVANCE(300);
+      if (lookahead == 'o') ADVANCE(95);
       END_STATE();
     case 235:
-      if (lookahead == 'p') ADVANCE(159);
+      if (lookahead == 'o') ADVANCE(188);
+      if (lookahead == 'r') ADVANCE(234);
       END_STATE();
     case 236:
-      if (lookahead == 'p') ADVANCE(60);
+      if (lookahead == 'o') ADVANCE(207);
       END_STATE();
     case 237:
-      if (lookahead == 'q') ADVANCE(91);
+      if (lookahead == 'o') ADVANCE(208);
       END_STATE();
     case 238:
-      if (lookahead == 'r') ADVANCE(208);
+      if (lookahead == 'o') ADVANCE(272);
       END_STATE();
     case 239:
-      if (lookahead == 'r') ADVANCE(361);
+      if (lookahead == 'o') ADVANCE(209);
       END_STATE();
     case 240:
-      if (lookahead == 'r') ADVANCE(458);
+      if (lookahead == 'o') ADVANCE(210);
       END_STATE();
     case 241:
-      if (lookahead == 'r') ADVANCE(356);
+      if (lookahead == 'o') ADVANCE(324);
       END_STATE();
     case 242:
-      if (lookahead == 'r') ADVANCE(362);
+      if (lookahead == 'o') ADVANCE(256);
       END_STATE();
     case 243:
-      if (lookahead == 'r') ADVANCE(387);
+      if (lookahead == 'o') ADVANCE(256);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(354);
       END_STATE();
     case 244:
-      if (lookahead == 'r') ADVANCE(212);
+      if (lookahead == 'o') ADVANCE(96);
       END_STATE();
     case 245:
-      if (lookahead == 'r') ADVANCE(316);
+      if (lookahead == 'o') ADVANCE(267);
       END_STATE();
     case 246:
-      if (lookahead == 'r') ADVANCE(165);
+      if (lookahead == 'o') ADVANCE(211);
       END_STATE();
     case 247:
-      if (lookahead == 'r') ADVANCE(320);
+      if (lookahead == 'o') ADVANCE(265);
       END_STATE();
     case 248:
-      if (lookahead == 'r') ADVANCE(267);
+      if (lookahead == 'o') ADVANCE(98);
       END_STATE();
     case 249:
-      if (lookahead == 'r') ADVANCE(227);
+      if (lookahead == 'p') ADVANCE(490);
       END_STATE();
     case 250:
-      if (lookahead == 'r') ADVANCE(125);
+      if (lookahead == 'p') ADVANCE(481);
       END_STATE();
     case 251:
-      if (lookahead == 'r') ADVANCE(283);
+      if (lookahead == 'p') ADVANCE(65);
       END_STATE();
     case 252:
-      if (lookahead == 'r') ADVANCE(123);
+      if (lookahead == 'p') ADVANCE(238);
       END_STATE();
     case 253:
-      if (lookahead == 'r') ADVANCE(107);
+      if (lookahead == 'p') ADVANCE(280);
       END_STATE();
     case 254:
-      if (lookahead == 'r') ADVANCE(162);
+      if (lookahead == 'p') ADVANCE(304);
       END_STATE();
     case 255:
-      if (lookahead == 'r') ADVANCE(131);
+      if (lookahead == 'p') ADVANCE(131);
       END_STATE();
     case 256:
-      if (lookahead == 's') ADVANCE(472);
+      if (lookahead == 'p') ADVANCE(173);
       END_STATE();
     case 257:
-      if (lookahead == 's') ADVANCE(411);
+      if (lookahead == 'p') ADVANCE(66);
       END_STATE();
     case 258:
-      if (lookahead == 's') ADVANCE(364);
+      if (lookahead == 'p') ADVANCE(328);
       END_STATE();
     case 259:
-      if (lookahead == 's') ADVANCE(279);
+      if (lookahead == 'q') ADVANCE(100);
       END_STATE();
     case 260:
-      if (lookahead == 's') ADVANCE(408);
+      if (lookahead == 'r') ADVANCE(228);
       END_STATE();
     case 261:
-      if (lookahead == 's') ADVANCE(407);
+      if (lookahead == 'r') ADVANCE(387);
       END_STATE();
     case 262:
-      if (lookahead == 's') ADVANCE(414);
+      if (lookahead == 'r') ADVANCE(494);
       END_STATE();
     case 263:
-      if (lookahead == 's') ADVANCE(98);
+      if (lookahead == 'r') ADVANCE(382);
       END_STATE();
     case 264:
-      if (lookahead == 's') ADVANCE(98);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(328);
+      if (lookahead == 'r') ADVANCE(388);
       END_STATE();
     case 265:
-      if (lookahead == 's') ADVANCE(276);
+      if (lookahead == 'r') ADVANCE(415);
       END_STATE();
     case 266:
-      if (lookahead == 's') ADVANCE(185);
+      if (lookahead == 'r') ADVANCE(232);
       END_STATE();
     case 267:
-      if (lookahead == 's') ADVANCE(156);
+      if (lookahead == 'r') ADVANCE(342);
       END_STATE();
     case 268:
-      if (lookahead == 's') ADVANCE(301);
+      if (lookahead == 'r') ADVANCE(183);
       END_STATE();
     case 269:
-      if (lookahead == 's') ADVANCE(231);
+      if (lookahead == 'r') ADVANCE(346);
       END_STATE();
     case 270:
-      if (lookahead == 's') ADVANCE(278);
+      if (lookahead == 'r') ADVANCE(294);
       END_STATE();
     case 271:
-      if (lookahead == 's') ADVANCE(260);
+      if (lookahead == 'r') ADVANCE(139);
       END_STATE();
     case 272:
-      if (lookahead == 's') ADVANCE(261);
+      if (lookahead == 'r') ADVANCE(306);
       END_STATE();
     case 273:
-      if (lookahead == 's') ADVANCE(297);
+      if (lookahead == 'r') ADVANCE(135);
       END_STATE();
     case 274:
-      if (lookahead == 's') ADVANCE(236);
+      if (lookahead == 'r') ADVANCE(116);
       END_STATE();
     case 275:
-      if (lookahead == 't') ADVANCE(146);
+      if (lookahead == 'r') ADVANCE(178);
       END_STATE();
     case 276:
-      if (lookahead == 't') ADVANCE(457);
+      if (lookahead == 'r') ADVANCE(144);
       END_STATE();
     case 277:
-      if (lookahead == 't') ADVANCE(382);
+      if (lookahead == 's') ADVANCE(474);
       END_STATE();
     case 278:
-      if (lookahead == 't') ADVANCE(370);
+      if (lookahead == 's') ADVANCE(508);
       END_STATE();
     case 279:
-      if (lookahead == 't') ADVANCE(370);
-      if (lookahead == 'u') ADVANCE(187);
+      if (lookahead == 's') ADVANCE(444);
       END_STATE();
     case 280:
-      if (lookahead == 't') ADVANCE(470);
+      if (lookahead == 's') ADVANCE(390);
       END_STATE();
     case 281:
-      if (lookahead == 't') ADVANCE(418);
+      if (lookahead == 's') ADVANCE(302);
       END_STATE();
     case 282:
-      if (lookahead == 't') ADVANCE(474);
+      if (lookahead == 's') ADVANCE(441);
       END_STATE();
     case 283:
-      if (lookahead == 't') ADVANCE(368);
+      if (lookahead == 's') ADVANCE(440);
       END_STATE();
     case 284:
-      if (lookahead == 't') ADVANCE(459);
+      if (lookahead == 's') ADVANCE(447);
       END_STATE();
     case 285:
-      if (lookahead == 't') ADVANCE(409);
+      if (lookahead == 's') ADVANCE(107);
       END_STATE();
     case 286:
-      if (lookahead == 't') ADVANCE(476);
+      if (lookahead == 's') ADVANCE(107);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(354);
       END_STATE();
     case 287:
-      if (lookahead == 't') ADVANCE(401);
+      if (lookahead == 's') ADVANCE(201);
       END_STATE();
     case 288:
-      if (lookahead == 't') ADVANCE(383);
+      if (lookahead == 's') ADVANCE(299);
       END_STATE();
     case 289:
-      if (lookahead == 't') ADVANCE(225);
+      if (lookahead == 's') ADVANCE(251);
       END_STATE();
     case 290:
-      if (lookahead == 't') ADVANCE(145);
+      if (lookahead == 's') ADVANCE(325);
       END_STATE();
     case 291:
-      if (lookahead == 't') ADVANCE(99);
+      if (lookahead == 's') ADVANCE(301);
       END_STATE();
     case 292:
-      if (lookahead == 't') ADVANCE(289);
+      if (lookahead == 's') ADVANCE(282);
       END_STATE();
     case 293:
-      if (lookahead == 't') ADVANCE(143);
+      if (lookahead == 's') ADVANCE(283);
       END_STATE();
     case 294:
-      if (lookahead == 't') ADVANCE(147);
+      if (lookahead == 's') ADVANCE(174);
       END_STATE();
     case 295:
-      if (lookahead == 't') ADVANCE(70);
+      if (lookahead == 's') ADVANCE(320);
       END_STATE();
     case 296:
-      if (lookahead == 't') ADVANCE(318);
+      if (lookahead == 's') ADVANCE(257);
       END_STATE();
     case 297:
-      if (lookahead == 't') ADVANCE(119);
+      if (lookahead == 't') ADVANCE(160);
       END_STATE();
     case 298:
-      if (lookahead == 't') ADVANCE(164);
+      if (lookahead == 't') ADVANCE(58);
       END_STATE();
     case 299:
-      if (lookahead == 't') ADVANCE(157);
+      if (lookahead == 't') ADVANCE(493);
       END_STATE();
     case 300:
-      if (lookahead == 't') ADVANCE(158);
+      if (lookahead == 't') ADVANCE(410);
       END_STATE();
     case 301:
-      if (lookahead == 't') ADVANCE(122);
+      if (lookahead == 't') ADVANCE(396);
       END_STATE();
     case 302:
-      if (lookahead == 't') ADVANCE(161);
+      if (lookahead == 't') ADVANCE(396);
+      if (lookahead == 'u') ADVANCE(204);
       END_STATE();
     case 303:
-      if (lookahead == 't') ADVANCE(223);
+      if (lookahead == 't') ADVANCE(506);
       END_STATE();
     case 304:
-      if (lookahead == 't') ADVANCE(135);
+      if (lookahead == 't') ADVANCE(451);
       END_STATE();
     case 305:
-      if (lookahead == 'u') ADVANCE(176);
+      if (lookahead == 't') ADVANCE(510);
       END_STATE();
     case 306:
-      if (lookahead == 'u') ADVANCE(182);
+      if (lookahead == 't') ADVANCE(394);
       END_STATE();
     case 307:
-      if (lookahead == 'u') ADVANCE(232);
+      if (lookahead == 't') ADVANCE(495);
       END_STATE();
     case 308:
-      if (lookahead == 'u') ADVANCE(200);
+      if (lookahead == 't') ADVANCE(442);
       END_STATE();
     case 309:
-      if (lookahead == 'u') ADVANCE(79);
+      if (lookahead == 't') ADVANCE(512);
       END_STATE();
     case 310:
-      if (lookahead == 'v') ADVANCE(167);
+      if (lookahead == 't') ADVANCE(434);
       END_STATE();
     case 311:
-      if (lookahead == 'w') ADVANCE(421);
+      if (lookahead == 't') ADVANCE(411);
       END_STATE();
     case 312:
-      if (lookahead == 'w') ADVANCE(148);
+      if (lookahead == 't') ADVANCE(249);
       END_STATE();
     case 313:
-      if (lookahead == 'x') ADVANCE(72);
+      if (lookahead == 't') ADVANCE(158);
       END_STATE();
     case 314:
-      if (lookahead == 'y') ADVANCE(403);
+      if (lookahead == 't') ADVANCE(312);
       END_STATE();
     case 315:
-      if (lookahead == 'y') ADVANCE(393);
+      if (lookahead == 't') ADVANCE(161);
       END_STATE();
     case 316:
-      if (lookahead == 'y') ADVANCE(374);
+      if (lookahead == 't') ADVANCE(54);
       END_STATE();
     case 317:
-      if (lookahead == 'y') ADVANCE(468);
+      if (lookahead == 't') ADVANCE(344);
       END_STATE();
     case 318:
-      if (lookahead == 'y') ADVANCE(435);
+      if (lookahead == 't') ADVANCE(57);
       END_STATE();
     case 319:
-      if (lookahead == 'y') ADVANCE(312);
+      if (lookahead == 't') ADVANCE(76);
       END_STATE();
     case 320:
-      if (lookahead == 'y') ADVANCE(294);
+      if (lookahead == 't') ADVANCE(132);
       END_STATE();
     case 321:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(328);
+      if (lookahead == 't') ADVANCE(247);
       END_STATE();
     case 322:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(332);
+      if (lookahead == 't') ADVANCE(125);
       END_STATE();
     case 323:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(328);
+      if (lookahead == 't') ADVANCE(181);
       END_STATE();
     case 324:
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(632);
+      if (lookahead == 't') ADVANCE(61);
       END_STATE();
     case 325:
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(327);
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(326);
+      if (lookahead == 't') ADVANCE(134);
       END_STATE();
     case 326:
+      if (lookahead == 't') ADVANCE(172);
+      END_STATE();
+    case 327:
+      if (lookahead == 't') ADVANCE(175);
+      END_STATE();
+    case 328:
+      if (lookahead == 't') ADVANCE(177);
+      END_STATE();
+    case 329:
+      if (lookahead == 't') ADVANCE(179);
+      END_STATE();
+    case 330:
+      if (lookahead == 't') ADVANCE(148);
+      END_STATE();
+    case 331:
+      if (lookahead == 'u') ADVANCE(192);
+      END_STATE();
+    case 332:
+      if (lookahead == 'u') ADVANCE(198);
+      END_STATE();
+    case 333:
+      if (lookahead == 'u') ADVANCE(253);
+      END_STATE();
+    case 334:
+      if (lookahead == 'u') ADVANCE(219);
+      END_STATE();
+    case 335:
+      if (lookahead == 'u') ADVANCE(87);
+      END_STATE();
+    case 336:
+      if (lookahead == 'v') ADVANCE(169);
+      END_STATE();
+    case 337:
+      if (lookahead == 'w') ADVANCE(454);
+      END_STATE();
+    case 338:
+      if (lookahead == 'w') ADVANCE(162);
+      END_STATE();
+    case 339:
+      if (lookahead == 'x') ADVANCE(80);
+      END_STATE();
+    case 340:
+      if (lookahead == 'y') ADVANCE(436);
+      END_STATE();
+    case 341:
+      if (lookahead == 'y') ADVANCE(421);
+      END_STATE();
+    case 342:
+      if (lookahead == 'y') ADVANCE(402);
+      END_STATE();
+    case 343:
+      if (lookahead == 'y') ADVANCE(504);
+      END_STATE();
+    case 344:
+      if (lookahead == 'y') ADVANCE(468);
+      END_STATE();
+    case 345:
+      if (lookahead == 'y') ADVANCE(338);
+      END_STATE();
+    case 346:
+      if (lookahead == 'y') ADVANCE(315);
+      END_STATE();
+    case 347:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(354);
+      END_STATE();
+    case 348:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(358);
+      END_STATE();
+    case 349:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(354);
+      END_STATE();
+    case 350:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(678);
+      END_STATE();
+    case 351:
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(353);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(352);
+      END_STATE();
+    case 352:
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(328);
+          lookahead == 'i') ADVANCE(354);
       if (lookahead == 'V' ||
           lookahead == 'v') ADVANCE(34);
       END_STATE();
-    case 327:
+    case 353:
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(328);
+          lookahead == 'm') ADVANCE(354);
       END_STATE();
-    case 328:
+    case 354:
       if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(632);
+          lookahead == 'p') ADVANCE(678);
       END_STATE();
-    case 329:
+    case 355:
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(328);
+          lookahead == 'r') ADVANCE(354);
       END_STATE();
-    case 330:
+    case 356:
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(324);
+          lookahead == 'r') ADVANCE(350);
       END_STATE();
-    case 331:
+    case 357:
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(329);
+          lookahead == 'r') ADVANCE(355);
       END_STATE();
-    case 332:
+    case 358:
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(328);
+          lookahead == 't') ADVANCE(354);
       END_STATE();
-    case 333:
+    case 359:
       if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(632);
+          lookahead == 'y') ADVANCE(678);
       END_STATE();
-    case 334:
+    case 360:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(651);
+          lookahead == 't') ADVANCE(697);
       END_STATE();
-    case 335:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(367);
+    case 361:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(393);
       END_STATE();
-    case 336:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(642);
+    case 362:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(688);
       END_STATE();
-    case 337:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(644);
+    case 363:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(690);
       END_STATE();
-    case 338:
+    case 364:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
-    case 339:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(643);
+    case 365:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(689);
       END_STATE();
-    case 340:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(641);
+    case 366:
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(687);
       END_STATE();
-    case 341:
+    case 367:
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
-    case 342:
+    case 368:
       if (('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(652);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(698);
       END_STATE();
-    case 343:
-      if (eof) ADVANCE(350);
+    case 369:
+      if (eof) ADVANCE(376);
       ADVANCE_MAP(
-        '!', 481,
-        '"', 647,
-        '#', 833,
-        '$', 342,
-        '(', 377,
-        ')', 378,
-        ',', 354,
-        ':', 379,
-        '=', 372,
-        '[', 436,
-        ']', 437,
-        'a', 668,
-        'c', 659,
-        'd', 688,
-        'e', 713,
-        'f', 770,
-        'g', 772,
-        'h', 693,
-        'i', 669,
-        'k', 657,
-        'l', 658,
-        'm', 706,
-        'n', 661,
-        'p', 754,
-        's', 689,
-        't', 753,
-        'u', 786,
-        'v', 698,
-        'w', 734,
-        '{', 359,
-        '}', 360,
+        '!', 517,
+        '"', 693,
+        '#', 887,
+        '$', 368,
+        '(', 405,
+        ')', 406,
+        ',', 380,
+        ':', 407,
+        '=', 398,
+        '[', 469,
+        ']', 470,
+        'a', 716,
+        'c', 705,
+        'd', 738,
+        'e', 765,
+        'f', 824,
+        'g', 826,
+        'h', 742,
+        'i', 717,
+        'k', 703,
+        'l', 704,
+        'm', 754,
+        'n', 707,
+        'p', 807,
+        'r', 744,
+        's', 739,
+        't', 806,
+        'u', 840,
+        'v', 751,
+        'w', 785,
+        '{', 385,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(343);
+          lookahead == ' ') SKIP(369);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(645);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(824);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(691);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(878);
       END_STATE();
-    case 344:
-      if (eof) ADVANCE(350);
+    case 370:
+      if (eof) ADVANCE(376);
       ADVANCE_MAP(
-        '"', 647,
-        '#', 833,
-        '$', 342,
-        '(', 377,
-        ')', 378,
-        ',', 354,
-        '-', 620,
-        '/', 621,
-        '=', 372,
-        ']', 437,
-        'a', 64,
-        'c', 54,
-        'd', 96,
-        'e', 313,
-        'f', 244,
-        'g', 238,
-        'h', 113,
-        'i', 65,
+        '"', 693,
+        '#', 887,
+        '$', 368,
+        '(', 405,
+        ')', 406,
+        ',', 380,
+        '-', 666,
+        '/', 667,
+        '=', 398,
+        ']', 470,
+        'a', 70,
+        'c', 55,
+        'd', 105,
+        'e', 339,
+        'f', 266,
+        'g', 260,
+        'h', 119,
+        'i', 71,
         'k', 50,
         'l', 51,
-        'm', 127,
-        'n', 55,
-        'p', 206,
-        's', 97,
-        't', 207,
-        'u', 263,
-        'v', 111,
-        'w', 166,
-        '{', 359,
-        '}', 360,
+        'm', 128,
+        'n', 56,
+        'p', 226,
+        'r', 120,
+        's', 106,
+        't', 227,
+        'u', 285,
+        'v', 121,
+        'w', 182,
+        '{', 385,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(345);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(646);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
+          lookahead == ' ') SKIP(371);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(692);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(497);
       END_STATE();
-    case 345:
-      if (eof) ADVANCE(350);
+    case 371:
+      if (eof) ADVANCE(376);
       ADVANCE_MAP(
-        '"', 647,
-        '#', 833,
-        '$', 342,
-        '(', 377,
-        ')', 378,
-        ',', 354,
-        '=', 372,
-        ']', 437,
-        'a', 64,
-        'c', 54,
-        'd', 96,
-        'e', 313,
-        'f', 244,
-        'g', 238,
-        'h', 113,
-        'i', 65,
+        '"', 693,
+        '#', 887,
+        '$', 368,
+        '(', 405,
+        ')', 406,
+        ',', 380,
+        '=', 398,
+        ']', 470,
+        'a', 70,
+        'c', 55,
+        'd', 105,
+        'e', 339,
+        'f', 266,
+        'g', 260,
+        'h', 119,
+        'i', 71,
         'k', 50,
         'l', 51,
-        'm', 127,
-        'n', 55,
-        'p', 206,
-        's', 97,
-        't', 207,
-        'u', 263,
-        'v', 111,
-        'w', 166,
-        '{', 359,
-        '}', 360,
+        'm', 128,
+        'n', 56,
+        'p', 226,
+        'r', 120,
+        's', 106,
+        't', 227,
+        'u', 285,
+        'v', 121,
+        'w', 182,
+        '{', 385,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(345);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(646);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
+          lookahead == ' ') SKIP(371);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(692);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(497);
       END_STATE();
-    case 346:
-      if (eof) ADVANCE(350);
+    case 372:
+      if (eof) ADVANCE(376);
       ADVANCE_MAP(
-        '#', 833,
-        '$', 342,
-        ':', 639,
+        '#', 887,
+        '$', 368,
+        ':', 685,
         'A', 45,
         'E', 46,
-        'G', 330,
-        'I', 325,
-        'S', 322,
-        'T', 321,
-        'U', 323,
-        'V', 331,
-        '[', 436,
-        ']', 437,
+        'G', 356,
+        'I', 351,
+        'S', 348,
+        'T', 347,
+        'U', 349,
+        'V', 357,
+        '[', 469,
+        ']', 470,
         'a', 41,
         'c', 35,
         'd', 37,
         'e', 39,
         'g', 49,
-        'h', 292,
-        'i', 180,
+        'h', 314,
+        'i', 196,
         'k', 50,
         'l', 51,
-        'n', 55,
-        'p', 215,
-        's', 129,
-        't', 220,
-        'u', 264,
-        'v', 112,
-        '}', 360,
+        'm', 140,
+        'n', 63,
+        'p', 235,
+        's', 142,
+        't', 243,
+        'u', 286,
+        'v', 122,
+        '}', 386,
       );
       if (('B' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(347);
+          lookahead == ' ') SKIP(373);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 347:
-      if (eof) ADVANCE(350);
+    case 373:
+      if (eof) ADVANCE(376);
       ADVANCE_MAP(
-        '#', 833,
-        '$', 342,
-        ':', 639,
-        '[', 436,
-        ']', 437,
+        '#', 887,
+        '$', 368,
+        ':', 685,
+        '[', 469,
+        ']', 470,
         'a', 42,
         'c', 35,
         'd', 37,
         'e', 40,
-        'g', 249,
-        'h', 292,
-        'i', 179,
+        'g', 260,
+        'h', 314,
+        'i', 195,
         'k', 50,
         'l', 51,
-        'n', 55,
-        'p', 215,
-        's', 128,
-        't', 219,
-        'u', 263,
-        'v', 111,
-        '}', 360,
+        'm', 140,
+        'n', 63,
+        'p', 235,
+        's', 141,
+        't', 242,
+        'u', 285,
+        'v', 121,
+        '}', 386,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(347);
+          lookahead == ' ') SKIP(373);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
-    case 348:
-      if (eof) ADVANCE(350);
+    case 374:
+      if (eof) ADVANCE(376);
       ADVANCE_MAP(
-        '#', 833,
-        '$', 342,
-        'c', 488,
-        'd', 555,
-        'e', 614,
-        'h', 604,
-        'i', 496,
-        'k', 486,
-        'n', 484,
-        'p', 567,
-        's', 536,
-        'w', 535,
-        '{', 359,
+        '#', 887,
+        '$', 368,
+        'c', 526,
+        'd', 599,
+        'e', 660,
+        'h', 650,
+        'i', 536,
+        'k', 524,
+        'n', 520,
+        'p', 611,
+        's', 580,
+        'w', 579,
+        '{', 385,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(348);
+          lookahead == ' ') SKIP(374);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 349:
-      if (eof) ADVANCE(350);
+    case 375:
+      if (eof) ADVANCE(376);
       ADVANCE_MAP(
-        '#', 833,
-        '$', 342,
-        'c', 488,
-        'd', 555,
-        'e', 614,
-        'h', 604,
-        'i', 497,
-        'k', 486,
-        'n', 484,
-        'p', 567,
-        's', 536,
-        '{', 359,
+        '#', 887,
+        '$', 368,
+        'c', 526,
+        'd', 599,
+        'e', 660,
+        'h', 650,
+        'i', 537,
+        'k', 524,
+        'n', 520,
+        'p', 611,
+        's', 580,
+        '{', 385,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(349);
+          lookahead == ' ') SKIP(375);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 350:
+    case 376:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 351:
+    case 377:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 352:
+    case 378:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(886);
       END_STATE();
-    case 353:
+    case 379:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 354:
+    case 380:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 355:
+    case 381:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(355);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(381);
       END_STATE();
-    case 356:
+    case 382:
       ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
-    case 357:
+    case 383:
       ACCEPT_TOKEN(anon_sym_cluster);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 358:
+    case 384:
       ACCEPT_TOKEN(anon_sym_namespaces);
       END_STATE();
-    case 359:
+    case 385:
       ACCEPT_TOKEN(anon_sym_LBRACE);
       END_STATE();
-    case 360:
+    case 386:
       ACCEPT_TOKEN(anon_sym_RBRACE);
       END_STATE();
-    case 361:
+    case 387:
       ACCEPT_TOKEN(anon_sym_cidr);
       END_STATE();
-    case 362:
+    case 388:
       ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(380);
+      if (lookahead == 's') ADVANCE(408);
       END_STATE();
-    case 363:
+    case 389:
       ACCEPT_TOKEN(anon_sym_cidr);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 364:
+    case 390:
       ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
-    case 365:
+    case 391:
       ACCEPT_TOKEN(anon_sym_cilium);
       END_STATE();
-    case 366:
+    case 392:
       ACCEPT_TOKEN(anon_sym_cilium);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 367:
+    case 393:
       ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(367);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(393);
       END_STATE();
-    case 368:
+    case 394:
       ACCEPT_TOKEN(anon_sym_import);
       END_STATE();
-    case 369:
+    case 395:
       ACCEPT_TOKEN(anon_sym_import);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 370:
+    case 396:
       ACCEPT_TOKEN(anon_sym_const);
       END_STATE();
-    case 371:
+    case 397:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 372:
+    case 398:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 373:
+    case 399:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
-      END_STATE();
-    case 374:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 375:
-      ACCEPT_TOKEN(anon_sym_category);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 376:
-      ACCEPT_TOKEN(anon_sym_sentence);
-      END_STATE();
-    case 377:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
-      END_STATE();
-    case 378:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
-      END_STATE();
-    case 379:
-      ACCEPT_TOKEN(anon_sym_COLON);
-      END_STATE();
-    case 380:
-      ACCEPT_TOKEN(anon_sym_cidrs);
-      END_STATE();
-    case 381:
-      ACCEPT_TOKEN(anon_sym_ports);
-      END_STATE();
-    case 382:
-      ACCEPT_TOKEN(anon_sym_port);
-      END_STATE();
-    case 383:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(381);
-      END_STATE();
-    case 384:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 385:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 386:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(385);
-      END_STATE();
-    case 387:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 388:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 389:
-      ACCEPT_TOKEN(anon_sym_system);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 390:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      END_STATE();
-    case 391:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(358);
-      END_STATE();
-    case 392:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 393:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 394:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 395:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 396:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 397:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 398:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 399:
-      ACCEPT_TOKEN(anon_sym_label);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(675);
       END_STATE();
     case 400:
       ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
       END_STATE();
     case 401:
-      ACCEPT_TOKEN(anon_sym_default);
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 402:
+      ACCEPT_TOKEN(anon_sym_category);
+      END_STATE();
+    case 403:
+      ACCEPT_TOKEN(anon_sym_category);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 404:
+      ACCEPT_TOKEN(anon_sym_sentence);
+      END_STATE();
+    case 405:
+      ACCEPT_TOKEN(anon_sym_LPAREN);
+      END_STATE();
+    case 406:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 407:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 408:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 409:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 410:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 411:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(409);
+      END_STATE();
+    case 412:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 413:
+      ACCEPT_TOKEN(anon_sym_strings);
+      END_STATE();
+    case 414:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(413);
+      END_STATE();
+    case 415:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 416:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 417:
+      ACCEPT_TOKEN(anon_sym_system);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 418:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 419:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(384);
+      END_STATE();
+    case 420:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 421:
+      ACCEPT_TOKEN(anon_sym_policy);
+      END_STATE();
+    case 422:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 423:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 424:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 425:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 426:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 427:
+      ACCEPT_TOKEN(anon_sym_log);
+      END_STATE();
+    case 428:
+      ACCEPT_TOKEN(anon_sym_log);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 429:
+      ACCEPT_TOKEN(anon_sym_spec);
+      END_STATE();
+    case 430:
+      ACCEPT_TOKEN(anon_sym_spec);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 431:
+      ACCEPT_TOKEN(anon_sym_metadata);
+      END_STATE();
+    case 432:
+      ACCEPT_TOKEN(anon_sym_metadata);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 433:
+      ACCEPT_TOKEN(anon_sym_annotation);
+      END_STATE();
+    case 434:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 435:
       ACCEPT_TOKEN(anon_sym_default);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 403:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 404:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 405:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 406:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 407:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 408:
-      ACCEPT_TOKEN(anon_sym_egress);
-      END_STATE();
-    case 409:
-      ACCEPT_TOKEN(anon_sym_select);
-      END_STATE();
-    case 410:
-      ACCEPT_TOKEN(anon_sym_select);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 411:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 412:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 413:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 414:
-      ACCEPT_TOKEN(anon_sym_nodes);
-      END_STATE();
-    case 415:
-      ACCEPT_TOKEN(anon_sym_everything);
-      END_STATE();
-    case 416:
-      ACCEPT_TOKEN(anon_sym_in);
-      END_STATE();
-    case 417:
-      ACCEPT_TOKEN(anon_sym_in);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 418:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 419:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 420:
-      ACCEPT_TOKEN(anon_sym_with);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 421:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 422:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 423:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(429);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
-      END_STATE();
-    case 424:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(432);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
-      END_STATE();
-    case 425:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(423);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
-      END_STATE();
-    case 426:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(425);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
-      END_STATE();
-    case 427:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
-      END_STATE();
-    case 428:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 429:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
-      END_STATE();
-    case 430:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 431:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 432:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(427);
-      END_STATE();
-    case 433:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 434:
-      ACCEPT_TOKEN(anon_sym_anywhere);
-      END_STATE();
-    case 435:
-      ACCEPT_TOKEN(anon_sym_entity);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 436:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
+      ACCEPT_TOKEN(anon_sym_deny);
       END_STATE();
     case 437:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 438:
-      ACCEPT_TOKEN(anon_sym_fqdn);
+      ACCEPT_TOKEN(anon_sym_no);
       END_STATE();
     case 439:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(440);
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 440:
-      ACCEPT_TOKEN(anon_sym_services);
+      ACCEPT_TOKEN(anon_sym_ingress);
       END_STATE();
     case 441:
-      ACCEPT_TOKEN(anon_sym_sni);
+      ACCEPT_TOKEN(anon_sym_egress);
       END_STATE();
     case 442:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 443:
+      ACCEPT_TOKEN(anon_sym_select);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 444:
+      ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 445:
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 446:
+      ACCEPT_TOKEN(anon_sym_all);
+      END_STATE();
+    case 447:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 448:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 449:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 450:
+      ACCEPT_TOKEN(anon_sym_in);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 451:
+      ACCEPT_TOKEN(anon_sym_except);
+      END_STATE();
+    case 452:
+      ACCEPT_TOKEN(anon_sym_with);
+      END_STATE();
+    case 453:
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(462);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(465);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(456);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+      END_STATE();
+    case 459:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(458);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+      END_STATE();
+    case 460:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+      END_STATE();
+    case 461:
+      ACCEPT_TOKEN(anon_sym_from);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+      END_STATE();
+    case 463:
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(anon_sym_to);
+      END_STATE();
+    case 465:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(460);
+      END_STATE();
+    case 466:
+      ACCEPT_TOKEN(anon_sym_to);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 467:
+      ACCEPT_TOKEN(anon_sym_anywhere);
+      END_STATE();
+    case 468:
+      ACCEPT_TOKEN(anon_sym_entity);
+      END_STATE();
+    case 469:
+      ACCEPT_TOKEN(anon_sym_LBRACK);
+      END_STATE();
+    case 470:
+      ACCEPT_TOKEN(anon_sym_RBRACK);
+      END_STATE();
+    case 471:
+      ACCEPT_TOKEN(anon_sym_fqdn);
+      END_STATE();
+    case 472:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(473);
+      END_STATE();
+    case 473:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 474:
+      ACCEPT_TOKEN(anon_sym_aws);
+      END_STATE();
+    case 475:
+      ACCEPT_TOKEN(anon_sym_region);
+      END_STATE();
+    case 476:
+      ACCEPT_TOKEN(anon_sym_named);
+      END_STATE();
+    case 477:
+      ACCEPT_TOKEN(anon_sym_sni);
+      END_STATE();
+    case 478:
       ACCEPT_TOKEN(anon_sym_sni);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 443:
+    case 479:
       ACCEPT_TOKEN(anon_sym_authentication);
       END_STATE();
-    case 444:
+    case 480:
       ACCEPT_TOKEN(anon_sym_authentication);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 445:
+    case 481:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 446:
+    case 482:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 447:
+    case 483:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(489);
       END_STATE();
-    case 448:
+    case 484:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
-      END_STATE();
-    case 449:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(447);
-      if (lookahead == '6') ADVANCE(448);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
-      END_STATE();
-    case 450:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(451);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
-      END_STATE();
-    case 451:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(449);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
-      END_STATE();
-    case 452:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(452);
-      END_STATE();
-    case 453:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(453);
-      END_STATE();
-    case 454:
-      ACCEPT_TOKEN(anon_sym_http);
-      END_STATE();
-    case 455:
-      ACCEPT_TOKEN(anon_sym_http);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 456:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 457:
-      ACCEPT_TOKEN(anon_sym_host);
-      END_STATE();
-    case 458:
-      ACCEPT_TOKEN(anon_sym_header);
-      END_STATE();
-    case 459:
-      ACCEPT_TOKEN(anon_sym_secret);
-      END_STATE();
-    case 460:
-      ACCEPT_TOKEN(anon_sym_mismatch);
-      END_STATE();
-    case 461:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(461);
-      END_STATE();
-    case 462:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      END_STATE();
-    case 463:
-      ACCEPT_TOKEN(anon_sym_grpc);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 464:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 465:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 466:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 467:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 468:
-      ACCEPT_TOKEN(anon_sym_apikey);
-      END_STATE();
-    case 469:
-      ACCEPT_TOKEN(anon_sym_topic);
-      END_STATE();
-    case 470:
-      ACCEPT_TOKEN(anon_sym_client);
-      END_STATE();
-    case 471:
-      ACCEPT_TOKEN(anon_sym_version);
-      END_STATE();
-    case 472:
-      ACCEPT_TOKEN(anon_sym_dns);
-      END_STATE();
-    case 473:
-      ACCEPT_TOKEN(anon_sym_dns);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 474:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 475:
-      ACCEPT_TOKEN(anon_sym_expect);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 476:
-      ACCEPT_TOKEN(anon_sym_account);
-      END_STATE();
-    case 477:
-      ACCEPT_TOKEN(anon_sym_node);
-      END_STATE();
-    case 478:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
-      END_STATE();
-    case 479:
-      ACCEPT_TOKEN(anon_sym_notin);
-      END_STATE();
-    case 480:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      END_STATE();
-    case 481:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(478);
-      END_STATE();
-    case 482:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(491);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 483:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(550);
-      if (lookahead == 'o') ADVANCE(406);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 484:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(550);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(489);
       END_STATE();
     case 485:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(611);
-      if (('-' <= lookahead && lookahead <= ':') ||
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(483);
+      if (lookahead == '6') ADVANCE(484);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(489);
       END_STATE();
     case 486:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(523);
-      if (('-' <= lookahead && lookahead <= ':') ||
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(487);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(489);
       END_STATE();
     case 487:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(465);
-      if (('-' <= lookahead && lookahead <= ':') ||
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(485);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(489);
       END_STATE();
     case 488:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(605);
-      if (lookahead == 'i') ADVANCE(506);
-      if (lookahead == 'l') ADVANCE(612);
-      if (lookahead == 'o') ADVANCE(558);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(488);
       END_STATE();
     case 489:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(503);
-      if (('-' <= lookahead && lookahead <= ':') ||
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(489);
       END_STATE();
     case 490:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(609);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_http);
       END_STATE();
     case 491:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(518);
+      ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 492:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(463);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_method);
       END_STATE();
     case 493:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(582);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_host);
       END_STATE();
     case 494:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(616);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_header);
       END_STATE();
     case 495:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(595);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_secret);
       END_STATE();
     case 496:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(551);
-      if (lookahead == 'm') ADVANCE(578);
-      if (lookahead == 'n') ADVANCE(417);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_mismatch);
       END_STATE();
     case 497:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(551);
-      if (lookahead == 'm') ADVANCE(578);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(497);
       END_STATE();
     case 498:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(551);
-      if (lookahead == 'n') ADVANCE(417);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_grpc);
       END_STATE();
     case 499:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(551);
+      ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 500:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(596);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
     case 501:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(490);
+      ACCEPT_TOKEN(anon_sym_kafka);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 502:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(510);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_produce);
       END_STATE();
     case 503:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(511);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_consume);
       END_STATE();
     case 504:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(587);
-      if (lookahead == 'l') ADVANCE(530);
-      if (lookahead == 'r') ADVANCE(594);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_apikey);
       END_STATE();
     case 505:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(587);
-      if (lookahead == 'r') ADVANCE(594);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_topic);
       END_STATE();
     case 506:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(580);
-      if (lookahead == 'l') ADVANCE(531);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_client);
       END_STATE();
     case 507:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(524);
-      if (lookahead == 'n') ADVANCE(588);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_version);
       END_STATE();
     case 508:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(524);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_dns);
       END_STATE();
     case 509:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(396);
+      ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 510:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(353);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 511:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(392);
+      ACCEPT_TOKEN(anon_sym_expect);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 512:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(525);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 513:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(556);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
     case 514:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(495);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
       END_STATE();
     case 515:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(546);
-      if (lookahead == 'i') ADVANCE(545);
-      if (lookahead == 'n') ADVANCE(528);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_notin);
       END_STATE();
     case 516:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(546);
-      if (lookahead == 'i') ADVANCE(545);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+      ACCEPT_TOKEN(anon_sym_BANG);
       END_STATE();
     case 517:
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(514);
+      END_STATE();
+    case 518:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(590);
+      if (lookahead == 'a') ADVANCE(530);
+      if (lookahead == 'o') ADVANCE(568);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 518:
+    case 519:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(595);
+      if (lookahead == 'o') ADVANCE(439);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 520:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(595);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 521:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(657);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 522:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(546);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 523:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(432);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 524:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(567);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 525:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(501);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 526:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(651);
+      if (lookahead == 'i') ADVANCE(547);
+      if (lookahead == 'l') ADVANCE(658);
+      if (lookahead == 'o') ADVANCE(602);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 527:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(649);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 528:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(655);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 529:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(543);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 530:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'b') ADVANCE(561);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 531:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(430);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 532:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(499);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 533:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(626);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 534:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(662);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 535:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(639);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 536:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(594);
+      if (lookahead == 'm') ADVANCE(622);
+      if (lookahead == 'n') ADVANCE(450);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 537:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(594);
+      if (lookahead == 'm') ADVANCE(622);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 538:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(594);
+      if (lookahead == 'n') ADVANCE(450);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 539:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(594);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 540:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(640);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 541:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(528);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 542:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(552);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 543:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'c') ADVANCE(553);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 544:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(631);
+      if (lookahead == 'l') ADVANCE(575);
+      if (lookahead == 'r') ADVANCE(638);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 545:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(631);
+      if (lookahead == 'r') ADVANCE(638);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 546:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(527);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 547:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'd') ADVANCE(623);
+      if (lookahead == 'l') ADVANCE(574);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 548:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(566);
+      if (lookahead == 'n') ADVANCE(632);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 549:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(566);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 550:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(645);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 551:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(424);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 552:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(379);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 553:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(420);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 554:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(600);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 555:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(569);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 556:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(531);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 557:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(589);
+      if (lookahead == 'i') ADVANCE(590);
+      if (lookahead == 'n') ADVANCE(572);
+      if (lookahead == 'p') ADVANCE(556);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 558:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(589);
+      if (lookahead == 'i') ADVANCE(590);
+      if (lookahead == 'p') ADVANCE(556);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 559:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(633);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 560:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(535);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 561:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(584);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 562:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(601);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 563:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'e') ADVANCE(593);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 564:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'e') ADVANCE(540);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 519:
+    case 565:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(557);
+      if (lookahead == 'e') ADVANCE(624);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 520:
+    case 566:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(549);
+      if (lookahead == 'f') ADVANCE(521);
+      if (lookahead == 'n') ADVANCE(661);
+      if (lookahead == 's') ADVANCE(533);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 521:
+    case 567:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(581);
+      if (lookahead == 'f') ADVANCE(581);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 522:
+    case 568:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(500);
+      if (lookahead == 'g') ADVANCE(428);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 523:
+    case 569:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(537);
+      if (lookahead == 'g') ADVANCE(615);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 524:
+    case 570:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(485);
-      if (lookahead == 'n') ADVANCE(615);
-      if (lookahead == 's') ADVANCE(493);
+      if (lookahead == 'h') ADVANCE(453);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 525:
+    case 571:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(571);
+      if (lookahead == 'h') ADVANCE(562);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 526:
+    case 572:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(420);
+      if (lookahead == 'i') ADVANCE(478);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 527:
+    case 573:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(519);
+      if (lookahead == 'i') ADVANCE(620);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 528:
+    case 574:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(442);
+      if (lookahead == 'i') ADVANCE(656);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 529:
+    case 575:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(577);
+      if (lookahead == 'i') ADVANCE(534);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 530:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(494);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 531:
+    case 576:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'i') ADVANCE(610);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 532:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(566);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 533:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(501);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 534:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(568);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 535:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(601);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 536:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(545);
-      if (lookahead == 'y') ADVANCE(591);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 537:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(487);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 538:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(530);
-      if (lookahead == 'r') ADVANCE(594);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 539:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(530);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 540:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(400);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 541:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(543);
-      if (lookahead == 'u') ADVANCE(598);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 542:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(543);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 543:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(562);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 544:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(597);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 545:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(513);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 546:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(522);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 547:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(430);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 548:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(366);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 549:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(389);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 550:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(517);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 551:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(573);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 552:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(417);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 553:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(398);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 554:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(444);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 555:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(588);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 556:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(502);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 557:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(608);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 558:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(593);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 559:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(406);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 560:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(504);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 561:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(433);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 562:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(613);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 563:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(505);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 564:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(538);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 565:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(547);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 566:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(553);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 567:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(579);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 568:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(554);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 569:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(539);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 570:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(586);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 571:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(584);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 572:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(455);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 573:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(446);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 574:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(514);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 575:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(489);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
-      END_STATE();
-    case 576:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(492);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 577:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(602);
+      if (lookahead == 'i') ADVANCE(541);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 578:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(570);
+      if (lookahead == 'i') ADVANCE(612);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 579:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(594);
+      if (lookahead == 'i') ADVANCE(646);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 580:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(363);
+      if (lookahead == 'i') ADVANCE(590);
+      if (lookahead == 'y') ADVANCE(636);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 581:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(357);
+      if (lookahead == 'k') ADVANCE(525);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 582:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(529);
+      if (lookahead == 'l') ADVANCE(575);
+      if (lookahead == 'r') ADVANCE(638);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 583:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(565);
+      if (lookahead == 'l') ADVANCE(575);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 584:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(617);
+      if (lookahead == 'l') ADVANCE(401);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 585:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(576);
+      if (lookahead == 'l') ADVANCE(587);
+      if (lookahead == 'u') ADVANCE(642);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 586:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(600);
+      if (lookahead == 'l') ADVANCE(587);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 587:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(412);
+      if (lookahead == 'l') ADVANCE(606);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 588:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(473);
+      if (lookahead == 'l') ADVANCE(641);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
     case 589:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(564);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 590:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'l') ADVANCE(554);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 591:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(463);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 592:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(392);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 593:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(417);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 594:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(617);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 595:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'm') ADVANCE(559);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 596:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(450);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 597:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(426);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 598:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(480);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 599:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(632);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 600:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(542);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 601:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(654);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 602:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'n') ADVANCE(635);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 603:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(439);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 604:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(544);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 605:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(466);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 606:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(659);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 607:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(545);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 608:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(582);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 609:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(591);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 610:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(597);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 611:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(625);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 612:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(598);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 613:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(583);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 614:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(630);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 615:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(628);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 616:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(491);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 617:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(482);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 618:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(529);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 619:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(560);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 620:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(647);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 621:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(532);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 622:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(614);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 623:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(389);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 624:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(383);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 625:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(638);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 626:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(573);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 627:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(609);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 628:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(663);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 629:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(621);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 630:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(644);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 631:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 's') ADVANCE(445);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 632:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 's') ADVANCE(509);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 590:
+    case 633:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(575);
+      if (lookahead == 's') ADVANCE(618);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 591:
+    case 634:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(606);
+      if (lookahead == 's') ADVANCE(551);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 592:
+    case 635:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(607);
+      if (lookahead == 's') ADVANCE(643);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 593:
+    case 636:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(599);
+      if (lookahead == 's') ADVANCE(652);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 594:
+    case 637:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(384);
+      if (lookahead == 's') ADVANCE(653);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 595:
+    case 638:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(475);
+      if (lookahead == 't') ADVANCE(412);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 596:
+    case 639:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(410);
+      if (lookahead == 't') ADVANCE(511);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 597:
+    case 640:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(402);
+      if (lookahead == 't') ADVANCE(443);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 598:
+    case 641:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(527);
+      if (lookahead == 't') ADVANCE(435);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 599:
+    case 642:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(371);
+      if (lookahead == 't') ADVANCE(571);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 600:
+    case 643:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(369);
+      if (lookahead == 't') ADVANCE(397);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 601:
+    case 644:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(526);
+      if (lookahead == 't') ADVANCE(395);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 602:
+    case 645:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(532);
+      if (lookahead == 't') ADVANCE(522);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 603:
+    case 646:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(572);
+      if (lookahead == 't') ADVANCE(570);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 604:
+    case 647:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(603);
+      if (lookahead == 't') ADVANCE(576);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 605:
+    case 648:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(512);
+      if (lookahead == 't') ADVANCE(616);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 606:
+    case 649:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(520);
+      if (lookahead == 't') ADVANCE(523);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 607:
+    case 650:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(521);
+      if (lookahead == 't') ADVANCE(648);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 608:
+    case 651:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(533);
+      if (lookahead == 't') ADVANCE(555);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 609:
+    case 652:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(534);
+      if (lookahead == 't') ADVANCE(563);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 610:
+    case 653:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(548);
+      if (lookahead == 't') ADVANCE(565);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 611:
+    case 654:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(544);
+      if (lookahead == 't') ADVANCE(577);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 612:
+    case 655:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(578);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 656:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'u') ADVANCE(592);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 613:
+    case 657:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(422);
+      if (lookahead == 'u') ADVANCE(588);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 614:
+    case 658:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(574);
+      if (lookahead == 'u') ADVANCE(637);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 615:
+    case 659:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(404);
+      if (lookahead == 'w') ADVANCE(455);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 616:
+    case 660:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(394);
+      if (lookahead == 'x') ADVANCE(619);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 617:
+    case 661:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(375);
+      if (lookahead == 'y') ADVANCE(437);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 618:
+    case 662:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(422);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 663:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(403);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
+      END_STATE();
+    case 664:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(618);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(664);
       END_STATE();
-    case 619:
+    case 665:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(619);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(665);
       END_STATE();
-    case 620:
+    case 666:
       ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
-    case 621:
+    case 667:
       ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
-    case 622:
+    case 668:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(338);
-      if (lookahead == ':') ADVANCE(639);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(622);
+      if (lookahead == '.') ADVANCE(364);
+      if (lookahead == ':') ADVANCE(685);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(668);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(47);
       END_STATE();
-    case 623:
+    case 669:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(639);
+      if (lookahead == ':') ADVANCE(685);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(623);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(669);
       if (lookahead == '-' ||
           ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(675);
       END_STATE();
-    case 624:
+    case 670:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(627);
+      if (lookahead == 'o') ADVANCE(673);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(675);
       END_STATE();
-    case 625:
+    case 671:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(373);
+      if (lookahead == 'p') ADVANCE(399);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(675);
       END_STATE();
-    case 626:
+    case 672:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(624);
+      if (lookahead == 'r') ADVANCE(670);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(675);
       END_STATE();
-    case 627:
+    case 673:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(625);
+      if (lookahead == 'u') ADVANCE(671);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(675);
       END_STATE();
-    case 628:
+    case 674:
       ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(628);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(674);
       END_STATE();
-    case 629:
+    case 675:
       ACCEPT_TOKEN(sym_port_number);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(629);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(675);
       END_STATE();
-    case 630:
+    case 676:
       ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(630);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(676);
       END_STATE();
-    case 631:
+    case 677:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(631);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(677);
       END_STATE();
-    case 632:
+    case 678:
       ACCEPT_TOKEN(sym_protocol);
       END_STATE();
-    case 633:
+    case 679:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(336);
-      if (lookahead == '/') ADVANCE(337);
-      if (lookahead == ':') ADVANCE(640);
+      if (lookahead == '.') ADVANCE(362);
+      if (lookahead == '/') ADVANCE(363);
+      if (lookahead == ':') ADVANCE(686);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(633);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(679);
       END_STATE();
-    case 634:
+    case 680:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(336);
-      if (lookahead == '/') ADVANCE(337);
-      if (lookahead == ':') ADVANCE(633);
+      if (lookahead == '.') ADVANCE(362);
+      if (lookahead == '/') ADVANCE(363);
+      if (lookahead == ':') ADVANCE(679);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(634);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(680);
       END_STATE();
-    case 635:
+    case 681:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(336);
-      if (lookahead == '/') ADVANCE(337);
-      if (lookahead == ':') ADVANCE(634);
+      if (lookahead == '.') ADVANCE(362);
+      if (lookahead == '/') ADVANCE(363);
+      if (lookahead == ':') ADVANCE(680);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(635);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(681);
       END_STATE();
-    case 636:
+    case 682:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(336);
-      if (lookahead == '/') ADVANCE(337);
-      if (lookahead == ':') ADVANCE(635);
+      if (lookahead == '.') ADVANCE(362);
+      if (lookahead == '/') ADVANCE(363);
+      if (lookahead == ':') ADVANCE(681);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(636);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(682);
       END_STATE();
-    case 637:
+    case 683:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(336);
-      if (lookahead == '/') ADVANCE(337);
-      if (lookahead == ':') ADVANCE(636);
+      if (lookahead == '.') ADVANCE(362);
+      if (lookahead == '/') ADVANCE(363);
+      if (lookahead == ':') ADVANCE(682);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(637);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(683);
       END_STATE();
-    case 638:
+    case 684:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(336);
-      if (lookahead == '/') ADVANCE(337);
-      if (lookahead == ':') ADVANCE(637);
+      if (lookahead == '.') ADVANCE(362);
+      if (lookahead == '/') ADVANCE(363);
+      if (lookahead == ':') ADVANCE(683);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(638);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(684);
       END_STATE();
-    case 639:
+    case 685:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(336);
-      if (lookahead == '/') ADVANCE(337);
-      if (lookahead == ':') ADVANCE(638);
+      if (lookahead == '.') ADVANCE(362);
+      if (lookahead == '/') ADVANCE(363);
+      if (lookahead == ':') ADVANCE(684);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(639);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(685);
       END_STATE();
-    case 640:
+    case 686:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(336);
-      if (lookahead == '/') ADVANCE(337);
+      if (lookahead == '.') ADVANCE(362);
+      if (lookahead == '/') ADVANCE(363);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(640);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(686);
       END_STATE();
-    case 641:
+    case 687:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(339);
-      if (lookahead == '/') ADVANCE(337);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(641);
+      if (lookahead == '.') ADVANCE(365);
+      if (lookahead == '/') ADVANCE(363);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(687);
       END_STATE();
-    case 642:
+    case 688:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(340);
-      if (lookahead == '/') ADVANCE(337);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(642);
+      if (lookahead == '.') ADVANCE(366);
+      if (lookahead == '/') ADVANCE(363);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(688);
       END_STATE();
-    case 643:
+    case 689:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(337);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(643);
+      if (lookahead == '/') ADVANCE(363);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(689);
       END_STATE();
-    case 644:
+    case 690:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(644);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(690);
       END_STATE();
-    case 645:
+    case 691:
       ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(335);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(645);
+      if (lookahead == '.') ADVANCE(361);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(691);
       END_STATE();
-    case 646:
+    case 692:
       ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(646);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(692);
       END_STATE();
-    case 647:
+    case 693:
       ACCEPT_TOKEN(anon_sym_DQUOTE);
       END_STATE();
-    case 648:
+    case 694:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(649);
+      if (lookahead == '#') ADVANCE(695);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(648);
+          lookahead == ' ') ADVANCE(694);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(649);
+          lookahead != '\\') ADVANCE(695);
       END_STATE();
-    case 649:
+    case 695:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(649);
+          lookahead != '\\') ADVANCE(695);
       END_STATE();
-    case 650:
+    case 696:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 651:
+    case 697:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 652:
+    case 698:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(652);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(698);
       END_STATE();
-    case 653:
+    case 699:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(825);
-      if (lookahead == '6') ADVANCE(825);
+      if (lookahead == '4') ADVANCE(879);
+      if (lookahead == '6') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 654:
+    case 700:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(825);
+      if (lookahead == '_') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(654);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(700);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(655);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(701);
       END_STATE();
-    case 655:
+    case 701:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(825);
+      if (lookahead == '_') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(655);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(701);
       END_STATE();
-    case 656:
+    case 702:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(825);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 657:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(710);
+      if (lookahead == 'a') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 658:
+    case 703:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(666);
+      if (lookahead == 'a') ADVANCE(762);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 659:
+    case 704:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(800);
-      if (lookahead == 'i') ADVANCE(684);
-      if (lookahead == 'l') ADVANCE(725);
-      if (lookahead == 'o') ADVANCE(749);
+      if (lookahead == 'a') ADVANCE(714);
+      if (lookahead == 'o') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 660:
+    case 705:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(686);
+      if (lookahead == 'a') ADVANCE(863);
+      if (lookahead == 'i') ADVANCE(733);
+      if (lookahead == 'l') ADVANCE(777);
+      if (lookahead == 'o') ADVANCE(801);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 661:
+    case 706:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(745);
-      if (lookahead == 'o') ADVANCE(802);
+      if (lookahead == 'a') ADVANCE(735);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 662:
+    case 707:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(815);
+      if (lookahead == 'a') ADVANCE(797);
+      if (lookahead == 'o') ADVANCE(856);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 663:
+    case 708:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(677);
+      if (lookahead == 'a') ADVANCE(736);
+      if (lookahead == 'h') ADVANCE(814);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 664:
+    case 709:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(804);
+      if (lookahead == 'a') ADVANCE(870);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 665:
+    case 710:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(806);
+      if (lookahead == 'a') ADVANCE(725);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 666:
+    case 711:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(694);
+      if (lookahead == 'a') ADVANCE(858);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 667:
+    case 712:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(825);
+      if (lookahead == 'a') ADVANCE(857);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 668:
+    case 713:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(673);
-      if (lookahead == 'l') ADVANCE(738);
-      if (lookahead == 'n') ADVANCE(822);
-      if (lookahead == 'p') ADVANCE(722);
-      if (lookahead == 'u') ADVANCE(795);
+      if (lookahead == 'a') ADVANCE(855);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 669:
+    case 714:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(743);
-      if (lookahead == 'm') ADVANCE(766);
-      if (lookahead == 'n') ADVANCE(825);
-      if (lookahead == 'p') ADVANCE(817);
+      if (lookahead == 'b') ADVANCE(746);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 670:
+    case 715:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(687);
+      if (lookahead == 'c') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 671:
+    case 716:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(821);
+      if (lookahead == 'c') ADVANCE(721);
+      if (lookahead == 'l') ADVANCE(790);
+      if (lookahead == 'n') ADVANCE(802);
+      if (lookahead == 'p') ADVANCE(774);
+      if (lookahead == 'u') ADVANCE(848);
+      if (lookahead == 'w') ADVANCE(837);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 672:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(716);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 673:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(758);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 674:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(697);
-      if (lookahead == 'p') ADVANCE(699);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 675:
+    case 717:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'c') ADVANCE(794);
+      if (lookahead == 'm') ADVANCE(821);
+      if (lookahead == 'n') ADVANCE(879);
+      if (lookahead == 'p') ADVANCE(872);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 676:
+    case 718:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(876);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 719:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(769);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 720:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(737);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 721:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'c') ADVANCE(811);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 677:
+    case 722:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(691);
+      if (lookahead == 'c') ADVANCE(749);
+      if (lookahead == 'p') ADVANCE(752);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 678:
+    case 723:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(782);
-      if (lookahead == 'l') ADVANCE(708);
-      if (lookahead == 'n') ADVANCE(805);
-      if (lookahead == 'r') ADVANCE(818);
+      if (lookahead == 'c') ADVANCE(847);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 679:
+    case 724:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(781);
+      if (lookahead == 'c') ADVANCE(860);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 680:
+    case 725:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(665);
+      if (lookahead == 'c') ADVANCE(743);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 681:
+    case 726:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(825);
+      if (lookahead == 'c') ADVANCE(836);
+      if (lookahead == 'l') ADVANCE(760);
+      if (lookahead == 'n') ADVANCE(859);
+      if (lookahead == 'r') ADVANCE(873);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 682:
+    case 727:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(783);
-      if (lookahead == 'l') ADVANCE(726);
-      if (lookahead == 'r') ADVANCE(796);
+      if (lookahead == 'c') ADVANCE(835);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 683:
+    case 728:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(746);
+      if (lookahead == 'c') ADVANCE(712);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 684:
+    case 729:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(773);
-      if (lookahead == 'l') ADVANCE(724);
+      if (lookahead == 'd') ADVANCE(879);
+      if (lookahead == 's') ADVANCE(820);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 685:
+    case 730:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(816);
+      if (lookahead == 'd') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 686:
+    case 731:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(703);
+      if (lookahead == 'd') ADVANCE(837);
+      if (lookahead == 'l') ADVANCE(778);
+      if (lookahead == 'r') ADVANCE(851);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 687:
+    case 732:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(825);
+      if (lookahead == 'd') ADVANCE(798);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 688:
+    case 733:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(711);
-      if (lookahead == 'n') ADVANCE(783);
+      if (lookahead == 'd') ADVANCE(828);
+      if (lookahead == 'l') ADVANCE(776);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 689:
+    case 734:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(678);
-      if (lookahead == 'i') ADVANCE(740);
-      if (lookahead == 'n') ADVANCE(721);
-      if (lookahead == 't') ADVANCE(780);
-      if (lookahead == 'y') ADVANCE(792);
+      if (lookahead == 'd') ADVANCE(871);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 690:
+    case 735:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(715);
+      if (lookahead == 'd') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 691:
+    case 736:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(783);
+      if (lookahead == 'd') ADVANCE(713);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 692:
+    case 737:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(821);
+      if (lookahead == 'e') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 693:
+    case 738:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(660);
-      if (lookahead == 'o') ADVANCE(789);
-      if (lookahead == 't') ADVANCE(798);
+      if (lookahead == 'e') ADVANCE(763);
+      if (lookahead == 'n') ADVANCE(837);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 694:
+    case 739:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(737);
+      if (lookahead == 'e') ADVANCE(726);
+      if (lookahead == 'i') ADVANCE(792);
+      if (lookahead == 'n') ADVANCE(773);
+      if (lookahead == 'p') ADVANCE(745);
+      if (lookahead == 't') ADVANCE(834);
+      if (lookahead == 'y') ADVANCE(845);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 695:
+    case 740:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(751);
+      if (lookahead == 'e') ADVANCE(876);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 696:
+    case 741:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(741);
+      if (lookahead == 'e') ADVANCE(729);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 697:
+    case 742:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(706);
+      if (lookahead == 'o') ADVANCE(843);
+      if (lookahead == 't') ADVANCE(852);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 743:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(837);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 744:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(767);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 698:
+    case 745:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(779);
+      if (lookahead == 'e') ADVANCE(715);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 699:
+    case 746:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(675);
+      if (lookahead == 'e') ADVANCE(789);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 700:
+    case 747:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(750);
+      if (lookahead == 'e') ADVANCE(804);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 701:
+    case 748:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(776);
+      if (lookahead == 'e') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 702:
+    case 749:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(794);
+      if (lookahead == 'e') ADVANCE(822);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 703:
+    case 750:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(771);
+      if (lookahead == 'e') ADVANCE(768);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 704:
+    case 751:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(785);
+      if (lookahead == 'e') ADVANCE(832);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 705:
+    case 752:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(788);
+      if (lookahead == 'e') ADVANCE(723);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 706:
+    case 753:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(799);
-      if (lookahead == 'i') ADVANCE(787);
+      if (lookahead == 'e') ADVANCE(803);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 707:
+    case 754:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(752);
+      if (lookahead == 'e') ADVANCE(850);
+      if (lookahead == 'i') ADVANCE(841);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 708:
+    case 755:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(676);
+      if (lookahead == 'e') ADVANCE(829);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 709:
+    case 756:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(774);
+      if (lookahead == 'e') ADVANCE(839);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 710:
+    case 757:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(735);
+      if (lookahead == 'e') ADVANCE(847);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 711:
+    case 758:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(662);
-      if (lookahead == 'n') ADVANCE(821);
-      if (lookahead == 's') ADVANCE(679);
+      if (lookahead == 'e') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 712:
+    case 759:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(825);
+      if (lookahead == 'e') ADVANCE(805);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 713:
+    case 760:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(777);
-      if (lookahead == 'n') ADVANCE(809);
-      if (lookahead == 'v') ADVANCE(701);
-      if (lookahead == 'x') ADVANCE(674);
+      if (lookahead == 'e') ADVANCE(724);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 714:
+    case 761:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(783);
+      if (lookahead == 'e') ADVANCE(830);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 715:
+    case 762:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(764);
+      if (lookahead == 'f') ADVANCE(787);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 716:
+    case 763:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(825);
+      if (lookahead == 'f') ADVANCE(709);
+      if (lookahead == 'n') ADVANCE(876);
+      if (lookahead == 's') ADVANCE(727);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 717:
+    case 764:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(728);
+      if (lookahead == 'g') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 718:
+    case 765:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(831);
+      if (lookahead == 'n') ADVANCE(864);
+      if (lookahead == 'v') ADVANCE(755);
+      if (lookahead == 'x') ADVANCE(722);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 766:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(837);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 767:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(782);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 768:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'g') ADVANCE(817);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 769:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'h') ADVANCE(879);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 770:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'h') ADVANCE(780);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 771:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'h') ADVANCE(761);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 719:
+    case 772:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(707);
+      if (lookahead == 'h') ADVANCE(759);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 720:
+    case 773:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(709);
+      if (lookahead == 'i') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 721:
+    case 774:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(825);
+      if (lookahead == 'i') ADVANCE(788);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 722:
+    case 775:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(736);
+      if (lookahead == 'i') ADVANCE(798);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 723:
+    case 776:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(746);
+      if (lookahead == 'i') ADVANCE(869);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 724:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(814);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 725:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(695);
-      if (lookahead == 'u') ADVANCE(790);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 726:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(671);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 727:
+    case 777:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'i') ADVANCE(747);
+      if (lookahead == 'u') ADVANCE(844);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 728:
+    case 778:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(748);
+      if (lookahead == 'i') ADVANCE(718);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 729:
+    case 779:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(756);
+      if (lookahead == 'i') ADVANCE(800);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 730:
+    case 780:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(677);
+      if (lookahead == 'i') ADVANCE(799);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 731:
+    case 781:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(680);
+      if (lookahead == 'i') ADVANCE(725);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 732:
+    case 782:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(797);
+      if (lookahead == 'i') ADVANCE(809);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 733:
+    case 783:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(769);
+      if (lookahead == 'i') ADVANCE(728);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 734:
+    case 784:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(801);
+      if (lookahead == 'i') ADVANCE(849);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 735:
+    case 785:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(656);
+      if (lookahead == 'i') ADVANCE(853);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 736:
+    case 786:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(692);
+      if (lookahead == 'i') ADVANCE(823);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 737:
+    case 787:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(825);
+      if (lookahead == 'k') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 738:
+    case 788:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(757);
+      if (lookahead == 'k') ADVANCE(740);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 739:
+    case 789:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(794);
+      if (lookahead == 'l') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 740:
+    case 790:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(700);
+      if (lookahead == 'l') ADVANCE(810);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 741:
+    case 791:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(825);
+      if (lookahead == 'l') ADVANCE(847);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 742:
+    case 792:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(687);
+      if (lookahead == 'l') ADVANCE(753);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 743:
+    case 793:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(765);
+      if (lookahead == 'm') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 744:
+    case 794:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(664);
+      if (lookahead == 'm') ADVANCE(819);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 745:
+    case 795:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(705);
+      if (lookahead == 'm') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 746:
+    case 796:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(825);
+      if (lookahead == 'm') ADVANCE(711);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 747:
+    case 797:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(714);
+      if (lookahead == 'm') ADVANCE(741);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 748:
+    case 798:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(712);
+      if (lookahead == 'n') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 749:
+    case 799:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(784);
+      if (lookahead == 'n') ADVANCE(764);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 750:
+    case 800:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(670);
+      if (lookahead == 'n') ADVANCE(766);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 751:
+    case 801:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(794);
+      if (lookahead == 'n') ADVANCE(838);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 752:
+    case 802:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(807);
+      if (lookahead == 'n') ADVANCE(818);
+      if (lookahead == 'y') ADVANCE(875);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 753:
+    case 803:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(720);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 804:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(847);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 805:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(861);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 806:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(879);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 807:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(731);
+      if (lookahead == 'r') ADVANCE(812);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 808:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(867);
+      if (lookahead == 'p') ADVANCE(715);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 809:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(798);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 810:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(874);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 811:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(868);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 812:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(734);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 813:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 814:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(730);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 815:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'o') ADVANCE(833);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 816:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(825);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 754:
+    case 817:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(682);
-      if (lookahead == 'r') ADVANCE(759);
+      if (lookahead == 'o') ADVANCE(827);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 755:
+    case 818:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(812);
-      if (lookahead == 'p') ADVANCE(667);
+      if (lookahead == 'o') ADVANCE(865);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 756:
+    case 819:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(746);
+      if (lookahead == 'p') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 757:
+    case 820:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(819);
+      if (lookahead == 'p') ADVANCE(710);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 758:
+    case 821:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(813);
+      if (lookahead == 'p') ADVANCE(815);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 759:
+    case 822:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(685);
+      if (lookahead == 'p') ADVANCE(847);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 760:
+    case 823:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(741);
+      if (lookahead == 'p') ADVANCE(857);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 761:
+    case 824:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(681);
+      if (lookahead == 'q') ADVANCE(732);
+      if (lookahead == 'r') ADVANCE(813);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 762:
+    case 825:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(778);
+      if (lookahead == 'r') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 763:
+    case 826:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(771);
+      if (lookahead == 'r') ADVANCE(808);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 764:
+    case 827:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(775);
+      if (lookahead == 'r') ADVANCE(876);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 765:
+    case 828:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(825);
+      if (lookahead == 'r') ADVANCE(837);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 766:
+    case 829:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(762);
+      if (lookahead == 'r') ADVANCE(877);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 767:
+    case 830:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(794);
+      if (lookahead == 'r') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 768:
+    case 831:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(663);
+      if (lookahead == 'r') ADVANCE(756);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 769:
+    case 832:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(806);
+      if (lookahead == 'r') ADVANCE(842);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 770:
+    case 833:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(683);
-      if (lookahead == 'r') ADVANCE(760);
+      if (lookahead == 'r') ADVANCE(847);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 771:
+    case 834:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(825);
+      if (lookahead == 'r') ADVANCE(779);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 772:
+    case 835:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(755);
+      if (lookahead == 'r') ADVANCE(786);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 773:
+    case 836:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(783);
+      if (lookahead == 'r') ADVANCE(757);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 774:
+    case 837:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(687);
+      if (lookahead == 's') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 775:
+    case 838:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(821);
+      if (lookahead == 's') ADVANCE(846);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 776:
+    case 839:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(823);
+      if (lookahead == 's') ADVANCE(837);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 777:
+    case 840:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(704);
+      if (lookahead == 's') ADVANCE(737);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 778:
+    case 841:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(794);
+      if (lookahead == 's') ADVANCE(796);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 779:
+    case 842:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(791);
+      if (lookahead == 's') ADVANCE(782);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 780:
+    case 843:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(727);
+      if (lookahead == 's') ADVANCE(847);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 781:
+    case 844:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(733);
+      if (lookahead == 's') ADVANCE(866);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 782:
+    case 845:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(702);
+      if (lookahead == 's') ADVANCE(862);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 783:
+    case 846:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(825);
+      if (lookahead == 't') ADVANCE(879);
+      if (lookahead == 'u') ADVANCE(795);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 784:
+    case 847:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(793);
+      if (lookahead == 't') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 785:
+    case 848:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(783);
+      if (lookahead == 't') ADVANCE(772);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 786:
+    case 849:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(687);
+      if (lookahead == 't') ADVANCE(876);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 787:
+    case 850:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(744);
+      if (lookahead == 't') ADVANCE(708);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 788:
+    case 851:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(768);
+      if (lookahead == 't') ADVANCE(837);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 789:
+    case 852:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(794);
+      if (lookahead == 't') ADVANCE(819);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 790:
+    case 853:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(810);
+      if (lookahead == 't') ADVANCE(769);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 791:
+    case 854:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(729);
+      if (lookahead == 't') ADVANCE(770);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 792:
+    case 855:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(808);
+      if (lookahead == 't') ADVANCE(702);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 793:
+    case 856:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(825);
-      if (lookahead == 'u') ADVANCE(742);
+      if (lookahead == 't') ADVANCE(775);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 794:
+    case 857:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(825);
+      if (lookahead == 't') ADVANCE(782);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 795:
+    case 858:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(719);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 796:
+    case 859:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(753);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 860:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(816);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
+      END_STATE();
+    case 861:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(783);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 797:
+    case 862:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(821);
+      if (lookahead == 't') ADVANCE(748);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 798:
+    case 863:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(765);
+      if (lookahead == 't') ADVANCE(750);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 799:
+    case 864:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(718);
+      if (lookahead == 't') ADVANCE(784);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 800:
+    case 865:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(690);
+      if (lookahead == 't') ADVANCE(712);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 801:
+    case 866:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(716);
+      if (lookahead == 't') ADVANCE(758);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 802:
+    case 867:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(723);
+      if (lookahead == 'u') ADVANCE(819);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 803:
+    case 868:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(717);
+      if (lookahead == 'u') ADVANCE(804);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 804:
+    case 869:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(672);
+      if (lookahead == 'u') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 805:
+    case 870:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(700);
+      if (lookahead == 'u') ADVANCE(791);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 806:
+    case 871:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(729);
+      if (lookahead == 'u') ADVANCE(720);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 807:
+    case 872:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(731);
+      if (lookahead == 'v') ADVANCE(699);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 808:
+    case 873:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(696);
+      if (lookahead == 'v') ADVANCE(781);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 809:
+    case 874:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(732);
+      if (lookahead == 'w') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 810:
+    case 875:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(703);
+      if (lookahead == 'w') ADVANCE(771);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 811:
+    case 876:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(763);
+      if (lookahead == 'y') ADVANCE(879);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 812:
+    case 877:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(765);
+      if (lookahead == 'y') ADVANCE(854);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 813:
+    case 878:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(751);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 814:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(741);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 815:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(739);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 816:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(670);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 817:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(653);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 818:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(730);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 819:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(825);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 820:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(720);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 821:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(825);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 822:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(820);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 823:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(803);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
-      END_STATE();
-    case 824:
-      ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(824);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(878);
       if (('0' <= lookahead && lookahead <= '9') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 825:
+    case 879:
       ACCEPT_TOKEN(sym_identifier);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(825);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(879);
       END_STATE();
-    case 826:
+    case 880:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(828);
+      if (lookahead == 'c') ADVANCE(882);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(886);
       END_STATE();
-    case 827:
+    case 881:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(831);
+      if (lookahead == 'e') ADVANCE(885);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(886);
       END_STATE();
-    case 828:
+    case 882:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(352);
+      if (lookahead == 'e') ADVANCE(378);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(886);
       END_STATE();
-    case 829:
+    case 883:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(830);
+      if (lookahead == 'i') ADVANCE(884);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(886);
       END_STATE();
-    case 830:
+    case 884:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(827);
+      if (lookahead == 'l') ADVANCE(881);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(886);
       END_STATE();
-    case 831:
+    case 885:
       ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(826);
+      if (lookahead == 'n') ADVANCE(880);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(886);
       END_STATE();
-    case 832:
+    case 886:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(832);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(886);
       END_STATE();
-    case 833:
+    case 887:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(833);
+          lookahead != '\n') ADVANCE(887);
       END_STATE();
     default:
       return false;
@@ -7968,541 +8501,617 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 344},
-  [2] = {.lex_state = 344},
-  [3] = {.lex_state = 344},
-  [4] = {.lex_state = 344},
-  [5] = {.lex_state = 344},
-  [6] = {.lex_state = 344},
-  [7] = {.lex_state = 344},
-  [8] = {.lex_state = 344},
-  [9] = {.lex_state = 344},
+  [1] = {.lex_state = 370},
+  [2] = {.lex_state = 370},
+  [3] = {.lex_state = 370},
+  [4] = {.lex_state = 370},
+  [5] = {.lex_state = 370},
+  [6] = {.lex_state = 370},
+  [7] = {.lex_state = 370},
+  [8] = {.lex_state = 370},
+  [9] = {.lex_state = 370},
   [10] = {.lex_state = 8},
-  [11] = {.lex_state = 344},
-  [12] = {.lex_state = 344},
-  [13] = {.lex_state = 9},
-  [14] = {.lex_state = 344},
-  [15] = {.lex_state = 344},
-  [16] = {.lex_state = 346},
-  [17] = {.lex_state = 344},
-  [18] = {.lex_state = 344},
-  [19] = {.lex_state = 344},
-  [20] = {.lex_state = 344},
-  [21] = {.lex_state = 344},
-  [22] = {.lex_state = 344},
-  [23] = {.lex_state = 344},
-  [24] = {.lex_state = 344},
-  [25] = {.lex_state = 346},
-  [26] = {.lex_state = 344},
-  [27] = {.lex_state = 344},
-  [28] = {.lex_state = 17},
-  [29] = {.lex_state = 344},
-  [30] = {.lex_state = 346},
-  [31] = {.lex_state = 344},
-  [32] = {.lex_state = 344},
-  [33] = {.lex_state = 344},
-  [34] = {.lex_state = 344},
-  [35] = {.lex_state = 344},
-  [36] = {.lex_state = 344},
-  [37] = {.lex_state = 344},
-  [38] = {.lex_state = 344},
-  [39] = {.lex_state = 344},
-  [40] = {.lex_state = 344},
-  [41] = {.lex_state = 344},
-  [42] = {.lex_state = 344},
-  [43] = {.lex_state = 344},
-  [44] = {.lex_state = 344},
-  [45] = {.lex_state = 344},
-  [46] = {.lex_state = 344},
-  [47] = {.lex_state = 344},
-  [48] = {.lex_state = 344},
-  [49] = {.lex_state = 344},
-  [50] = {.lex_state = 344},
-  [51] = {.lex_state = 344},
-  [52] = {.lex_state = 344},
-  [53] = {.lex_state = 344},
-  [54] = {.lex_state = 18},
-  [55] = {.lex_state = 344},
-  [56] = {.lex_state = 344},
-  [57] = {.lex_state = 344},
-  [58] = {.lex_state = 344},
-  [59] = {.lex_state = 344},
-  [60] = {.lex_state = 344},
-  [61] = {.lex_state = 344},
-  [62] = {.lex_state = 344},
-  [63] = {.lex_state = 344},
-  [64] = {.lex_state = 344},
-  [65] = {.lex_state = 344},
-  [66] = {.lex_state = 344},
-  [67] = {.lex_state = 344},
-  [68] = {.lex_state = 344},
-  [69] = {.lex_state = 344},
-  [70] = {.lex_state = 344},
-  [71] = {.lex_state = 344},
-  [72] = {.lex_state = 344},
-  [73] = {.lex_state = 344},
-  [74] = {.lex_state = 344},
-  [75] = {.lex_state = 344},
-  [76] = {.lex_state = 344},
-  [77] = {.lex_state = 344},
-  [78] = {.lex_state = 15},
-  [79] = {.lex_state = 348},
-  [80] = {.lex_state = 344},
-  [81] = {.lex_state = 344},
-  [82] = {.lex_state = 344},
-  [83] = {.lex_state = 344},
-  [84] = {.lex_state = 344},
-  [85] = {.lex_state = 344},
-  [86] = {.lex_state = 344},
-  [87] = {.lex_state = 344},
-  [88] = {.lex_state = 344},
-  [89] = {.lex_state = 344},
-  [90] = {.lex_state = 344},
-  [91] = {.lex_state = 16},
-  [92] = {.lex_state = 344},
-  [93] = {.lex_state = 344},
-  [94] = {.lex_state = 344},
-  [95] = {.lex_state = 344},
-  [96] = {.lex_state = 344},
-  [97] = {.lex_state = 344},
-  [98] = {.lex_state = 344},
-  [99] = {.lex_state = 344},
-  [100] = {.lex_state = 344},
-  [101] = {.lex_state = 344},
-  [102] = {.lex_state = 344},
-  [103] = {.lex_state = 344},
-  [104] = {.lex_state = 344},
-  [105] = {.lex_state = 344},
-  [106] = {.lex_state = 344},
-  [107] = {.lex_state = 344},
-  [108] = {.lex_state = 344},
-  [109] = {.lex_state = 344},
-  [110] = {.lex_state = 344},
-  [111] = {.lex_state = 344},
-  [112] = {.lex_state = 344},
-  [113] = {.lex_state = 344},
-  [114] = {.lex_state = 344},
-  [115] = {.lex_state = 344},
-  [116] = {.lex_state = 344},
-  [117] = {.lex_state = 344},
-  [118] = {.lex_state = 344},
-  [119] = {.lex_state = 344},
-  [120] = {.lex_state = 344},
-  [121] = {.lex_state = 344},
-  [122] = {.lex_state = 344},
-  [123] = {.lex_state = 344},
-  [124] = {.lex_state = 344},
-  [125] = {.lex_state = 344},
-  [126] = {.lex_state = 344},
-  [127] = {.lex_state = 344},
-  [128] = {.lex_state = 344},
-  [129] = {.lex_state = 344},
-  [130] = {.lex_state = 344},
-  [131] = {.lex_state = 344},
-  [132] = {.lex_state = 344},
-  [133] = {.lex_state = 344},
-  [134] = {.lex_state = 344},
-  [135] = {.lex_state = 344},
-  [136] = {.lex_state = 344},
-  [137] = {.lex_state = 344},
-  [138] = {.lex_state = 344},
-  [139] = {.lex_state = 349},
-  [140] = {.lex_state = 344},
-  [141] = {.lex_state = 344},
-  [142] = {.lex_state = 344},
-  [143] = {.lex_state = 344},
-  [144] = {.lex_state = 344},
-  [145] = {.lex_state = 344},
-  [146] = {.lex_state = 344},
-  [147] = {.lex_state = 344},
-  [148] = {.lex_state = 344},
-  [149] = {.lex_state = 344},
-  [150] = {.lex_state = 344},
-  [151] = {.lex_state = 344},
-  [152] = {.lex_state = 344},
-  [153] = {.lex_state = 344},
-  [154] = {.lex_state = 344},
-  [155] = {.lex_state = 344},
-  [156] = {.lex_state = 344},
-  [157] = {.lex_state = 344},
-  [158] = {.lex_state = 344},
-  [159] = {.lex_state = 344},
-  [160] = {.lex_state = 344},
-  [161] = {.lex_state = 344},
-  [162] = {.lex_state = 344},
-  [163] = {.lex_state = 344},
-  [164] = {.lex_state = 344},
-  [165] = {.lex_state = 344},
-  [166] = {.lex_state = 344},
-  [167] = {.lex_state = 344},
-  [168] = {.lex_state = 344},
-  [169] = {.lex_state = 344},
-  [170] = {.lex_state = 344},
-  [171] = {.lex_state = 344},
-  [172] = {.lex_state = 13},
-  [173] = {.lex_state = 344},
-  [174] = {.lex_state = 344},
-  [175] = {.lex_state = 344},
-  [176] = {.lex_state = 344},
-  [177] = {.lex_state = 344},
-  [178] = {.lex_state = 344},
-  [179] = {.lex_state = 344},
-  [180] = {.lex_state = 344},
-  [181] = {.lex_state = 344},
-  [182] = {.lex_state = 344},
-  [183] = {.lex_state = 344},
-  [184] = {.lex_state = 344},
-  [185] = {.lex_state = 344},
-  [186] = {.lex_state = 344},
-  [187] = {.lex_state = 344},
-  [188] = {.lex_state = 344},
-  [189] = {.lex_state = 344},
-  [190] = {.lex_state = 344},
-  [191] = {.lex_state = 344},
-  [192] = {.lex_state = 344},
-  [193] = {.lex_state = 344},
-  [194] = {.lex_state = 344},
-  [195] = {.lex_state = 344},
-  [196] = {.lex_state = 2},
-  [197] = {.lex_state = 344},
-  [198] = {.lex_state = 344},
-  [199] = {.lex_state = 344},
-  [200] = {.lex_state = 2},
-  [201] = {.lex_state = 10},
-  [202] = {.lex_state = 344},
-  [203] = {.lex_state = 344},
-  [204] = {.lex_state = 344},
-  [205] = {.lex_state = 344},
-  [206] = {.lex_state = 344},
-  [207] = {.lex_state = 344},
-  [208] = {.lex_state = 344},
-  [209] = {.lex_state = 344},
-  [210] = {.lex_state = 344},
-  [211] = {.lex_state = 344},
-  [212] = {.lex_state = 344},
-  [213] = {.lex_state = 14},
-  [214] = {.lex_state = 344},
-  [215] = {.lex_state = 344},
-  [216] = {.lex_state = 344},
-  [217] = {.lex_state = 344},
-  [218] = {.lex_state = 344},
-  [219] = {.lex_state = 344},
-  [220] = {.lex_state = 344},
-  [221] = {.lex_state = 344},
-  [222] = {.lex_state = 344},
-  [223] = {.lex_state = 344},
-  [224] = {.lex_state = 344},
-  [225] = {.lex_state = 4},
-  [226] = {.lex_state = 344},
-  [227] = {.lex_state = 344},
-  [228] = {.lex_state = 4},
-  [229] = {.lex_state = 344},
-  [230] = {.lex_state = 344},
-  [231] = {.lex_state = 4},
-  [232] = {.lex_state = 344},
-  [233] = {.lex_state = 22},
-  [234] = {.lex_state = 22},
-  [235] = {.lex_state = 344},
-  [236] = {.lex_state = 22},
-  [237] = {.lex_state = 10},
-  [238] = {.lex_state = 4},
-  [239] = {.lex_state = 22},
-  [240] = {.lex_state = 344},
-  [241] = {.lex_state = 6},
-  [242] = {.lex_state = 344},
-  [243] = {.lex_state = 344},
-  [244] = {.lex_state = 344},
-  [245] = {.lex_state = 344},
-  [246] = {.lex_state = 344},
-  [247] = {.lex_state = 344},
-  [248] = {.lex_state = 6},
-  [249] = {.lex_state = 7},
-  [250] = {.lex_state = 344},
-  [251] = {.lex_state = 344},
-  [252] = {.lex_state = 344},
-  [253] = {.lex_state = 344},
-  [254] = {.lex_state = 6},
-  [255] = {.lex_state = 344},
-  [256] = {.lex_state = 344},
-  [257] = {.lex_state = 344},
-  [258] = {.lex_state = 344},
-  [259] = {.lex_state = 344},
-  [260] = {.lex_state = 344},
-  [261] = {.lex_state = 6},
-  [262] = {.lex_state = 344},
-  [263] = {.lex_state = 344},
-  [264] = {.lex_state = 344},
-  [265] = {.lex_state = 344},
-  [266] = {.lex_state = 344},
-  [267] = {.lex_state = 344},
-  [268] = {.lex_state = 344},
-  [269] = {.lex_state = 344},
-  [270] = {.lex_state = 344},
-  [271] = {.lex_state = 344},
-  [272] = {.lex_state = 6},
-  [273] = {.lex_state = 344},
-  [274] = {.lex_state = 344},
-  [275] = {.lex_state = 6},
-  [276] = {.lex_state = 344},
-  [277] = {.lex_state = 344},
-  [278] = {.lex_state = 344},
-  [279] = {.lex_state = 344},
-  [280] = {.lex_state = 6},
-  [281] = {.lex_state = 344},
-  [282] = {.lex_state = 344},
-  [283] = {.lex_state = 344},
-  [284] = {.lex_state = 344},
-  [285] = {.lex_state = 3},
-  [286] = {.lex_state = 3},
-  [287] = {.lex_state = 2},
-  [288] = {.lex_state = 3},
-  [289] = {.lex_state = 3},
-  [290] = {.lex_state = 19},
-  [291] = {.lex_state = 344},
-  [292] = {.lex_state = 3},
-  [293] = {.lex_state = 344},
-  [294] = {.lex_state = 3},
-  [295] = {.lex_state = 2},
-  [296] = {.lex_state = 2},
-  [297] = {.lex_state = 3},
-  [298] = {.lex_state = 2},
-  [299] = {.lex_state = 12},
-  [300] = {.lex_state = 12},
-  [301] = {.lex_state = 20},
-  [302] = {.lex_state = 12},
-  [303] = {.lex_state = 344},
-  [304] = {.lex_state = 3},
-  [305] = {.lex_state = 3},
-  [306] = {.lex_state = 2},
-  [307] = {.lex_state = 346},
-  [308] = {.lex_state = 5},
-  [309] = {.lex_state = 5},
-  [310] = {.lex_state = 12},
-  [311] = {.lex_state = 2},
-  [312] = {.lex_state = 5},
-  [313] = {.lex_state = 5},
-  [314] = {.lex_state = 3},
-  [315] = {.lex_state = 346},
-  [316] = {.lex_state = 3},
-  [317] = {.lex_state = 344},
-  [318] = {.lex_state = 12},
-  [319] = {.lex_state = 11},
-  [320] = {.lex_state = 12},
-  [321] = {.lex_state = 3},
-  [322] = {.lex_state = 5},
-  [323] = {.lex_state = 5},
-  [324] = {.lex_state = 346},
-  [325] = {.lex_state = 5},
-  [326] = {.lex_state = 3},
-  [327] = {.lex_state = 344},
-  [328] = {.lex_state = 5},
-  [329] = {.lex_state = 12},
-  [330] = {.lex_state = 5},
-  [331] = {.lex_state = 12},
-  [332] = {.lex_state = 5},
-  [333] = {.lex_state = 1},
-  [334] = {.lex_state = 11},
-  [335] = {.lex_state = 346},
-  [336] = {.lex_state = 344},
-  [337] = {.lex_state = 344},
-  [338] = {.lex_state = 344},
-  [339] = {.lex_state = 24},
-  [340] = {.lex_state = 344},
-  [341] = {.lex_state = 344},
-  [342] = {.lex_state = 344},
-  [343] = {.lex_state = 344},
-  [344] = {.lex_state = 11},
-  [345] = {.lex_state = 344},
-  [346] = {.lex_state = 344},
-  [347] = {.lex_state = 344},
-  [348] = {.lex_state = 344},
-  [349] = {.lex_state = 346},
-  [350] = {.lex_state = 1},
-  [351] = {.lex_state = 346},
-  [352] = {.lex_state = 344},
-  [353] = {.lex_state = 23},
-  [354] = {.lex_state = 344},
-  [355] = {.lex_state = 344},
-  [356] = {.lex_state = 11},
-  [357] = {.lex_state = 344},
-  [358] = {.lex_state = 344},
-  [359] = {.lex_state = 344},
-  [360] = {.lex_state = 344},
-  [361] = {.lex_state = 344},
-  [362] = {.lex_state = 24},
-  [363] = {.lex_state = 344},
-  [364] = {.lex_state = 344},
-  [365] = {.lex_state = 344},
-  [366] = {.lex_state = 1},
-  [367] = {.lex_state = 344},
-  [368] = {.lex_state = 344},
-  [369] = {.lex_state = 24},
-  [370] = {.lex_state = 344},
-  [371] = {.lex_state = 344},
-  [372] = {.lex_state = 344},
-  [373] = {.lex_state = 344},
-  [374] = {.lex_state = 12},
-  [375] = {.lex_state = 12},
-  [376] = {.lex_state = 23},
-  [377] = {.lex_state = 1},
-  [378] = {.lex_state = 1},
-  [379] = {.lex_state = 344},
-  [380] = {.lex_state = 344},
-  [381] = {.lex_state = 11},
-  [382] = {.lex_state = 0},
-  [383] = {.lex_state = 21},
-  [384] = {.lex_state = 21},
-  [385] = {.lex_state = 0},
-  [386] = {.lex_state = 11},
-  [387] = {.lex_state = 0},
+  [11] = {.lex_state = 370},
+  [12] = {.lex_state = 370},
+  [13] = {.lex_state = 370},
+  [14] = {.lex_state = 370},
+  [15] = {.lex_state = 370},
+  [16] = {.lex_state = 370},
+  [17] = {.lex_state = 372},
+  [18] = {.lex_state = 9},
+  [19] = {.lex_state = 370},
+  [20] = {.lex_state = 370},
+  [21] = {.lex_state = 370},
+  [22] = {.lex_state = 370},
+  [23] = {.lex_state = 370},
+  [24] = {.lex_state = 370},
+  [25] = {.lex_state = 370},
+  [26] = {.lex_state = 370},
+  [27] = {.lex_state = 370},
+  [28] = {.lex_state = 370},
+  [29] = {.lex_state = 372},
+  [30] = {.lex_state = 370},
+  [31] = {.lex_state = 372},
+  [32] = {.lex_state = 370},
+  [33] = {.lex_state = 17},
+  [34] = {.lex_state = 370},
+  [35] = {.lex_state = 370},
+  [36] = {.lex_state = 370},
+  [37] = {.lex_state = 370},
+  [38] = {.lex_state = 370},
+  [39] = {.lex_state = 370},
+  [40] = {.lex_state = 370},
+  [41] = {.lex_state = 370},
+  [42] = {.lex_state = 370},
+  [43] = {.lex_state = 370},
+  [44] = {.lex_state = 370},
+  [45] = {.lex_state = 370},
+  [46] = {.lex_state = 370},
+  [47] = {.lex_state = 370},
+  [48] = {.lex_state = 370},
+  [49] = {.lex_state = 370},
+  [50] = {.lex_state = 370},
+  [51] = {.lex_state = 370},
+  [52] = {.lex_state = 370},
+  [53] = {.lex_state = 370},
+  [54] = {.lex_state = 370},
+  [55] = {.lex_state = 370},
+  [56] = {.lex_state = 370},
+  [57] = {.lex_state = 370},
+  [58] = {.lex_state = 370},
+  [59] = {.lex_state = 370},
+  [60] = {.lex_state = 370},
+  [61] = {.lex_state = 370},
+  [62] = {.lex_state = 370},
+  [63] = {.lex_state = 370},
+  [64] = {.lex_state = 18},
+  [65] = {.lex_state = 370},
+  [66] = {.lex_state = 370},
+  [67] = {.lex_state = 370},
+  [68] = {.lex_state = 370},
+  [69] = {.lex_state = 370},
+  [70] = {.lex_state = 370},
+  [71] = {.lex_state = 370},
+  [72] = {.lex_state = 370},
+  [73] = {.lex_state = 370},
+  [74] = {.lex_state = 370},
+  [75] = {.lex_state = 370},
+  [76] = {.lex_state = 370},
+  [77] = {.lex_state = 370},
+  [78] = {.lex_state = 370},
+  [79] = {.lex_state = 370},
+  [80] = {.lex_state = 370},
+  [81] = {.lex_state = 370},
+  [82] = {.lex_state = 370},
+  [83] = {.lex_state = 370},
+  [84] = {.lex_state = 370},
+  [85] = {.lex_state = 370},
+  [86] = {.lex_state = 370},
+  [87] = {.lex_state = 15},
+  [88] = {.lex_state = 370},
+  [89] = {.lex_state = 370},
+  [90] = {.lex_state = 370},
+  [91] = {.lex_state = 370},
+  [92] = {.lex_state = 370},
+  [93] = {.lex_state = 370},
+  [94] = {.lex_state = 370},
+  [95] = {.lex_state = 370},
+  [96] = {.lex_state = 370},
+  [97] = {.lex_state = 370},
+  [98] = {.lex_state = 370},
+  [99] = {.lex_state = 370},
+  [100] = {.lex_state = 370},
+  [101] = {.lex_state = 370},
+  [102] = {.lex_state = 370},
+  [103] = {.lex_state = 370},
+  [104] = {.lex_state = 370},
+  [105] = {.lex_state = 370},
+  [106] = {.lex_state = 370},
+  [107] = {.lex_state = 370},
+  [108] = {.lex_state = 370},
+  [109] = {.lex_state = 370},
+  [110] = {.lex_state = 2},
+  [111] = {.lex_state = 370},
+  [112] = {.lex_state = 370},
+  [113] = {.lex_state = 16},
+  [114] = {.lex_state = 2},
+  [115] = {.lex_state = 370},
+  [116] = {.lex_state = 370},
+  [117] = {.lex_state = 370},
+  [118] = {.lex_state = 370},
+  [119] = {.lex_state = 370},
+  [120] = {.lex_state = 370},
+  [121] = {.lex_state = 370},
+  [122] = {.lex_state = 370},
+  [123] = {.lex_state = 370},
+  [124] = {.lex_state = 370},
+  [125] = {.lex_state = 370},
+  [126] = {.lex_state = 370},
+  [127] = {.lex_state = 370},
+  [128] = {.lex_state = 370},
+  [129] = {.lex_state = 370},
+  [130] = {.lex_state = 370},
+  [131] = {.lex_state = 370},
+  [132] = {.lex_state = 370},
+  [133] = {.lex_state = 370},
+  [134] = {.lex_state = 370},
+  [135] = {.lex_state = 370},
+  [136] = {.lex_state = 370},
+  [137] = {.lex_state = 370},
+  [138] = {.lex_state = 370},
+  [139] = {.lex_state = 370},
+  [140] = {.lex_state = 370},
+  [141] = {.lex_state = 370},
+  [142] = {.lex_state = 370},
+  [143] = {.lex_state = 370},
+  [144] = {.lex_state = 370},
+  [145] = {.lex_state = 370},
+  [146] = {.lex_state = 370},
+  [147] = {.lex_state = 370},
+  [148] = {.lex_state = 370},
+  [149] = {.lex_state = 370},
+  [150] = {.lex_state = 370},
+  [151] = {.lex_state = 370},
+  [152] = {.lex_state = 370},
+  [153] = {.lex_state = 370},
+  [154] = {.lex_state = 370},
+  [155] = {.lex_state = 370},
+  [156] = {.lex_state = 370},
+  [157] = {.lex_state = 370},
+  [158] = {.lex_state = 370},
+  [159] = {.lex_state = 370},
+  [160] = {.lex_state = 370},
+  [161] = {.lex_state = 370},
+  [162] = {.lex_state = 370},
+  [163] = {.lex_state = 370},
+  [164] = {.lex_state = 370},
+  [165] = {.lex_state = 370},
+  [166] = {.lex_state = 370},
+  [167] = {.lex_state = 370},
+  [168] = {.lex_state = 370},
+  [169] = {.lex_state = 370},
+  [170] = {.lex_state = 370},
+  [171] = {.lex_state = 370},
+  [172] = {.lex_state = 370},
+  [173] = {.lex_state = 370},
+  [174] = {.lex_state = 370},
+  [175] = {.lex_state = 370},
+  [176] = {.lex_state = 370},
+  [177] = {.lex_state = 370},
+  [178] = {.lex_state = 370},
+  [179] = {.lex_state = 370},
+  [180] = {.lex_state = 370},
+  [181] = {.lex_state = 370},
+  [182] = {.lex_state = 370},
+  [183] = {.lex_state = 370},
+  [184] = {.lex_state = 370},
+  [185] = {.lex_state = 370},
+  [186] = {.lex_state = 370},
+  [187] = {.lex_state = 370},
+  [188] = {.lex_state = 370},
+  [189] = {.lex_state = 370},
+  [190] = {.lex_state = 370},
+  [191] = {.lex_state = 370},
+  [192] = {.lex_state = 370},
+  [193] = {.lex_state = 370},
+  [194] = {.lex_state = 370},
+  [195] = {.lex_state = 370},
+  [196] = {.lex_state = 370},
+  [197] = {.lex_state = 374},
+  [198] = {.lex_state = 370},
+  [199] = {.lex_state = 370},
+  [200] = {.lex_state = 370},
+  [201] = {.lex_state = 370},
+  [202] = {.lex_state = 370},
+  [203] = {.lex_state = 370},
+  [204] = {.lex_state = 370},
+  [205] = {.lex_state = 370},
+  [206] = {.lex_state = 370},
+  [207] = {.lex_state = 370},
+  [208] = {.lex_state = 370},
+  [209] = {.lex_state = 370},
+  [210] = {.lex_state = 370},
+  [211] = {.lex_state = 370},
+  [212] = {.lex_state = 370},
+  [213] = {.lex_state = 13},
+  [214] = {.lex_state = 370},
+  [215] = {.lex_state = 370},
+  [216] = {.lex_state = 370},
+  [217] = {.lex_state = 375},
+  [218] = {.lex_state = 370},
+  [219] = {.lex_state = 370},
+  [220] = {.lex_state = 370},
+  [221] = {.lex_state = 370},
+  [222] = {.lex_state = 370},
+  [223] = {.lex_state = 370},
+  [224] = {.lex_state = 370},
+  [225] = {.lex_state = 370},
+  [226] = {.lex_state = 370},
+  [227] = {.lex_state = 370},
+  [228] = {.lex_state = 370},
+  [229] = {.lex_state = 370},
+  [230] = {.lex_state = 370},
+  [231] = {.lex_state = 370},
+  [232] = {.lex_state = 370},
+  [233] = {.lex_state = 370},
+  [234] = {.lex_state = 370},
+  [235] = {.lex_state = 370},
+  [236] = {.lex_state = 370},
+  [237] = {.lex_state = 370},
+  [238] = {.lex_state = 370},
+  [239] = {.lex_state = 370},
+  [240] = {.lex_state = 370},
+  [241] = {.lex_state = 370},
+  [242] = {.lex_state = 370},
+  [243] = {.lex_state = 370},
+  [244] = {.lex_state = 370},
+  [245] = {.lex_state = 370},
+  [246] = {.lex_state = 370},
+  [247] = {.lex_state = 370},
+  [248] = {.lex_state = 14},
+  [249] = {.lex_state = 370},
+  [250] = {.lex_state = 370},
+  [251] = {.lex_state = 370},
+  [252] = {.lex_state = 10},
+  [253] = {.lex_state = 370},
+  [254] = {.lex_state = 370},
+  [255] = {.lex_state = 370},
+  [256] = {.lex_state = 370},
+  [257] = {.lex_state = 370},
+  [258] = {.lex_state = 370},
+  [259] = {.lex_state = 370},
+  [260] = {.lex_state = 370},
+  [261] = {.lex_state = 370},
+  [262] = {.lex_state = 370},
+  [263] = {.lex_state = 370},
+  [264] = {.lex_state = 370},
+  [265] = {.lex_state = 370},
+  [266] = {.lex_state = 370},
+  [267] = {.lex_state = 370},
+  [268] = {.lex_state = 370},
+  [269] = {.lex_state = 370},
+  [270] = {.lex_state = 370},
+  [271] = {.lex_state = 370},
+  [272] = {.lex_state = 370},
+  [273] = {.lex_state = 370},
+  [274] = {.lex_state = 370},
+  [275] = {.lex_state = 370},
+  [276] = {.lex_state = 370},
+  [277] = {.lex_state = 370},
+  [278] = {.lex_state = 370},
+  [279] = {.lex_state = 370},
+  [280] = {.lex_state = 370},
+  [281] = {.lex_state = 4},
+  [282] = {.lex_state = 4},
+  [283] = {.lex_state = 4},
+  [284] = {.lex_state = 370},
+  [285] = {.lex_state = 22},
+  [286] = {.lex_state = 22},
+  [287] = {.lex_state = 370},
+  [288] = {.lex_state = 22},
+  [289] = {.lex_state = 370},
+  [290] = {.lex_state = 4},
+  [291] = {.lex_state = 10},
+  [292] = {.lex_state = 370},
+  [293] = {.lex_state = 370},
+  [294] = {.lex_state = 22},
+  [295] = {.lex_state = 370},
+  [296] = {.lex_state = 6},
+  [297] = {.lex_state = 2},
+  [298] = {.lex_state = 370},
+  [299] = {.lex_state = 7},
+  [300] = {.lex_state = 6},
+  [301] = {.lex_state = 6},
+  [302] = {.lex_state = 370},
+  [303] = {.lex_state = 370},
+  [304] = {.lex_state = 370},
+  [305] = {.lex_state = 370},
+  [306] = {.lex_state = 370},
+  [307] = {.lex_state = 370},
+  [308] = {.lex_state = 370},
+  [309] = {.lex_state = 370},
+  [310] = {.lex_state = 370},
+  [311] = {.lex_state = 6},
+  [312] = {.lex_state = 370},
+  [313] = {.lex_state = 6},
+  [314] = {.lex_state = 370},
+  [315] = {.lex_state = 370},
+  [316] = {.lex_state = 6},
+  [317] = {.lex_state = 370},
+  [318] = {.lex_state = 370},
+  [319] = {.lex_state = 370},
+  [320] = {.lex_state = 370},
+  [321] = {.lex_state = 370},
+  [322] = {.lex_state = 370},
+  [323] = {.lex_state = 370},
+  [324] = {.lex_state = 370},
+  [325] = {.lex_state = 370},
+  [326] = {.lex_state = 370},
+  [327] = {.lex_state = 6},
+  [328] = {.lex_state = 3},
+  [329] = {.lex_state = 3},
+  [330] = {.lex_state = 3},
+  [331] = {.lex_state = 3},
+  [332] = {.lex_state = 370},
+  [333] = {.lex_state = 19},
+  [334] = {.lex_state = 3},
+  [335] = {.lex_state = 370},
+  [336] = {.lex_state = 2},
+  [337] = {.lex_state = 2},
+  [338] = {.lex_state = 2},
+  [339] = {.lex_state = 3},
+  [340] = {.lex_state = 3},
+  [341] = {.lex_state = 20},
+  [342] = {.lex_state = 12},
+  [343] = {.lex_state = 372},
+  [344] = {.lex_state = 370},
+  [345] = {.lex_state = 12},
+  [346] = {.lex_state = 12},
+  [347] = {.lex_state = 372},
+  [348] = {.lex_state = 3},
+  [349] = {.lex_state = 2},
+  [350] = {.lex_state = 3},
+  [351] = {.lex_state = 3},
+  [352] = {.lex_state = 5},
+  [353] = {.lex_state = 5},
+  [354] = {.lex_state = 3},
+  [355] = {.lex_state = 12},
+  [356] = {.lex_state = 5},
+  [357] = {.lex_state = 5},
+  [358] = {.lex_state = 3},
+  [359] = {.lex_state = 3},
+  [360] = {.lex_state = 370},
+  [361] = {.lex_state = 2},
+  [362] = {.lex_state = 370},
+  [363] = {.lex_state = 3},
+  [364] = {.lex_state = 3},
+  [365] = {.lex_state = 3},
+  [366] = {.lex_state = 11},
+  [367] = {.lex_state = 12},
+  [368] = {.lex_state = 12},
+  [369] = {.lex_state = 2},
+  [370] = {.lex_state = 3},
+  [371] = {.lex_state = 5},
+  [372] = {.lex_state = 370},
+  [373] = {.lex_state = 12},
+  [374] = {.lex_state = 5},
+  [375] = {.lex_state = 5},
+  [376] = {.lex_state = 370},
+  [377] = {.lex_state = 3},
+  [378] = {.lex_state = 12},
+  [379] = {.lex_state = 5},
+  [380] = {.lex_state = 370},
+  [381] = {.lex_state = 372},
+  [382] = {.lex_state = 5},
+  [383] = {.lex_state = 5},
+  [384] = {.lex_state = 5},
+  [385] = {.lex_state = 23},
+  [386] = {.lex_state = 370},
+  [387] = {.lex_state = 370},
   [388] = {.lex_state = 11},
-  [389] = {.lex_state = 11},
-  [390] = {.lex_state = 0},
-  [391] = {.lex_state = 346},
-  [392] = {.lex_state = 346},
-  [393] = {.lex_state = 0},
-  [394] = {.lex_state = 0},
-  [395] = {.lex_state = 0},
-  [396] = {.lex_state = 0},
-  [397] = {.lex_state = 4},
+  [389] = {.lex_state = 370},
+  [390] = {.lex_state = 372},
+  [391] = {.lex_state = 370},
+  [392] = {.lex_state = 370},
+  [393] = {.lex_state = 370},
+  [394] = {.lex_state = 370},
+  [395] = {.lex_state = 370},
+  [396] = {.lex_state = 24},
+  [397] = {.lex_state = 370},
   [398] = {.lex_state = 11},
-  [399] = {.lex_state = 11},
-  [400] = {.lex_state = 21},
-  [401] = {.lex_state = 344},
-  [402] = {.lex_state = 11},
-  [403] = {.lex_state = 0},
-  [404] = {.lex_state = 0},
-  [405] = {.lex_state = 0},
-  [406] = {.lex_state = 346},
-  [407] = {.lex_state = 0},
-  [408] = {.lex_state = 346},
-  [409] = {.lex_state = 0},
-  [410] = {.lex_state = 0},
-  [411] = {.lex_state = 0},
-  [412] = {.lex_state = 0},
-  [413] = {.lex_state = 23},
-  [414] = {.lex_state = 11},
-  [415] = {.lex_state = 0},
-  [416] = {.lex_state = 0},
-  [417] = {.lex_state = 346},
-  [418] = {.lex_state = 0},
-  [419] = {.lex_state = 11},
-  [420] = {.lex_state = 0},
-  [421] = {.lex_state = 0},
-  [422] = {.lex_state = 4},
-  [423] = {.lex_state = 0},
-  [424] = {.lex_state = 0},
-  [425] = {.lex_state = 0},
-  [426] = {.lex_state = 4},
-  [427] = {.lex_state = 344},
-  [428] = {.lex_state = 0},
-  [429] = {.lex_state = 344},
-  [430] = {.lex_state = 11},
-  [431] = {.lex_state = 344},
-  [432] = {.lex_state = 0},
+  [399] = {.lex_state = 370},
+  [400] = {.lex_state = 370},
+  [401] = {.lex_state = 370},
+  [402] = {.lex_state = 372},
+  [403] = {.lex_state = 370},
+  [404] = {.lex_state = 370},
+  [405] = {.lex_state = 370},
+  [406] = {.lex_state = 370},
+  [407] = {.lex_state = 370},
+  [408] = {.lex_state = 370},
+  [409] = {.lex_state = 370},
+  [410] = {.lex_state = 370},
+  [411] = {.lex_state = 24},
+  [412] = {.lex_state = 370},
+  [413] = {.lex_state = 1},
+  [414] = {.lex_state = 370},
+  [415] = {.lex_state = 370},
+  [416] = {.lex_state = 370},
+  [417] = {.lex_state = 370},
+  [418] = {.lex_state = 1},
+  [419] = {.lex_state = 370},
+  [420] = {.lex_state = 12},
+  [421] = {.lex_state = 370},
+  [422] = {.lex_state = 370},
+  [423] = {.lex_state = 370},
+  [424] = {.lex_state = 23},
+  [425] = {.lex_state = 372},
+  [426] = {.lex_state = 370},
+  [427] = {.lex_state = 12},
+  [428] = {.lex_state = 370},
+  [429] = {.lex_state = 11},
+  [430] = {.lex_state = 24},
+  [431] = {.lex_state = 1},
+  [432] = {.lex_state = 1},
   [433] = {.lex_state = 11},
-  [434] = {.lex_state = 0},
-  [435] = {.lex_state = 0},
-  [436] = {.lex_state = 0},
-  [437] = {.lex_state = 0},
-  [438] = {.lex_state = 11},
-  [439] = {.lex_state = 11},
-  [440] = {.lex_state = 0},
-  [441] = {.lex_state = 344},
-  [442] = {.lex_state = 0},
+  [434] = {.lex_state = 370},
+  [435] = {.lex_state = 370},
+  [436] = {.lex_state = 11},
+  [437] = {.lex_state = 370},
+  [438] = {.lex_state = 1},
+  [439] = {.lex_state = 370},
+  [440] = {.lex_state = 370},
+  [441] = {.lex_state = 0},
+  [442] = {.lex_state = 21},
   [443] = {.lex_state = 0},
-  [444] = {.lex_state = 0},
-  [445] = {.lex_state = 0},
+  [444] = {.lex_state = 372},
+  [445] = {.lex_state = 11},
   [446] = {.lex_state = 0},
-  [447] = {.lex_state = 0},
-  [448] = {.lex_state = 11},
-  [449] = {.lex_state = 344},
-  [450] = {.lex_state = 344},
-  [451] = {.lex_state = 4},
-  [452] = {.lex_state = 11},
+  [447] = {.lex_state = 372},
+  [448] = {.lex_state = 0},
+  [449] = {.lex_state = 11},
+  [450] = {.lex_state = 0},
+  [451] = {.lex_state = 372},
+  [452] = {.lex_state = 0},
   [453] = {.lex_state = 0},
-  [454] = {.lex_state = 11},
-  [455] = {.lex_state = 11},
-  [456] = {.lex_state = 0},
+  [454] = {.lex_state = 4},
+  [455] = {.lex_state = 0},
+  [456] = {.lex_state = 11},
   [457] = {.lex_state = 11},
-  [458] = {.lex_state = 0},
+  [458] = {.lex_state = 21},
   [459] = {.lex_state = 0},
-  [460] = {.lex_state = 0},
-  [461] = {.lex_state = 0},
-  [462] = {.lex_state = 0},
+  [460] = {.lex_state = 11},
+  [461] = {.lex_state = 4},
+  [462] = {.lex_state = 11},
   [463] = {.lex_state = 0},
-  [464] = {.lex_state = 12},
-  [465] = {.lex_state = 12},
-  [466] = {.lex_state = 12},
-  [467] = {.lex_state = 12},
-  [468] = {.lex_state = 0},
-  [469] = {.lex_state = 11},
+  [464] = {.lex_state = 11},
+  [465] = {.lex_state = 370},
+  [466] = {.lex_state = 0},
+  [467] = {.lex_state = 0},
+  [468] = {.lex_state = 370},
+  [469] = {.lex_state = 0},
   [470] = {.lex_state = 0},
   [471] = {.lex_state = 0},
-  [472] = {.lex_state = 0},
-  [473] = {.lex_state = 11},
-  [474] = {.lex_state = 2},
+  [472] = {.lex_state = 11},
+  [473] = {.lex_state = 4},
+  [474] = {.lex_state = 0},
   [475] = {.lex_state = 0},
-  [476] = {.lex_state = 344},
-  [477] = {.lex_state = 344},
-  [478] = {.lex_state = 0},
-  [479] = {.lex_state = 27},
-  [480] = {.lex_state = 346},
+  [476] = {.lex_state = 0},
+  [477] = {.lex_state = 0},
+  [478] = {.lex_state = 23},
+  [479] = {.lex_state = 0},
+  [480] = {.lex_state = 0},
   [481] = {.lex_state = 0},
-  [482] = {.lex_state = 344},
+  [482] = {.lex_state = 372},
   [483] = {.lex_state = 0},
-  [484] = {.lex_state = 28},
-  [485] = {.lex_state = 344},
-  [486] = {.lex_state = 3},
-  [487] = {.lex_state = 344},
-  [488] = {.lex_state = 344},
-  [489] = {.lex_state = 344},
-  [490] = {.lex_state = 344},
-  [491] = {.lex_state = 344},
-  [492] = {.lex_state = 0},
-  [493] = {.lex_state = 29},
-  [494] = {.lex_state = 344},
-  [495] = {.lex_state = 344},
-  [496] = {.lex_state = 344},
-  [497] = {.lex_state = 26},
-  [498] = {.lex_state = 344},
-  [499] = {.lex_state = 344},
-  [500] = {.lex_state = 344},
-  [501] = {.lex_state = 344},
-  [502] = {.lex_state = 344},
+  [484] = {.lex_state = 21},
+  [485] = {.lex_state = 0},
+  [486] = {.lex_state = 0},
+  [487] = {.lex_state = 11},
+  [488] = {.lex_state = 370},
+  [489] = {.lex_state = 372},
+  [490] = {.lex_state = 11},
+  [491] = {.lex_state = 11},
+  [492] = {.lex_state = 11},
+  [493] = {.lex_state = 11},
+  [494] = {.lex_state = 0},
+  [495] = {.lex_state = 2},
+  [496] = {.lex_state = 11},
+  [497] = {.lex_state = 11},
+  [498] = {.lex_state = 370},
+  [499] = {.lex_state = 370},
+  [500] = {.lex_state = 3},
+  [501] = {.lex_state = 0},
+  [502] = {.lex_state = 0},
   [503] = {.lex_state = 0},
   [504] = {.lex_state = 0},
-  [505] = {.lex_state = 4},
-  [506] = {.lex_state = 344},
-  [507] = {.lex_state = 2},
-  [508] = {.lex_state = 344},
-  [509] = {.lex_state = 344},
-  [510] = {.lex_state = 344},
-  [511] = {.lex_state = 346},
-  [512] = {.lex_state = 2},
-  [513] = {.lex_state = 344},
-  [514] = {.lex_state = 0},
-  [515] = {.lex_state = 2},
+  [505] = {.lex_state = 0},
+  [506] = {.lex_state = 0},
+  [507] = {.lex_state = 0},
+  [508] = {.lex_state = 11},
+  [509] = {.lex_state = 370},
+  [510] = {.lex_state = 0},
+  [511] = {.lex_state = 0},
+  [512] = {.lex_state = 0},
+  [513] = {.lex_state = 0},
+  [514] = {.lex_state = 4},
+  [515] = {.lex_state = 0},
   [516] = {.lex_state = 0},
-  [517] = {.lex_state = 344},
-  [518] = {.lex_state = 29},
-  [519] = {.lex_state = 344},
-  [520] = {.lex_state = 27},
-  [521] = {.lex_state = 4},
+  [517] = {.lex_state = 0},
+  [518] = {.lex_state = 0},
+  [519] = {.lex_state = 11},
+  [520] = {.lex_state = 0},
+  [521] = {.lex_state = 11},
   [522] = {.lex_state = 0},
-  [523] = {.lex_state = 29},
-  [524] = {.lex_state = 344},
-  [525] = {.lex_state = 29},
-  [526] = {.lex_state = 344},
-  [527] = {.lex_state = 3},
-  [528] = {.lex_state = 344},
-  [529] = {.lex_state = 344},
-  [530] = {.lex_state = 11},
-  [531] = {.lex_state = 344},
-  [532] = {.lex_state = 4},
-  [533] = {.lex_state = 344},
-  [534] = {.lex_state = 0},
-  [535] = {.lex_state = 344},
+  [523] = {.lex_state = 11},
+  [524] = {.lex_state = 0},
+  [525] = {.lex_state = 0},
+  [526] = {.lex_state = 370},
+  [527] = {.lex_state = 0},
+  [528] = {.lex_state = 0},
+  [529] = {.lex_state = 12},
+  [530] = {.lex_state = 0},
+  [531] = {.lex_state = 12},
+  [532] = {.lex_state = 12},
+  [533] = {.lex_state = 12},
+  [534] = {.lex_state = 3},
+  [535] = {.lex_state = 370},
+  [536] = {.lex_state = 0},
+  [537] = {.lex_state = 370},
+  [538] = {.lex_state = 370},
+  [539] = {.lex_state = 0},
+  [540] = {.lex_state = 0},
+  [541] = {.lex_state = 11},
+  [542] = {.lex_state = 370},
+  [543] = {.lex_state = 370},
+  [544] = {.lex_state = 0},
+  [545] = {.lex_state = 370},
+  [546] = {.lex_state = 370},
+  [547] = {.lex_state = 370},
+  [548] = {.lex_state = 370},
+  [549] = {.lex_state = 370},
+  [550] = {.lex_state = 370},
+  [551] = {.lex_state = 370},
+  [552] = {.lex_state = 370},
+  [553] = {.lex_state = 0},
+  [554] = {.lex_state = 370},
+  [555] = {.lex_state = 370},
+  [556] = {.lex_state = 370},
+  [557] = {.lex_state = 370},
+  [558] = {.lex_state = 0},
+  [559] = {.lex_state = 370},
+  [560] = {.lex_state = 0},
+  [561] = {.lex_state = 370},
+  [562] = {.lex_state = 370},
+  [563] = {.lex_state = 370},
+  [564] = {.lex_state = 3},
+  [565] = {.lex_state = 370},
+  [566] = {.lex_state = 370},
+  [567] = {.lex_state = 370},
+  [568] = {.lex_state = 2},
+  [569] = {.lex_state = 370},
+  [570] = {.lex_state = 0},
+  [571] = {.lex_state = 27},
+  [572] = {.lex_state = 3},
+  [573] = {.lex_state = 0},
+  [574] = {.lex_state = 0},
+  [575] = {.lex_state = 370},
+  [576] = {.lex_state = 370},
+  [577] = {.lex_state = 26},
+  [578] = {.lex_state = 370},
+  [579] = {.lex_state = 4},
+  [580] = {.lex_state = 370},
+  [581] = {.lex_state = 370},
+  [582] = {.lex_state = 370},
+  [583] = {.lex_state = 0},
+  [584] = {.lex_state = 0},
+  [585] = {.lex_state = 29},
+  [586] = {.lex_state = 0},
+  [587] = {.lex_state = 370},
+  [588] = {.lex_state = 370},
+  [589] = {.lex_state = 0},
+  [590] = {.lex_state = 370},
+  [591] = {.lex_state = 370},
+  [592] = {.lex_state = 28},
+  [593] = {.lex_state = 28},
+  [594] = {.lex_state = 3},
+  [595] = {.lex_state = 27},
+  [596] = {.lex_state = 11},
+  [597] = {.lex_state = 27},
+  [598] = {.lex_state = 2},
+  [599] = {.lex_state = 372},
+  [600] = {.lex_state = 370},
+  [601] = {.lex_state = 27},
+  [602] = {.lex_state = 370},
+  [603] = {.lex_state = 370},
+  [604] = {.lex_state = 4},
+  [605] = {.lex_state = 370},
+  [606] = {.lex_state = 2},
+  [607] = {.lex_state = 2},
+  [608] = {.lex_state = 370},
+  [609] = {.lex_state = 4},
+  [610] = {.lex_state = 370},
+  [611] = {.lex_state = 372},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -8521,6 +9130,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_const] = ACTIONS(1),
     [anon_sym_EQ] = ACTIONS(1),
     [anon_sym_group] = ACTIONS(1),
+    [anon_sym_label] = ACTIONS(1),
     [anon_sym_category] = ACTIONS(1),
     [anon_sym_sentence] = ACTIONS(1),
     [anon_sym_LPAREN] = ACTIONS(1),
@@ -8537,7 +9147,10 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_policy] = ACTIONS(1),
     [anon_sym_use] = ACTIONS(1),
     [anon_sym_description] = ACTIONS(1),
-    [anon_sym_label] = ACTIONS(1),
+    [anon_sym_log] = ACTIONS(1),
+    [anon_sym_spec] = ACTIONS(1),
+    [anon_sym_metadata] = ACTIONS(1),
+    [anon_sym_annotation] = ACTIONS(1),
     [anon_sym_default] = ACTIONS(1),
     [anon_sym_deny] = ACTIONS(1),
     [anon_sym_no] = ACTIONS(1),
@@ -8559,6 +9172,9 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_fqdn] = ACTIONS(1),
     [anon_sym_service] = ACTIONS(1),
     [anon_sym_services] = ACTIONS(1),
+    [anon_sym_aws] = ACTIONS(1),
+    [anon_sym_region] = ACTIONS(1),
+    [anon_sym_named] = ACTIONS(1),
     [anon_sym_sni] = ACTIONS(1),
     [anon_sym_authentication] = ACTIONS(1),
     [anon_sym_icmp] = ACTIONS(1),
@@ -8595,19 +9211,19 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(503),
-    [sym__item] = STATE(92),
-    [sym_silence] = STATE(92),
-    [sym_inventory] = STATE(92),
-    [sym_cidr_groups] = STATE(92),
-    [sym_cilium] = STATE(92),
-    [sym_import] = STATE(92),
-    [sym_const_definition] = STATE(92),
-    [sym_category] = STATE(92),
-    [sym_namespace] = STATE(92),
-    [sym_cluster_policy] = STATE(92),
-    [sym_expect] = STATE(92),
-    [aux_sym_source_file_repeat1] = STATE(92),
+    [sym_source_file] = STATE(560),
+    [sym__item] = STATE(209),
+    [sym_silence] = STATE(209),
+    [sym_inventory] = STATE(209),
+    [sym_cidr_groups] = STATE(209),
+    [sym_cilium] = STATE(209),
+    [sym_import] = STATE(209),
+    [sym_const_definition] = STATE(209),
+    [sym_category] = STATE(209),
+    [sym_namespace] = STATE(209),
+    [sym_cluster_policy] = STATE(209),
+    [sym_expect] = STATE(209),
+    [aux_sym_source_file_repeat1] = STATE(209),
     [ts_builtin_sym_end] = ACTIONS(5),
     [anon_sym_silence] = ACTIONS(7),
     [anon_sym_cluster] = ACTIONS(9),
@@ -8627,17 +9243,19 @@ static const uint16_t ts_small_parse_table[] = {
   [0] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(27), 45,
+    ACTIONS(27), 49,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
+      anon_sym_groups,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_EQ,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8646,7 +9264,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8673,20 +9293,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [51] = 2,
+  [55] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(29), 45,
+    ACTIONS(29), 49,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
+      anon_sym_groups,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
       anon_sym_EQ,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8695,7 +9317,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8722,10 +9346,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [102] = 2,
+  [110] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(31), 37,
+    ACTIONS(31), 40,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8735,6 +9359,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8743,7 +9368,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8763,10 +9390,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [145] = 2,
+  [156] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 37,
+    ACTIONS(33), 40,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8776,6 +9403,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8784,7 +9412,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8804,10 +9434,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [188] = 2,
+  [202] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(35), 37,
+    ACTIONS(35), 40,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8817,6 +9447,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8825,7 +9456,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8845,10 +9478,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [231] = 2,
+  [248] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(37), 37,
+    ACTIONS(37), 40,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8858,6 +9491,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -8866,7 +9500,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8886,10 +9522,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [274] = 2,
+  [294] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(39), 35,
+    ACTIONS(39), 38,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8899,6 +9535,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -8906,7 +9543,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8925,14 +9564,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [315] = 4,
+  [338] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 1,
       anon_sym_DASH,
     ACTIONS(45), 1,
       anon_sym_SLASH,
-    ACTIONS(41), 31,
+    ACTIONS(41), 34,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -8942,6 +9581,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -8949,7 +9589,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -8964,7 +9606,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [358] = 13,
+  [384] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -8979,15 +9621,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(61), 1,
       sym_const_ref,
-    STATE(134), 1,
+    STATE(131), 1,
       sym_sentence_values,
-    STATE(109), 2,
+    STATE(136), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(201), 2,
+    STATE(252), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(168), 5,
+    STATE(208), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -9000,22 +9642,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(47), 11,
+    ACTIONS(47), 14,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [419] = 2,
+  [448] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(63), 33,
+    ACTIONS(63), 36,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9025,6 +9670,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9032,7 +9678,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9049,12 +9697,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [458] = 3,
+  [490] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(67), 1,
       anon_sym_SLASH,
-    ACTIONS(65), 31,
+    ACTIONS(65), 34,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9064,6 +9712,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_system,
@@ -9071,7 +9720,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9086,7 +9737,209 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [498] = 13,
+  [533] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(69), 34,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [573] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(65), 34,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [613] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(71), 34,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [653] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(75), 1,
+      anon_sym_port,
+    ACTIONS(77), 1,
+      anon_sym_icmp,
+    ACTIONS(79), 1,
+      anon_sym_http,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(83), 1,
+      anon_sym_dns,
+    STATE(37), 2,
+      sym_flow_port,
+      sym_flow_icmp,
+    STATE(167), 3,
+      sym_kafka,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(73), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [707] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(89), 1,
+      anon_sym_apikey,
+    ACTIONS(91), 1,
+      anon_sym_topic,
+    ACTIONS(93), 1,
+      anon_sym_client,
+    ACTIONS(95), 1,
+      anon_sym_version,
+    ACTIONS(87), 2,
+      anon_sym_produce,
+      anon_sym_consume,
+    ACTIONS(85), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [757] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -9101,15 +9954,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(61), 1,
       sym_const_ref,
-    STATE(134), 1,
+    STATE(131), 1,
       sym_sentence_values,
-    STATE(109), 2,
+    STATE(136), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(201), 2,
+    STATE(252), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(168), 5,
+    STATE(208), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
@@ -9122,207 +9975,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(47), 9,
+    ACTIONS(47), 12,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [557] = 2,
+  [819] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(69), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [594] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(73), 1,
-      anon_sym_port,
-    ACTIONS(75), 1,
-      anon_sym_icmp,
-    ACTIONS(77), 1,
-      anon_sym_http,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
     ACTIONS(81), 1,
-      anon_sym_dns,
-    STATE(37), 2,
-      sym_flow_port,
-      sym_flow_icmp,
-    STATE(146), 3,
-      sym_kafka,
-      sym_flow_http,
-      sym_flow_dns,
-    ACTIONS(71), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [645] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(87), 1,
-      anon_sym_apikey,
-    ACTIONS(89), 1,
-      anon_sym_topic,
-    ACTIONS(91), 1,
-      anon_sym_client,
-    ACTIONS(93), 1,
-      anon_sym_version,
-    ACTIONS(85), 2,
-      anon_sym_produce,
-      anon_sym_consume,
-    ACTIONS(83), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [692] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(65), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [729] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(95), 31,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [766] = 15,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
       anon_sym_kafka,
     ACTIONS(99), 1,
       anon_sym_port,
@@ -9338,38 +10007,41 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
     ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(26), 1,
+    STATE(28), 1,
       sym_ports,
-    STATE(53), 1,
+    STATE(57), 1,
       sym_sni,
-    STATE(80), 1,
+    STATE(98), 1,
       sym_icmps,
-    STATE(125), 1,
+    STATE(143), 1,
       sym_authentication,
-    STATE(131), 6,
+    STATE(146), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(97), 12,
+    ACTIONS(97), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [828] = 2,
+  [884] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(113), 29,
+    ACTIONS(113), 32,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9379,6 +10051,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -9387,7 +10060,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9399,14 +10074,65 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [863] = 4,
+  [922] = 17,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(115), 1,
+      anon_sym_RBRACE,
     ACTIONS(117), 1,
-      anon_sym_in,
+      anon_sym_label,
     ACTIONS(119), 1,
+      anon_sym_policy,
+    ACTIONS(121), 1,
+      anon_sym_use,
+    ACTIONS(123), 1,
+      anon_sym_description,
+    ACTIONS(125), 1,
+      anon_sym_log,
+    ACTIONS(127), 1,
+      anon_sym_spec,
+    ACTIONS(129), 1,
+      anon_sym_metadata,
+    ACTIONS(131), 1,
+      anon_sym_default,
+    ACTIONS(135), 1,
+      anon_sym_no,
+    ACTIONS(137), 1,
+      anon_sym_select,
+    ACTIONS(139), 1,
+      anon_sym_expect,
+    STATE(424), 1,
+      sym_verb,
+    ACTIONS(133), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(27), 16,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [990] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(143), 1,
+      anon_sym_in,
+    ACTIONS(145), 1,
       anon_sym_with,
-    ACTIONS(115), 27,
+    ACTIONS(141), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9415,6 +10141,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9422,7 +10149,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9434,10 +10163,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [902] = 2,
+  [1032] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(121), 29,
+    ACTIONS(147), 32,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -9447,6 +10176,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_RPAREN,
       anon_sym_port,
@@ -9455,7 +10185,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9467,111 +10199,184 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [937] = 2,
+  [1070] = 17,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(123), 29,
-      ts_builtin_sym_end,
+    ACTIONS(7), 1,
       anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+    ACTIONS(117), 1,
       anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [972] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(125), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
+    ACTIONS(119), 1,
       anon_sym_policy,
+    ACTIONS(121), 1,
       anon_sym_use,
+    ACTIONS(123), 1,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [1007] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(125), 1,
+      anon_sym_log,
+    ACTIONS(127), 1,
+      anon_sym_spec,
     ACTIONS(129), 1,
-      anon_sym_topic,
+      anon_sym_metadata,
     ACTIONS(131), 1,
-      anon_sym_client,
-    ACTIONS(133), 1,
-      anon_sym_version,
-    ACTIONS(127), 25,
+      anon_sym_default,
+    ACTIONS(135), 1,
+      anon_sym_no,
+    ACTIONS(137), 1,
+      anon_sym_select,
+    ACTIONS(139), 1,
+      anon_sym_expect,
+    ACTIONS(149), 1,
+      anon_sym_RBRACE,
+    STATE(424), 1,
+      sym_verb,
+    ACTIONS(133), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(21), 16,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1138] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(151), 32,
       ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
       anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
       anon_sym_expect,
-  [1047] = 13,
+  [1176] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(79), 1,
+    ACTIONS(153), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [1214] = 17,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(155), 1,
+      anon_sym_silence,
+    ACTIONS(158), 1,
+      anon_sym_RBRACE,
+    ACTIONS(160), 1,
+      anon_sym_label,
+    ACTIONS(163), 1,
+      anon_sym_policy,
+    ACTIONS(166), 1,
+      anon_sym_use,
+    ACTIONS(169), 1,
+      anon_sym_description,
+    ACTIONS(172), 1,
+      anon_sym_log,
+    ACTIONS(175), 1,
+      anon_sym_spec,
+    ACTIONS(178), 1,
+      anon_sym_metadata,
+    ACTIONS(181), 1,
+      anon_sym_default,
+    ACTIONS(187), 1,
+      anon_sym_no,
+    ACTIONS(190), 1,
+      anon_sym_select,
+    ACTIONS(193), 1,
+      anon_sym_expect,
+    STATE(424), 1,
+      sym_verb,
+    ACTIONS(184), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(27), 16,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1282] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
       anon_sym_kafka,
     ACTIONS(101), 1,
       anon_sym_sni,
@@ -9585,38 +10390,45 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_grpc,
     ACTIONS(111), 1,
       anon_sym_dns,
-    STATE(51), 1,
+    STATE(54), 1,
       sym_sni,
-    STATE(86), 1,
+    STATE(89), 1,
       sym_icmps,
-    STATE(108), 1,
+    STATE(128), 1,
       sym_authentication,
-    STATE(110), 6,
+    STATE(145), 6,
       sym__l7,
       sym_http,
       sym_grpc,
       sym_kafka,
       sym_dns,
       aux_sym_rule_repeat1,
-    ACTIONS(135), 12,
+    ACTIONS(196), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1103] = 3,
+  [1341] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(139), 1,
-      anon_sym_in,
-    ACTIONS(137), 27,
+    ACTIONS(200), 1,
+      anon_sym_topic,
+    ACTIONS(202), 1,
+      anon_sym_client,
+    ACTIONS(204), 1,
+      anon_sym_version,
+    ACTIONS(198), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9625,6 +10437,41 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1384] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(208), 1,
+      anon_sym_in,
+    ACTIONS(206), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9632,7 +10479,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9644,32 +10493,109 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1139] = 9,
+  [1423] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(212), 1,
+      anon_sym_topic,
+    ACTIONS(214), 1,
+      anon_sym_client,
+    ACTIONS(216), 1,
+      anon_sym_version,
+    ACTIONS(210), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1466] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(220), 1,
+      anon_sym_in,
+    ACTIONS(218), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1505] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(143), 1,
+    ACTIONS(224), 1,
       anon_sym_RBRACE,
-    ACTIONS(145), 1,
+    ACTIONS(226), 1,
       anon_sym_in,
-    ACTIONS(147), 1,
+    ACTIONS(228), 1,
       sym_label_key,
-    ACTIONS(149), 1,
+    ACTIONS(230), 1,
       sym_const_ref,
-    STATE(178), 1,
+    STATE(201), 1,
       sym_scope,
-    STATE(82), 3,
+    STATE(90), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(141), 19,
+    ACTIONS(222), 22,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9683,78 +10609,78 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1187] = 3,
+  [1556] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(153), 1,
-      anon_sym_in,
-    ACTIONS(151), 27,
+    ACTIONS(232), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
       anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1223] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(157), 1,
-      anon_sym_topic,
-    ACTIONS(159), 1,
-      anon_sym_client,
-    ACTIONS(161), 1,
-      anon_sym_version,
-    ACTIONS(155), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_authentication,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1263] = 2,
+  [1592] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(163), 27,
+    ACTIONS(234), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1628] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(236), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9763,6 +10689,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -9770,7 +10697,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -9782,175 +10711,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1296] = 2,
+  [1664] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(165), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1329] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(167), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1362] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(169), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1395] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(171), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1428] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(173), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1461] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(77), 1,
-      anon_sym_http,
     ACTIONS(79), 1,
-      anon_sym_kafka,
+      anon_sym_http,
     ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(83), 1,
       anon_sym_dns,
-    STATE(150), 3,
+    STATE(181), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
-    ACTIONS(175), 21,
+    ACTIONS(238), 24,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -9959,213 +10733,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_expect,
-  [1502] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(177), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1535] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(179), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1568] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(181), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1601] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(183), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1634] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(187), 1,
-      anon_sym_client,
-    ACTIONS(189), 1,
-      anon_sym_version,
-    ACTIONS(185), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1671] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(193), 1,
-      anon_sym_client,
-    ACTIONS(195), 1,
-      anon_sym_version,
-    ACTIONS(191), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
   [1708] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(197), 27,
+    ACTIONS(240), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10174,6 +10761,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -10181,7 +10769,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10193,10 +10783,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1741] = 2,
+  [1744] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(199), 27,
+    ACTIONS(242), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10205,6 +10795,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -10212,7 +10803,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10224,14 +10817,184 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1774] = 4,
+  [1780] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(203), 1,
+    ACTIONS(244), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1816] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(246), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1852] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(248), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1888] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(250), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1924] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(252), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [1960] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(256), 1,
       anon_sym_client,
-    ACTIONS(205), 1,
+    ACTIONS(258), 1,
       anon_sym_version,
-    ACTIONS(201), 25,
+    ACTIONS(254), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10240,13 +11003,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10257,10 +11023,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1811] = 2,
+  [2000] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(207), 27,
+    ACTIONS(260), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10269,6 +11035,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_port,
       anon_sym_system,
@@ -10276,7 +11043,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10288,501 +11057,1046 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [1844] = 2,
+  [2036] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(209), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1877] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(211), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1910] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(213), 27,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1943] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(105), 1,
-      anon_sym_icmp,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(88), 1,
-      sym_icmps,
-    STATE(124), 1,
-      sym_authentication,
-    STATE(126), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(215), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [1993] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(217), 1,
-      anon_sym_RBRACE,
-    ACTIONS(219), 1,
-      anon_sym_policy,
-    ACTIONS(221), 1,
-      anon_sym_use,
-    ACTIONS(223), 1,
-      anon_sym_description,
-    ACTIONS(225), 1,
-      anon_sym_label,
-    ACTIONS(227), 1,
-      anon_sym_default,
-    ACTIONS(231), 1,
-      anon_sym_no,
-    ACTIONS(233), 1,
-      anon_sym_select,
-    ACTIONS(235), 1,
-      anon_sym_expect,
-    STATE(376), 1,
-      sym_verb,
-    ACTIONS(229), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(57), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2049] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(105), 1,
-      anon_sym_icmp,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(86), 1,
-      sym_icmps,
-    STATE(108), 1,
-      sym_authentication,
-    STATE(110), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(135), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2099] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(143), 1,
-      anon_sym_RBRACE,
-    ACTIONS(145), 1,
-      anon_sym_in,
-    ACTIONS(147), 1,
-      sym_label_key,
-    ACTIONS(149), 1,
-      sym_const_ref,
-    STATE(178), 1,
-      sym_scope,
-    STATE(82), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(141), 17,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-  [2145] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(239), 1,
-      anon_sym_version,
-    ACTIONS(237), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2179] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(243), 1,
-      anon_sym_version,
-    ACTIONS(241), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2213] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(219), 1,
-      anon_sym_policy,
-    ACTIONS(221), 1,
-      anon_sym_use,
-    ACTIONS(223), 1,
-      anon_sym_description,
-    ACTIONS(225), 1,
-      anon_sym_label,
-    ACTIONS(227), 1,
-      anon_sym_default,
-    ACTIONS(231), 1,
-      anon_sym_no,
-    ACTIONS(233), 1,
-      anon_sym_select,
-    ACTIONS(235), 1,
-      anon_sym_expect,
-    ACTIONS(245), 1,
-      anon_sym_RBRACE,
-    STATE(376), 1,
-      sym_verb,
-    ACTIONS(229), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(61), 13,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2269] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(249), 1,
-      anon_sym_version,
-    ACTIONS(247), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2303] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(253), 1,
-      anon_sym_version,
-    ACTIONS(251), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2337] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(257), 1,
-      anon_sym_version,
-    ACTIONS(255), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2371] = 14,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(259), 1,
-      anon_sym_silence,
-    ACTIONS(262), 1,
-      anon_sym_RBRACE,
     ACTIONS(264), 1,
-      anon_sym_policy,
-    ACTIONS(267), 1,
-      anon_sym_use,
-    ACTIONS(270), 1,
-      anon_sym_description,
-    ACTIONS(273), 1,
+      anon_sym_client,
+    ACTIONS(266), 1,
+      anon_sym_version,
+    ACTIONS(262), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
       anon_sym_label,
-    ACTIONS(276), 1,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
-    ACTIONS(282), 1,
+      anon_sym_deny,
       anon_sym_no,
-    ACTIONS(285), 1,
       anon_sym_select,
-    ACTIONS(288), 1,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-    STATE(376), 1,
+  [2076] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(268), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2112] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(270), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2148] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(272), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2184] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(276), 1,
+      anon_sym_client,
+    ACTIONS(278), 1,
+      anon_sym_version,
+    ACTIONS(274), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2224] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(280), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2260] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(282), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2296] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(94), 1,
+      sym_icmps,
+    STATE(118), 1,
+      sym_authentication,
+    STATE(120), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(284), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2349] = 10,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(288), 1,
+      anon_sym_method,
+    ACTIONS(290), 1,
+      anon_sym_host,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    ACTIONS(294), 1,
+      sym_http_method,
+    ACTIONS(296), 1,
+      sym_const_ref,
+    STATE(207), 2,
+      sym__string_or_ref,
+      sym_string,
+    STATE(221), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(286), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2400] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(300), 1,
+      anon_sym_groups,
+    ACTIONS(302), 1,
+      anon_sym_in,
+    ACTIONS(304), 1,
+      anon_sym_with,
+    STATE(72), 1,
+      sym_aws_ids,
+    STATE(74), 1,
+      sym_aws_names,
+    ACTIONS(298), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2445] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(105), 1,
+      anon_sym_icmp,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(89), 1,
+      sym_icmps,
+    STATE(128), 1,
+      sym_authentication,
+    STATE(145), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(196), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2498] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(308), 1,
+      anon_sym_version,
+    ACTIONS(306), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2535] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(312), 1,
+      anon_sym_version,
+    ACTIONS(310), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2572] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(316), 1,
+      anon_sym_version,
+    ACTIONS(314), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2609] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(320), 1,
+      anon_sym_version,
+    ACTIONS(318), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2646] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(324), 1,
+      anon_sym_version,
+    ACTIONS(322), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2683] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(328), 1,
+      anon_sym_version,
+    ACTIONS(326), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2720] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(224), 1,
+      anon_sym_RBRACE,
+    ACTIONS(226), 1,
+      anon_sym_in,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(230), 1,
+      sym_const_ref,
+    STATE(201), 1,
+      sym_scope,
+    STATE(90), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(222), 20,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+  [2769] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(330), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2803] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(334), 1,
+      anon_sym_COMMA,
+    STATE(88), 1,
+      aux_sym_silence_repeat1,
+    STATE(171), 1,
+      sym_string,
+    ACTIONS(332), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2845] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(334), 1,
+      anon_sym_COMMA,
+    STATE(66), 1,
+      aux_sym_silence_repeat1,
+    STATE(168), 1,
+      sym_string,
+    ACTIONS(336), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2887] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(340), 1,
+      anon_sym_COMMA,
+    STATE(70), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(338), 26,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2925] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(345), 1,
+      anon_sym_COMMA,
+    STATE(69), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(343), 26,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2963] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(350), 1,
+      anon_sym_COMMA,
+    STATE(69), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(348), 26,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3001] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(353), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3035] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(357), 1,
+      anon_sym_groups,
+    ACTIONS(359), 1,
+      anon_sym_in,
+    ACTIONS(361), 1,
+      anon_sym_with,
+    STATE(111), 1,
+      sym_aws_names,
+    ACTIONS(355), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3077] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(363), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3111] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(359), 1,
+      anon_sym_in,
+    ACTIONS(361), 1,
+      anon_sym_with,
+    ACTIONS(365), 1,
+      anon_sym_groups,
+    STATE(111), 1,
+      sym_aws_ids,
+    ACTIONS(355), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3153] = 15,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(117), 1,
+      anon_sym_label,
+    ACTIONS(121), 1,
+      anon_sym_use,
+    ACTIONS(123), 1,
+      anon_sym_description,
+    ACTIONS(125), 1,
+      anon_sym_log,
+    ACTIONS(127), 1,
+      anon_sym_spec,
+    ACTIONS(129), 1,
+      anon_sym_metadata,
+    ACTIONS(131), 1,
+      anon_sym_default,
+    ACTIONS(135), 1,
+      anon_sym_no,
+    ACTIONS(367), 1,
+      anon_sym_RBRACE,
+    ACTIONS(369), 1,
+      anon_sym_select,
+    STATE(385), 1,
       sym_verb,
-    ACTIONS(279), 2,
+    ACTIONS(133), 2,
       anon_sym_deny,
       anon_sym_allow,
-    STATE(61), 13,
+    STATE(86), 14,
       sym_silence,
-      sym_policy,
       sym__policy_item,
       sym_use,
       sym_description,
       sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
       sym_default_deny,
       sym_no_default_deny,
       sym_select,
       sym_rule,
       sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2427] = 3,
+      aux_sym_policy_body_repeat1,
+  [3213] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(293), 1,
-      anon_sym_version,
-    ACTIONS(291), 25,
+    ACTIONS(371), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -10791,13 +12105,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -10808,763 +12125,55 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2461] = 10,
+  [3247] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(297), 1,
-      anon_sym_method,
-    ACTIONS(299), 1,
-      anon_sym_host,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    ACTIONS(303), 1,
-      sym_http_method,
-    ACTIONS(305), 1,
-      sym_const_ref,
-    STATE(163), 2,
-      sym__string_or_ref,
-      sym_string,
-    STATE(207), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(295), 16,
+    ACTIONS(7), 1,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
+    ACTIONS(117), 1,
       anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2509] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(307), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
+    ACTIONS(121), 1,
       anon_sym_use,
+    ACTIONS(123), 1,
       anon_sym_description,
-      anon_sym_label,
+    ACTIONS(125), 1,
+      anon_sym_log,
+    ACTIONS(127), 1,
+      anon_sym_spec,
+    ACTIONS(129), 1,
+      anon_sym_metadata,
+    ACTIONS(131), 1,
       anon_sym_default,
-      anon_sym_deny,
+    ACTIONS(135), 1,
       anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2540] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(311), 1,
-      anon_sym_COMMA,
-    STATE(89), 1,
-      aux_sym_silence_repeat1,
-    STATE(142), 1,
-      sym_string,
-    ACTIONS(309), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2579] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(313), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2610] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(315), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2641] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(311), 1,
-      anon_sym_COMMA,
-    STATE(65), 1,
-      aux_sym_silence_repeat1,
-    STATE(157), 1,
-      sym_string,
-    ACTIONS(317), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [2680] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(319), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2711] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(321), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2742] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(323), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2773] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(325), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2804] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(327), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2835] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(329), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2866] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(331), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2897] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(333), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2928] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(335), 25,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [2959] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(147), 1,
-      sym_label_key,
-    ACTIONS(339), 1,
-      anon_sym_RBRACE,
-    ACTIONS(341), 1,
-      anon_sym_in,
-    ACTIONS(343), 1,
-      anon_sym_with,
-    ACTIONS(345), 1,
-      sym_const_ref,
-    STATE(21), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(337), 16,
-      anon_sym_silence,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3004] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(147), 1,
-      sym_label_key,
-    ACTIONS(339), 1,
-      ts_builtin_sym_end,
-    ACTIONS(341), 1,
-      anon_sym_in,
-    ACTIONS(343), 1,
-      anon_sym_with,
-    ACTIONS(345), 1,
-      sym_const_ref,
-    STATE(21), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(337), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3048] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(108), 1,
-      sym_authentication,
-    STATE(110), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(135), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3092] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(347), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3122] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(351), 1,
-      anon_sym_COMMA,
-    ACTIONS(353), 1,
-      anon_sym_in,
-    STATE(84), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(177), 1,
-      sym_scope,
-    ACTIONS(349), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3160] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(355), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3190] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(351), 1,
-      anon_sym_COMMA,
-    ACTIONS(353), 1,
-      anon_sym_in,
-    STATE(93), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(182), 1,
-      sym_scope,
-    ACTIONS(357), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3228] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    ACTIONS(361), 1,
-      anon_sym_host,
-    ACTIONS(363), 1,
-      sym_const_ref,
-    STATE(165), 2,
-      sym__string_or_ref,
-      sym_string,
-    STATE(192), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(359), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3270] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(124), 1,
-      sym_authentication,
-    STATE(126), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(215), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3314] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(367), 1,
-      anon_sym_host,
     ACTIONS(369), 1,
-      anon_sym_header,
-    STATE(98), 1,
-      aux_sym_flow_http_repeat1,
-    ACTIONS(365), 21,
+      anon_sym_select,
+    ACTIONS(373), 1,
+      anon_sym_RBRACE,
+    STATE(385), 1,
+      sym_verb,
+    ACTIONS(133), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(75), 14,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3307] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(375), 28,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -11573,108 +12182,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_cilium,
       anon_sym_import,
       anon_sym_const,
+      anon_sym_label,
       anon_sym_category,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3350] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(103), 1,
-      anon_sym_authentication,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(130), 1,
-      sym_authentication,
-    STATE(129), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(371), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3394] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(375), 1,
-      anon_sym_COMMA,
-    STATE(89), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(373), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3428] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    ACTIONS(380), 1,
-      anon_sym_host,
-    ACTIONS(382), 1,
-      sym_const_ref,
-    STATE(170), 2,
-      sym__string_or_ref,
-      sym_string,
-    STATE(187), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(378), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11685,28 +12202,304 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3470] = 7,
+  [3341] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(377), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3375] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(379), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3409] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(381), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3443] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(383), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3477] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(385), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3511] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(387), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3545] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(389), 28,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3579] = 15,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(391), 1,
+      anon_sym_silence,
+    ACTIONS(394), 1,
+      anon_sym_RBRACE,
+    ACTIONS(396), 1,
+      anon_sym_label,
+    ACTIONS(399), 1,
+      anon_sym_use,
+    ACTIONS(402), 1,
+      anon_sym_description,
+    ACTIONS(405), 1,
+      anon_sym_log,
+    ACTIONS(408), 1,
+      anon_sym_spec,
+    ACTIONS(411), 1,
+      anon_sym_metadata,
+    ACTIONS(414), 1,
+      anon_sym_default,
+    ACTIONS(420), 1,
+      anon_sym_no,
+    ACTIONS(423), 1,
+      anon_sym_select,
+    STATE(385), 1,
+      sym_verb,
+    ACTIONS(417), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(86), 14,
+      sym_silence,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      aux_sym_policy_body_repeat1,
+  [3639] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(147), 1,
+    ACTIONS(228), 1,
       sym_label_key,
-    ACTIONS(386), 1,
+    ACTIONS(428), 1,
       anon_sym_RBRACE,
-    ACTIONS(388), 1,
+    ACTIONS(430), 1,
+      anon_sym_in,
+    ACTIONS(432), 1,
+      anon_sym_with,
+    ACTIONS(434), 1,
       sym_const_ref,
-    STATE(32), 3,
+    STATE(22), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(384), 16,
+    ACTIONS(426), 19,
       anon_sym_silence,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11717,7 +12510,3756 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3509] = 13,
+  [3687] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(438), 1,
+      anon_sym_COMMA,
+    STATE(88), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(436), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [3724] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(118), 1,
+      sym_authentication,
+    STATE(120), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(284), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3771] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(443), 1,
+      anon_sym_COMMA,
+    ACTIONS(445), 1,
+      anon_sym_in,
+    STATE(100), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(204), 1,
+      sym_scope,
+    ACTIONS(441), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3812] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(447), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3845] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(449), 27,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3878] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(453), 1,
+      anon_sym_host,
+    ACTIONS(455), 1,
+      anon_sym_header,
+    STATE(105), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(451), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3917] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(129), 1,
+      sym_authentication,
+    STATE(115), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(457), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [3964] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(343), 27,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3997] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    ACTIONS(461), 1,
+      anon_sym_host,
+    ACTIONS(463), 1,
+      sym_const_ref,
+    STATE(215), 2,
+      sym__string_or_ref,
+      sym_string,
+    STATE(229), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(459), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4042] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(465), 27,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4075] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(103), 1,
+      anon_sym_authentication,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(128), 1,
+      sym_authentication,
+    STATE(145), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(196), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4122] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    ACTIONS(469), 1,
+      anon_sym_host,
+    ACTIONS(471), 1,
+      sym_const_ref,
+    STATE(212), 2,
+      sym__string_or_ref,
+      sym_string,
+    STATE(225), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(467), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4167] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(443), 1,
+      anon_sym_COMMA,
+    ACTIONS(445), 1,
+      anon_sym_in,
+    STATE(104), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(210), 1,
+      sym_scope,
+    ACTIONS(473), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4208] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(475), 27,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4241] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(436), 26,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+      anon_sym_DQUOTE,
+  [4273] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(479), 1,
+      anon_sym_in,
+    STATE(174), 1,
+      sym_scope,
+    ACTIONS(477), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4309] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(483), 1,
+      anon_sym_COMMA,
+    STATE(104), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(481), 24,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4345] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(455), 1,
+      anon_sym_header,
+    STATE(106), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(486), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4381] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(490), 1,
+      anon_sym_header,
+    STATE(106), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(488), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4417] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(479), 1,
+      anon_sym_in,
+    STATE(175), 1,
+      sym_scope,
+    ACTIONS(493), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4453] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(455), 1,
+      anon_sym_header,
+    STATE(106), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(495), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4489] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(479), 1,
+      anon_sym_in,
+    STATE(187), 1,
+      sym_scope,
+    ACTIONS(497), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4525] = 15,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(499), 1,
+      anon_sym_namespaces,
+    ACTIONS(501), 1,
+      anon_sym_cidr,
+    ACTIONS(503), 1,
+      anon_sym_namespace,
+    ACTIONS(505), 1,
+      anon_sym_pods,
+    ACTIONS(507), 1,
+      anon_sym_nodes,
+    ACTIONS(511), 1,
+      anon_sym_entity,
+    ACTIONS(513), 1,
+      anon_sym_fqdn,
+    ACTIONS(515), 1,
+      anon_sym_service,
+    ACTIONS(517), 1,
+      anon_sym_services,
+    ACTIONS(519), 1,
+      anon_sym_aws,
+    STATE(157), 1,
+      sym_aws_group,
+    ACTIONS(509), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(156), 2,
+      sym_peer_service,
+      sym_peer_services,
+    STATE(19), 11,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service_list,
+      sym_peer_cidr_groups,
+      sym_peer_nodes,
+      sym_peer_aws,
+  [4583] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(523), 1,
+      anon_sym_in,
+    ACTIONS(525), 1,
+      anon_sym_with,
+    ACTIONS(521), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4619] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(455), 1,
+      anon_sym_header,
+    STATE(108), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(527), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4655] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(531), 1,
+      anon_sym_RBRACE,
+    ACTIONS(533), 1,
+      sym_const_ref,
+    STATE(40), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(529), 19,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4697] = 15,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(499), 1,
+      anon_sym_namespaces,
+    ACTIONS(501), 1,
+      anon_sym_cidr,
+    ACTIONS(503), 1,
+      anon_sym_namespace,
+    ACTIONS(507), 1,
+      anon_sym_nodes,
+    ACTIONS(511), 1,
+      anon_sym_entity,
+    ACTIONS(513), 1,
+      anon_sym_fqdn,
+    ACTIONS(515), 1,
+      anon_sym_service,
+    ACTIONS(517), 1,
+      anon_sym_services,
+    ACTIONS(519), 1,
+      anon_sym_aws,
+    ACTIONS(535), 1,
+      anon_sym_pods,
+    STATE(157), 1,
+      sym_aws_group,
+    ACTIONS(509), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(156), 2,
+      sym_peer_service,
+      sym_peer_services,
+    STATE(19), 11,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service_list,
+      sym_peer_cidr_groups,
+      sym_peer_nodes,
+      sym_peer_aws,
+  [4755] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(147), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(537), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4796] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(541), 1,
+      anon_sym_COMMA,
+    STATE(116), 1,
+      aux_sym_peer_aws_repeat1,
+    ACTIONS(539), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4831] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(544), 25,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4862] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(115), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(457), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4903] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(443), 1,
+      anon_sym_COMMA,
+    STATE(122), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(546), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [4938] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(147), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(457), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [4979] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(548), 25,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5010] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(443), 1,
+      anon_sym_COMMA,
+    STATE(104), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(550), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5045] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(552), 25,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5076] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(556), 1,
+      anon_sym_in,
+    ACTIONS(554), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5109] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(560), 1,
+      anon_sym_COMMA,
+    STATE(125), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(558), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5144] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(565), 1,
+      anon_sym_COMMA,
+    STATE(125), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(563), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5179] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(569), 1,
+      anon_sym_COMMA,
+    STATE(132), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(567), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5214] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(120), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(284), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5255] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(142), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(537), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5296] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(569), 1,
+      anon_sym_COMMA,
+    STATE(132), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(571), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5331] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(148), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(252), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(575), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(573), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5368] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(579), 1,
+      anon_sym_COMMA,
+    STATE(132), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(577), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5403] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(582), 25,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_header,
+      anon_sym_expect,
+  [5434] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(481), 25,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5465] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(584), 25,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_except,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5496] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(152), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(252), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(575), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(586), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5533] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(569), 1,
+      anon_sym_COMMA,
+    STATE(127), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(588), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5568] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(443), 1,
+      anon_sym_COMMA,
+    STATE(104), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(590), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5603] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(594), 1,
+      anon_sym_COMMA,
+    STATE(140), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(592), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5638] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(594), 1,
+      anon_sym_COMMA,
+    STATE(69), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(596), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5673] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(600), 1,
+      anon_sym_COMMA,
+    STATE(141), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(598), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5708] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(147), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(603), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5749] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(145), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(196), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5790] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(569), 1,
+      anon_sym_COMMA,
+    STATE(130), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(605), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [5825] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(147), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(284), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5866] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(81), 1,
+      anon_sym_kafka,
+    ACTIONS(107), 1,
+      anon_sym_http,
+    ACTIONS(109), 1,
+      anon_sym_grpc,
+    ACTIONS(111), 1,
+      anon_sym_dns,
+    STATE(147), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(196), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5907] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(609), 1,
+      anon_sym_http,
+    ACTIONS(612), 1,
+      anon_sym_grpc,
+    ACTIONS(615), 1,
+      anon_sym_kafka,
+    ACTIONS(618), 1,
+      anon_sym_dns,
+    STATE(147), 6,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      aux_sym_rule_repeat1,
+    ACTIONS(607), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5948] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(152), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(252), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(575), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(621), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5985] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(625), 1,
+      anon_sym_COMMA,
+    STATE(163), 1,
+      aux_sym_peer_service_list_repeat1,
+    ACTIONS(623), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6020] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(523), 1,
+      anon_sym_in,
+    ACTIONS(521), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6053] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(629), 1,
+      anon_sym_in,
+    ACTIONS(627), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6086] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(152), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(252), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(633), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(631), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6123] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(638), 1,
+      anon_sym_COMMA,
+    STATE(116), 1,
+      aux_sym_peer_aws_repeat1,
+    ACTIONS(636), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6158] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(443), 1,
+      anon_sym_COMMA,
+    STATE(138), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(640), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6193] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(565), 1,
+      anon_sym_COMMA,
+    STATE(126), 1,
+      aux_sym_peer_cidr_repeat1,
+    ACTIONS(642), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6228] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(625), 1,
+      anon_sym_COMMA,
+    STATE(149), 1,
+      aux_sym_peer_service_list_repeat1,
+    ACTIONS(644), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6263] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(638), 1,
+      anon_sym_COMMA,
+    STATE(153), 1,
+      aux_sym_peer_aws_repeat1,
+    ACTIONS(646), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6298] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(648), 1,
+      anon_sym_COMMA,
+    STATE(160), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(588), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6333] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(651), 1,
+      anon_sym_COMMA,
+    STATE(161), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(605), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6368] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(654), 1,
+      anon_sym_COMMA,
+    STATE(132), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(567), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6403] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(657), 1,
+      anon_sym_COMMA,
+    STATE(132), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(571), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6438] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(662), 1,
+      anon_sym_except,
+    ACTIONS(660), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6471] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(666), 1,
+      anon_sym_COMMA,
+    STATE(163), 1,
+      aux_sym_peer_service_list_repeat1,
+    ACTIONS(664), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6506] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(671), 1,
+      anon_sym_COMMA,
+    STATE(166), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(669), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6541] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(675), 1,
+      anon_sym_except,
+    ACTIONS(673), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6574] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(671), 1,
+      anon_sym_COMMA,
+    STATE(141), 1,
+      aux_sym_peer_entity_repeat1,
+    ACTIONS(677), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6609] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(238), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6639] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(679), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6669] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(681), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6699] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(683), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6729] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(685), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6759] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(687), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6789] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(689), 1,
+      anon_sym_except,
+    ACTIONS(673), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6821] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(691), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6851] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(693), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6881] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(697), 1,
+      anon_sym_COMMA,
+    STATE(189), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(695), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6915] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(664), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6945] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(539), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6975] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(699), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7005] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(701), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7035] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(703), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7065] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(705), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7095] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(558), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7125] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(707), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7155] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(709), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7185] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(598), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7215] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(711), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7245] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(627), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7275] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(697), 1,
+      anon_sym_COMMA,
+    STATE(192), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(713), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7309] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(715), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7339] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(554), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7369] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(719), 1,
+      anon_sym_COMMA,
+    STATE(192), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(717), 22,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7403] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(722), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7433] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(724), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7463] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(726), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7493] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(728), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [7523] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(428), 1,
+      ts_builtin_sym_end,
+    ACTIONS(430), 1,
+      anon_sym_in,
+    ACTIONS(432), 1,
+      anon_sym_with,
+    ACTIONS(434), 1,
+      sym_const_ref,
+    STATE(22), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(426), 15,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7567] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(577), 24,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7597] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(730), 1,
+      ts_builtin_sym_end,
+    ACTIONS(732), 1,
+      anon_sym_silence,
+    ACTIONS(735), 1,
+      anon_sym_cluster,
+    ACTIONS(738), 1,
+      anon_sym_cidr,
+    ACTIONS(741), 1,
+      anon_sym_cilium,
+    ACTIONS(744), 1,
+      anon_sym_import,
+    ACTIONS(747), 1,
+      anon_sym_const,
+    ACTIONS(750), 1,
+      anon_sym_category,
+    ACTIONS(753), 1,
+      anon_sym_system,
+    ACTIONS(756), 1,
+      anon_sym_namespace,
+    ACTIONS(759), 1,
+      anon_sym_expect,
+    STATE(199), 12,
+      sym__item,
+      sym_silence,
+      sym_inventory,
+      sym_cidr_groups,
+      sym_cilium,
+      sym_import,
+      sym_const_definition,
+      sym_category,
+      sym_namespace,
+      sym_cluster_policy,
+      sym_expect,
+      aux_sym_source_file_repeat1,
+  [7648] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(762), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7677] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(441), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7706] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(766), 1,
+      anon_sym_COMMA,
+    STATE(202), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(764), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [7739] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(769), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7768] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(473), 23,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7797] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(773), 1,
+      anon_sym_EQ,
+    ACTIONS(771), 22,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [7828] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(594), 1,
+      anon_sym_COMMA,
+    STATE(211), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(775), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7861] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    ACTIONS(779), 1,
+      anon_sym_host,
+    STATE(226), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(777), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [7896] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(783), 1,
+      anon_sym_COMMA,
+    STATE(216), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(781), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [7929] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -11740,9 +16282,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(390), 1,
+    ACTIONS(785), 1,
       ts_builtin_sym_end,
-    STATE(94), 12,
+    STATE(199), 12,
       sym__item,
       sym_silence,
       sym_inventory,
@@ -11755,231 +16297,20 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [3560] = 4,
+  [7980] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(394), 1,
-      anon_sym_COMMA,
-    STATE(93), 1,
-      aux_sym_peer_pods_repeat1,
-    ACTIONS(392), 21,
+    ACTIONS(787), 23,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3593] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(397), 1,
-      ts_builtin_sym_end,
-    ACTIONS(399), 1,
-      anon_sym_silence,
-    ACTIONS(402), 1,
-      anon_sym_cluster,
-    ACTIONS(405), 1,
-      anon_sym_cidr,
-    ACTIONS(408), 1,
-      anon_sym_cilium,
-    ACTIONS(411), 1,
-      anon_sym_import,
-    ACTIONS(414), 1,
-      anon_sym_const,
-    ACTIONS(417), 1,
-      anon_sym_category,
-    ACTIONS(420), 1,
-      anon_sym_system,
-    ACTIONS(423), 1,
-      anon_sym_namespace,
-    ACTIONS(426), 1,
-      anon_sym_expect,
-    STATE(94), 12,
-      sym__item,
-      sym_silence,
-      sym_inventory,
-      sym_cidr_groups,
-      sym_cilium,
-      sym_import,
-      sym_const_definition,
-      sym_category,
-      sym_namespace,
-      sym_cluster_policy,
-      sym_expect,
-      aux_sym_source_file_repeat1,
-  [3644] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(369), 1,
-      anon_sym_header,
-    STATE(99), 1,
-      aux_sym_flow_http_repeat1,
-    ACTIONS(429), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3677] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(433), 1,
-      anon_sym_header,
-    STATE(96), 1,
-      aux_sym_flow_http_repeat1,
-    ACTIONS(431), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3710] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(373), 23,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-      anon_sym_DQUOTE,
-  [3739] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(369), 1,
-      anon_sym_header,
-    STATE(96), 1,
-      aux_sym_flow_http_repeat1,
-    ACTIONS(436), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3772] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(369), 1,
-      anon_sym_header,
-    STATE(96), 1,
-      aux_sym_flow_http_repeat1,
-    ACTIONS(438), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [3805] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(442), 1,
-      anon_sym_COMMA,
-    STATE(101), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(440), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -11993,139 +16324,28 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3837] = 4,
+  [8009] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(442), 1,
+    ACTIONS(594), 1,
       anon_sym_COMMA,
-    STATE(117), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(444), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3869] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(442), 1,
-      anon_sym_COMMA,
-    STATE(117), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(446), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3901] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(450), 1,
-      anon_sym_COMMA,
-    STATE(120), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(448), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3933] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(454), 1,
-      anon_sym_COMMA,
-    STATE(141), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(452), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3965] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(458), 1,
-      anon_sym_COMMA,
-    STATE(121), 1,
+    STATE(69), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(456), 20,
+    ACTIONS(789), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_sni,
       anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
@@ -12133,1049 +16353,84 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3997] = 4,
+  [8042] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(353), 1,
-      anon_sym_in,
-    STATE(162), 1,
-      sym_scope,
-    ACTIONS(460), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4029] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(464), 1,
-      anon_sym_except,
-    ACTIONS(462), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4059] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(126), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(215), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4097] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(127), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(201), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(468), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(466), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4131] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(215), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4169] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(472), 1,
-      anon_sym_http,
-    ACTIONS(475), 1,
-      anon_sym_grpc,
-    ACTIONS(478), 1,
-      anon_sym_kafka,
-    ACTIONS(481), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(470), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4207] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(442), 1,
-      anon_sym_COMMA,
-    STATE(102), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(484), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4239] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(127), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(201), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(468), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(486), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4273] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(454), 1,
-      anon_sym_COMMA,
-    STATE(104), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(488), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4305] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(490), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4333] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(494), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(492), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4365] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(499), 1,
-      anon_sym_COMMA,
-    STATE(117), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(497), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4397] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(392), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4425] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(458), 1,
-      anon_sym_COMMA,
-    STATE(105), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(502), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4457] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(450), 1,
-      anon_sym_COMMA,
-    STATE(116), 1,
-      aux_sym_peer_cidr_repeat1,
-    ACTIONS(504), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4489] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(508), 1,
-      anon_sym_COMMA,
-    STATE(121), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(506), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4521] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(353), 1,
-      anon_sym_in,
-    STATE(180), 1,
-      sym_scope,
-    ACTIONS(511), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4553] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(353), 1,
-      anon_sym_in,
-    STATE(181), 1,
-      sym_scope,
-    ACTIONS(513), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4585] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(129), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(371), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4623] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(110), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(135), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4661] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(371), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4699] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(127), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(201), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(517), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(515), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4733] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(520), 22,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [4761] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(522), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4799] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(136), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(522), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4837] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(135), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4875] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(524), 22,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+    ACTIONS(292), 1,
       anon_sym_header,
-      anon_sym_expect,
-  [4903] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(526), 22,
+    ACTIONS(793), 1,
+      anon_sym_host,
+    STATE(232), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(791), 19,
       anon_sym_silence,
-      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_except,
       anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [4931] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(113), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(201), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(468), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(528), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [4965] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(221), 1,
-      anon_sym_use,
-    ACTIONS(223), 1,
-      anon_sym_description,
-    ACTIONS(225), 1,
-      anon_sym_label,
-    ACTIONS(227), 1,
-      anon_sym_default,
-    ACTIONS(231), 1,
-      anon_sym_no,
-    ACTIONS(530), 1,
-      anon_sym_RBRACE,
-    ACTIONS(532), 1,
-      anon_sym_select,
-    STATE(353), 1,
-      sym_verb,
-    ACTIONS(229), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(137), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [5013] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(79), 1,
-      anon_sym_kafka,
-    ACTIONS(107), 1,
-      anon_sym_http,
-    ACTIONS(109), 1,
-      anon_sym_grpc,
-    ACTIONS(111), 1,
-      anon_sym_dns,
-    STATE(111), 6,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      aux_sym_rule_repeat1,
-    ACTIONS(534), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5051] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(536), 1,
-      anon_sym_silence,
-    ACTIONS(539), 1,
-      anon_sym_RBRACE,
-    ACTIONS(541), 1,
-      anon_sym_use,
-    ACTIONS(544), 1,
-      anon_sym_description,
-    ACTIONS(547), 1,
-      anon_sym_label,
-    ACTIONS(550), 1,
-      anon_sym_default,
-    ACTIONS(556), 1,
-      anon_sym_no,
-    ACTIONS(559), 1,
-      anon_sym_select,
-    STATE(353), 1,
-      sym_verb,
-    ACTIONS(553), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(137), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [5099] = 12,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(221), 1,
-      anon_sym_use,
-    ACTIONS(223), 1,
-      anon_sym_description,
-    ACTIONS(225), 1,
-      anon_sym_label,
-    ACTIONS(227), 1,
-      anon_sym_default,
-    ACTIONS(231), 1,
-      anon_sym_no,
-    ACTIONS(532), 1,
-      anon_sym_select,
-    ACTIONS(562), 1,
-      anon_sym_RBRACE,
-    STATE(353), 1,
-      sym_verb,
-    ACTIONS(229), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(135), 11,
-      sym_silence,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      aux_sym_policy_body_repeat1,
-  [5147] = 7,
+  [8077] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(147), 1,
+    ACTIONS(226), 1,
+      anon_sym_in,
+    ACTIONS(228), 1,
       sym_label_key,
-    ACTIONS(386), 1,
-      ts_builtin_sym_end,
-    ACTIONS(388), 1,
+    ACTIONS(797), 1,
+      anon_sym_RBRACE,
+    ACTIONS(799), 1,
       sym_const_ref,
-    STATE(32), 3,
+    STATE(269), 1,
+      sym_scope,
+    STATE(256), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(384), 15,
+    ACTIONS(795), 14,
       anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
       anon_sym_expect,
-  [5185] = 2,
+  [8120] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(564), 22,
+    ACTIONS(717), 23,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_port,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_except,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5213] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(568), 1,
-      anon_sym_COMMA,
-    STATE(141), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(566), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13189,554 +16444,26 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5245] = 2,
+  [8149] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(571), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5272] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(573), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5299] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(577), 1,
-      anon_sym_COMMA,
-    STATE(158), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(575), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5330] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(497), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5357] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(175), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5384] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(579), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5411] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(581), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5438] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(583), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5465] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(585), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5492] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(577), 1,
-      anon_sym_COMMA,
-    STATE(144), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(587), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5523] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(492), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5550] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(591), 1,
-      anon_sym_except,
-    ACTIONS(589), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5579] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(593), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5606] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(566), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5633] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(595), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5660] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(597), 21,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5687] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(601), 1,
-      anon_sym_COMMA,
-    STATE(158), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(599), 19,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5718] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(506), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5745] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(604), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5771] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(458), 1,
-      anon_sym_COMMA,
-    STATE(164), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(606), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5801] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(608), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5827] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(301), 1,
+    ACTIONS(292), 1,
       anon_sym_header,
-    ACTIONS(612), 1,
+    ACTIONS(803), 1,
       anon_sym_host,
-    STATE(193), 2,
+    STATE(235), 2,
       sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(610), 16,
+    ACTIONS(801), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13747,123 +16474,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [5859] = 4,
+  [8184] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(458), 1,
+    ACTIONS(783), 1,
       anon_sym_COMMA,
-    STATE(121), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(614), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5889] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    ACTIONS(618), 1,
-      anon_sym_host,
-    STATE(183), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(616), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5921] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(620), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5947] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(622), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [5973] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(626), 1,
-      anon_sym_COMMA,
-    STATE(179), 1,
+    STATE(202), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(624), 18,
+    ACTIONS(805), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -13874,372 +16503,55 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [6003] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(599), 20,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6029] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    ACTIONS(630), 1,
-      anon_sym_host,
-    STATE(195), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(628), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6061] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(634), 1,
-      anon_sym_EQ,
-    ACTIONS(632), 19,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6089] = 9,
+  [8217] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(145), 1,
-      anon_sym_in,
-    ACTIONS(147), 1,
+    ACTIONS(228), 1,
       sym_label_key,
-    ACTIONS(638), 1,
-      anon_sym_RBRACE,
-    ACTIONS(640), 1,
+    ACTIONS(531), 1,
+      ts_builtin_sym_end,
+    ACTIONS(533), 1,
       sym_const_ref,
-    STATE(255), 1,
-      sym_scope,
-    STATE(222), 3,
+    STATE(40), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-    ACTIONS(636), 11,
+    ACTIONS(529), 15,
       anon_sym_silence,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [6129] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(644), 1,
-      anon_sym_COMMA,
-    STATE(173), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(642), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
       anon_sym_port,
+      anon_sym_system,
       anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6159] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(647), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6185] = 2,
+  [8255] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(649), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6211] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(651), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6237] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(357), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6263] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(349), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6289] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(626), 1,
-      anon_sym_COMMA,
-    STATE(173), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(653), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [6319] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(655), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6345] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(657), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6371] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(659), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6397] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(301), 1,
+    ACTIONS(292), 1,
       anon_sym_header,
-    STATE(199), 2,
+    STATE(227), 2,
       sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(661), 16,
+    ACTIONS(807), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14250,19 +16562,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6426] = 2,
+  [8287] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(642), 19,
+    ACTIONS(764), 22,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14273,20 +16588,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [6451] = 4,
+  [8315] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(665), 1,
+    ACTIONS(811), 1,
       anon_sym_COMMA,
-    STATE(185), 1,
+    STATE(222), 1,
       aux_sym_icmps_repeat1,
-    ACTIONS(663), 17,
+    ACTIONS(809), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14298,21 +16616,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6480] = 4,
+  [8347] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
+    ACTIONS(292), 1,
       anon_sym_header,
-    STATE(188), 2,
+    STATE(227), 2,
       sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(668), 16,
+    ACTIONS(813), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14323,21 +16644,52 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6509] = 4,
+  [8379] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    STATE(199), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(670), 16,
+    ACTIONS(811), 1,
+      anon_sym_COMMA,
+    STATE(228), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(815), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8411] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    STATE(230), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(817), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
       anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14348,70 +16700,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6538] = 4,
+  [8443] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    STATE(199), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(672), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6567] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    STATE(209), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(674), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [6596] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(678), 1,
+    ACTIONS(821), 1,
       anon_sym_EQ,
-    ACTIONS(680), 1,
+    ACTIONS(823), 1,
       anon_sym_mismatch,
-    ACTIONS(676), 17,
+    ACTIONS(819), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14423,21 +16728,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6625] = 4,
+  [8475] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
+    ACTIONS(292), 1,
       anon_sym_header,
-    STATE(198), 2,
+    STATE(227), 2,
       sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(682), 16,
+    ACTIONS(825), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14448,21 +16756,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6654] = 4,
+  [8507] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
+    ACTIONS(292), 1,
       anon_sym_header,
-    STATE(199), 2,
+    STATE(227), 2,
       sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(684), 16,
+    ACTIONS(827), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14473,21 +16784,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6683] = 4,
+  [8539] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
+    ACTIONS(831), 1,
       anon_sym_header,
-    STATE(199), 2,
+    STATE(227), 2,
       sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(686), 16,
+    ACTIONS(829), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14498,21 +16812,52 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6712] = 4,
+  [8571] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
+    ACTIONS(836), 1,
+      anon_sym_COMMA,
+    STATE(228), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(834), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8603] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
       anon_sym_header,
-    STATE(202), 2,
+    STATE(227), 2,
       sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(688), 16,
+    ACTIONS(839), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14523,21 +16868,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6741] = 4,
+  [8635] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
+    ACTIONS(292), 1,
       anon_sym_header,
-    STATE(199), 2,
+    STATE(227), 2,
       sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(690), 16,
+    ACTIONS(841), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14548,53 +16896,356 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6770] = 11,
+  [8667] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(692), 1,
-      anon_sym_namespaces,
-    ACTIONS(694), 1,
-      anon_sym_cidr,
-    ACTIONS(696), 1,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    STATE(236), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(843), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8699] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    STATE(227), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(845), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8731] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    STATE(238), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(847), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8763] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    STATE(239), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(849), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8795] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    STATE(227), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(851), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8827] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    STATE(227), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(853), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8859] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    STATE(241), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(855), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8891] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    STATE(227), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(857), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8923] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    STATE(227), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(859), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8955] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    STATE(218), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(861), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [8987] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(292), 1,
+      anon_sym_header,
+    STATE(227), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(863), 19,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [9019] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(865), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
       anon_sym_namespace,
-    ACTIONS(698), 1,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
       anon_sym_pods,
-    ACTIONS(702), 1,
-      anon_sym_entity,
-    ACTIONS(704), 1,
-      anon_sym_fqdn,
-    ACTIONS(706), 1,
-      anon_sym_service,
-    ACTIONS(708), 1,
-      anon_sym_services,
-    ACTIONS(700), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(19), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [6813] = 4,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [9046] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    STATE(204), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(710), 16,
+    ACTIONS(594), 1,
+      anon_sym_COMMA,
+    STATE(69), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(867), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14605,21 +17256,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6842] = 4,
+  [9077] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    STATE(199), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(712), 16,
+    ACTIONS(594), 1,
+      anon_sym_COMMA,
+    STATE(243), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(869), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14630,64 +17283,188 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6871] = 4,
+  [9108] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(716), 1,
-      anon_sym_header,
-    STATE(199), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(714), 16,
+    ACTIONS(873), 1,
+      anon_sym_mismatch,
+    ACTIONS(871), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_http,
+      anon_sym_header,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [6900] = 11,
+  [9137] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(692), 1,
-      anon_sym_namespaces,
-    ACTIONS(694), 1,
-      anon_sym_cidr,
-    ACTIONS(696), 1,
-      anon_sym_namespace,
-    ACTIONS(702), 1,
-      anon_sym_entity,
-    ACTIONS(704), 1,
-      anon_sym_fqdn,
-    ACTIONS(706), 1,
-      anon_sym_service,
-    ACTIONS(708), 1,
-      anon_sym_services,
-    ACTIONS(719), 1,
-      anon_sym_pods,
-    ACTIONS(700), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(19), 9,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service,
-      sym_peer_services,
-  [6943] = 10,
+    ACTIONS(877), 1,
+      anon_sym_mismatch,
+    ACTIONS(875), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [9166] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(834), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [9193] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(226), 1,
+      anon_sym_in,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(797), 1,
+      anon_sym_RBRACE,
+    ACTIONS(799), 1,
+      sym_const_ref,
+    STATE(269), 1,
+      sym_scope,
+    STATE(256), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(795), 12,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [9234] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(879), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [9260] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(881), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [9286] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(883), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [9312] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -14700,39 +17477,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(61), 1,
       sym_const_ref,
-    STATE(212), 1,
+    STATE(242), 1,
       sym_sentence_values,
-    STATE(237), 2,
+    STATE(291), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    STATE(168), 5,
+    STATE(208), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(721), 6,
+    ACTIONS(885), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [6984] = 4,
+  [9353] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    STATE(199), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(723), 16,
+    ACTIONS(887), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14743,21 +17518,19 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7013] = 4,
+  [9378] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    STATE(205), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(725), 16,
+    ACTIONS(889), 19,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
@@ -14768,621 +17541,531 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7042] = 4,
+  [9403] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    STATE(199), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(727), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7071] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    STATE(199), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(729), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7100] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(733), 1,
+    ACTIONS(893), 1,
       anon_sym_COMMA,
-    STATE(208), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(731), 17,
+    STATE(260), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(891), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [7129] = 4,
+  [9430] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    STATE(199), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(735), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7158] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(733), 1,
-      anon_sym_COMMA,
-    STATE(185), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(737), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7187] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(301), 1,
-      anon_sym_header,
-    STATE(199), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(739), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7216] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(458), 1,
-      anon_sym_COMMA,
-    STATE(121), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(741), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7244] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(458), 1,
-      anon_sym_COMMA,
-    STATE(210), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(743), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7272] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(745), 18,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
+    ACTIONS(445), 1,
       anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_expect,
-  [7296] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(145), 1,
-      anon_sym_in,
-    ACTIONS(147), 1,
-      sym_label_key,
-    ACTIONS(638), 1,
-      anon_sym_RBRACE,
-    ACTIONS(640), 1,
-      sym_const_ref,
-    STATE(255), 1,
+    STATE(274), 1,
       sym_scope,
-    STATE(222), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(636), 9,
+    ACTIONS(895), 15,
       anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-  [7334] = 2,
+      anon_sym_expect,
+  [9457] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(663), 18,
-      anon_sym_silence,
+    ACTIONS(893), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7358] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(749), 1,
-      anon_sym_mismatch,
-    ACTIONS(747), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7384] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(753), 1,
-      anon_sym_mismatch,
-    ACTIONS(751), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7410] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(755), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7433] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(757), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7456] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(759), 17,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7479] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(761), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7501] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(763), 16,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [7523] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(353), 1,
-      anon_sym_in,
-    STATE(247), 1,
-      sym_scope,
-    ACTIONS(765), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7547] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(769), 1,
-      anon_sym_COMMA,
-    STATE(223), 1,
+    STATE(258), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(767), 12,
+    ACTIONS(897), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7571] = 4,
+  [9484] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(774), 1,
+    ACTIONS(901), 1,
       anon_sym_COMMA,
-    STATE(223), 1,
+    STATE(258), 1,
       aux_sym_default_deny_repeat1,
-    ACTIONS(772), 12,
+    ACTIONS(899), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7595] = 11,
+  [9511] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(776), 1,
-      anon_sym_RPAREN,
-    ACTIONS(778), 1,
-      sym_port_number,
-    ACTIONS(780), 1,
-      sym_cidr,
-    ACTIONS(782), 1,
-      sym_const_ref,
-    ACTIONS(784), 1,
-      sym_identifier,
-    STATE(396), 1,
-      sym_argument,
-    STATE(442), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7633] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(774), 1,
-      anon_sym_COMMA,
-    STATE(227), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(786), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7657] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(774), 1,
-      anon_sym_COMMA,
-    STATE(223), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(788), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7681] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(778), 1,
-      sym_port_number,
-    ACTIONS(780), 1,
-      sym_cidr,
-    ACTIONS(782), 1,
-      sym_const_ref,
-    ACTIONS(784), 1,
-      sym_identifier,
-    ACTIONS(790), 1,
-      anon_sym_RPAREN,
-    STATE(447), 1,
-      sym_argument,
-    STATE(442), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7719] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(774), 1,
-      anon_sym_COMMA,
-    STATE(224), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(792), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7743] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(796), 1,
+    ACTIONS(906), 1,
       anon_sym_LPAREN,
-    STATE(250), 1,
+    STATE(273), 1,
       sym_arguments,
-    ACTIONS(794), 12,
+    ACTIONS(904), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_label,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
-      anon_sym_label,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
       anon_sym_default,
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7767] = 11,
+  [9538] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(893), 1,
+      anon_sym_COMMA,
+    STATE(258), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(908), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9565] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(893), 1,
+      anon_sym_COMMA,
+    STATE(257), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(910), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9592] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(899), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9614] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(912), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9636] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(914), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9657] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(916), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9678] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(918), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9699] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(920), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9720] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(922), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9741] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(895), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9762] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(924), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9783] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(926), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9804] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(928), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9825] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(930), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9846] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(932), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9867] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(934), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9888] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(936), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9909] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(938), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9930] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(940), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9951] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(942), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9972] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(944), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9993] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -15391,188 +18074,113 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(778), 1,
-      sym_port_number,
-    ACTIONS(780), 1,
-      sym_cidr,
-    ACTIONS(782), 1,
-      sym_const_ref,
-    ACTIONS(784), 1,
-      sym_identifier,
-    ACTIONS(798), 1,
+    ACTIONS(946), 1,
       anon_sym_RPAREN,
-    STATE(447), 1,
-      sym_argument,
-    STATE(442), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [7805] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(800), 13,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7824] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(802), 1,
-      anon_sym_cidr,
-    ACTIONS(804), 1,
-      anon_sym_namespace,
-    ACTIONS(806), 1,
-      anon_sym_pods,
-    ACTIONS(808), 1,
-      anon_sym_entity,
-    ACTIONS(810), 1,
-      anon_sym_fqdn,
-    ACTIONS(812), 1,
-      anon_sym_node,
-    STATE(531), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7855] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(802), 1,
-      anon_sym_cidr,
-    ACTIONS(804), 1,
-      anon_sym_namespace,
-    ACTIONS(806), 1,
-      anon_sym_pods,
-    ACTIONS(808), 1,
-      anon_sym_entity,
-    ACTIONS(810), 1,
-      anon_sym_fqdn,
-    ACTIONS(812), 1,
-      anon_sym_node,
-    STATE(533), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7886] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(767), 13,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7905] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(802), 1,
-      anon_sym_cidr,
-    ACTIONS(804), 1,
-      anon_sym_namespace,
-    ACTIONS(808), 1,
-      anon_sym_entity,
-    ACTIONS(810), 1,
-      anon_sym_fqdn,
-    ACTIONS(814), 1,
-      anon_sym_pods,
-    ACTIONS(816), 1,
-      anon_sym_node,
-    STATE(15), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [7936] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(823), 1,
-      sym_label_key,
-    STATE(237), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(818), 4,
-      anon_sym_LBRACE,
-      anon_sym_LBRACK,
-      anon_sym_DQUOTE,
-      sym_const_ref,
-    ACTIONS(820), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [7961] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(778), 1,
+    ACTIONS(948), 1,
       sym_port_number,
-    ACTIONS(780), 1,
+    ACTIONS(950), 1,
       sym_cidr,
-    ACTIONS(782), 1,
+    ACTIONS(952), 1,
       sym_const_ref,
-    ACTIONS(784), 1,
+    ACTIONS(954), 1,
       sym_identifier,
-    STATE(447), 1,
+    STATE(446), 1,
       sym_argument,
-    STATE(442), 5,
+    STATE(513), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [7996] = 8,
+  [10031] = 11,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(802), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(948), 1,
+      sym_port_number,
+    ACTIONS(950), 1,
+      sym_cidr,
+    ACTIONS(952), 1,
+      sym_const_ref,
+    ACTIONS(954), 1,
+      sym_identifier,
+    ACTIONS(956), 1,
+      anon_sym_RPAREN,
+    STATE(517), 1,
+      sym_argument,
+    STATE(513), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [10069] = 11,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(948), 1,
+      sym_port_number,
+    ACTIONS(950), 1,
+      sym_cidr,
+    ACTIONS(952), 1,
+      sym_const_ref,
+    ACTIONS(954), 1,
+      sym_identifier,
+    ACTIONS(958), 1,
+      anon_sym_RPAREN,
+    STATE(517), 1,
+      sym_argument,
+    STATE(513), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [10107] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(962), 1,
+      anon_sym_COMMA,
+    STATE(293), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(960), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_cidr,
-    ACTIONS(804), 1,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-    ACTIONS(808), 1,
-      anon_sym_entity,
-    ACTIONS(810), 1,
-      anon_sym_fqdn,
-    ACTIONS(825), 1,
+      anon_sym_expect,
+  [10130] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(964), 1,
+      anon_sym_cidr,
+    ACTIONS(966), 1,
+      anon_sym_namespace,
+    ACTIONS(968), 1,
       anon_sym_pods,
-    ACTIONS(827), 1,
+    ACTIONS(970), 1,
+      anon_sym_entity,
+    ACTIONS(972), 1,
+      anon_sym_fqdn,
+    ACTIONS(974), 1,
       anon_sym_node,
-    STATE(15), 7,
+    STATE(605), 7,
       sym__endpoint,
       sym_endpoint_pods,
       sym_endpoint_namespace,
@@ -15580,342 +18188,37 @@ static const uint16_t ts_small_parse_table[] = {
       sym_endpoint_entity,
       sym_endpoint_cidr,
       sym_endpoint_fqdn,
-  [8027] = 6,
+  [10161] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(829), 1,
-      anon_sym_LBRACE,
-    ACTIONS(833), 1,
-      sym_const_ref,
-    STATE(267), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(291), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(831), 6,
-      anon_sym_port,
+    ACTIONS(964), 1,
+      anon_sym_cidr,
+    ACTIONS(966), 1,
       anon_sym_namespace,
+    ACTIONS(968), 1,
       anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8053] = 8,
+    ACTIONS(970), 1,
+      anon_sym_entity,
+    ACTIONS(972), 1,
+      anon_sym_fqdn,
+    ACTIONS(974), 1,
+      anon_sym_node,
+    STATE(567), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [10192] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(778), 1,
-      sym_port_number,
-    ACTIONS(835), 1,
-      anon_sym_RBRACK,
-    ACTIONS(837), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(436), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8083] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(839), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8101] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(841), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8119] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(843), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8137] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(845), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8155] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(847), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8173] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(849), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8191] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(778), 1,
-      sym_port_number,
-    ACTIONS(851), 1,
-      anon_sym_RBRACK,
-    ACTIONS(853), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(403), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8221] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(778), 1,
-      sym_port_number,
-    ACTIONS(855), 1,
-      anon_sym_group,
-    ACTIONS(857), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(282), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8251] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(859), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8269] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(861), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8287] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(863), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8305] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(865), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8323] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(778), 1,
-      sym_port_number,
-    ACTIONS(867), 1,
-      anon_sym_RBRACK,
-    ACTIONS(837), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(436), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8353] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(765), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8371] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(869), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8389] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(871), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8407] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(873), 12,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_label,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8425] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(875), 11,
+    ACTIONS(962), 1,
+      anon_sym_COMMA,
+    STATE(284), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(976), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15927,141 +18230,37 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8442] = 2,
+  [10215] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(877), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
+    ACTIONS(964), 1,
       anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(966), 1,
       anon_sym_namespace,
-      anon_sym_expect,
-  [8459] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(778), 1,
-      sym_port_number,
-    ACTIONS(879), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(456), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8486] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(881), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8503] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(883), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8520] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(885), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8537] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(887), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8554] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(889), 1,
-      anon_sym_LBRACE,
-    STATE(283), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(291), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(831), 6,
-      anon_sym_port,
-      anon_sym_namespace,
+    ACTIONS(970), 1,
+      anon_sym_entity,
+    ACTIONS(972), 1,
+      anon_sym_fqdn,
+    ACTIONS(978), 1,
       anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8577] = 5,
+    ACTIONS(980), 1,
+      anon_sym_node,
+    STATE(16), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [10246] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(891), 1,
-      anon_sym_LBRACE,
-    STATE(284), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(291), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(831), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8600] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(893), 11,
+    ACTIONS(984), 1,
+      anon_sym_label,
+    STATE(319), 1,
+      sym_group_labels,
+    ACTIONS(982), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -16073,52 +18272,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [8617] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(895), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8634] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(897), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8651] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(899), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8668] = 7,
+  [10269] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -16127,265 +18281,179 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(778), 1,
+    ACTIONS(948), 1,
       sym_port_number,
-    ACTIONS(837), 2,
+    ACTIONS(950), 1,
       sym_cidr,
+    ACTIONS(952), 1,
       sym_const_ref,
-    STATE(436), 5,
+    ACTIONS(954), 1,
+      sym_identifier,
+    STATE(517), 1,
+      sym_argument,
+    STATE(513), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [8695] = 2,
+  [10304] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(901), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8712] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(903), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8729] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(778), 1,
-      sym_port_number,
-    ACTIONS(905), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(444), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8756] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(907), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8773] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(909), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8790] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(911), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8807] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(913), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8824] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(55), 1,
-      anon_sym_LBRACK,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(778), 1,
-      sym_port_number,
-    ACTIONS(915), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(273), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [8851] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(917), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8868] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(919), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [8885] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(921), 1,
-      anon_sym_LBRACE,
-    STATE(284), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(291), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(831), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8908] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(923), 1,
-      anon_sym_LBRACE,
-    STATE(284), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(291), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(925), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [8931] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(928), 1,
-      anon_sym_RBRACE,
-    ACTIONS(930), 1,
-      anon_sym_BANG,
-    ACTIONS(932), 1,
+    ACTIONS(991), 1,
       sym_label_key,
-    ACTIONS(934), 1,
+    STATE(291), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(986), 4,
+      anon_sym_LBRACE,
+      anon_sym_LBRACK,
+      anon_sym_DQUOTE,
       sym_const_ref,
-    STATE(453), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8955] = 6,
+    ACTIONS(988), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [10329] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(930), 1,
-      anon_sym_BANG,
-    ACTIONS(932), 1,
-      sym_label_key,
-    ACTIONS(936), 1,
-      anon_sym_RBRACE,
-    ACTIONS(938), 1,
-      sym_const_ref,
-    STATE(385), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [8979] = 3,
+    ACTIONS(984), 1,
+      anon_sym_label,
+    STATE(321), 1,
+      sym_group_labels,
+    ACTIONS(993), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10352] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(942), 2,
+    ACTIONS(997), 1,
+      anon_sym_COMMA,
+    STATE(293), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(995), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10375] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(964), 1,
+      anon_sym_cidr,
+    ACTIONS(966), 1,
+      anon_sym_namespace,
+    ACTIONS(970), 1,
+      anon_sym_entity,
+    ACTIONS(972), 1,
+      anon_sym_fqdn,
+    ACTIONS(1000), 1,
+      anon_sym_pods,
+    ACTIONS(1002), 1,
+      anon_sym_node,
+    STATE(16), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [10406] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1004), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1008), 1,
+      sym_const_ref,
+    STATE(314), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(335), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1006), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [10432] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(948), 1,
+      sym_port_number,
+    ACTIONS(1010), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1012), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(477), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [10462] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1016), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(940), 8,
+    ACTIONS(1014), 10,
       anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
+      anon_sym_nodes,
       anon_sym_everything,
       anon_sym_anywhere,
       anon_sym_entity,
       anon_sym_fqdn,
       anon_sym_services,
-  [8997] = 7,
+      anon_sym_aws,
+  [10482] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(995), 12,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10500] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -16394,244 +18462,751 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(944), 1,
-      sym_label_key,
-    ACTIONS(946), 1,
+    ACTIONS(948), 1,
+      sym_port_number,
+    ACTIONS(1018), 1,
+      anon_sym_group,
+    ACTIONS(1020), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(184), 5,
+    STATE(289), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [10530] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(948), 1,
+      sym_port_number,
+    ACTIONS(1022), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1024), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(539), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [10560] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(948), 1,
+      sym_port_number,
+    ACTIONS(1026), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1024), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(539), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [10590] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1028), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10607] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1030), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10624] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1032), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10641] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1034), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10658] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1036), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10675] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1038), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10692] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1040), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10709] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1042), 1,
+      anon_sym_LBRACE,
+    STATE(323), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(335), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1006), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [10732] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1044), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10749] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(948), 1,
+      sym_port_number,
+    ACTIONS(1024), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(539), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [10776] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1046), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10793] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(948), 1,
+      sym_port_number,
+    ACTIONS(1048), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(505), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [10820] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1050), 1,
+      anon_sym_LBRACE,
+    STATE(315), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(335), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1006), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [10843] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1052), 1,
+      anon_sym_LBRACE,
+    STATE(315), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(335), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1054), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [10866] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(948), 1,
+      sym_port_number,
+    ACTIONS(1057), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(515), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [10893] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1059), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10910] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1061), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10927] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1063), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10944] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1065), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10961] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1067), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10978] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1069), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [10995] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1071), 1,
+      anon_sym_LBRACE,
+    STATE(315), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(335), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1006), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [11018] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1073), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [11035] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1075), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [11052] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1077), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [11069] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(948), 1,
+      sym_port_number,
+    ACTIONS(1079), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(292), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [11096] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1081), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1083), 1,
+      anon_sym_BANG,
+    ACTIONS(1085), 1,
+      sym_label_key,
+    ACTIONS(1087), 1,
+      sym_const_ref,
+    STATE(530), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [11120] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(55), 1,
+      anon_sym_LBRACK,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1089), 1,
+      sym_label_key,
+    ACTIONS(1091), 1,
+      sym_const_ref,
+    STATE(219), 5,
       sym__sentence_value,
       sym_selector,
       sym_selector_eq,
       sym_list,
       sym_string,
-  [9023] = 6,
+  [11146] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(930), 1,
+    ACTIONS(1083), 1,
       anon_sym_BANG,
-    ACTIONS(932), 1,
+    ACTIONS(1085), 1,
       sym_label_key,
-    ACTIONS(934), 1,
-      sym_const_ref,
-    ACTIONS(948), 1,
+    ACTIONS(1093), 1,
       anon_sym_RBRACE,
-    STATE(453), 6,
+    ACTIONS(1095), 1,
+      sym_const_ref,
+    STATE(441), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9047] = 8,
+  [11170] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1083), 1,
+      anon_sym_BANG,
+    ACTIONS(1085), 1,
+      sym_label_key,
+    ACTIONS(1087), 1,
+      sym_const_ref,
+    ACTIONS(1097), 1,
+      anon_sym_RBRACE,
+    STATE(530), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [11194] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(986), 1,
+      sym_const_ref,
+    STATE(332), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1099), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [11213] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(147), 1,
+    ACTIONS(228), 1,
       sym_label_key,
-    ACTIONS(337), 1,
+    ACTIONS(426), 1,
       anon_sym_to,
-    ACTIONS(341), 1,
+    ACTIONS(430), 1,
       anon_sym_in,
-    ACTIONS(343), 1,
+    ACTIONS(432), 1,
       anon_sym_with,
-    ACTIONS(345), 1,
+    ACTIONS(434), 1,
       sym_const_ref,
-    STATE(21), 3,
+    STATE(22), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9074] = 4,
+  [11240] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(952), 1,
-      sym_const_ref,
-    STATE(293), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(950), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [9093] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(930), 1,
+    ACTIONS(1083), 1,
       anon_sym_BANG,
-    ACTIONS(932), 1,
+    ACTIONS(1085), 1,
       sym_label_key,
-    ACTIONS(934), 1,
+    ACTIONS(1087), 1,
       sym_const_ref,
-    STATE(453), 6,
+    STATE(530), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [9114] = 4,
+  [11261] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(818), 1,
+    ACTIONS(1104), 1,
       sym_const_ref,
-    STATE(293), 2,
+    STATE(332), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(954), 6,
+    ACTIONS(1102), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9133] = 6,
+  [11280] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(959), 1,
-      sym_label_key,
-    ACTIONS(961), 1,
-      sym_const_ref,
-    ACTIONS(957), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(471), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9155] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(963), 1,
+    ACTIONS(1106), 1,
       anon_sym_pods,
-    ACTIONS(965), 1,
+    ACTIONS(1108), 1,
       anon_sym_all,
-    ACTIONS(967), 1,
+    ACTIONS(1110), 1,
       anon_sym_nodes,
-    ACTIONS(969), 1,
+    ACTIONS(1112), 1,
       anon_sym_everything,
-    STATE(257), 4,
+    STATE(275), 4,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
       sym_subject_everything,
-  [9177] = 4,
+  [11302] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(411), 1,
+    ACTIONS(1108), 1,
+      anon_sym_all,
+    ACTIONS(1110), 1,
+      anon_sym_nodes,
+    ACTIONS(1112), 1,
+      anon_sym_everything,
+    ACTIONS(1114), 1,
+      anon_sym_pods,
+    STATE(275), 4,
+      sym_subject_pods,
+      sym_subject_all_nodes,
+      sym_subject_nodes,
+      sym_subject_everything,
+  [11324] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(453), 1,
       sym_type,
-    ACTIONS(971), 3,
+    ACTIONS(1116), 3,
       anon_sym_cidr,
       anon_sym_port,
       anon_sym_string,
-    ACTIONS(973), 4,
+    ACTIONS(1118), 4,
       anon_sym_cidrs,
       anon_sym_ports,
       anon_sym_strings,
       anon_sym_selector,
-  [9195] = 6,
+  [11342] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(959), 1,
+    ACTIONS(1122), 1,
       sym_label_key,
-    ACTIONS(977), 1,
+    ACTIONS(1124), 1,
       sym_const_ref,
-    ACTIONS(975), 2,
+    ACTIONS(1120), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-    STATE(461), 3,
+    STATE(503), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9217] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(965), 1,
-      anon_sym_all,
-    ACTIONS(967), 1,
-      anon_sym_nodes,
-    ACTIONS(969), 1,
-      anon_sym_everything,
-    ACTIONS(979), 1,
-      anon_sym_pods,
-    STATE(257), 4,
-      sym_subject_pods,
-      sym_subject_all_nodes,
-      sym_subject_nodes,
-      sym_subject_everything,
-  [9239] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(981), 1,
-      anon_sym_silence,
-    ACTIONS(983), 1,
-      anon_sym_RBRACE,
-    ACTIONS(985), 1,
-      sym__name_token,
-    STATE(294), 1,
-      sym_name,
-    STATE(428), 1,
-      sym_inventory_entry,
-    STATE(329), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9262] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(981), 1,
-      anon_sym_silence,
-    ACTIONS(985), 1,
-      sym__name_token,
-    ACTIONS(987), 1,
-      anon_sym_RBRACE,
-    STATE(294), 1,
-      sym_name,
-    STATE(458), 1,
-      sym_inventory_entry,
-    STATE(329), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9285] = 6,
+  [11364] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(147), 1,
+    ACTIONS(1122), 1,
       sym_label_key,
-    ACTIONS(384), 1,
-      anon_sym_to,
-    ACTIONS(388), 1,
+    ACTIONS(1128), 1,
       sym_const_ref,
-    STATE(32), 3,
+    ACTIONS(1126), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(525), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9306] = 7,
+  [11386] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(981), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(228), 1,
+      sym_label_key,
+    ACTIONS(529), 1,
+      anon_sym_to,
+    ACTIONS(533), 1,
+      sym_const_ref,
+    STATE(40), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [11407] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1130), 1,
       anon_sym_silence,
-    ACTIONS(985), 1,
-      sym__name_token,
-    ACTIONS(989), 1,
+    ACTIONS(1132), 1,
       anon_sym_RBRACE,
-    STATE(294), 1,
+    ACTIONS(1134), 1,
+      sym__name_token,
+    STATE(339), 1,
       sym_name,
-    STATE(458), 1,
+    STATE(479), 1,
       sym_inventory_entry,
-    STATE(329), 2,
+    STATE(373), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9329] = 2,
+  [11430] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(991), 7,
+    ACTIONS(1136), 1,
+      anon_sym_groups,
+    ACTIONS(1138), 1,
+      anon_sym_LBRACK,
+    STATE(155), 1,
+      sym_cidr_item,
+    ACTIONS(1140), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(162), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [11451] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1142), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -16639,291 +19214,427 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [9342] = 5,
+  [11464] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1130), 1,
+      anon_sym_silence,
+    ACTIONS(1134), 1,
+      sym__name_token,
+    ACTIONS(1144), 1,
+      anon_sym_RBRACE,
+    STATE(339), 1,
+      sym_name,
+    STATE(520), 1,
+      sym_inventory_entry,
+    STATE(373), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [11487] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1130), 1,
+      anon_sym_silence,
+    ACTIONS(1134), 1,
+      sym__name_token,
+    ACTIONS(1146), 1,
+      anon_sym_RBRACE,
+    STATE(339), 1,
+      sym_name,
+    STATE(520), 1,
+      sym_inventory_entry,
+    STATE(373), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [11510] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1138), 1,
+      anon_sym_LBRACK,
+    STATE(183), 1,
+      sym_cidr_item,
+    ACTIONS(1140), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(162), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [11528] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(959), 1,
+    ACTIONS(1122), 1,
       sym_label_key,
-    ACTIONS(993), 1,
+    ACTIONS(1148), 1,
       sym_const_ref,
-    STATE(174), 3,
+    STATE(134), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9360] = 5,
+  [11546] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_LBRACE,
-    ACTIONS(959), 1,
-      sym_label_key,
-    ACTIONS(995), 1,
-      sym_const_ref,
-    STATE(118), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [9378] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(997), 1,
+    ACTIONS(1150), 1,
       anon_sym_namespaces,
-    ACTIONS(999), 1,
+    ACTIONS(1152), 1,
       anon_sym_namespace,
-    ACTIONS(1001), 1,
+    ACTIONS(1154), 1,
       anon_sym_all,
-    STATE(160), 3,
+    STATE(169), 3,
       sym_scope_all,
       sym_scope_labelled,
       sym_scope_named,
-  [9396] = 5,
+  [11564] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1003), 1,
-      anon_sym_LBRACK,
-    STATE(103), 1,
-      sym_cidr_item,
-    ACTIONS(1005), 2,
-      sym_cidr,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1122), 1,
+      sym_label_key,
+    ACTIONS(1156), 1,
       sym_const_ref,
-    STATE(107), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9414] = 5,
+    STATE(277), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [11582] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1122), 1,
+      sym_label_key,
+    ACTIONS(1158), 1,
+      sym_const_ref,
+    STATE(203), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [11600] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1007), 1,
+    ACTIONS(1160), 1,
       anon_sym_RPAREN,
-    ACTIONS(1009), 2,
+    ACTIONS(1162), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(460), 2,
+    STATE(506), 2,
       sym__label_value,
       sym_string,
-  [9432] = 5,
+  [11618] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1011), 1,
+    ACTIONS(1164), 1,
       anon_sym_RPAREN,
-    ACTIONS(1009), 2,
+    ACTIONS(1162), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(460), 2,
+    STATE(506), 2,
       sym__label_value,
       sym_string,
-  [9450] = 6,
+  [11636] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(981), 1,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1122), 1,
+      sym_label_key,
+    ACTIONS(1166), 1,
+      sym_const_ref,
+    STATE(154), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [11654] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1130), 1,
       anon_sym_silence,
-    ACTIONS(985), 1,
+    ACTIONS(1134), 1,
       sym__name_token,
-    STATE(294), 1,
+    STATE(339), 1,
       sym_name,
-    STATE(458), 1,
+    STATE(520), 1,
       sym_inventory_entry,
-    STATE(329), 2,
+    STATE(373), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [9470] = 6,
+  [11674] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(634), 1,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1168), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1162), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(506), 2,
+      sym__label_value,
+      sym_string,
+  [11692] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1170), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1162), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(506), 2,
+      sym__label_value,
+      sym_string,
+  [11710] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1122), 1,
+      sym_label_key,
+    ACTIONS(1172), 1,
+      sym_const_ref,
+    STATE(151), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [11728] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1122), 1,
+      sym_label_key,
+    ACTIONS(1174), 1,
+      sym_const_ref,
+    STATE(109), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [11746] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1176), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1178), 1,
+      anon_sym_sentence,
+    ACTIONS(1180), 1,
+      anon_sym_LPAREN,
+    STATE(303), 1,
+      sym_body,
+    STATE(434), 1,
+      sym_parameters,
+    STATE(527), 1,
+      sym_sentence_declaration,
+  [11768] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(773), 1,
       anon_sym_EQ,
-    ACTIONS(1015), 1,
+    ACTIONS(1184), 1,
       anon_sym_in,
-    ACTIONS(1017), 1,
+    ACTIONS(1186), 1,
       anon_sym_BANG_EQ,
-    ACTIONS(1019), 1,
+    ACTIONS(1188), 1,
       anon_sym_notin,
-    ACTIONS(1013), 2,
+    ACTIONS(1182), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [9490] = 5,
+  [11788] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1021), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1009), 2,
-      sym_label_value,
+    ACTIONS(1190), 1,
+      anon_sym_named,
+    ACTIONS(1192), 1,
       sym_const_ref,
-    STATE(460), 2,
-      sym__label_value,
+    STATE(101), 1,
+      sym__aws_strings,
+    STATE(68), 2,
+      sym__string_or_ref,
       sym_string,
-  [9508] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1023), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1009), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(460), 2,
-      sym__label_value,
-      sym_string,
-  [9526] = 5,
+  [11808] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(959), 1,
+    ACTIONS(1122), 1,
       sym_label_key,
-    ACTIONS(1025), 1,
+    ACTIONS(1194), 1,
       sym_const_ref,
-    STATE(245), 3,
+    STATE(150), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9544] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1003), 1,
-      anon_sym_LBRACK,
-    STATE(152), 1,
-      sym_cidr_item,
-    ACTIONS(1005), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(107), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9562] = 5,
+  [11826] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(959), 1,
+    ACTIONS(1122), 1,
       sym_label_key,
-    ACTIONS(1027), 1,
+    ACTIONS(1196), 1,
       sym_const_ref,
-    STATE(106), 3,
+    STATE(182), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9580] = 7,
+  [11844] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1029), 1,
+    ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(1031), 1,
-      anon_sym_sentence,
-    ACTIONS(1033), 1,
-      anon_sym_LPAREN,
-    STATE(269), 1,
-      sym_body,
-    STATE(336), 1,
-      sym_parameters,
-    STATE(470), 1,
-      sym_sentence_declaration,
-  [9602] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1037), 1,
-      anon_sym_COMMA,
-    ACTIONS(1039), 1,
-      anon_sym_DQUOTE,
-    STATE(320), 1,
-      aux_sym_silence_repeat1,
-    STATE(464), 1,
-      sym_string,
-    ACTIONS(1035), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9622] = 5,
+    ACTIONS(1122), 1,
+      sym_label_key,
+    ACTIONS(1198), 1,
+      sym_const_ref,
+    STATE(119), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [11862] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1041), 1,
+    ACTIONS(1200), 1,
       sym_const_ref,
-    ACTIONS(1043), 1,
+    ACTIONS(1202), 1,
       sym__name_token,
-    STATE(33), 3,
+    STATE(38), 3,
       sym__string_or_ref,
       sym_string,
       sym_name,
-  [9640] = 6,
+  [11880] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1037), 1,
+    ACTIONS(1206), 1,
       anon_sym_COMMA,
-    ACTIONS(1039), 1,
+    ACTIONS(1208), 1,
       anon_sym_DQUOTE,
-    STATE(331), 1,
+    STATE(368), 1,
       aux_sym_silence_repeat1,
-    STATE(466), 1,
+    STATE(529), 1,
       sym_string,
-    ACTIONS(1045), 2,
+    ACTIONS(1204), 2,
       anon_sym_silence,
       sym__name_token,
-  [9660] = 5,
+  [11900] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1206), 1,
+      anon_sym_COMMA,
+    ACTIONS(1208), 1,
+      anon_sym_DQUOTE,
+    STATE(378), 1,
+      aux_sym_silence_repeat1,
+    STATE(532), 1,
+      sym_string,
+    ACTIONS(1210), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [11920] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1150), 1,
+      anon_sym_namespaces,
+    ACTIONS(1212), 1,
+      anon_sym_namespace,
+    ACTIONS(1214), 1,
+      anon_sym_all,
+    STATE(169), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [11938] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
       anon_sym_LBRACE,
-    ACTIONS(959), 1,
+    ACTIONS(1122), 1,
       sym_label_key,
-    ACTIONS(1047), 1,
+    ACTIONS(1216), 1,
       sym_const_ref,
-    STATE(175), 3,
+    STATE(124), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [9678] = 4,
+  [11956] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1049), 2,
+    ACTIONS(1218), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(407), 2,
+    STATE(524), 2,
       sym__label_value,
       sym_string,
-  [9693] = 4,
+  [11971] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1051), 2,
-      sym_label_value,
+    ACTIONS(1220), 1,
+      anon_sym_secret,
+    ACTIONS(1222), 1,
       sym_const_ref,
-    STATE(405), 2,
-      sym__label_value,
+    STATE(245), 2,
+      sym__string_or_ref,
       sym_string,
-  [9708] = 4,
+  [11988] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1003), 1,
-      anon_sym_LBRACK,
-    ACTIONS(1053), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(143), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [9723] = 4,
+    ACTIONS(1130), 1,
+      anon_sym_silence,
+    ACTIONS(1134), 1,
+      sym__name_token,
+    STATE(340), 1,
+      sym_name,
+    STATE(427), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [12005] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1009), 2,
+    ACTIONS(1162), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(460), 2,
+    STATE(506), 2,
       sym__label_value,
       sym_string,
-  [9738] = 2,
+  [12020] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1224), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(279), 2,
+      sym__label_value,
+      sym_string,
+  [12035] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1192), 1,
+      sym_const_ref,
+    STATE(97), 1,
+      sym__aws_strings,
+    STATE(68), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12052] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(63), 5,
@@ -16932,2120 +19643,2382 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [9749] = 5,
+  [12063] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(436), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1228), 1,
+      anon_sym_COMMA,
+    STATE(378), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(1226), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [12080] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1055), 1,
-      anon_sym_secret,
-    ACTIONS(1057), 1,
-      sym_const_ref,
-    STATE(215), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9766] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1059), 2,
+    ACTIONS(1231), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(244), 2,
+    STATE(466), 2,
       sym__label_value,
       sym_string,
-  [9781] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(981), 1,
-      anon_sym_silence,
-    ACTIONS(985), 1,
-      sym__name_token,
-    STATE(297), 1,
-      sym_name,
-    STATE(374), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [9798] = 4,
+  [12095] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1061), 2,
+    ACTIONS(1192), 1,
+      sym_const_ref,
+    STATE(101), 1,
+      sym__aws_strings,
+    STATE(68), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12112] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1138), 1,
+      anon_sym_LBRACK,
+    ACTIONS(1233), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(184), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [12127] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1235), 2,
       sym_label_value,
       sym_const_ref,
     STATE(8), 2,
       sym__label_value,
       sym_string,
-  [9813] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(373), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1065), 1,
-      anon_sym_COMMA,
-    STATE(331), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(1063), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [9830] = 4,
+  [12142] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1068), 2,
+    ACTIONS(1237), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(475), 2,
+    STATE(267), 2,
       sym__label_value,
       sym_string,
-  [9845] = 4,
-    ACTIONS(1072), 1,
-      anon_sym_DQUOTE2,
-    ACTIONS(1074), 1,
-      sym_comment,
-    STATE(350), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1070), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [9859] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    ACTIONS(1076), 1,
-      sym_const_ref,
-    STATE(112), 1,
-      sym_name,
-    STATE(167), 1,
-      sym__name_list,
-  [9875] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1078), 1,
-      anon_sym_RBRACK,
-    STATE(468), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1080), 2,
-      sym_cidr,
-      sym_const_ref,
-  [9889] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1029), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1031), 1,
-      anon_sym_sentence,
-    STATE(278), 1,
-      sym_body,
-    STATE(432), 1,
-      sym_sentence_declaration,
-  [9905] = 4,
+  [12157] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1082), 1,
+    ACTIONS(1239), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(90), 2,
-      sym__string_or_ref,
+    STATE(467), 2,
+      sym__label_value,
       sym_string,
-  [9919] = 4,
+  [12172] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1084), 1,
-      sym_const_ref,
-    STATE(186), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9933] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1088), 1,
-      sym_icmp_type,
-    STATE(214), 1,
-      sym_icmp_item,
-    ACTIONS(1086), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [9947] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1090), 1,
-      sym_const_ref,
-    STATE(189), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9961] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1092), 1,
-      sym_const_ref,
-    STATE(191), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9975] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1094), 1,
-      sym_const_ref,
-    STATE(43), 2,
-      sym__string_or_ref,
-      sym_string,
-  [9989] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1096), 1,
-      sym_const_ref,
-    STATE(62), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10003] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    ACTIONS(1076), 1,
-      sym_const_ref,
-    STATE(112), 1,
-      sym_name,
-    STATE(166), 1,
-      sym__name_list,
-  [10019] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1098), 1,
-      sym_const_ref,
-    STATE(95), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10033] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1100), 1,
-      sym_const_ref,
-    STATE(132), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10047] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1102), 1,
-      sym_const_ref,
-    STATE(190), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10061] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1104), 1,
-      sym_const_ref,
-    STATE(159), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10075] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1106), 1,
-      anon_sym_RBRACK,
-    STATE(468), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1080), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10089] = 4,
-    ACTIONS(1074), 1,
-      sym_comment,
-    ACTIONS(1110), 1,
-      anon_sym_DQUOTE2,
-    STATE(366), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1108), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10103] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1112), 1,
-      anon_sym_RBRACK,
-    STATE(425), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1114), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10117] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1116), 1,
-      sym_const_ref,
-    STATE(42), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10131] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1118), 1,
+    ACTIONS(1241), 1,
       sym_sentence_word,
-    STATE(196), 1,
+    STATE(114), 1,
       sym_way,
-    ACTIONS(1120), 2,
+    ACTIONS(1243), 2,
       anon_sym_from,
       anon_sym_to,
-  [10145] = 4,
+  [12186] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1122), 1,
+    ACTIONS(1245), 1,
       sym_const_ref,
-    STATE(58), 2,
+    STATE(96), 2,
       sym__string_or_ref,
       sym_string,
-  [10159] = 4,
+  [12200] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1124), 1,
-      sym_const_ref,
-    STATE(197), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10173] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    ACTIONS(1076), 1,
-      sym_const_ref,
-    STATE(112), 1,
-      sym_name,
-    STATE(176), 1,
-      sym__name_list,
-  [10189] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1126), 1,
-      sym_const_ref,
-    STATE(46), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10203] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1128), 1,
-      sym_const_ref,
-    STATE(55), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10217] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1130), 1,
-      sym_const_ref,
-    STATE(56), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10231] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1132), 1,
-      sym_const_ref,
-    STATE(119), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10245] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1134), 1,
-      sym_const_ref,
-    STATE(161), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10259] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1088), 1,
-      sym_icmp_type,
-    STATE(206), 1,
-      sym_icmp_item,
-    ACTIONS(1086), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10273] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1136), 1,
-      sym_const_ref,
-    STATE(221), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10287] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1138), 1,
-      sym_const_ref,
-    STATE(211), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10301] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1140), 1,
-      sym_const_ref,
-    STATE(203), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10315] = 4,
-    ACTIONS(1074), 1,
-      sym_comment,
-    ACTIONS(1145), 1,
-      anon_sym_DQUOTE2,
-    STATE(366), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1142), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10329] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1147), 1,
-      sym_const_ref,
-    STATE(216), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10343] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1149), 1,
-      sym_const_ref,
-    STATE(59), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10357] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1088), 1,
-      sym_icmp_type,
-    STATE(83), 1,
-      sym_icmp_item,
-    ACTIONS(1086), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [10371] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1151), 1,
-      sym_const_ref,
-    STATE(87), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10385] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1153), 1,
-      sym_const_ref,
-    STATE(156), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10399] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1155), 1,
-      sym_const_ref,
-    STATE(256), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10413] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1157), 1,
-      sym_const_ref,
-    STATE(60), 2,
-      sym__string_or_ref,
-      sym_string,
-  [10427] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1159), 1,
-      anon_sym_silence,
-    ACTIONS(1162), 1,
-      sym__name_token,
-    STATE(374), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [10441] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(373), 2,
-      anon_sym_COMMA,
-      anon_sym_DQUOTE,
-    ACTIONS(1063), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [10453] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1164), 1,
-      sym_sentence_word,
-    STATE(200), 1,
-      sym_way,
-    ACTIONS(1120), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [10467] = 4,
-    ACTIONS(1074), 1,
-      sym_comment,
-    ACTIONS(1168), 1,
-      anon_sym_DQUOTE2,
-    STATE(378), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1166), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10481] = 4,
-    ACTIONS(1074), 1,
-      sym_comment,
-    ACTIONS(1170), 1,
-      anon_sym_DQUOTE2,
-    STATE(366), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1108), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [10495] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1172), 1,
+    ACTIONS(1247), 1,
       sym_const_ref,
     STATE(194), 2,
       sym__string_or_ref,
       sym_string,
-  [10509] = 3,
+  [12214] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(449), 1,
-      sym_verb,
-    ACTIONS(1174), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10520] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    ACTIONS(1176), 1,
-      sym_const_ref,
-    STATE(45), 1,
-      sym_name,
-  [10533] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1178), 1,
-      anon_sym_COMMA,
-    ACTIONS(1181), 1,
-      anon_sym_RBRACE,
-    STATE(382), 1,
-      aux_sym_selector_repeat1,
-  [10546] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1183), 1,
-      sym_port_number,
-    ACTIONS(1185), 1,
-      sym_const_ref,
-    STATE(169), 1,
-      sym_port,
-  [10559] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1183), 1,
-      sym_port_number,
-    ACTIONS(1187), 1,
-      sym_const_ref,
-    STATE(151), 1,
-      sym_port,
-  [10572] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1189), 1,
-      anon_sym_COMMA,
-    ACTIONS(1191), 1,
-      anon_sym_RBRACE,
-    STATE(420), 1,
-      aux_sym_selector_repeat1,
-  [10585] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    ACTIONS(1193), 1,
-      sym_const_ref,
-    STATE(48), 1,
-      sym_name,
-  [10598] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1195), 1,
-      anon_sym_COMMA,
-    ACTIONS(1198), 1,
-      anon_sym_RPAREN,
-    STATE(387), 1,
-      aux_sym_selector_in_repeat1,
-  [10611] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    ACTIONS(1200), 1,
-      sym_const_ref,
-    STATE(27), 1,
-      sym_name,
-  [10624] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
     ACTIONS(1202), 1,
+      sym__name_token,
+    ACTIONS(1249), 1,
       sym_const_ref,
-    STATE(123), 1,
+    STATE(144), 1,
       sym_name,
-  [10637] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1204), 1,
-      anon_sym_COMMA,
-    ACTIONS(1206), 1,
-      anon_sym_RPAREN,
-    STATE(395), 1,
-      aux_sym_parameters_repeat1,
-  [10650] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(468), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1080), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10661] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(229), 1,
-      sym_direction,
-    ACTIONS(1208), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10672] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1210), 1,
-      anon_sym_COMMA,
-    ACTIONS(1213), 1,
-      anon_sym_RBRACK,
-    STATE(393), 1,
-      aux_sym_list_repeat1,
-  [10685] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1215), 1,
-      anon_sym_COMMA,
-    ACTIONS(1218), 1,
-      anon_sym_RBRACK,
-    STATE(394), 1,
-      aux_sym_cidr_list_repeat1,
-  [10698] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1220), 1,
-      anon_sym_COMMA,
-    ACTIONS(1223), 1,
-      anon_sym_RPAREN,
-    STATE(395), 1,
-      aux_sym_parameters_repeat1,
-  [10711] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1225), 1,
-      anon_sym_COMMA,
-    ACTIONS(1227), 1,
-      anon_sym_RPAREN,
-    STATE(412), 1,
-      aux_sym_arguments_repeat1,
-  [10724] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1229), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1231), 1,
-      sym_identifier,
-    STATE(415), 1,
-      sym_parameter,
-  [10737] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    ACTIONS(1233), 1,
-      sym_const_ref,
-    STATE(50), 1,
-      sym_name,
-  [10750] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    ACTIONS(1235), 1,
-      sym_const_ref,
-    STATE(29), 1,
-      sym_name,
-  [10763] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1183), 1,
-      sym_port_number,
-    ACTIONS(1237), 1,
-      sym_const_ref,
-    STATE(81), 1,
-      sym_port,
-  [10776] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(479), 1,
-      sym_verb,
-    ACTIONS(1239), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [10787] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    ACTIONS(1241), 1,
-      sym_const_ref,
-    STATE(31), 1,
-      sym_name,
-  [10800] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1243), 1,
-      anon_sym_COMMA,
-    ACTIONS(1245), 1,
-      anon_sym_RBRACK,
-    STATE(424), 1,
-      aux_sym_list_repeat1,
-  [10813] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1247), 1,
-      anon_sym_COMMA,
-    ACTIONS(1250), 1,
-      anon_sym_RPAREN,
-    STATE(404), 1,
-      aux_sym_arguments_repeat1,
-  [10826] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1252), 1,
-      anon_sym_COMMA,
-    ACTIONS(1254), 1,
-      anon_sym_RPAREN,
-    STATE(416), 1,
-      aux_sym_selector_in_repeat1,
-  [10839] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(235), 1,
-      sym_direction,
-    ACTIONS(1208), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10850] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1256), 1,
-      anon_sym_COMMA,
-    ACTIONS(1258), 1,
-      anon_sym_RPAREN,
-    STATE(418), 1,
-      aux_sym_selector_in_repeat1,
-  [10863] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(226), 1,
-      sym_direction,
-    ACTIONS(1208), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [10874] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1260), 1,
-      anon_sym_COMMA,
-    ACTIONS(1263), 1,
-      anon_sym_RBRACE,
-    STATE(409), 1,
-      aux_sym_inventory_repeat1,
-  [10887] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1265), 3,
-      anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [10896] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1269), 1,
-      anon_sym_EQ,
-    ACTIONS(1267), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [10907] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(790), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1271), 1,
-      anon_sym_COMMA,
-    STATE(404), 1,
-      aux_sym_arguments_repeat1,
-  [10920] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1273), 3,
-      sym_sentence_word,
-      anon_sym_from,
-      anon_sym_to,
-  [10929] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    ACTIONS(1275), 1,
-      sym_const_ref,
-    STATE(147), 1,
-      sym_name,
-  [10942] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1277), 1,
-      anon_sym_COMMA,
-    ACTIONS(1279), 1,
-      anon_sym_RPAREN,
-    STATE(390), 1,
-      aux_sym_parameters_repeat1,
-  [10955] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1007), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1281), 1,
-      anon_sym_COMMA,
-    STATE(387), 1,
-      aux_sym_selector_in_repeat1,
-  [10968] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(38), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1283), 2,
-      sym_cidr,
-      sym_const_ref,
-  [10979] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1011), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1285), 1,
-      anon_sym_COMMA,
-    STATE(387), 1,
-      aux_sym_selector_in_repeat1,
-  [10992] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    ACTIONS(1287), 1,
-      sym_const_ref,
-    STATE(35), 1,
-      sym_name,
-  [11005] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(928), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1289), 1,
-      anon_sym_COMMA,
-    STATE(382), 1,
-      aux_sym_selector_repeat1,
-  [11018] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(989), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1291), 1,
-      anon_sym_COMMA,
-    STATE(409), 1,
-      aux_sym_inventory_repeat1,
-  [11031] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1206), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1231), 1,
-      sym_identifier,
-    STATE(446), 1,
-      sym_parameter,
-  [11044] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1078), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1293), 1,
-      anon_sym_COMMA,
-    STATE(394), 1,
-      aux_sym_cidr_list_repeat1,
-  [11057] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(867), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1295), 1,
-      anon_sym_COMMA,
-    STATE(393), 1,
-      aux_sym_list_repeat1,
-  [11070] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1297), 1,
-      anon_sym_COMMA,
-    ACTIONS(1299), 1,
-      anon_sym_RBRACK,
-    STATE(423), 1,
-      aux_sym_cidr_list_repeat1,
-  [11083] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1231), 1,
-      sym_identifier,
-    ACTIONS(1301), 1,
-      anon_sym_RPAREN,
-    STATE(446), 1,
-      sym_parameter,
-  [11096] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(477), 1,
-      sym_verb,
-    ACTIONS(1174), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [11107] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1303), 1,
-      anon_sym_COMMA,
-    ACTIONS(1305), 1,
-      anon_sym_RBRACE,
-    STATE(421), 1,
-      aux_sym_inventory_repeat1,
-  [11120] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1307), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11128] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    STATE(218), 1,
-      sym_name,
-  [11138] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1309), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11146] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1029), 1,
-      anon_sym_LBRACE,
-    STATE(281), 1,
-      sym_body,
-  [11156] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1311), 1,
-      sym__name_token,
-    STATE(437), 1,
-      sym_name,
-  [11166] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1313), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11174] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1029), 1,
-      anon_sym_LBRACE,
-    STATE(264), 1,
-      sym_body,
-  [11184] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1213), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [11192] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1029), 1,
-      anon_sym_LBRACE,
-    STATE(279), 1,
-      sym_body,
-  [11202] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1315), 1,
-      sym__name_token,
-    STATE(155), 1,
-      sym_entity,
-  [11212] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    STATE(220), 1,
-      sym_name,
-  [11222] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1317), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11230] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1319), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11238] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1321), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11246] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1323), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11254] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1325), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11262] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1327), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11270] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1223), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11278] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1250), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11286] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1315), 1,
-      sym__name_token,
-    STATE(114), 1,
-      sym_entity,
-  [11296] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1329), 1,
-      anon_sym_from,
-    STATE(148), 1,
-      sym_flow,
-  [11306] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1331), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [11314] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1231), 1,
-      sym_identifier,
-    STATE(446), 1,
-      sym_parameter,
-  [11324] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1311), 1,
-      sym__name_token,
-    STATE(478), 1,
-      sym_name,
-  [11334] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1181), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11342] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1311), 1,
-      sym__name_token,
-    STATE(472), 1,
-      sym_name,
-  [11352] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    STATE(219), 1,
-      sym_name,
-  [11362] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1333), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11370] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1043), 1,
-      sym__name_token,
-    STATE(217), 1,
-      sym_name,
-  [11380] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1263), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11388] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1335), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11396] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1198), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [11404] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1337), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11412] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1339), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11420] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1341), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11428] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1343), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11436] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1345), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11444] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1347), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11452] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1349), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [11460] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1218), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [11468] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1311), 1,
-      sym__name_token,
-    STATE(435), 1,
-      sym_name,
-  [11478] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1029), 1,
-      anon_sym_LBRACE,
-    STATE(277), 1,
-      sym_body,
-  [11488] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1351), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11496] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1353), 1,
-      anon_sym_LBRACE,
-    STATE(271), 1,
-      sym_policy_body,
-  [11506] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1315), 1,
-      sym__name_token,
-    STATE(36), 1,
-      sym_entity,
-  [11516] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1355), 1,
-      anon_sym_namespaces,
-    ACTIONS(1357), 1,
-      anon_sym_policy,
-  [11526] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1359), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [11534] = 3,
+    STATE(172), 1,
+      sym__name_list,
+  [12230] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
       anon_sym_DQUOTE,
-    STATE(270), 1,
+    ACTIONS(1251), 1,
+      sym_const_ref,
+    STATE(240), 2,
+      sym__string_or_ref,
       sym_string,
-  [11544] = 3,
+  [12244] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1361), 1,
-      anon_sym_from,
-    STATE(148), 1,
-      sym_flow,
-  [11554] = 3,
+    ACTIONS(1253), 1,
+      anon_sym_RBRACK,
+    STATE(522), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1255), 2,
+      sym_cidr,
+      sym_const_ref,
+  [12258] = 4,
     ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1257), 1,
+      sym_const_ref,
+    STATE(246), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12272] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1259), 1,
+      sym_const_ref,
+    STATE(193), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12286] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1261), 1,
+      sym_const_ref,
+    STATE(223), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12300] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1263), 1,
+      sym_const_ref,
+    STATE(224), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12314] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1265), 1,
+      sym_const_ref,
+    STATE(264), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12328] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1269), 1,
+      sym_icmp_type,
+    STATE(92), 1,
+      sym_icmp_item,
+    ACTIONS(1267), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [12342] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1271), 1,
+      sym_const_ref,
+    STATE(62), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12356] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      sym__name_token,
+    ACTIONS(1249), 1,
+      sym_const_ref,
+    STATE(144), 1,
+      sym_name,
+    STATE(190), 1,
+      sym__name_list,
+  [12372] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1273), 1,
+      sym_const_ref,
+    STATE(93), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12386] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1275), 1,
+      sym_const_ref,
+    STATE(188), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12400] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1277), 1,
+      sym_const_ref,
+    STATE(234), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12414] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1279), 1,
+      anon_sym_RBRACK,
+    STATE(522), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1255), 2,
+      sym_cidr,
+      sym_const_ref,
+  [12428] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1281), 1,
+      sym_const_ref,
+    STATE(45), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12442] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1283), 1,
+      sym_const_ref,
+    STATE(195), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12456] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1285), 1,
+      sym_const_ref,
+    STATE(58), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12470] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1287), 1,
+      sym_const_ref,
+    STATE(180), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12484] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1289), 1,
+      sym_const_ref,
+    STATE(112), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12498] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1291), 1,
+      sym_const_ref,
+    STATE(206), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12512] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1293), 1,
+      sym_const_ref,
+    STATE(231), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12526] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1295), 1,
+      sym_const_ref,
+    STATE(63), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12540] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1269), 1,
+      sym_icmp_type,
+    STATE(220), 1,
+      sym_icmp_item,
+    ACTIONS(1267), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [12554] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1297), 1,
+      sym_const_ref,
+    STATE(254), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12568] = 4,
+    ACTIONS(1302), 1,
+      anon_sym_DQUOTE2,
+    ACTIONS(1304), 1,
+      sym_comment,
+    STATE(413), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1299), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [12582] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1306), 1,
+      sym_const_ref,
+    STATE(237), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12596] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1308), 1,
+      sym_const_ref,
+    STATE(47), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12610] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1310), 1,
+      sym_const_ref,
+    STATE(266), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12624] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1312), 1,
+      sym_const_ref,
+    STATE(61), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12638] = 4,
+    ACTIONS(1304), 1,
+      sym_comment,
+    ACTIONS(1316), 1,
+      anon_sym_DQUOTE2,
+    STATE(413), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1314), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [12652] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1318), 1,
+      sym_const_ref,
+    STATE(51), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12666] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(436), 2,
+      anon_sym_COMMA,
+      anon_sym_DQUOTE,
+    ACTIONS(1226), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [12678] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1320), 1,
+      sym_const_ref,
+    STATE(60), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12692] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1322), 1,
+      sym_const_ref,
+    STATE(59), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12706] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1324), 1,
+      sym_const_ref,
+    STATE(191), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12720] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1326), 1,
+      sym_sentence_word,
+    STATE(110), 1,
+      sym_way,
+    ACTIONS(1243), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [12734] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1328), 1,
+      anon_sym_RBRACK,
+    STATE(485), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1330), 2,
+      sym_cidr,
+      sym_const_ref,
+  [12748] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1332), 1,
+      sym_const_ref,
+    STATE(233), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12762] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1334), 1,
+      anon_sym_silence,
+    ACTIONS(1337), 1,
+      sym__name_token,
+    STATE(427), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [12776] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1339), 1,
+      sym_const_ref,
+    STATE(244), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12790] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      sym__name_token,
+    ACTIONS(1341), 1,
+      sym_const_ref,
+    STATE(159), 1,
+      sym_name,
+    STATE(190), 1,
+      sym__name_list,
+  [12806] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1269), 1,
+      sym_icmp_type,
+    STATE(247), 1,
+      sym_icmp_item,
+    ACTIONS(1267), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [12820] = 4,
+    ACTIONS(1304), 1,
+      sym_comment,
+    ACTIONS(1345), 1,
+      anon_sym_DQUOTE2,
+    STATE(432), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1343), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [12834] = 4,
+    ACTIONS(1304), 1,
+      sym_comment,
+    ACTIONS(1347), 1,
+      anon_sym_DQUOTE2,
+    STATE(413), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1314), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [12848] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      sym__name_token,
+    ACTIONS(1249), 1,
+      sym_const_ref,
+    STATE(144), 1,
+      sym_name,
+    STATE(200), 1,
+      sym__name_list,
+  [12864] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1176), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1178), 1,
+      anon_sym_sentence,
+    STATE(304), 1,
+      sym_body,
+    STATE(494), 1,
+      sym_sentence_declaration,
+  [12880] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1349), 1,
+      sym_const_ref,
+    STATE(95), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12894] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      sym__name_token,
+    ACTIONS(1341), 1,
+      sym_const_ref,
+    STATE(159), 1,
+      sym_name,
+    STATE(172), 1,
+      sym__name_list,
+  [12910] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(515), 1,
+      anon_sym_service,
+    ACTIONS(517), 1,
+      anon_sym_services,
+    STATE(177), 2,
+      sym_peer_service,
+      sym_peer_services,
+  [12924] = 4,
+    ACTIONS(1304), 1,
       sym_comment,
     ACTIONS(1353), 1,
-      anon_sym_LBRACE,
-    STATE(253), 1,
-      sym_policy_body,
-  [11564] = 2,
+      anon_sym_DQUOTE2,
+    STATE(418), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1351), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [12938] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1355), 1,
+      sym_const_ref,
+    STATE(139), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12952] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1357), 1,
+      sym_const_ref,
+    STATE(133), 2,
+      sym__string_or_ref,
+      sym_string,
+  [12966] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1359), 1,
+      anon_sym_COMMA,
+    ACTIONS(1361), 1,
+      anon_sym_RBRACE,
+    STATE(480), 1,
+      aux_sym_selector_repeat1,
+  [12979] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1363), 1,
-      sym_sentence_word,
-  [11571] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+      sym_port_number,
     ACTIONS(1365), 1,
-      sym_protocol,
-  [11578] = 2,
+      sym_const_ref,
+    STATE(176), 1,
+      sym_port,
+  [12992] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1367), 1,
-      anon_sym_LBRACE,
-  [11585] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+      anon_sym_COMMA,
     ACTIONS(1369), 1,
-      anon_sym_groups,
-  [11592] = 2,
+      anon_sym_RPAREN,
+    STATE(463), 1,
+      aux_sym_parameters_repeat1,
+  [13005] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1371), 1,
-      anon_sym_COLON,
-  [11599] = 2,
+    STATE(255), 1,
+      sym_direction,
+    ACTIONS(1371), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [13016] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(1202), 1,
+      sym__name_token,
     ACTIONS(1373), 1,
-      sym_icmp_type,
-  [11606] = 2,
+      sym_const_ref,
+    STATE(46), 1,
+      sym_name,
+  [13029] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1375), 1,
-      anon_sym_namespace,
-  [11613] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+      anon_sym_COMMA,
     ACTIONS(1377), 1,
-      sym_label_key,
-  [11620] = 2,
+      anon_sym_RPAREN,
+    STATE(476), 1,
+      aux_sym_arguments_repeat1,
+  [13042] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1379), 1,
-      sym_number,
-  [11627] = 2,
+    STATE(39), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1379), 2,
+      sym_cidr,
+      sym_const_ref,
+  [13053] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1381), 1,
-      anon_sym_namespace,
-  [11634] = 2,
+      anon_sym_COMMA,
+    ACTIONS(1384), 1,
+      anon_sym_RPAREN,
+    STATE(448), 1,
+      aux_sym_selector_in_repeat1,
+  [13066] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1383), 1,
-      sym_number,
-  [11641] = 2,
+    ACTIONS(1202), 1,
+      sym__name_token,
+    ACTIONS(1386), 1,
+      sym_const_ref,
+    STATE(41), 1,
+      sym_name,
+  [13079] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1385), 1,
-      sym_number,
-  [11648] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1387), 1,
-      sym_number,
-  [11655] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1389), 1,
+    ACTIONS(1388), 3,
+      anon_sym_COMMA,
       anon_sym_EQ,
-  [11662] = 2,
+      anon_sym_RPAREN,
+  [13088] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1391), 1,
-      sym_lint_code,
-  [11669] = 2,
+    STATE(262), 1,
+      sym_direction,
+    ACTIONS(1371), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [13099] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(1390), 1,
+      anon_sym_COMMA,
     ACTIONS(1393), 1,
-      sym_number,
-  [11676] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1395), 1,
-      sym_number,
-  [11683] = 2,
+      anon_sym_RBRACK,
+    STATE(452), 1,
+      aux_sym_cidr_list_repeat1,
+  [13112] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1397), 1,
-      sym_number,
-  [11690] = 2,
+      anon_sym_EQ,
+    ACTIONS(1395), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [13123] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1399), 1,
-      sym__port_number_immediate,
-  [11697] = 2,
+      anon_sym_RPAREN,
+    ACTIONS(1401), 1,
+      sym_identifier,
+    STATE(540), 1,
+      sym_parameter,
+  [13136] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1403), 1,
+      anon_sym_COMMA,
+    ACTIONS(1406), 1,
+      anon_sym_RPAREN,
+    STATE(455), 1,
+      aux_sym_parameters_repeat1,
+  [13149] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      sym__name_token,
+    ACTIONS(1408), 1,
+      sym_const_ref,
+    STATE(43), 1,
+      sym_name,
+  [13162] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      sym__name_token,
+    ACTIONS(1410), 1,
+      sym_const_ref,
+    STATE(30), 1,
+      sym_name,
+  [13175] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1363), 1,
+      sym_port_number,
+    ACTIONS(1412), 1,
+      sym_const_ref,
+    STATE(91), 1,
+      sym_port,
+  [13188] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1144), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1414), 1,
+      anon_sym_COMMA,
+    STATE(474), 1,
+      aux_sym_inventory_repeat1,
+  [13201] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      sym__name_token,
+    ACTIONS(1416), 1,
+      sym_const_ref,
+    STATE(53), 1,
+      sym_name,
+  [13214] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1401), 1,
-      anon_sym_with,
-  [11704] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1403), 1,
-      anon_sym_from,
-  [11711] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1405), 1,
-      anon_sym_deny,
-  [11718] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1407), 1,
-      anon_sym_default,
-  [11725] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1409), 1,
-      sym_number,
-  [11732] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1411), 1,
-      ts_builtin_sym_end,
-  [11739] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(634), 1,
-      anon_sym_EQ,
-  [11746] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1413), 1,
       sym_identifier,
-  [11753] = 2,
+    ACTIONS(1418), 1,
+      anon_sym_RPAREN,
+    STATE(540), 1,
+      sym_parameter,
+  [13227] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1415), 1,
-      anon_sym_namespace,
-  [11760] = 2,
+    ACTIONS(1202), 1,
+      sym__name_token,
+    ACTIONS(1420), 1,
+      sym_const_ref,
+    STATE(48), 1,
+      sym_name,
+  [13240] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1417), 1,
-      anon_sym_namespaces,
-  [11767] = 2,
+    ACTIONS(1418), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1422), 1,
+      anon_sym_COMMA,
+    STATE(455), 1,
+      aux_sym_parameters_repeat1,
+  [13253] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1419), 1,
-      anon_sym_account,
-  [11774] = 2,
+    ACTIONS(1202), 1,
+      sym__name_token,
+    ACTIONS(1424), 1,
+      sym_const_ref,
+    STATE(32), 1,
+      sym_name,
+  [13266] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1421), 1,
-      anon_sym_account,
-  [11781] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1423), 1,
+    STATE(542), 1,
+      sym_verb,
+    ACTIONS(1426), 2,
       anon_sym_deny,
-  [11788] = 2,
+      anon_sym_allow,
+  [13277] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1425), 1,
-      sym_protocol,
-  [11795] = 2,
+    ACTIONS(1428), 1,
+      anon_sym_COMMA,
+    ACTIONS(1430), 1,
+      anon_sym_RPAREN,
+    STATE(469), 1,
+      aux_sym_selector_in_repeat1,
+  [13290] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1427), 1,
-      sym_cilium_version,
-  [11802] = 2,
+    ACTIONS(1432), 1,
+      anon_sym_COMMA,
+    ACTIONS(1434), 1,
+      anon_sym_RPAREN,
+    STATE(470), 1,
+      aux_sym_selector_in_repeat1,
+  [13303] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1429), 1,
-      sym_number,
-  [11809] = 2,
+    STATE(593), 1,
+      sym_verb,
+    ACTIONS(1436), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [13314] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1431), 1,
-      anon_sym_LPAREN,
-  [11816] = 2,
+    ACTIONS(1168), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1438), 1,
+      anon_sym_COMMA,
+    STATE(448), 1,
+      aux_sym_selector_in_repeat1,
+  [13327] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1433), 1,
-      anon_sym_nodes,
-  [11823] = 2,
+    ACTIONS(1170), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1440), 1,
+      anon_sym_COMMA,
+    STATE(448), 1,
+      aux_sym_selector_in_repeat1,
+  [13340] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1435), 1,
-      anon_sym_LPAREN,
-  [11830] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1437), 1,
-      sym_number,
-  [11837] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1439), 1,
-      sym_lint_code,
-  [11844] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1441), 1,
-      anon_sym_with,
-  [11851] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1403), 1,
-      sym_sentence_word,
-  [11858] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1443), 1,
-      sym_identifier,
-  [11865] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(1442), 1,
+      anon_sym_COMMA,
     ACTIONS(1445), 1,
-      anon_sym_COLON,
-  [11872] = 2,
+      anon_sym_RPAREN,
+    STATE(471), 1,
+      aux_sym_arguments_repeat1,
+  [13353] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(1202), 1,
+      sym__name_token,
     ACTIONS(1447), 1,
-      sym_lint_code,
-  [11879] = 2,
+      sym_const_ref,
+    STATE(107), 1,
+      sym_name,
+  [13366] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(1401), 1,
+      sym_identifier,
     ACTIONS(1449), 1,
-      sym_number,
-  [11886] = 2,
+      anon_sym_RPAREN,
+    STATE(443), 1,
+      sym_parameter,
+  [13379] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1451), 1,
-      sym_lint_code,
-  [11893] = 2,
+      anon_sym_COMMA,
+    ACTIONS(1454), 1,
+      anon_sym_RBRACE,
+    STATE(474), 1,
+      aux_sym_inventory_repeat1,
+  [13392] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1453), 1,
-      anon_sym_namespace,
-  [11900] = 2,
+    ACTIONS(1279), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1456), 1,
+      anon_sym_COMMA,
+    STATE(452), 1,
+      aux_sym_cidr_list_repeat1,
+  [13405] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1455), 1,
-      sym_label_key,
-  [11907] = 2,
+    ACTIONS(956), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1458), 1,
+      anon_sym_COMMA,
+    STATE(471), 1,
+      aux_sym_arguments_repeat1,
+  [13418] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1457), 1,
-      anon_sym_with,
-  [11914] = 2,
+    ACTIONS(1460), 1,
+      anon_sym_COMMA,
+    ACTIONS(1462), 1,
+      anon_sym_RBRACK,
+    STATE(483), 1,
+      aux_sym_list_repeat1,
+  [13431] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1459), 1,
-      sym_number,
-  [11921] = 2,
+    ACTIONS(1464), 3,
+      sym_sentence_word,
+      anon_sym_from,
+      anon_sym_to,
+  [13440] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1461), 1,
+    ACTIONS(1466), 1,
+      anon_sym_COMMA,
+    ACTIONS(1468), 1,
+      anon_sym_RBRACE,
+    STATE(459), 1,
+      aux_sym_inventory_repeat1,
+  [13453] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1081), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1470), 1,
+      anon_sym_COMMA,
+    STATE(481), 1,
+      aux_sym_selector_repeat1,
+  [13466] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1472), 1,
+      anon_sym_COMMA,
+    ACTIONS(1475), 1,
+      anon_sym_RBRACE,
+    STATE(481), 1,
+      aux_sym_selector_repeat1,
+  [13479] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(261), 1,
+      sym_direction,
+    ACTIONS(1371), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [13490] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1026), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1477), 1,
+      anon_sym_COMMA,
+    STATE(486), 1,
+      aux_sym_list_repeat1,
+  [13503] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1363), 1,
+      sym_port_number,
+    ACTIONS(1479), 1,
+      sym_const_ref,
+    STATE(214), 1,
+      sym_port,
+  [13516] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1481), 1,
+      anon_sym_COMMA,
+    ACTIONS(1483), 1,
+      anon_sym_RBRACK,
+    STATE(475), 1,
+      aux_sym_cidr_list_repeat1,
+  [13529] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1485), 1,
+      anon_sym_COMMA,
+    ACTIONS(1488), 1,
+      anon_sym_RBRACK,
+    STATE(486), 1,
+      aux_sym_list_repeat1,
+  [13542] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
       sym__name_token,
-  [11928] = 2,
+    ACTIONS(1490), 1,
+      sym_const_ref,
+    STATE(185), 1,
+      sym_name,
+  [13555] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1463), 1,
-      anon_sym_to,
-  [11935] = 2,
+    STATE(535), 1,
+      sym_verb,
+    ACTIONS(1426), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [13566] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1465), 1,
+    STATE(522), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1255), 2,
+      sym_cidr,
+      sym_const_ref,
+  [13577] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1492), 1,
+      sym__name_token,
+    STATE(516), 1,
+      sym_name,
+  [13587] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      sym__name_token,
+    STATE(249), 1,
+      sym_name,
+  [13597] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1492), 1,
+      sym__name_token,
+    STATE(536), 1,
+      sym_name,
+  [13607] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1492), 1,
+      sym__name_token,
+    STATE(518), 1,
+      sym_name,
+  [13617] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1176), 1,
+      anon_sym_LBRACE,
+    STATE(324), 1,
+      sym_body,
+  [13627] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1494), 1,
+      anon_sym_namespaces,
+    ACTIONS(1496), 1,
+      anon_sym_policy,
+  [13637] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1498), 1,
+      sym__name_token,
+    STATE(164), 1,
+      sym_entity,
+  [13647] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1498), 1,
+      sym__name_token,
+    STATE(186), 1,
+      sym_entity,
+  [13657] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1500), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [13665] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1502), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [13673] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1122), 1,
+      sym_label_key,
+    STATE(298), 1,
+      sym_selector_eq,
+  [13683] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1504), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [13691] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1506), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [13699] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1508), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [13707] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1510), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [13715] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1512), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [13723] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1384), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [13731] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1514), 1,
+      anon_sym_LBRACE,
+    STATE(270), 1,
+      sym_policy_body,
+  [13741] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      sym__name_token,
+    STATE(253), 1,
+      sym_name,
+  [13751] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1516), 2,
+      anon_sym_label,
+      anon_sym_annotation,
+  [13759] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1518), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [13767] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1520), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [13775] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1522), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [13783] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1524), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [13791] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1401), 1,
       sym_identifier,
-  [11942] = 2,
+    STATE(540), 1,
+      sym_parameter,
+  [13801] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1467), 1,
-      anon_sym_to,
-  [11949] = 2,
+    ACTIONS(1526), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [13809] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1469), 1,
-      anon_sym_EQ,
-  [11956] = 2,
+    ACTIONS(1176), 1,
+      anon_sym_LBRACE,
+    STATE(305), 1,
+      sym_body,
+  [13819] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1471), 1,
+    ACTIONS(1445), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [13827] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1514), 1,
+      anon_sym_LBRACE,
+    STATE(308), 1,
+      sym_policy_body,
+  [13837] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      sym__name_token,
+    STATE(250), 1,
+      sym_name,
+  [13847] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1454), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [13855] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1492), 1,
+      sym__name_token,
+    STATE(544), 1,
+      sym_name,
+  [13865] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1393), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [13873] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      sym__name_token,
+    STATE(251), 1,
+      sym_name,
+  [13883] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1528), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [13891] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1530), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [13899] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_DQUOTE,
+    STATE(310), 1,
+      sym_string,
+  [13909] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1176), 1,
+      anon_sym_LBRACE,
+    STATE(318), 1,
+      sym_body,
+  [13919] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1532), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [13927] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1534), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [13935] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1475), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [13943] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1536), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [13951] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1538), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [13959] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1540), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [13967] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1122), 1,
+      sym_label_key,
+    STATE(287), 1,
+      sym_selector_eq,
+  [13977] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1542), 1,
+      anon_sym_from,
+    STATE(170), 1,
+      sym_flow,
+  [13987] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1514), 1,
+      anon_sym_LBRACE,
+    STATE(268), 1,
+      sym_policy_body,
+  [13997] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1544), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [14005] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(519), 1,
+      anon_sym_aws,
+    STATE(178), 1,
+      sym_aws_group,
+  [14015] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1488), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [14023] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1406), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [14031] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1498), 1,
+      sym__name_token,
+    STATE(36), 1,
+      sym_entity,
+  [14041] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1546), 1,
+      anon_sym_from,
+    STATE(170), 1,
+      sym_flow,
+  [14051] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1548), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [14059] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1176), 1,
+      anon_sym_LBRACE,
+    STATE(325), 1,
+      sym_body,
+  [14069] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1550), 1,
+      anon_sym_with,
+  [14076] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1552), 1,
       anon_sym_namespace,
+  [14083] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1554), 1,
+      anon_sym_with,
+  [14090] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1556), 1,
+      anon_sym_with,
+  [14097] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1558), 1,
+      anon_sym_namespace,
+  [14104] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1560), 1,
+      sym_number,
+  [14111] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1562), 1,
+      anon_sym_region,
+  [14118] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1564), 1,
+      anon_sym_account,
+  [14125] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1566), 1,
+      anon_sym_LBRACE,
+  [14132] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1568), 1,
+      anon_sym_with,
+  [14139] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1570), 1,
+      sym_number,
+  [14146] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1572), 1,
+      sym_number,
+  [14153] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1574), 1,
+      sym_number,
+  [14160] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1576), 1,
+      anon_sym_COLON,
+  [14167] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1578), 1,
+      anon_sym_namespace,
+  [14174] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1580), 1,
+      ts_builtin_sym_end,
+  [14181] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1190), 1,
+      anon_sym_named,
+  [14188] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1582), 1,
+      sym_number,
+  [14195] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1584), 1,
+      anon_sym_groups,
+  [14202] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1586), 1,
+      sym_label_key,
+  [14209] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1588), 1,
+      sym_number,
+  [14216] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1590), 1,
+      anon_sym_from,
+  [14223] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1592), 1,
+      anon_sym_to,
+  [14230] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1594), 1,
+      anon_sym_nodes,
+  [14237] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1596), 1,
+      sym_number,
+  [14244] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1598), 1,
+      anon_sym_LPAREN,
+  [14251] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1600), 1,
+      sym_lint_code,
+  [14258] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1602), 1,
+      sym_label_key,
+  [14265] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1604), 1,
+      anon_sym_COLON,
+  [14272] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(773), 1,
+      anon_sym_EQ,
+  [14279] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1606), 1,
+      anon_sym_region,
+  [14286] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1608), 1,
+      sym_number,
+  [14293] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1610), 1,
+      sym__port_number_immediate,
+  [14300] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1612), 1,
+      sym_number,
+  [14307] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1614), 1,
+      sym_identifier,
+  [14314] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1616), 1,
+      anon_sym_deny,
+  [14321] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1618), 1,
+      anon_sym_default,
+  [14328] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1620), 1,
+      anon_sym_namespace,
+  [14335] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1622), 1,
+      anon_sym_EQ,
+  [14342] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1624), 1,
+      anon_sym_LPAREN,
+  [14349] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1626), 1,
+      sym_icmp_type,
+  [14356] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1628), 1,
+      anon_sym_EQ,
+  [14363] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1630), 1,
+      anon_sym_account,
+  [14370] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1632), 1,
+      anon_sym_region,
+  [14377] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1634), 1,
+      anon_sym_EQ,
+  [14384] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1636), 1,
+      sym_number,
+  [14391] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1638), 1,
+      anon_sym_region,
+  [14398] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1590), 1,
+      sym_sentence_word,
+  [14405] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1640), 1,
+      sym_sentence_word,
+  [14412] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1642), 1,
+      sym_label_key,
+  [14419] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1644), 1,
+      sym_lint_code,
+  [14426] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1646), 1,
+      sym__name_token,
+  [14433] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1648), 1,
+      sym_lint_code,
+  [14440] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1650), 1,
+      sym_cilium_version,
+  [14447] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1652), 1,
+      sym_protocol,
+  [14454] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1654), 1,
+      sym_number,
+  [14461] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1656), 1,
+      sym_lint_code,
+  [14468] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1658), 1,
+      anon_sym_region,
+  [14475] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1660), 1,
+      sym_number,
+  [14482] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1662), 1,
+      sym_identifier,
+  [14489] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1664), 1,
+      anon_sym_to,
+  [14496] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1666), 1,
+      anon_sym_namespaces,
+  [14503] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1668), 1,
+      anon_sym_namespaces,
+  [14510] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1670), 1,
+      anon_sym_deny,
+  [14517] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1672), 1,
+      sym_identifier,
+  [14524] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1674), 1,
+      anon_sym_namespace,
+  [14531] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1676), 1,
+      sym_protocol,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 51,
-  [SMALL_STATE(4)] = 102,
-  [SMALL_STATE(5)] = 145,
-  [SMALL_STATE(6)] = 188,
-  [SMALL_STATE(7)] = 231,
-  [SMALL_STATE(8)] = 274,
-  [SMALL_STATE(9)] = 315,
-  [SMALL_STATE(10)] = 358,
-  [SMALL_STATE(11)] = 419,
-  [SMALL_STATE(12)] = 458,
-  [SMALL_STATE(13)] = 498,
-  [SMALL_STATE(14)] = 557,
-  [SMALL_STATE(15)] = 594,
-  [SMALL_STATE(16)] = 645,
-  [SMALL_STATE(17)] = 692,
-  [SMALL_STATE(18)] = 729,
-  [SMALL_STATE(19)] = 766,
-  [SMALL_STATE(20)] = 828,
-  [SMALL_STATE(21)] = 863,
-  [SMALL_STATE(22)] = 902,
-  [SMALL_STATE(23)] = 937,
-  [SMALL_STATE(24)] = 972,
-  [SMALL_STATE(25)] = 1007,
-  [SMALL_STATE(26)] = 1047,
-  [SMALL_STATE(27)] = 1103,
-  [SMALL_STATE(28)] = 1139,
-  [SMALL_STATE(29)] = 1187,
-  [SMALL_STATE(30)] = 1223,
-  [SMALL_STATE(31)] = 1263,
-  [SMALL_STATE(32)] = 1296,
-  [SMALL_STATE(33)] = 1329,
-  [SMALL_STATE(34)] = 1362,
-  [SMALL_STATE(35)] = 1395,
-  [SMALL_STATE(36)] = 1428,
-  [SMALL_STATE(37)] = 1461,
-  [SMALL_STATE(38)] = 1502,
-  [SMALL_STATE(39)] = 1535,
-  [SMALL_STATE(40)] = 1568,
-  [SMALL_STATE(41)] = 1601,
-  [SMALL_STATE(42)] = 1634,
-  [SMALL_STATE(43)] = 1671,
-  [SMALL_STATE(44)] = 1708,
-  [SMALL_STATE(45)] = 1741,
-  [SMALL_STATE(46)] = 1774,
-  [SMALL_STATE(47)] = 1811,
-  [SMALL_STATE(48)] = 1844,
-  [SMALL_STATE(49)] = 1877,
-  [SMALL_STATE(50)] = 1910,
-  [SMALL_STATE(51)] = 1943,
-  [SMALL_STATE(52)] = 1993,
-  [SMALL_STATE(53)] = 2049,
-  [SMALL_STATE(54)] = 2099,
-  [SMALL_STATE(55)] = 2145,
-  [SMALL_STATE(56)] = 2179,
-  [SMALL_STATE(57)] = 2213,
-  [SMALL_STATE(58)] = 2269,
-  [SMALL_STATE(59)] = 2303,
-  [SMALL_STATE(60)] = 2337,
-  [SMALL_STATE(61)] = 2371,
-  [SMALL_STATE(62)] = 2427,
-  [SMALL_STATE(63)] = 2461,
-  [SMALL_STATE(64)] = 2509,
-  [SMALL_STATE(65)] = 2540,
-  [SMALL_STATE(66)] = 2579,
-  [SMALL_STATE(67)] = 2610,
-  [SMALL_STATE(68)] = 2641,
-  [SMALL_STATE(69)] = 2680,
-  [SMALL_STATE(70)] = 2711,
-  [SMALL_STATE(71)] = 2742,
-  [SMALL_STATE(72)] = 2773,
-  [SMALL_STATE(73)] = 2804,
-  [SMALL_STATE(74)] = 2835,
-  [SMALL_STATE(75)] = 2866,
-  [SMALL_STATE(76)] = 2897,
-  [SMALL_STATE(77)] = 2928,
-  [SMALL_STATE(78)] = 2959,
-  [SMALL_STATE(79)] = 3004,
-  [SMALL_STATE(80)] = 3048,
-  [SMALL_STATE(81)] = 3092,
-  [SMALL_STATE(82)] = 3122,
-  [SMALL_STATE(83)] = 3160,
-  [SMALL_STATE(84)] = 3190,
-  [SMALL_STATE(85)] = 3228,
-  [SMALL_STATE(86)] = 3270,
-  [SMALL_STATE(87)] = 3314,
-  [SMALL_STATE(88)] = 3350,
-  [SMALL_STATE(89)] = 3394,
-  [SMALL_STATE(90)] = 3428,
-  [SMALL_STATE(91)] = 3470,
-  [SMALL_STATE(92)] = 3509,
-  [SMALL_STATE(93)] = 3560,
-  [SMALL_STATE(94)] = 3593,
-  [SMALL_STATE(95)] = 3644,
-  [SMALL_STATE(96)] = 3677,
-  [SMALL_STATE(97)] = 3710,
-  [SMALL_STATE(98)] = 3739,
-  [SMALL_STATE(99)] = 3772,
-  [SMALL_STATE(100)] = 3805,
-  [SMALL_STATE(101)] = 3837,
-  [SMALL_STATE(102)] = 3869,
-  [SMALL_STATE(103)] = 3901,
-  [SMALL_STATE(104)] = 3933,
-  [SMALL_STATE(105)] = 3965,
-  [SMALL_STATE(106)] = 3997,
-  [SMALL_STATE(107)] = 4029,
-  [SMALL_STATE(108)] = 4059,
-  [SMALL_STATE(109)] = 4097,
-  [SMALL_STATE(110)] = 4131,
-  [SMALL_STATE(111)] = 4169,
-  [SMALL_STATE(112)] = 4207,
-  [SMALL_STATE(113)] = 4239,
-  [SMALL_STATE(114)] = 4273,
-  [SMALL_STATE(115)] = 4305,
-  [SMALL_STATE(116)] = 4333,
-  [SMALL_STATE(117)] = 4365,
-  [SMALL_STATE(118)] = 4397,
-  [SMALL_STATE(119)] = 4425,
-  [SMALL_STATE(120)] = 4457,
-  [SMALL_STATE(121)] = 4489,
-  [SMALL_STATE(122)] = 4521,
-  [SMALL_STATE(123)] = 4553,
-  [SMALL_STATE(124)] = 4585,
-  [SMALL_STATE(125)] = 4623,
-  [SMALL_STATE(126)] = 4661,
-  [SMALL_STATE(127)] = 4699,
-  [SMALL_STATE(128)] = 4733,
-  [SMALL_STATE(129)] = 4761,
-  [SMALL_STATE(130)] = 4799,
-  [SMALL_STATE(131)] = 4837,
-  [SMALL_STATE(132)] = 4875,
-  [SMALL_STATE(133)] = 4903,
-  [SMALL_STATE(134)] = 4931,
-  [SMALL_STATE(135)] = 4965,
-  [SMALL_STATE(136)] = 5013,
-  [SMALL_STATE(137)] = 5051,
-  [SMALL_STATE(138)] = 5099,
-  [SMALL_STATE(139)] = 5147,
-  [SMALL_STATE(140)] = 5185,
-  [SMALL_STATE(141)] = 5213,
-  [SMALL_STATE(142)] = 5245,
-  [SMALL_STATE(143)] = 5272,
-  [SMALL_STATE(144)] = 5299,
-  [SMALL_STATE(145)] = 5330,
-  [SMALL_STATE(146)] = 5357,
-  [SMALL_STATE(147)] = 5384,
-  [SMALL_STATE(148)] = 5411,
-  [SMALL_STATE(149)] = 5438,
-  [SMALL_STATE(150)] = 5465,
-  [SMALL_STATE(151)] = 5492,
-  [SMALL_STATE(152)] = 5523,
-  [SMALL_STATE(153)] = 5550,
-  [SMALL_STATE(154)] = 5579,
-  [SMALL_STATE(155)] = 5606,
-  [SMALL_STATE(156)] = 5633,
-  [SMALL_STATE(157)] = 5660,
-  [SMALL_STATE(158)] = 5687,
-  [SMALL_STATE(159)] = 5718,
-  [SMALL_STATE(160)] = 5745,
-  [SMALL_STATE(161)] = 5771,
-  [SMALL_STATE(162)] = 5801,
-  [SMALL_STATE(163)] = 5827,
-  [SMALL_STATE(164)] = 5859,
-  [SMALL_STATE(165)] = 5889,
-  [SMALL_STATE(166)] = 5921,
-  [SMALL_STATE(167)] = 5947,
-  [SMALL_STATE(168)] = 5973,
-  [SMALL_STATE(169)] = 6003,
-  [SMALL_STATE(170)] = 6029,
-  [SMALL_STATE(171)] = 6061,
-  [SMALL_STATE(172)] = 6089,
-  [SMALL_STATE(173)] = 6129,
-  [SMALL_STATE(174)] = 6159,
-  [SMALL_STATE(175)] = 6185,
-  [SMALL_STATE(176)] = 6211,
-  [SMALL_STATE(177)] = 6237,
-  [SMALL_STATE(178)] = 6263,
-  [SMALL_STATE(179)] = 6289,
-  [SMALL_STATE(180)] = 6319,
-  [SMALL_STATE(181)] = 6345,
-  [SMALL_STATE(182)] = 6371,
-  [SMALL_STATE(183)] = 6397,
-  [SMALL_STATE(184)] = 6426,
-  [SMALL_STATE(185)] = 6451,
-  [SMALL_STATE(186)] = 6480,
-  [SMALL_STATE(187)] = 6509,
-  [SMALL_STATE(188)] = 6538,
-  [SMALL_STATE(189)] = 6567,
-  [SMALL_STATE(190)] = 6596,
-  [SMALL_STATE(191)] = 6625,
-  [SMALL_STATE(192)] = 6654,
-  [SMALL_STATE(193)] = 6683,
-  [SMALL_STATE(194)] = 6712,
-  [SMALL_STATE(195)] = 6741,
-  [SMALL_STATE(196)] = 6770,
-  [SMALL_STATE(197)] = 6813,
-  [SMALL_STATE(198)] = 6842,
-  [SMALL_STATE(199)] = 6871,
-  [SMALL_STATE(200)] = 6900,
-  [SMALL_STATE(201)] = 6943,
-  [SMALL_STATE(202)] = 6984,
-  [SMALL_STATE(203)] = 7013,
-  [SMALL_STATE(204)] = 7042,
-  [SMALL_STATE(205)] = 7071,
-  [SMALL_STATE(206)] = 7100,
-  [SMALL_STATE(207)] = 7129,
-  [SMALL_STATE(208)] = 7158,
-  [SMALL_STATE(209)] = 7187,
-  [SMALL_STATE(210)] = 7216,
-  [SMALL_STATE(211)] = 7244,
-  [SMALL_STATE(212)] = 7272,
-  [SMALL_STATE(213)] = 7296,
-  [SMALL_STATE(214)] = 7334,
-  [SMALL_STATE(215)] = 7358,
-  [SMALL_STATE(216)] = 7384,
-  [SMALL_STATE(217)] = 7410,
-  [SMALL_STATE(218)] = 7433,
-  [SMALL_STATE(219)] = 7456,
-  [SMALL_STATE(220)] = 7479,
-  [SMALL_STATE(221)] = 7501,
-  [SMALL_STATE(222)] = 7523,
-  [SMALL_STATE(223)] = 7547,
-  [SMALL_STATE(224)] = 7571,
-  [SMALL_STATE(225)] = 7595,
-  [SMALL_STATE(226)] = 7633,
-  [SMALL_STATE(227)] = 7657,
-  [SMALL_STATE(228)] = 7681,
-  [SMALL_STATE(229)] = 7719,
-  [SMALL_STATE(230)] = 7743,
-  [SMALL_STATE(231)] = 7767,
-  [SMALL_STATE(232)] = 7805,
-  [SMALL_STATE(233)] = 7824,
-  [SMALL_STATE(234)] = 7855,
-  [SMALL_STATE(235)] = 7886,
-  [SMALL_STATE(236)] = 7905,
-  [SMALL_STATE(237)] = 7936,
-  [SMALL_STATE(238)] = 7961,
-  [SMALL_STATE(239)] = 7996,
-  [SMALL_STATE(240)] = 8027,
-  [SMALL_STATE(241)] = 8053,
-  [SMALL_STATE(242)] = 8083,
-  [SMALL_STATE(243)] = 8101,
-  [SMALL_STATE(244)] = 8119,
-  [SMALL_STATE(245)] = 8137,
-  [SMALL_STATE(246)] = 8155,
-  [SMALL_STATE(247)] = 8173,
-  [SMALL_STATE(248)] = 8191,
-  [SMALL_STATE(249)] = 8221,
-  [SMALL_STATE(250)] = 8251,
-  [SMALL_STATE(251)] = 8269,
-  [SMALL_STATE(252)] = 8287,
-  [SMALL_STATE(253)] = 8305,
-  [SMALL_STATE(254)] = 8323,
-  [SMALL_STATE(255)] = 8353,
-  [SMALL_STATE(256)] = 8371,
-  [SMALL_STATE(257)] = 8389,
-  [SMALL_STATE(258)] = 8407,
-  [SMALL_STATE(259)] = 8425,
-  [SMALL_STATE(260)] = 8442,
-  [SMALL_STATE(261)] = 8459,
-  [SMALL_STATE(262)] = 8486,
-  [SMALL_STATE(263)] = 8503,
-  [SMALL_STATE(264)] = 8520,
-  [SMALL_STATE(265)] = 8537,
-  [SMALL_STATE(266)] = 8554,
-  [SMALL_STATE(267)] = 8577,
-  [SMALL_STATE(268)] = 8600,
-  [SMALL_STATE(269)] = 8617,
-  [SMALL_STATE(270)] = 8634,
-  [SMALL_STATE(271)] = 8651,
-  [SMALL_STATE(272)] = 8668,
-  [SMALL_STATE(273)] = 8695,
-  [SMALL_STATE(274)] = 8712,
-  [SMALL_STATE(275)] = 8729,
-  [SMALL_STATE(276)] = 8756,
-  [SMALL_STATE(277)] = 8773,
-  [SMALL_STATE(278)] = 8790,
-  [SMALL_STATE(279)] = 8807,
-  [SMALL_STATE(280)] = 8824,
-  [SMALL_STATE(281)] = 8851,
-  [SMALL_STATE(282)] = 8868,
-  [SMALL_STATE(283)] = 8885,
-  [SMALL_STATE(284)] = 8908,
-  [SMALL_STATE(285)] = 8931,
-  [SMALL_STATE(286)] = 8955,
-  [SMALL_STATE(287)] = 8979,
-  [SMALL_STATE(288)] = 8997,
-  [SMALL_STATE(289)] = 9023,
-  [SMALL_STATE(290)] = 9047,
-  [SMALL_STATE(291)] = 9074,
-  [SMALL_STATE(292)] = 9093,
-  [SMALL_STATE(293)] = 9114,
-  [SMALL_STATE(294)] = 9133,
-  [SMALL_STATE(295)] = 9155,
-  [SMALL_STATE(296)] = 9177,
-  [SMALL_STATE(297)] = 9195,
-  [SMALL_STATE(298)] = 9217,
-  [SMALL_STATE(299)] = 9239,
-  [SMALL_STATE(300)] = 9262,
-  [SMALL_STATE(301)] = 9285,
-  [SMALL_STATE(302)] = 9306,
-  [SMALL_STATE(303)] = 9329,
-  [SMALL_STATE(304)] = 9342,
-  [SMALL_STATE(305)] = 9360,
-  [SMALL_STATE(306)] = 9378,
-  [SMALL_STATE(307)] = 9396,
-  [SMALL_STATE(308)] = 9414,
-  [SMALL_STATE(309)] = 9432,
-  [SMALL_STATE(310)] = 9450,
-  [SMALL_STATE(311)] = 9470,
-  [SMALL_STATE(312)] = 9490,
-  [SMALL_STATE(313)] = 9508,
-  [SMALL_STATE(314)] = 9526,
-  [SMALL_STATE(315)] = 9544,
-  [SMALL_STATE(316)] = 9562,
-  [SMALL_STATE(317)] = 9580,
-  [SMALL_STATE(318)] = 9602,
-  [SMALL_STATE(319)] = 9622,
-  [SMALL_STATE(320)] = 9640,
-  [SMALL_STATE(321)] = 9660,
-  [SMALL_STATE(322)] = 9678,
-  [SMALL_STATE(323)] = 9693,
-  [SMALL_STATE(324)] = 9708,
-  [SMALL_STATE(325)] = 9723,
-  [SMALL_STATE(326)] = 9738,
-  [SMALL_STATE(327)] = 9749,
-  [SMALL_STATE(328)] = 9766,
-  [SMALL_STATE(329)] = 9781,
-  [SMALL_STATE(330)] = 9798,
-  [SMALL_STATE(331)] = 9813,
-  [SMALL_STATE(332)] = 9830,
-  [SMALL_STATE(333)] = 9845,
-  [SMALL_STATE(334)] = 9859,
-  [SMALL_STATE(335)] = 9875,
-  [SMALL_STATE(336)] = 9889,
-  [SMALL_STATE(337)] = 9905,
-  [SMALL_STATE(338)] = 9919,
-  [SMALL_STATE(339)] = 9933,
-  [SMALL_STATE(340)] = 9947,
-  [SMALL_STATE(341)] = 9961,
-  [SMALL_STATE(342)] = 9975,
-  [SMALL_STATE(343)] = 9989,
-  [SMALL_STATE(344)] = 10003,
-  [SMALL_STATE(345)] = 10019,
-  [SMALL_STATE(346)] = 10033,
-  [SMALL_STATE(347)] = 10047,
-  [SMALL_STATE(348)] = 10061,
-  [SMALL_STATE(349)] = 10075,
-  [SMALL_STATE(350)] = 10089,
-  [SMALL_STATE(351)] = 10103,
-  [SMALL_STATE(352)] = 10117,
-  [SMALL_STATE(353)] = 10131,
-  [SMALL_STATE(354)] = 10145,
-  [SMALL_STATE(355)] = 10159,
-  [SMALL_STATE(356)] = 10173,
-  [SMALL_STATE(357)] = 10189,
-  [SMALL_STATE(358)] = 10203,
-  [SMALL_STATE(359)] = 10217,
-  [SMALL_STATE(360)] = 10231,
-  [SMALL_STATE(361)] = 10245,
-  [SMALL_STATE(362)] = 10259,
-  [SMALL_STATE(363)] = 10273,
-  [SMALL_STATE(364)] = 10287,
-  [SMALL_STATE(365)] = 10301,
-  [SMALL_STATE(366)] = 10315,
-  [SMALL_STATE(367)] = 10329,
-  [SMALL_STATE(368)] = 10343,
-  [SMALL_STATE(369)] = 10357,
-  [SMALL_STATE(370)] = 10371,
-  [SMALL_STATE(371)] = 10385,
-  [SMALL_STATE(372)] = 10399,
-  [SMALL_STATE(373)] = 10413,
-  [SMALL_STATE(374)] = 10427,
-  [SMALL_STATE(375)] = 10441,
-  [SMALL_STATE(376)] = 10453,
-  [SMALL_STATE(377)] = 10467,
-  [SMALL_STATE(378)] = 10481,
-  [SMALL_STATE(379)] = 10495,
-  [SMALL_STATE(380)] = 10509,
-  [SMALL_STATE(381)] = 10520,
-  [SMALL_STATE(382)] = 10533,
-  [SMALL_STATE(383)] = 10546,
-  [SMALL_STATE(384)] = 10559,
-  [SMALL_STATE(385)] = 10572,
-  [SMALL_STATE(386)] = 10585,
-  [SMALL_STATE(387)] = 10598,
-  [SMALL_STATE(388)] = 10611,
-  [SMALL_STATE(389)] = 10624,
-  [SMALL_STATE(390)] = 10637,
-  [SMALL_STATE(391)] = 10650,
-  [SMALL_STATE(392)] = 10661,
-  [SMALL_STATE(393)] = 10672,
-  [SMALL_STATE(394)] = 10685,
-  [SMALL_STATE(395)] = 10698,
-  [SMALL_STATE(396)] = 10711,
-  [SMALL_STATE(397)] = 10724,
-  [SMALL_STATE(398)] = 10737,
-  [SMALL_STATE(399)] = 10750,
-  [SMALL_STATE(400)] = 10763,
-  [SMALL_STATE(401)] = 10776,
-  [SMALL_STATE(402)] = 10787,
-  [SMALL_STATE(403)] = 10800,
-  [SMALL_STATE(404)] = 10813,
-  [SMALL_STATE(405)] = 10826,
-  [SMALL_STATE(406)] = 10839,
-  [SMALL_STATE(407)] = 10850,
-  [SMALL_STATE(408)] = 10863,
-  [SMALL_STATE(409)] = 10874,
-  [SMALL_STATE(410)] = 10887,
-  [SMALL_STATE(411)] = 10896,
-  [SMALL_STATE(412)] = 10907,
-  [SMALL_STATE(413)] = 10920,
-  [SMALL_STATE(414)] = 10929,
-  [SMALL_STATE(415)] = 10942,
-  [SMALL_STATE(416)] = 10955,
-  [SMALL_STATE(417)] = 10968,
-  [SMALL_STATE(418)] = 10979,
-  [SMALL_STATE(419)] = 10992,
-  [SMALL_STATE(420)] = 11005,
-  [SMALL_STATE(421)] = 11018,
-  [SMALL_STATE(422)] = 11031,
-  [SMALL_STATE(423)] = 11044,
-  [SMALL_STATE(424)] = 11057,
-  [SMALL_STATE(425)] = 11070,
-  [SMALL_STATE(426)] = 11083,
-  [SMALL_STATE(427)] = 11096,
-  [SMALL_STATE(428)] = 11107,
-  [SMALL_STATE(429)] = 11120,
-  [SMALL_STATE(430)] = 11128,
-  [SMALL_STATE(431)] = 11138,
-  [SMALL_STATE(432)] = 11146,
-  [SMALL_STATE(433)] = 11156,
-  [SMALL_STATE(434)] = 11166,
-  [SMALL_STATE(435)] = 11174,
-  [SMALL_STATE(436)] = 11184,
-  [SMALL_STATE(437)] = 11192,
-  [SMALL_STATE(438)] = 11202,
-  [SMALL_STATE(439)] = 11212,
-  [SMALL_STATE(440)] = 11222,
-  [SMALL_STATE(441)] = 11230,
-  [SMALL_STATE(442)] = 11238,
-  [SMALL_STATE(443)] = 11246,
-  [SMALL_STATE(444)] = 11254,
-  [SMALL_STATE(445)] = 11262,
-  [SMALL_STATE(446)] = 11270,
-  [SMALL_STATE(447)] = 11278,
-  [SMALL_STATE(448)] = 11286,
-  [SMALL_STATE(449)] = 11296,
-  [SMALL_STATE(450)] = 11306,
-  [SMALL_STATE(451)] = 11314,
-  [SMALL_STATE(452)] = 11324,
-  [SMALL_STATE(453)] = 11334,
-  [SMALL_STATE(454)] = 11342,
-  [SMALL_STATE(455)] = 11352,
-  [SMALL_STATE(456)] = 11362,
-  [SMALL_STATE(457)] = 11370,
-  [SMALL_STATE(458)] = 11380,
-  [SMALL_STATE(459)] = 11388,
-  [SMALL_STATE(460)] = 11396,
-  [SMALL_STATE(461)] = 11404,
-  [SMALL_STATE(462)] = 11412,
-  [SMALL_STATE(463)] = 11420,
-  [SMALL_STATE(464)] = 11428,
-  [SMALL_STATE(465)] = 11436,
-  [SMALL_STATE(466)] = 11444,
-  [SMALL_STATE(467)] = 11452,
-  [SMALL_STATE(468)] = 11460,
-  [SMALL_STATE(469)] = 11468,
-  [SMALL_STATE(470)] = 11478,
-  [SMALL_STATE(471)] = 11488,
-  [SMALL_STATE(472)] = 11496,
-  [SMALL_STATE(473)] = 11506,
-  [SMALL_STATE(474)] = 11516,
-  [SMALL_STATE(475)] = 11526,
-  [SMALL_STATE(476)] = 11534,
-  [SMALL_STATE(477)] = 11544,
-  [SMALL_STATE(478)] = 11554,
-  [SMALL_STATE(479)] = 11564,
-  [SMALL_STATE(480)] = 11571,
-  [SMALL_STATE(481)] = 11578,
-  [SMALL_STATE(482)] = 11585,
-  [SMALL_STATE(483)] = 11592,
-  [SMALL_STATE(484)] = 11599,
-  [SMALL_STATE(485)] = 11606,
-  [SMALL_STATE(486)] = 11613,
-  [SMALL_STATE(487)] = 11620,
-  [SMALL_STATE(488)] = 11627,
-  [SMALL_STATE(489)] = 11634,
-  [SMALL_STATE(490)] = 11641,
-  [SMALL_STATE(491)] = 11648,
-  [SMALL_STATE(492)] = 11655,
-  [SMALL_STATE(493)] = 11662,
-  [SMALL_STATE(494)] = 11669,
-  [SMALL_STATE(495)] = 11676,
-  [SMALL_STATE(496)] = 11683,
-  [SMALL_STATE(497)] = 11690,
-  [SMALL_STATE(498)] = 11697,
-  [SMALL_STATE(499)] = 11704,
-  [SMALL_STATE(500)] = 11711,
-  [SMALL_STATE(501)] = 11718,
-  [SMALL_STATE(502)] = 11725,
-  [SMALL_STATE(503)] = 11732,
-  [SMALL_STATE(504)] = 11739,
-  [SMALL_STATE(505)] = 11746,
-  [SMALL_STATE(506)] = 11753,
-  [SMALL_STATE(507)] = 11760,
-  [SMALL_STATE(508)] = 11767,
-  [SMALL_STATE(509)] = 11774,
-  [SMALL_STATE(510)] = 11781,
-  [SMALL_STATE(511)] = 11788,
-  [SMALL_STATE(512)] = 11795,
-  [SMALL_STATE(513)] = 11802,
-  [SMALL_STATE(514)] = 11809,
-  [SMALL_STATE(515)] = 11816,
-  [SMALL_STATE(516)] = 11823,
-  [SMALL_STATE(517)] = 11830,
-  [SMALL_STATE(518)] = 11837,
-  [SMALL_STATE(519)] = 11844,
-  [SMALL_STATE(520)] = 11851,
-  [SMALL_STATE(521)] = 11858,
-  [SMALL_STATE(522)] = 11865,
-  [SMALL_STATE(523)] = 11872,
-  [SMALL_STATE(524)] = 11879,
-  [SMALL_STATE(525)] = 11886,
-  [SMALL_STATE(526)] = 11893,
-  [SMALL_STATE(527)] = 11900,
-  [SMALL_STATE(528)] = 11907,
-  [SMALL_STATE(529)] = 11914,
-  [SMALL_STATE(530)] = 11921,
-  [SMALL_STATE(531)] = 11928,
-  [SMALL_STATE(532)] = 11935,
-  [SMALL_STATE(533)] = 11942,
-  [SMALL_STATE(534)] = 11949,
-  [SMALL_STATE(535)] = 11956,
+  [SMALL_STATE(3)] = 55,
+  [SMALL_STATE(4)] = 110,
+  [SMALL_STATE(5)] = 156,
+  [SMALL_STATE(6)] = 202,
+  [SMALL_STATE(7)] = 248,
+  [SMALL_STATE(8)] = 294,
+  [SMALL_STATE(9)] = 338,
+  [SMALL_STATE(10)] = 384,
+  [SMALL_STATE(11)] = 448,
+  [SMALL_STATE(12)] = 490,
+  [SMALL_STATE(13)] = 533,
+  [SMALL_STATE(14)] = 573,
+  [SMALL_STATE(15)] = 613,
+  [SMALL_STATE(16)] = 653,
+  [SMALL_STATE(17)] = 707,
+  [SMALL_STATE(18)] = 757,
+  [SMALL_STATE(19)] = 819,
+  [SMALL_STATE(20)] = 884,
+  [SMALL_STATE(21)] = 922,
+  [SMALL_STATE(22)] = 990,
+  [SMALL_STATE(23)] = 1032,
+  [SMALL_STATE(24)] = 1070,
+  [SMALL_STATE(25)] = 1138,
+  [SMALL_STATE(26)] = 1176,
+  [SMALL_STATE(27)] = 1214,
+  [SMALL_STATE(28)] = 1282,
+  [SMALL_STATE(29)] = 1341,
+  [SMALL_STATE(30)] = 1384,
+  [SMALL_STATE(31)] = 1423,
+  [SMALL_STATE(32)] = 1466,
+  [SMALL_STATE(33)] = 1505,
+  [SMALL_STATE(34)] = 1556,
+  [SMALL_STATE(35)] = 1592,
+  [SMALL_STATE(36)] = 1628,
+  [SMALL_STATE(37)] = 1664,
+  [SMALL_STATE(38)] = 1708,
+  [SMALL_STATE(39)] = 1744,
+  [SMALL_STATE(40)] = 1780,
+  [SMALL_STATE(41)] = 1816,
+  [SMALL_STATE(42)] = 1852,
+  [SMALL_STATE(43)] = 1888,
+  [SMALL_STATE(44)] = 1924,
+  [SMALL_STATE(45)] = 1960,
+  [SMALL_STATE(46)] = 2000,
+  [SMALL_STATE(47)] = 2036,
+  [SMALL_STATE(48)] = 2076,
+  [SMALL_STATE(49)] = 2112,
+  [SMALL_STATE(50)] = 2148,
+  [SMALL_STATE(51)] = 2184,
+  [SMALL_STATE(52)] = 2224,
+  [SMALL_STATE(53)] = 2260,
+  [SMALL_STATE(54)] = 2296,
+  [SMALL_STATE(55)] = 2349,
+  [SMALL_STATE(56)] = 2400,
+  [SMALL_STATE(57)] = 2445,
+  [SMALL_STATE(58)] = 2498,
+  [SMALL_STATE(59)] = 2535,
+  [SMALL_STATE(60)] = 2572,
+  [SMALL_STATE(61)] = 2609,
+  [SMALL_STATE(62)] = 2646,
+  [SMALL_STATE(63)] = 2683,
+  [SMALL_STATE(64)] = 2720,
+  [SMALL_STATE(65)] = 2769,
+  [SMALL_STATE(66)] = 2803,
+  [SMALL_STATE(67)] = 2845,
+  [SMALL_STATE(68)] = 2887,
+  [SMALL_STATE(69)] = 2925,
+  [SMALL_STATE(70)] = 2963,
+  [SMALL_STATE(71)] = 3001,
+  [SMALL_STATE(72)] = 3035,
+  [SMALL_STATE(73)] = 3077,
+  [SMALL_STATE(74)] = 3111,
+  [SMALL_STATE(75)] = 3153,
+  [SMALL_STATE(76)] = 3213,
+  [SMALL_STATE(77)] = 3247,
+  [SMALL_STATE(78)] = 3307,
+  [SMALL_STATE(79)] = 3341,
+  [SMALL_STATE(80)] = 3375,
+  [SMALL_STATE(81)] = 3409,
+  [SMALL_STATE(82)] = 3443,
+  [SMALL_STATE(83)] = 3477,
+  [SMALL_STATE(84)] = 3511,
+  [SMALL_STATE(85)] = 3545,
+  [SMALL_STATE(86)] = 3579,
+  [SMALL_STATE(87)] = 3639,
+  [SMALL_STATE(88)] = 3687,
+  [SMALL_STATE(89)] = 3724,
+  [SMALL_STATE(90)] = 3771,
+  [SMALL_STATE(91)] = 3812,
+  [SMALL_STATE(92)] = 3845,
+  [SMALL_STATE(93)] = 3878,
+  [SMALL_STATE(94)] = 3917,
+  [SMALL_STATE(95)] = 3964,
+  [SMALL_STATE(96)] = 3997,
+  [SMALL_STATE(97)] = 4042,
+  [SMALL_STATE(98)] = 4075,
+  [SMALL_STATE(99)] = 4122,
+  [SMALL_STATE(100)] = 4167,
+  [SMALL_STATE(101)] = 4208,
+  [SMALL_STATE(102)] = 4241,
+  [SMALL_STATE(103)] = 4273,
+  [SMALL_STATE(104)] = 4309,
+  [SMALL_STATE(105)] = 4345,
+  [SMALL_STATE(106)] = 4381,
+  [SMALL_STATE(107)] = 4417,
+  [SMALL_STATE(108)] = 4453,
+  [SMALL_STATE(109)] = 4489,
+  [SMALL_STATE(110)] = 4525,
+  [SMALL_STATE(111)] = 4583,
+  [SMALL_STATE(112)] = 4619,
+  [SMALL_STATE(113)] = 4655,
+  [SMALL_STATE(114)] = 4697,
+  [SMALL_STATE(115)] = 4755,
+  [SMALL_STATE(116)] = 4796,
+  [SMALL_STATE(117)] = 4831,
+  [SMALL_STATE(118)] = 4862,
+  [SMALL_STATE(119)] = 4903,
+  [SMALL_STATE(120)] = 4938,
+  [SMALL_STATE(121)] = 4979,
+  [SMALL_STATE(122)] = 5010,
+  [SMALL_STATE(123)] = 5045,
+  [SMALL_STATE(124)] = 5076,
+  [SMALL_STATE(125)] = 5109,
+  [SMALL_STATE(126)] = 5144,
+  [SMALL_STATE(127)] = 5179,
+  [SMALL_STATE(128)] = 5214,
+  [SMALL_STATE(129)] = 5255,
+  [SMALL_STATE(130)] = 5296,
+  [SMALL_STATE(131)] = 5331,
+  [SMALL_STATE(132)] = 5368,
+  [SMALL_STATE(133)] = 5403,
+  [SMALL_STATE(134)] = 5434,
+  [SMALL_STATE(135)] = 5465,
+  [SMALL_STATE(136)] = 5496,
+  [SMALL_STATE(137)] = 5533,
+  [SMALL_STATE(138)] = 5568,
+  [SMALL_STATE(139)] = 5603,
+  [SMALL_STATE(140)] = 5638,
+  [SMALL_STATE(141)] = 5673,
+  [SMALL_STATE(142)] = 5708,
+  [SMALL_STATE(143)] = 5749,
+  [SMALL_STATE(144)] = 5790,
+  [SMALL_STATE(145)] = 5825,
+  [SMALL_STATE(146)] = 5866,
+  [SMALL_STATE(147)] = 5907,
+  [SMALL_STATE(148)] = 5948,
+  [SMALL_STATE(149)] = 5985,
+  [SMALL_STATE(150)] = 6020,
+  [SMALL_STATE(151)] = 6053,
+  [SMALL_STATE(152)] = 6086,
+  [SMALL_STATE(153)] = 6123,
+  [SMALL_STATE(154)] = 6158,
+  [SMALL_STATE(155)] = 6193,
+  [SMALL_STATE(156)] = 6228,
+  [SMALL_STATE(157)] = 6263,
+  [SMALL_STATE(158)] = 6298,
+  [SMALL_STATE(159)] = 6333,
+  [SMALL_STATE(160)] = 6368,
+  [SMALL_STATE(161)] = 6403,
+  [SMALL_STATE(162)] = 6438,
+  [SMALL_STATE(163)] = 6471,
+  [SMALL_STATE(164)] = 6506,
+  [SMALL_STATE(165)] = 6541,
+  [SMALL_STATE(166)] = 6574,
+  [SMALL_STATE(167)] = 6609,
+  [SMALL_STATE(168)] = 6639,
+  [SMALL_STATE(169)] = 6669,
+  [SMALL_STATE(170)] = 6699,
+  [SMALL_STATE(171)] = 6729,
+  [SMALL_STATE(172)] = 6759,
+  [SMALL_STATE(173)] = 6789,
+  [SMALL_STATE(174)] = 6821,
+  [SMALL_STATE(175)] = 6851,
+  [SMALL_STATE(176)] = 6881,
+  [SMALL_STATE(177)] = 6915,
+  [SMALL_STATE(178)] = 6945,
+  [SMALL_STATE(179)] = 6975,
+  [SMALL_STATE(180)] = 7005,
+  [SMALL_STATE(181)] = 7035,
+  [SMALL_STATE(182)] = 7065,
+  [SMALL_STATE(183)] = 7095,
+  [SMALL_STATE(184)] = 7125,
+  [SMALL_STATE(185)] = 7155,
+  [SMALL_STATE(186)] = 7185,
+  [SMALL_STATE(187)] = 7215,
+  [SMALL_STATE(188)] = 7245,
+  [SMALL_STATE(189)] = 7275,
+  [SMALL_STATE(190)] = 7309,
+  [SMALL_STATE(191)] = 7339,
+  [SMALL_STATE(192)] = 7369,
+  [SMALL_STATE(193)] = 7403,
+  [SMALL_STATE(194)] = 7433,
+  [SMALL_STATE(195)] = 7463,
+  [SMALL_STATE(196)] = 7493,
+  [SMALL_STATE(197)] = 7523,
+  [SMALL_STATE(198)] = 7567,
+  [SMALL_STATE(199)] = 7597,
+  [SMALL_STATE(200)] = 7648,
+  [SMALL_STATE(201)] = 7677,
+  [SMALL_STATE(202)] = 7706,
+  [SMALL_STATE(203)] = 7739,
+  [SMALL_STATE(204)] = 7768,
+  [SMALL_STATE(205)] = 7797,
+  [SMALL_STATE(206)] = 7828,
+  [SMALL_STATE(207)] = 7861,
+  [SMALL_STATE(208)] = 7896,
+  [SMALL_STATE(209)] = 7929,
+  [SMALL_STATE(210)] = 7980,
+  [SMALL_STATE(211)] = 8009,
+  [SMALL_STATE(212)] = 8042,
+  [SMALL_STATE(213)] = 8077,
+  [SMALL_STATE(214)] = 8120,
+  [SMALL_STATE(215)] = 8149,
+  [SMALL_STATE(216)] = 8184,
+  [SMALL_STATE(217)] = 8217,
+  [SMALL_STATE(218)] = 8255,
+  [SMALL_STATE(219)] = 8287,
+  [SMALL_STATE(220)] = 8315,
+  [SMALL_STATE(221)] = 8347,
+  [SMALL_STATE(222)] = 8379,
+  [SMALL_STATE(223)] = 8411,
+  [SMALL_STATE(224)] = 8443,
+  [SMALL_STATE(225)] = 8475,
+  [SMALL_STATE(226)] = 8507,
+  [SMALL_STATE(227)] = 8539,
+  [SMALL_STATE(228)] = 8571,
+  [SMALL_STATE(229)] = 8603,
+  [SMALL_STATE(230)] = 8635,
+  [SMALL_STATE(231)] = 8667,
+  [SMALL_STATE(232)] = 8699,
+  [SMALL_STATE(233)] = 8731,
+  [SMALL_STATE(234)] = 8763,
+  [SMALL_STATE(235)] = 8795,
+  [SMALL_STATE(236)] = 8827,
+  [SMALL_STATE(237)] = 8859,
+  [SMALL_STATE(238)] = 8891,
+  [SMALL_STATE(239)] = 8923,
+  [SMALL_STATE(240)] = 8955,
+  [SMALL_STATE(241)] = 8987,
+  [SMALL_STATE(242)] = 9019,
+  [SMALL_STATE(243)] = 9046,
+  [SMALL_STATE(244)] = 9077,
+  [SMALL_STATE(245)] = 9108,
+  [SMALL_STATE(246)] = 9137,
+  [SMALL_STATE(247)] = 9166,
+  [SMALL_STATE(248)] = 9193,
+  [SMALL_STATE(249)] = 9234,
+  [SMALL_STATE(250)] = 9260,
+  [SMALL_STATE(251)] = 9286,
+  [SMALL_STATE(252)] = 9312,
+  [SMALL_STATE(253)] = 9353,
+  [SMALL_STATE(254)] = 9378,
+  [SMALL_STATE(255)] = 9403,
+  [SMALL_STATE(256)] = 9430,
+  [SMALL_STATE(257)] = 9457,
+  [SMALL_STATE(258)] = 9484,
+  [SMALL_STATE(259)] = 9511,
+  [SMALL_STATE(260)] = 9538,
+  [SMALL_STATE(261)] = 9565,
+  [SMALL_STATE(262)] = 9592,
+  [SMALL_STATE(263)] = 9614,
+  [SMALL_STATE(264)] = 9636,
+  [SMALL_STATE(265)] = 9657,
+  [SMALL_STATE(266)] = 9678,
+  [SMALL_STATE(267)] = 9699,
+  [SMALL_STATE(268)] = 9720,
+  [SMALL_STATE(269)] = 9741,
+  [SMALL_STATE(270)] = 9762,
+  [SMALL_STATE(271)] = 9783,
+  [SMALL_STATE(272)] = 9804,
+  [SMALL_STATE(273)] = 9825,
+  [SMALL_STATE(274)] = 9846,
+  [SMALL_STATE(275)] = 9867,
+  [SMALL_STATE(276)] = 9888,
+  [SMALL_STATE(277)] = 9909,
+  [SMALL_STATE(278)] = 9930,
+  [SMALL_STATE(279)] = 9951,
+  [SMALL_STATE(280)] = 9972,
+  [SMALL_STATE(281)] = 9993,
+  [SMALL_STATE(282)] = 10031,
+  [SMALL_STATE(283)] = 10069,
+  [SMALL_STATE(284)] = 10107,
+  [SMALL_STATE(285)] = 10130,
+  [SMALL_STATE(286)] = 10161,
+  [SMALL_STATE(287)] = 10192,
+  [SMALL_STATE(288)] = 10215,
+  [SMALL_STATE(289)] = 10246,
+  [SMALL_STATE(290)] = 10269,
+  [SMALL_STATE(291)] = 10304,
+  [SMALL_STATE(292)] = 10329,
+  [SMALL_STATE(293)] = 10352,
+  [SMALL_STATE(294)] = 10375,
+  [SMALL_STATE(295)] = 10406,
+  [SMALL_STATE(296)] = 10432,
+  [SMALL_STATE(297)] = 10462,
+  [SMALL_STATE(298)] = 10482,
+  [SMALL_STATE(299)] = 10500,
+  [SMALL_STATE(300)] = 10530,
+  [SMALL_STATE(301)] = 10560,
+  [SMALL_STATE(302)] = 10590,
+  [SMALL_STATE(303)] = 10607,
+  [SMALL_STATE(304)] = 10624,
+  [SMALL_STATE(305)] = 10641,
+  [SMALL_STATE(306)] = 10658,
+  [SMALL_STATE(307)] = 10675,
+  [SMALL_STATE(308)] = 10692,
+  [SMALL_STATE(309)] = 10709,
+  [SMALL_STATE(310)] = 10732,
+  [SMALL_STATE(311)] = 10749,
+  [SMALL_STATE(312)] = 10776,
+  [SMALL_STATE(313)] = 10793,
+  [SMALL_STATE(314)] = 10820,
+  [SMALL_STATE(315)] = 10843,
+  [SMALL_STATE(316)] = 10866,
+  [SMALL_STATE(317)] = 10893,
+  [SMALL_STATE(318)] = 10910,
+  [SMALL_STATE(319)] = 10927,
+  [SMALL_STATE(320)] = 10944,
+  [SMALL_STATE(321)] = 10961,
+  [SMALL_STATE(322)] = 10978,
+  [SMALL_STATE(323)] = 10995,
+  [SMALL_STATE(324)] = 11018,
+  [SMALL_STATE(325)] = 11035,
+  [SMALL_STATE(326)] = 11052,
+  [SMALL_STATE(327)] = 11069,
+  [SMALL_STATE(328)] = 11096,
+  [SMALL_STATE(329)] = 11120,
+  [SMALL_STATE(330)] = 11146,
+  [SMALL_STATE(331)] = 11170,
+  [SMALL_STATE(332)] = 11194,
+  [SMALL_STATE(333)] = 11213,
+  [SMALL_STATE(334)] = 11240,
+  [SMALL_STATE(335)] = 11261,
+  [SMALL_STATE(336)] = 11280,
+  [SMALL_STATE(337)] = 11302,
+  [SMALL_STATE(338)] = 11324,
+  [SMALL_STATE(339)] = 11342,
+  [SMALL_STATE(340)] = 11364,
+  [SMALL_STATE(341)] = 11386,
+  [SMALL_STATE(342)] = 11407,
+  [SMALL_STATE(343)] = 11430,
+  [SMALL_STATE(344)] = 11451,
+  [SMALL_STATE(345)] = 11464,
+  [SMALL_STATE(346)] = 11487,
+  [SMALL_STATE(347)] = 11510,
+  [SMALL_STATE(348)] = 11528,
+  [SMALL_STATE(349)] = 11546,
+  [SMALL_STATE(350)] = 11564,
+  [SMALL_STATE(351)] = 11582,
+  [SMALL_STATE(352)] = 11600,
+  [SMALL_STATE(353)] = 11618,
+  [SMALL_STATE(354)] = 11636,
+  [SMALL_STATE(355)] = 11654,
+  [SMALL_STATE(356)] = 11674,
+  [SMALL_STATE(357)] = 11692,
+  [SMALL_STATE(358)] = 11710,
+  [SMALL_STATE(359)] = 11728,
+  [SMALL_STATE(360)] = 11746,
+  [SMALL_STATE(361)] = 11768,
+  [SMALL_STATE(362)] = 11788,
+  [SMALL_STATE(363)] = 11808,
+  [SMALL_STATE(364)] = 11826,
+  [SMALL_STATE(365)] = 11844,
+  [SMALL_STATE(366)] = 11862,
+  [SMALL_STATE(367)] = 11880,
+  [SMALL_STATE(368)] = 11900,
+  [SMALL_STATE(369)] = 11920,
+  [SMALL_STATE(370)] = 11938,
+  [SMALL_STATE(371)] = 11956,
+  [SMALL_STATE(372)] = 11971,
+  [SMALL_STATE(373)] = 11988,
+  [SMALL_STATE(374)] = 12005,
+  [SMALL_STATE(375)] = 12020,
+  [SMALL_STATE(376)] = 12035,
+  [SMALL_STATE(377)] = 12052,
+  [SMALL_STATE(378)] = 12063,
+  [SMALL_STATE(379)] = 12080,
+  [SMALL_STATE(380)] = 12095,
+  [SMALL_STATE(381)] = 12112,
+  [SMALL_STATE(382)] = 12127,
+  [SMALL_STATE(383)] = 12142,
+  [SMALL_STATE(384)] = 12157,
+  [SMALL_STATE(385)] = 12172,
+  [SMALL_STATE(386)] = 12186,
+  [SMALL_STATE(387)] = 12200,
+  [SMALL_STATE(388)] = 12214,
+  [SMALL_STATE(389)] = 12230,
+  [SMALL_STATE(390)] = 12244,
+  [SMALL_STATE(391)] = 12258,
+  [SMALL_STATE(392)] = 12272,
+  [SMALL_STATE(393)] = 12286,
+  [SMALL_STATE(394)] = 12300,
+  [SMALL_STATE(395)] = 12314,
+  [SMALL_STATE(396)] = 12328,
+  [SMALL_STATE(397)] = 12342,
+  [SMALL_STATE(398)] = 12356,
+  [SMALL_STATE(399)] = 12372,
+  [SMALL_STATE(400)] = 12386,
+  [SMALL_STATE(401)] = 12400,
+  [SMALL_STATE(402)] = 12414,
+  [SMALL_STATE(403)] = 12428,
+  [SMALL_STATE(404)] = 12442,
+  [SMALL_STATE(405)] = 12456,
+  [SMALL_STATE(406)] = 12470,
+  [SMALL_STATE(407)] = 12484,
+  [SMALL_STATE(408)] = 12498,
+  [SMALL_STATE(409)] = 12512,
+  [SMALL_STATE(410)] = 12526,
+  [SMALL_STATE(411)] = 12540,
+  [SMALL_STATE(412)] = 12554,
+  [SMALL_STATE(413)] = 12568,
+  [SMALL_STATE(414)] = 12582,
+  [SMALL_STATE(415)] = 12596,
+  [SMALL_STATE(416)] = 12610,
+  [SMALL_STATE(417)] = 12624,
+  [SMALL_STATE(418)] = 12638,
+  [SMALL_STATE(419)] = 12652,
+  [SMALL_STATE(420)] = 12666,
+  [SMALL_STATE(421)] = 12678,
+  [SMALL_STATE(422)] = 12692,
+  [SMALL_STATE(423)] = 12706,
+  [SMALL_STATE(424)] = 12720,
+  [SMALL_STATE(425)] = 12734,
+  [SMALL_STATE(426)] = 12748,
+  [SMALL_STATE(427)] = 12762,
+  [SMALL_STATE(428)] = 12776,
+  [SMALL_STATE(429)] = 12790,
+  [SMALL_STATE(430)] = 12806,
+  [SMALL_STATE(431)] = 12820,
+  [SMALL_STATE(432)] = 12834,
+  [SMALL_STATE(433)] = 12848,
+  [SMALL_STATE(434)] = 12864,
+  [SMALL_STATE(435)] = 12880,
+  [SMALL_STATE(436)] = 12894,
+  [SMALL_STATE(437)] = 12910,
+  [SMALL_STATE(438)] = 12924,
+  [SMALL_STATE(439)] = 12938,
+  [SMALL_STATE(440)] = 12952,
+  [SMALL_STATE(441)] = 12966,
+  [SMALL_STATE(442)] = 12979,
+  [SMALL_STATE(443)] = 12992,
+  [SMALL_STATE(444)] = 13005,
+  [SMALL_STATE(445)] = 13016,
+  [SMALL_STATE(446)] = 13029,
+  [SMALL_STATE(447)] = 13042,
+  [SMALL_STATE(448)] = 13053,
+  [SMALL_STATE(449)] = 13066,
+  [SMALL_STATE(450)] = 13079,
+  [SMALL_STATE(451)] = 13088,
+  [SMALL_STATE(452)] = 13099,
+  [SMALL_STATE(453)] = 13112,
+  [SMALL_STATE(454)] = 13123,
+  [SMALL_STATE(455)] = 13136,
+  [SMALL_STATE(456)] = 13149,
+  [SMALL_STATE(457)] = 13162,
+  [SMALL_STATE(458)] = 13175,
+  [SMALL_STATE(459)] = 13188,
+  [SMALL_STATE(460)] = 13201,
+  [SMALL_STATE(461)] = 13214,
+  [SMALL_STATE(462)] = 13227,
+  [SMALL_STATE(463)] = 13240,
+  [SMALL_STATE(464)] = 13253,
+  [SMALL_STATE(465)] = 13266,
+  [SMALL_STATE(466)] = 13277,
+  [SMALL_STATE(467)] = 13290,
+  [SMALL_STATE(468)] = 13303,
+  [SMALL_STATE(469)] = 13314,
+  [SMALL_STATE(470)] = 13327,
+  [SMALL_STATE(471)] = 13340,
+  [SMALL_STATE(472)] = 13353,
+  [SMALL_STATE(473)] = 13366,
+  [SMALL_STATE(474)] = 13379,
+  [SMALL_STATE(475)] = 13392,
+  [SMALL_STATE(476)] = 13405,
+  [SMALL_STATE(477)] = 13418,
+  [SMALL_STATE(478)] = 13431,
+  [SMALL_STATE(479)] = 13440,
+  [SMALL_STATE(480)] = 13453,
+  [SMALL_STATE(481)] = 13466,
+  [SMALL_STATE(482)] = 13479,
+  [SMALL_STATE(483)] = 13490,
+  [SMALL_STATE(484)] = 13503,
+  [SMALL_STATE(485)] = 13516,
+  [SMALL_STATE(486)] = 13529,
+  [SMALL_STATE(487)] = 13542,
+  [SMALL_STATE(488)] = 13555,
+  [SMALL_STATE(489)] = 13566,
+  [SMALL_STATE(490)] = 13577,
+  [SMALL_STATE(491)] = 13587,
+  [SMALL_STATE(492)] = 13597,
+  [SMALL_STATE(493)] = 13607,
+  [SMALL_STATE(494)] = 13617,
+  [SMALL_STATE(495)] = 13627,
+  [SMALL_STATE(496)] = 13637,
+  [SMALL_STATE(497)] = 13647,
+  [SMALL_STATE(498)] = 13657,
+  [SMALL_STATE(499)] = 13665,
+  [SMALL_STATE(500)] = 13673,
+  [SMALL_STATE(501)] = 13683,
+  [SMALL_STATE(502)] = 13691,
+  [SMALL_STATE(503)] = 13699,
+  [SMALL_STATE(504)] = 13707,
+  [SMALL_STATE(505)] = 13715,
+  [SMALL_STATE(506)] = 13723,
+  [SMALL_STATE(507)] = 13731,
+  [SMALL_STATE(508)] = 13741,
+  [SMALL_STATE(509)] = 13751,
+  [SMALL_STATE(510)] = 13759,
+  [SMALL_STATE(511)] = 13767,
+  [SMALL_STATE(512)] = 13775,
+  [SMALL_STATE(513)] = 13783,
+  [SMALL_STATE(514)] = 13791,
+  [SMALL_STATE(515)] = 13801,
+  [SMALL_STATE(516)] = 13809,
+  [SMALL_STATE(517)] = 13819,
+  [SMALL_STATE(518)] = 13827,
+  [SMALL_STATE(519)] = 13837,
+  [SMALL_STATE(520)] = 13847,
+  [SMALL_STATE(521)] = 13855,
+  [SMALL_STATE(522)] = 13865,
+  [SMALL_STATE(523)] = 13873,
+  [SMALL_STATE(524)] = 13883,
+  [SMALL_STATE(525)] = 13891,
+  [SMALL_STATE(526)] = 13899,
+  [SMALL_STATE(527)] = 13909,
+  [SMALL_STATE(528)] = 13919,
+  [SMALL_STATE(529)] = 13927,
+  [SMALL_STATE(530)] = 13935,
+  [SMALL_STATE(531)] = 13943,
+  [SMALL_STATE(532)] = 13951,
+  [SMALL_STATE(533)] = 13959,
+  [SMALL_STATE(534)] = 13967,
+  [SMALL_STATE(535)] = 13977,
+  [SMALL_STATE(536)] = 13987,
+  [SMALL_STATE(537)] = 13997,
+  [SMALL_STATE(538)] = 14005,
+  [SMALL_STATE(539)] = 14015,
+  [SMALL_STATE(540)] = 14023,
+  [SMALL_STATE(541)] = 14031,
+  [SMALL_STATE(542)] = 14041,
+  [SMALL_STATE(543)] = 14051,
+  [SMALL_STATE(544)] = 14059,
+  [SMALL_STATE(545)] = 14069,
+  [SMALL_STATE(546)] = 14076,
+  [SMALL_STATE(547)] = 14083,
+  [SMALL_STATE(548)] = 14090,
+  [SMALL_STATE(549)] = 14097,
+  [SMALL_STATE(550)] = 14104,
+  [SMALL_STATE(551)] = 14111,
+  [SMALL_STATE(552)] = 14118,
+  [SMALL_STATE(553)] = 14125,
+  [SMALL_STATE(554)] = 14132,
+  [SMALL_STATE(555)] = 14139,
+  [SMALL_STATE(556)] = 14146,
+  [SMALL_STATE(557)] = 14153,
+  [SMALL_STATE(558)] = 14160,
+  [SMALL_STATE(559)] = 14167,
+  [SMALL_STATE(560)] = 14174,
+  [SMALL_STATE(561)] = 14181,
+  [SMALL_STATE(562)] = 14188,
+  [SMALL_STATE(563)] = 14195,
+  [SMALL_STATE(564)] = 14202,
+  [SMALL_STATE(565)] = 14209,
+  [SMALL_STATE(566)] = 14216,
+  [SMALL_STATE(567)] = 14223,
+  [SMALL_STATE(568)] = 14230,
+  [SMALL_STATE(569)] = 14237,
+  [SMALL_STATE(570)] = 14244,
+  [SMALL_STATE(571)] = 14251,
+  [SMALL_STATE(572)] = 14258,
+  [SMALL_STATE(573)] = 14265,
+  [SMALL_STATE(574)] = 14272,
+  [SMALL_STATE(575)] = 14279,
+  [SMALL_STATE(576)] = 14286,
+  [SMALL_STATE(577)] = 14293,
+  [SMALL_STATE(578)] = 14300,
+  [SMALL_STATE(579)] = 14307,
+  [SMALL_STATE(580)] = 14314,
+  [SMALL_STATE(581)] = 14321,
+  [SMALL_STATE(582)] = 14328,
+  [SMALL_STATE(583)] = 14335,
+  [SMALL_STATE(584)] = 14342,
+  [SMALL_STATE(585)] = 14349,
+  [SMALL_STATE(586)] = 14356,
+  [SMALL_STATE(587)] = 14363,
+  [SMALL_STATE(588)] = 14370,
+  [SMALL_STATE(589)] = 14377,
+  [SMALL_STATE(590)] = 14384,
+  [SMALL_STATE(591)] = 14391,
+  [SMALL_STATE(592)] = 14398,
+  [SMALL_STATE(593)] = 14405,
+  [SMALL_STATE(594)] = 14412,
+  [SMALL_STATE(595)] = 14419,
+  [SMALL_STATE(596)] = 14426,
+  [SMALL_STATE(597)] = 14433,
+  [SMALL_STATE(598)] = 14440,
+  [SMALL_STATE(599)] = 14447,
+  [SMALL_STATE(600)] = 14454,
+  [SMALL_STATE(601)] = 14461,
+  [SMALL_STATE(602)] = 14468,
+  [SMALL_STATE(603)] = 14475,
+  [SMALL_STATE(604)] = 14482,
+  [SMALL_STATE(605)] = 14489,
+  [SMALL_STATE(606)] = 14496,
+  [SMALL_STATE(607)] = 14503,
+  [SMALL_STATE(608)] = 14510,
+  [SMALL_STATE(609)] = 14517,
+  [SMALL_STATE(610)] = 14524,
+  [SMALL_STATE(611)] = 14531,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -19053,710 +22026,805 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(526),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
-  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
-  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(571),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(563),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(598),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(526),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(579),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(604),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(559),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
+  [29] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
   [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
-  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
+  [43] = {.entry = {.count = 1, .reusable = true}}, SHIFT(577),
+  [45] = {.entry = {.count = 1, .reusable = true}}, SHIFT(611),
   [47] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
   [51] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [53] = {.entry = {.count = 1, .reusable = false}}, SHIFT(201),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(171),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(168),
+  [53] = {.entry = {.count = 1, .reusable = false}}, SHIFT(252),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [57] = {.entry = {.count = 1, .reusable = false}}, SHIFT(205),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(208),
   [63] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
   [65] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
+  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(599),
   [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
-  [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
-  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [85] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
-  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(530),
-  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
-  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
+  [71] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
+  [73] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
+  [75] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
+  [77] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [81] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
+  [83] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [85] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
+  [87] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [89] = {.entry = {.count = 1, .reusable = true}}, SHIFT(596),
+  [91] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [95] = {.entry = {.count = 1, .reusable = true}}, SHIFT(565),
   [97] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
-  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
+  [101] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
+  [107] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
+  [109] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
+  [111] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
   [113] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [115] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
-  [121] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [123] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [127] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
-  [135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
-  [137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
-  [141] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [145] = {.entry = {.count = 1, .reusable = false}}, SHIFT(306),
-  [147] = {.entry = {.count = 1, .reusable = false}}, SHIFT(504),
-  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
-  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
-  [153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
-  [155] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 52),
-  [157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
-  [163] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [165] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [167] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [169] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [171] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [173] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [175] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [177] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [179] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [183] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [185] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
-  [187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [189] = {.entry = {.count = 1, .reusable = true}}, SHIFT(524),
-  [191] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 63),
-  [193] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [195] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
-  [197] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [199] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 66),
-  [201] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 74),
-  [203] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [205] = {.entry = {.count = 1, .reusable = true}}, SHIFT(489),
-  [207] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 42),
-  [209] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 80),
-  [211] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 41),
-  [215] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
-  [217] = {.entry = {.count = 1, .reusable = true}}, SHIFT(260),
-  [219] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
-  [221] = {.entry = {.count = 1, .reusable = true}}, SHIFT(532),
-  [223] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [225] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
-  [227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
-  [229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
-  [231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
-  [233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
-  [237] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
-  [239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
-  [241] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
-  [243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
-  [245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(268),
-  [247] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(529),
-  [251] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 86),
-  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
-  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 91),
-  [257] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
-  [259] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
-  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [264] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(452),
-  [267] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
-  [270] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(372),
-  [273] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
-  [276] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
-  [279] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
-  [282] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
-  [285] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(298),
-  [288] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(427),
-  [291] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
-  [293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
-  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
-  [299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
-  [301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
-  [303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
-  [305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
-  [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 88),
-  [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
-  [313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
-  [315] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
-  [317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
-  [323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 93),
-  [325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 94),
-  [327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 96),
-  [329] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 97),
-  [331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
-  [333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
-  [335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
-  [337] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [341] = {.entry = {.count = 1, .reusable = false}}, SHIFT(535),
-  [343] = {.entry = {.count = 1, .reusable = false}}, SHIFT(509),
-  [345] = {.entry = {.count = 1, .reusable = true}}, SHIFT(21),
-  [347] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
-  [349] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [351] = {.entry = {.count = 1, .reusable = true}}, SHIFT(305),
-  [353] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
-  [357] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(340),
-  [363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
-  [365] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 43),
-  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
-  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [371] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
-  [373] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [375] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(518),
-  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 45),
-  [380] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
-  [382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [384] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [386] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
-  [390] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [392] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [394] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(305),
-  [397] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [399] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
-  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(474),
-  [405] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(482),
-  [408] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(512),
-  [411] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(476),
-  [414] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(505),
-  [417] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(521),
-  [420] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(526),
-  [423] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(469),
-  [426] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(380),
-  [429] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 67),
-  [431] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 51),
-  [433] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 51), SHIFT_REPEAT(346),
-  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 56),
-  [438] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 81),
-  [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [442] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
-  [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [446] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [448] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [450] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [454] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
-  [456] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
-  [460] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [462] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [464] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [466] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(201),
-  [470] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [472] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(63),
-  [475] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(363),
-  [478] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(16),
-  [481] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(364),
-  [484] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
-  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
-  [490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
-  [492] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [494] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(315),
-  [497] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [499] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(414),
-  [502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
-  [504] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [508] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(348),
-  [511] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [513] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [515] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [517] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(201),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 47),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [530] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [532] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [534] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 8, 0, 26),
-  [536] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
-  [539] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [541] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(532),
-  [544] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(372),
-  [547] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(486),
-  [550] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
-  [553] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
-  [556] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
-  [559] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(295),
-  [562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(149),
-  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [566] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [568] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(438),
-  [571] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [573] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [575] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [577] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [579] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [581] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [587] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [591] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [593] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
-  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [601] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(383),
-  [604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
-  [616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
-  [618] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
-  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [624] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
-  [626] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [628] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 57),
-  [630] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
-  [632] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [634] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [636] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [638] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
-  [640] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [642] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [644] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(288),
-  [647] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [649] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [651] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [653] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [655] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [657] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [665] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(339),
-  [668] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
-  [670] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
-  [672] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
-  [674] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
-  [676] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 47),
-  [678] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
-  [680] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
-  [682] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
-  [684] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
-  [686] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [688] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 68),
-  [690] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
-  [692] = {.entry = {.count = 1, .reusable = true}}, SHIFT(528),
-  [694] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
-  [696] = {.entry = {.count = 1, .reusable = false}}, SHIFT(356),
-  [698] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [700] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
-  [702] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
-  [704] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [706] = {.entry = {.count = 1, .reusable = false}}, SHIFT(389),
-  [708] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
-  [710] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
-  [712] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
-  [714] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51),
-  [716] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 51), SHIFT_REPEAT(347),
-  [719] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
-  [721] = {.entry = {.count = 1, .reusable = false}}, SHIFT(237),
-  [723] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 82),
-  [725] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
-  [727] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 85),
-  [729] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 89),
-  [731] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [733] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [735] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 39),
-  [737] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
-  [739] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 71),
-  [741] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [743] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [745] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [747] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 4, 0, 9),
-  [749] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [751] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 5, 0, 84),
-  [753] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
-  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 7, 0, 95),
-  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 4, 0, 70),
-  [759] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 6, 0, 90),
-  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_authentication, 2, 0, 0),
-  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
-  [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [769] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
-  [772] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [774] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [776] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [778] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
-  [780] = {.entry = {.count = 1, .reusable = false}}, SHIFT(442),
-  [782] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
-  [784] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
-  [786] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [788] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [790] = {.entry = {.count = 1, .reusable = true}}, SHIFT(243),
-  [792] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [794] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [796] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [800] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [802] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
-  [804] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
-  [806] = {.entry = {.count = 1, .reusable = true}}, SHIFT(290),
-  [808] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
-  [810] = {.entry = {.count = 1, .reusable = true}}, SHIFT(319),
-  [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
-  [814] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [816] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [818] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [820] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(237),
-  [823] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [825] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
-  [827] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
-  [829] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [831] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [833] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
-  [835] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [837] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
-  [839] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [841] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [843] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 32),
-  [845] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [847] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [849] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [851] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
-  [853] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
-  [855] = {.entry = {.count = 1, .reusable = false}}, SHIFT(280),
-  [857] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [859] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [861] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [863] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [865] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [871] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [873] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [875] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [877] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [879] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [881] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [883] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [885] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [887] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [889] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [891] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [893] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [895] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [897] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [901] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [903] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [905] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
-  [907] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [909] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [911] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [913] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [915] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
-  [917] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [919] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [921] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [923] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [925] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(291),
-  [928] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [930] = {.entry = {.count = 1, .reusable = true}}, SHIFT(527),
-  [932] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [934] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [936] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [938] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [940] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [942] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [944] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
-  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
-  [948] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [950] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [954] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(293),
-  [957] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [959] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
-  [961] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [963] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [965] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
-  [967] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
-  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [971] = {.entry = {.count = 1, .reusable = false}}, SHIFT(410),
-  [973] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
-  [975] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [977] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
-  [979] = {.entry = {.count = 1, .reusable = true}}, SHIFT(172),
-  [981] = {.entry = {.count = 1, .reusable = false}}, SHIFT(523),
-  [983] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
-  [985] = {.entry = {.count = 1, .reusable = false}}, SHIFT(326),
-  [987] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
-  [989] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [991] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [993] = {.entry = {.count = 1, .reusable = true}}, SHIFT(174),
-  [995] = {.entry = {.count = 1, .reusable = true}}, SHIFT(118),
-  [997] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
-  [999] = {.entry = {.count = 1, .reusable = false}}, SHIFT(344),
-  [1001] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
-  [1003] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
-  [1005] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
-  [1007] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
-  [1009] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
-  [1011] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [1013] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [1015] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
-  [1017] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [1019] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
-  [1021] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
-  [1023] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
-  [1025] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
-  [1027] = {.entry = {.count = 1, .reusable = true}}, SHIFT(106),
-  [1029] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
-  [1031] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [1033] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [1035] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [1037] = {.entry = {.count = 1, .reusable = true}}, SHIFT(525),
-  [1039] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [1041] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
-  [1043] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1045] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1047] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
-  [1049] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [1053] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
-  [1055] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
-  [1059] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
-  [1061] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1063] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1065] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(525),
-  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
-  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
-  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1074] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(100),
-  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [1080] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
-  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(186),
-  [1086] = {.entry = {.count = 1, .reusable = false}}, SHIFT(484),
-  [1088] = {.entry = {.count = 1, .reusable = false}}, SHIFT(39),
-  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(189),
-  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
-  [1094] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
-  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
-  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
-  [1100] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [1104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [1106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
-  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(140),
-  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
-  [1116] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [1118] = {.entry = {.count = 1, .reusable = false}}, SHIFT(13),
-  [1120] = {.entry = {.count = 1, .reusable = false}}, SHIFT(287),
-  [1122] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
-  [1124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
-  [1126] = {.entry = {.count = 1, .reusable = true}}, SHIFT(46),
-  [1128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(55),
-  [1130] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1132] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
-  [1134] = {.entry = {.count = 1, .reusable = true}}, SHIFT(161),
-  [1136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(221),
-  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(211),
-  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
-  [1142] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(366),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(216),
-  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
-  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(156),
-  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
-  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1159] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(523),
-  [1162] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1164] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
-  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
-  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
-  [1178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(292),
-  [1181] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1183] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [1185] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [1187] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
-  [1189] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
-  [1191] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [1193] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
-  [1195] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(325),
-  [1198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(122),
-  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
-  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(232),
-  [1210] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(272),
-  [1213] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(391),
-  [1218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1220] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(451),
-  [1223] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1225] = {.entry = {.count = 1, .reusable = true}}, SHIFT(228),
-  [1227] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [1229] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
-  [1231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
-  [1233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [1235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [1237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [1239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
-  [1241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
-  [1243] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
-  [1245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
-  [1247] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(238),
-  [1250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [1254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
-  [1256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
-  [1260] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(310),
-  [1263] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1265] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1267] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1269] = {.entry = {.count = 1, .reusable = true}}, SHIFT(261),
-  [1271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
-  [1273] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1275] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
-  [1277] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
-  [1279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
-  [1281] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [1283] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
-  [1285] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
-  [1287] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [1289] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
-  [1291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [1293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [1295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(241),
-  [1297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
-  [1299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
-  [1301] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
-  [1303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [1305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
-  [1307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [1313] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [1317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
-  [1319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 31),
-  [1323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1325] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 44),
-  [1327] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1329] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [1331] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1333] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 40),
-  [1335] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1337] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1339] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1341] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1343] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1345] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [1347] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1349] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [1351] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1353] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
-  [1355] = {.entry = {.count = 1, .reusable = true}}, SHIFT(481),
-  [1357] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
-  [1359] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
-  [1363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
-  [1365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(18),
-  [1367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [1369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(274),
-  [1371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(275),
-  [1373] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
-  [1375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [1377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
-  [1379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [1381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [1383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [1385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(72),
-  [1389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
-  [1391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
-  [1393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1395] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
-  [1397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
-  [1399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [1401] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [1403] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1405] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
-  [1407] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
-  [1409] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [1411] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(534),
-  [1415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [1417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
-  [1419] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [1421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [1423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(408),
-  [1425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(17),
-  [1427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [1429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [1431] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [1433] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [1435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [1437] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [1439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(97),
-  [1441] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [1443] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
-  [1445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [1447] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
-  [1449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [1453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
-  [1455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
-  [1457] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [1459] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [1461] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [1463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(239),
-  [1465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(230),
-  [1467] = {.entry = {.count = 1, .reusable = true}}, SHIFT(236),
-  [1469] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [1471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
+  [117] = {.entry = {.count = 1, .reusable = true}}, SHIFT(594),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(609),
+  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
+  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(507),
+  [129] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(580),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(478),
+  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(581),
+  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(549),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(552),
+  [147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [155] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(571),
+  [158] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [160] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(594),
+  [163] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(492),
+  [166] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(609),
+  [169] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
+  [172] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(416),
+  [175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(507),
+  [178] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(509),
+  [181] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(580),
+  [184] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(478),
+  [187] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(581),
+  [190] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(337),
+  [193] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(465),
+  [196] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
+  [198] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(415),
+  [202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
+  [204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(550),
+  [206] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 43),
+  [208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(610),
+  [210] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 53),
+  [212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
+  [214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(590),
+  [218] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
+  [220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(546),
+  [222] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [224] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
+  [226] = {.entry = {.count = 1, .reusable = false}}, SHIFT(349),
+  [228] = {.entry = {.count = 1, .reusable = false}}, SHIFT(574),
+  [230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(90),
+  [232] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [234] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [236] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [238] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [240] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [242] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [244] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [250] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 42),
+  [252] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
+  [254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
+  [258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(600),
+  [260] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 67),
+  [262] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 64),
+  [264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(576),
+  [268] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 81),
+  [270] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [272] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 43),
+  [274] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 75),
+  [276] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(555),
+  [280] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [282] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [284] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
+  [286] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(99),
+  [296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(207),
+  [298] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 1, 0, 0),
+  [300] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [302] = {.entry = {.count = 1, .reusable = true}}, SHIFT(602),
+  [304] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [306] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(603),
+  [310] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 78),
+  [312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(557),
+  [314] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 76),
+  [316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(556),
+  [318] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 65),
+  [320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(578),
+  [322] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 87),
+  [324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(562),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 92),
+  [328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(569),
+  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 97),
+  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(601),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [338] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__aws_strings, 1, 0, 0),
+  [340] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__aws_strings, 1, 0, 0), SHIFT(435),
+  [343] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [345] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(435),
+  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__aws_strings, 2, 0, 0),
+  [350] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__aws_strings, 2, 0, 0), SHIFT(435),
+  [353] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 56),
+  [355] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 2, 0, 0),
+  [357] = {.entry = {.count = 1, .reusable = true}}, SHIFT(561),
+  [359] = {.entry = {.count = 1, .reusable = true}}, SHIFT(575),
+  [361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [363] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 66),
+  [365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(196),
+  [369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [371] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 77),
+  [373] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
+  [375] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 79),
+  [377] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 80),
+  [379] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 88),
+  [381] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 89),
+  [383] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 93),
+  [385] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 94),
+  [387] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 95),
+  [389] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 98),
+  [391] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(571),
+  [394] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [396] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(594),
+  [399] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(609),
+  [402] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
+  [405] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(416),
+  [408] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(507),
+  [411] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(509),
+  [414] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(580),
+  [417] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(478),
+  [420] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(581),
+  [423] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(336),
+  [426] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [428] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [430] = {.entry = {.count = 1, .reusable = false}}, SHIFT(582),
+  [432] = {.entry = {.count = 1, .reusable = false}}, SHIFT(587),
+  [434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(22),
+  [436] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [438] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(601),
+  [441] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [443] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [447] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
+  [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
+  [451] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 44),
+  [453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
+  [457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
+  [459] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 46),
+  [461] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [465] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_names, 3, 0, 0),
+  [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [469] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [471] = {.entry = {.count = 1, .reusable = true}}, SHIFT(212),
+  [473] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [475] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_ids, 2, 0, 0),
+  [477] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [479] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
+  [481] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [483] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(348),
+  [486] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 57),
+  [488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 52),
+  [490] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 52), SHIFT_REPEAT(440),
+  [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [495] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 82),
+  [497] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [499] = {.entry = {.count = 1, .reusable = true}}, SHIFT(547),
+  [501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(343),
+  [503] = {.entry = {.count = 1, .reusable = false}}, SHIFT(433),
+  [505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [507] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
+  [509] = {.entry = {.count = 1, .reusable = true}}, SHIFT(19),
+  [511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
+  [513] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [515] = {.entry = {.count = 1, .reusable = false}}, SHIFT(472),
+  [517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(554),
+  [519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 3, 0, 0),
+  [523] = {.entry = {.count = 1, .reusable = true}}, SHIFT(591),
+  [525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [527] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 68),
+  [529] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [531] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
+  [533] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [535] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
+  [537] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
+  [539] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_aws_repeat1, 2, 0, 0),
+  [541] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_aws_repeat1, 2, 0, 0), SHIFT_REPEAT(538),
+  [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 4, 0, 0),
+  [548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
+  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 5, 0, 0),
+  [552] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
+  [554] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 5, 0, 0),
+  [556] = {.entry = {.count = 1, .reusable = true}}, SHIFT(551),
+  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
+  [560] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(347),
+  [563] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [565] = {.entry = {.count = 1, .reusable = true}}, SHIFT(347),
+  [567] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [569] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
+  [571] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [573] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [575] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [577] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
+  [579] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(487),
+  [582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 48),
+  [584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
+  [590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 3, 0, 0),
+  [592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
+  [594] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
+  [600] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
+  [603] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 8, 0, 26),
+  [605] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
+  [607] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
+  [609] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(55),
+  [612] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(412),
+  [615] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(17),
+  [618] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(428),
+  [621] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [623] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service_list, 2, 0, 0),
+  [625] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
+  [627] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 4, 0, 0),
+  [629] = {.entry = {.count = 1, .reusable = true}}, SHIFT(588),
+  [631] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [633] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(252),
+  [636] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_aws, 2, 0, 0),
+  [638] = {.entry = {.count = 1, .reusable = true}}, SHIFT(538),
+  [640] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 2, 0, 0),
+  [642] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [644] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__peer, 1, 0, 0),
+  [646] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_aws, 1, 0, 0),
+  [648] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0), SHIFT(487),
+  [651] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34), SHIFT(487),
+  [654] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0), SHIFT(487),
+  [657] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34), SHIFT(487),
+  [660] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
+  [662] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [664] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0),
+  [666] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0), SHIFT_REPEAT(437),
+  [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
+  [671] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
+  [673] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [675] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [677] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [679] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [681] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [683] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [685] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [687] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [689] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [693] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [697] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
+  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
+  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [703] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [705] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [709] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [711] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
+  [713] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [715] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [717] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [719] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(484),
+  [722] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 6, 0, 0),
+  [724] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 7, 0, 0),
+  [726] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 8, 0, 0),
+  [728] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [730] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
+  [732] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(571),
+  [735] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(495),
+  [738] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(563),
+  [741] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(598),
+  [744] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(526),
+  [747] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(579),
+  [750] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(604),
+  [753] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(559),
+  [756] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(521),
+  [759] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(488),
+  [762] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [764] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [766] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(329),
+  [769] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
+  [773] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
+  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [779] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [781] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
+  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [785] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [787] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [789] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 49),
+  [793] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
+  [795] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [797] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
+  [799] = {.entry = {.count = 1, .reusable = true}}, SHIFT(256),
+  [801] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 58),
+  [803] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [805] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [807] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 90),
+  [809] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [811] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [813] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 40),
+  [815] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
+  [817] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 47),
+  [819] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 48),
+  [821] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [823] = {.entry = {.count = 1, .reusable = true}}, SHIFT(491),
+  [825] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
+  [827] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 51),
+  [829] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52),
+  [831] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 52), SHIFT_REPEAT(394),
+  [834] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
+  [836] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(430),
+  [839] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 59),
+  [841] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 60),
+  [843] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [845] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
+  [847] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 63),
+  [849] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 69),
+  [851] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 70),
+  [853] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 72),
+  [855] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 73),
+  [857] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 74),
+  [859] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 83),
+  [861] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 84),
+  [863] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 86),
+  [865] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [867] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [871] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 4, 0, 9),
+  [873] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
+  [875] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 5, 0, 85),
+  [877] = {.entry = {.count = 1, .reusable = true}}, SHIFT(523),
+  [879] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 4, 0, 71),
+  [881] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 6, 0, 91),
+  [883] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 7, 0, 96),
+  [885] = {.entry = {.count = 1, .reusable = false}}, SHIFT(291),
+  [887] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_authentication, 2, 0, 0),
+  [889] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [891] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [893] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
+  [895] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [897] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [899] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [901] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(451),
+  [904] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
+  [906] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
+  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [910] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [912] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [914] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [916] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [918] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_log, 2, 0, 0),
+  [920] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 31),
+  [922] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [924] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_spec, 2, 0, 0),
+  [926] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [928] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [930] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [932] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [934] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [936] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [938] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [940] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [942] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_metadata, 5, 0, 39),
+  [944] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [946] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
+  [948] = {.entry = {.count = 1, .reusable = false}}, SHIFT(9),
+  [950] = {.entry = {.count = 1, .reusable = false}}, SHIFT(513),
+  [952] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
+  [954] = {.entry = {.count = 1, .reusable = true}}, SHIFT(558),
+  [956] = {.entry = {.count = 1, .reusable = true}}, SHIFT(280),
+  [958] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [960] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 3, 0, 0),
+  [962] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [964] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
+  [966] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
+  [968] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
+  [970] = {.entry = {.count = 1, .reusable = true}}, SHIFT(541),
+  [972] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
+  [974] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
+  [976] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 2, 0, 0),
+  [978] = {.entry = {.count = 1, .reusable = true}}, SHIFT(197),
+  [980] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [982] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [984] = {.entry = {.count = 1, .reusable = true}}, SHIFT(534),
+  [986] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [988] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(291),
+  [991] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
+  [993] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [995] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0),
+  [997] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0), SHIFT_REPEAT(500),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, SHIFT(87),
+  [1002] = {.entry = {.count = 1, .reusable = true}}, SHIFT(113),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [1008] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
+  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(20),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [1016] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [1018] = {.entry = {.count = 1, .reusable = false}}, SHIFT(327),
+  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(289),
+  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(25),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(539),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [1028] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [1030] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [1032] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [1034] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [1036] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [1038] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [1040] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [1042] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [1044] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [1046] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [1048] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
+  [1050] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [1052] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [1054] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(335),
+  [1057] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
+  [1059] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [1061] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [1063] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 9),
+  [1065] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [1067] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 6, 0, 15),
+  [1069] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [1071] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [1073] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [1075] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [1077] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [1079] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [1081] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [1083] = {.entry = {.count = 1, .reusable = true}}, SHIFT(564),
+  [1085] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [1087] = {.entry = {.count = 1, .reusable = true}}, SHIFT(530),
+  [1089] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
+  [1091] = {.entry = {.count = 1, .reusable = true}}, SHIFT(219),
+  [1093] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [1095] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
+  [1097] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [1099] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(332),
+  [1102] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
+  [1104] = {.entry = {.count = 1, .reusable = true}}, SHIFT(344),
+  [1106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [1108] = {.entry = {.count = 1, .reusable = true}}, SHIFT(568),
+  [1110] = {.entry = {.count = 1, .reusable = true}}, SHIFT(350),
+  [1112] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
+  [1114] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
+  [1116] = {.entry = {.count = 1, .reusable = false}}, SHIFT(450),
+  [1118] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
+  [1120] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [1122] = {.entry = {.count = 1, .reusable = true}}, SHIFT(574),
+  [1124] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
+  [1126] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [1128] = {.entry = {.count = 1, .reusable = true}}, SHIFT(525),
+  [1130] = {.entry = {.count = 1, .reusable = false}}, SHIFT(595),
+  [1132] = {.entry = {.count = 1, .reusable = true}}, SHIFT(317),
+  [1134] = {.entry = {.count = 1, .reusable = false}}, SHIFT(377),
+  [1136] = {.entry = {.count = 1, .reusable = true}}, SHIFT(548),
+  [1138] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [1140] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
+  [1142] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [1144] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [1146] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [1148] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
+  [1150] = {.entry = {.count = 1, .reusable = true}}, SHIFT(545),
+  [1152] = {.entry = {.count = 1, .reusable = false}}, SHIFT(388),
+  [1154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(606),
+  [1156] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [1158] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [1160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
+  [1162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [1164] = {.entry = {.count = 1, .reusable = true}}, SHIFT(504),
+  [1166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [1168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [1170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
+  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(109),
+  [1176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
+  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
+  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [1182] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(570),
+  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(584),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(68),
+  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [1196] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
+  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(38),
+  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1204] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(597),
+  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [1210] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1212] = {.entry = {.count = 1, .reusable = false}}, SHIFT(436),
+  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(607),
+  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(524),
+  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
+  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(245),
+  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(279),
+  [1226] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1228] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(597),
+  [1231] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
+  [1233] = {.entry = {.count = 1, .reusable = true}}, SHIFT(184),
+  [1235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
+  [1239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
+  [1241] = {.entry = {.count = 1, .reusable = false}}, SHIFT(18),
+  [1243] = {.entry = {.count = 1, .reusable = false}}, SHIFT(297),
+  [1245] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [1247] = {.entry = {.count = 1, .reusable = true}}, SHIFT(194),
+  [1249] = {.entry = {.count = 1, .reusable = true}}, SHIFT(137),
+  [1251] = {.entry = {.count = 1, .reusable = true}}, SHIFT(240),
+  [1253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [1255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(522),
+  [1257] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1259] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
+  [1261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [1263] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
+  [1265] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [1267] = {.entry = {.count = 1, .reusable = false}}, SHIFT(585),
+  [1269] = {.entry = {.count = 1, .reusable = false}}, SHIFT(34),
+  [1271] = {.entry = {.count = 1, .reusable = true}}, SHIFT(62),
+  [1273] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
+  [1275] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
+  [1277] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
+  [1279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
+  [1281] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [1283] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [1285] = {.entry = {.count = 1, .reusable = true}}, SHIFT(58),
+  [1287] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
+  [1289] = {.entry = {.count = 1, .reusable = true}}, SHIFT(112),
+  [1291] = {.entry = {.count = 1, .reusable = true}}, SHIFT(206),
+  [1293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(231),
+  [1295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [1297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(254),
+  [1299] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(413),
+  [1302] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1304] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1306] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [1308] = {.entry = {.count = 1, .reusable = true}}, SHIFT(47),
+  [1310] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
+  [1312] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [1314] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
+  [1316] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1318] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [1320] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
+  [1322] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1324] = {.entry = {.count = 1, .reusable = true}}, SHIFT(191),
+  [1326] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [1328] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [1330] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [1332] = {.entry = {.count = 1, .reusable = true}}, SHIFT(233),
+  [1334] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(595),
+  [1337] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1339] = {.entry = {.count = 1, .reusable = true}}, SHIFT(244),
+  [1341] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [1343] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
+  [1345] = {.entry = {.count = 1, .reusable = true}}, SHIFT(531),
+  [1347] = {.entry = {.count = 1, .reusable = true}}, SHIFT(533),
+  [1349] = {.entry = {.count = 1, .reusable = true}}, SHIFT(95),
+  [1351] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [1353] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1355] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
+  [1357] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [1359] = {.entry = {.count = 1, .reusable = true}}, SHIFT(328),
+  [1361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [1363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [1365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(176),
+  [1367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
+  [1369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(498),
+  [1371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [1373] = {.entry = {.count = 1, .reusable = true}}, SHIFT(49),
+  [1375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
+  [1377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [1379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(39),
+  [1381] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(374),
+  [1384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [1388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1390] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(489),
+  [1393] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1395] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [1399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(543),
+  [1401] = {.entry = {.count = 1, .reusable = true}}, SHIFT(573),
+  [1403] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(514),
+  [1406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
+  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(91),
+  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(537),
+  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
+  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
+  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(566),
+  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
+  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
+  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
+  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(592),
+  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(352),
+  [1440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
+  [1442] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(290),
+  [1445] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1447] = {.entry = {.count = 1, .reusable = true}}, SHIFT(103),
+  [1449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [1451] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(355),
+  [1454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1456] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
+  [1458] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
+  [1460] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [1462] = {.entry = {.count = 1, .reusable = true}}, SHIFT(26),
+  [1464] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(345),
+  [1468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [1470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [1472] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(334),
+  [1475] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1477] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [1479] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
+  [1481] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [1483] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
+  [1485] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(311),
+  [1488] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1490] = {.entry = {.count = 1, .reusable = true}}, SHIFT(198),
+  [1492] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
+  [1494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(553),
+  [1496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(493),
+  [1498] = {.entry = {.count = 1, .reusable = true}}, SHIFT(13),
+  [1500] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1502] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1504] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1506] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
+  [1508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
+  [1512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 41),
+  [1514] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1516] = {.entry = {.count = 1, .reusable = true}}, SHIFT(572),
+  [1518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 32),
+  [1526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 45),
+  [1528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1534] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1536] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [1538] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1540] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [1542] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [1544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
+  [1546] = {.entry = {.count = 1, .reusable = true}}, SHIFT(285),
+  [1548] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1550] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [1552] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
+  [1554] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [1556] = {.entry = {.count = 1, .reusable = true}}, SHIFT(365),
+  [1558] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [1560] = {.entry = {.count = 1, .reusable = true}}, SHIFT(73),
+  [1562] = {.entry = {.count = 1, .reusable = true}}, SHIFT(404),
+  [1564] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
+  [1566] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [1568] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
+  [1570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(82),
+  [1572] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [1574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [1576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [1578] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [1580] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [1584] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [1586] = {.entry = {.count = 1, .reusable = true}}, SHIFT(528),
+  [1588] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
+  [1590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1592] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
+  [1594] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
+  [1596] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [1598] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
+  [1600] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
+  [1602] = {.entry = {.count = 1, .reusable = true}}, SHIFT(583),
+  [1604] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [1606] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
+  [1608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [1610] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [1612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [1614] = {.entry = {.count = 1, .reusable = true}}, SHIFT(589),
+  [1616] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
+  [1618] = {.entry = {.count = 1, .reusable = true}}, SHIFT(608),
+  [1620] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
+  [1622] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [1624] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [1626] = {.entry = {.count = 1, .reusable = true}}, SHIFT(35),
+  [1628] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [1630] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
+  [1632] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
+  [1634] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [1636] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [1638] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [1640] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [1642] = {.entry = {.count = 1, .reusable = true}}, SHIFT(586),
+  [1644] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [1646] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
+  [1648] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
+  [1650] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
+  [1652] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1654] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [1656] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [1658] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [1660] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [1662] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [1664] = {.entry = {.count = 1, .reusable = true}}, SHIFT(294),
+  [1666] = {.entry = {.count = 1, .reusable = true}}, SHIFT(173),
+  [1668] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [1670] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
+  [1672] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [1674] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
+  [1676] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
 };
 
 #ifdef __cplusplus

@@ -416,7 +416,7 @@ spec:
     - ports: [{port: "80", protocol: TCP}]
     - ports: [{port: "81", protocol: TCP}]
   egress:
-  - toGroups: [{aws: {securityGroupsIds: [sg-1]}}]
+  - toGroups: [{aws: {region: us-east-1}}]
   - toServices:
     - k8sService: {serviceName: a}
     - k8sService: {serviceName: b}
@@ -474,6 +474,15 @@ spec:
   - tooPorts: []
   - toEndpoints: [{}]
     authentication: {mode: mutual}
+  - toPorts:
+    - ports: [{port: "80", protocol: TCP}]
+      rules:
+        http:
+        - headerMatches:
+          - {name: A, mismatch: REWRITE}
+          - {name: B, secret: {namespace: x}}
+          - {value: v}
+          - {name: C, value: v, secret: {name: s}}
   egressDeny:
   - toEndpoints: [{}]
     authentication: {mode: required}
