@@ -67,6 +67,24 @@ pub enum Stmt {
     Spec(SpecBlock),
 }
 
+impl Stmt {
+    /// The span of the whole statement.
+    pub fn span(&self) -> Span {
+        match self {
+            Stmt::Use(use_stmt) => use_stmt.span,
+            Stmt::Select(select) => select.span,
+            Stmt::Description(_, span)
+            | Stmt::Log(_, span)
+            | Stmt::Label(_, _, span)
+            | Stmt::DefaultDeny(_, span)
+            | Stmt::NoDefaultDeny(_, span) => *span,
+            Stmt::Rule(rule) => rule.span,
+            Stmt::Metadata(metadata) => metadata.span,
+            Stmt::Spec(block) => block.span,
+        }
+    }
+}
+
 /// `spec { statements }`: one entry of the object's `specs` list, with its
 /// own subject, description, labels, default-deny switches and rules.
 #[derive(Clone, Debug, PartialEq, Eq)]

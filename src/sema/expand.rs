@@ -389,7 +389,7 @@ impl<'a> Expander<'a, '_> {
                 ast::Stmt::Metadata(_) => self.stmt(stmt, env, ctx, &mut outer),
                 other => {
                     self.diags.push(report::statement_beside_specs(
-                        stmt_span(other),
+                        other.span(),
                         stmt_name(other),
                         first,
                     ));
@@ -675,22 +675,6 @@ impl<'a> Expander<'a, '_> {
         };
         cilium::check_not_empty(&spec, name_span, self.diags)?;
         Some(spec)
-    }
-}
-
-/// The span of a statement.
-fn stmt_span(stmt: &ast::Stmt) -> Span {
-    match stmt {
-        ast::Stmt::Use(use_stmt) => use_stmt.span,
-        ast::Stmt::Select(select) => select.span,
-        ast::Stmt::Description(_, span)
-        | ast::Stmt::Log(_, span)
-        | ast::Stmt::Label(_, _, span)
-        | ast::Stmt::DefaultDeny(_, span)
-        | ast::Stmt::NoDefaultDeny(_, span) => *span,
-        ast::Stmt::Rule(rule) => rule.span,
-        ast::Stmt::Metadata(metadata) => metadata.span,
-        ast::Stmt::Spec(block) => block.span,
     }
 }
 

@@ -254,8 +254,8 @@ fn statement(analysis: &Analysis, file: FileId, offset: usize) -> Option<(Span, 
     }
     let mut found: Option<&ast::Stmt> = None;
     walk(syntax, &mut |stmt| {
-        let span = stmt_span(stmt);
-        if holds(span, file, offset) && found.is_none_or(|old| stmt_span(old).start <= span.start) {
+        let span = stmt.span();
+        if holds(span, file, offset) && found.is_none_or(|old| old.span().start <= span.start) {
             found = Some(stmt);
         }
     });
@@ -382,21 +382,6 @@ Not decided: the repository has errors, or no namespace uses the category.",
         );
     }
     Some((expect.span, text))
-}
-
-fn stmt_span(stmt: &ast::Stmt) -> Span {
-    match stmt {
-        ast::Stmt::Use(use_stmt) => use_stmt.span,
-        ast::Stmt::Select(select) => select.span,
-        ast::Stmt::Description(_, span)
-        | ast::Stmt::Log(_, span)
-        | ast::Stmt::Label(_, _, span)
-        | ast::Stmt::DefaultDeny(_, span)
-        | ast::Stmt::NoDefaultDeny(_, span) => *span,
-        ast::Stmt::Rule(rule) => rule.span,
-        ast::Stmt::Metadata(metadata) => metadata.span,
-        ast::Stmt::Spec(block) => block.span,
-    }
 }
 
 /// The position in `specs` of the `spec` block of a policy that holds
