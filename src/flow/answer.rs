@@ -113,6 +113,8 @@ pub enum Proxy {
     Kafka,
     /// TLS server names (`serverNames`): the TLS proxy checks the SNI.
     Tls,
+    /// A custom Envoy listener (`listener`): its Envoy config decides.
+    Listener,
 }
 
 impl Proxy {
@@ -124,6 +126,7 @@ impl Proxy {
             Proxy::Dns => "dns",
             Proxy::Kafka => "kafka",
             Proxy::Tls => "tls",
+            Proxy::Listener => "listener",
         }
     }
 }

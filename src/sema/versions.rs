@@ -172,6 +172,17 @@ pub fn check_rule(
             version,
         ));
     }
+    if version < CiliumVersion::LISTENER_PRIORITY {
+        let priority = rule.listener.as_ref().and_then(|l| l.priority.as_ref());
+        if let (Some(ir::L7::Listener(_)), Some(priority)) = (built.l7, priority) {
+            diags.push(too_old(
+                priority.span,
+                "a listener priority (`listener.priority`)",
+                CiliumVersion::LISTENER_PRIORITY,
+                version,
+            ));
+        }
+    }
     if version < CiliumVersion::SERVER_NAME_WILDCARDS {
         if let (Some(ir::L7::Sni(names)), Some(sni)) = (built.l7, &rule.sni) {
             let prefix_only = |name: &&ir::ServerName| {

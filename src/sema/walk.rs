@@ -268,6 +268,10 @@ fn rule_tail<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visi
     if let Some(names) = &rule.sni {
         values(&names.node, place, visitor);
     }
+    if let Some(listener) = &rule.listener {
+        value(&listener.name, place, visitor);
+        value(&listener.config, place, visitor);
+    }
     for line in &rule.l7 {
         match line {
             ast::L7::Http(http) => {

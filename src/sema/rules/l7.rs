@@ -16,6 +16,9 @@ pub(super) fn l7(
     env: Env<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ir::L7> {
+    if let Some(listener) = &rule.listener {
+        return envoy_listener(eval, rule, listener, env, diags);
+    }
     if let Some(sni) = &rule.sni {
         return server_names(eval, rule, sni, env, diags);
     }
@@ -142,6 +145,75 @@ fn server_names(
         return None;
     }
     ok.then_some(ir::L7::Sni(out))
+}
+
+/// `listener ...`: on an egress allow rule with ports and without L7
+/// rules or server names (E0225, E0226), its priority in 1..=100 (E0227;
+/// the field's version is checked in `versions`).
+fn envoy_listener(
+    eval: &mut Evaluator<'_>,
+    rule: &ast::Rule,
+    listener: &ast::Listener,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::L7> {
+    let misplaced = if rule.verb.node == ast::Verb::Deny {
+        Some(report::MisplacedListener::Deny)
+    } else if rule.direction.node == ast::Direction::Ingress {
+        Some(report::MisplacedListener::Ingress)
+    } else if rule.ports.is_none() {
+        Some(report::MisplacedListener::NoPort)
+    } else {
+        None
+    };
+    if let Some(place) = misplaced {
+        diags.push(report::misplaced_listener(listener.span, place));
+        return None;
+    }
+    let other = rule
+        .l7
+        .first()
+        .map(ast::L7::span)
+        .or(rule.sni.as_ref().map(|sni| sni.span));
+    if let Some(span) = other {
+        diags.push(report::listener_with_l7(span).secondary(listener.span, "listener here"));
+        return None;
+    }
+    let name = eval.string(&listener.name, env, diags);
+    let config = eval.string(&listener.config, env, diags);
+    let mut ok = true;
+    for (text, value) in [(&name, &listener.name), (&config, &listener.config)] {
+        if text.as_deref() == Some("") {
+            diags.push(report::empty_listener_name(value.span()));
+            ok = false;
+        }
+    }
+    let priority = match &listener.priority {
+        None => None,
+        Some(written) => match written.node.parse::<u8>() {
+            Ok(priority) if (1..=100).contains(&priority) => Some(priority),
+            _ => {
+                diags.push(report::listener_priority(written.span, &written.node));
+                ok = false;
+                None
+            }
+        },
+    };
+    let (Some(name), Some(config)) = (name, config) else {
+        return None;
+    };
+    ok.then_some(ir::L7::Listener(ir::Listener {
+        config,
+        kind: listener.clusterwide.map(|clusterwide| {
+            if clusterwide {
+                ir::EnvoyConfigKind::Clusterwide
+            } else {
+                ir::EnvoyConfigKind::Namespaced
+            }
+        }),
+        name,
+        priority,
+    }))
 }
 
 fn http_rule(
