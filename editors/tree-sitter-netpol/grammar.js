@@ -189,6 +189,7 @@ module.exports = grammar({
         field('peer', $._peer),
         optional($.ports),
         optional($.sni),
+        optional($.listener),
         optional($.icmps),
         optional($.authentication),
         repeat($._l7),
@@ -310,6 +311,18 @@ module.exports = grammar({
 
     // `port 80/tcp, 8000-8999/tcp, $PORTS`.
     ports: ($) => seq('port', commaSep1(choice($.port, $.const_ref))),
+
+    // `listener "proxy" in cluster "egress-proxy" priority 10`: a custom
+    // Envoy listener.
+    listener: ($) =>
+      seq(
+        'listener',
+        field('name', $._string_or_ref),
+        'in',
+        optional(field('kind', choice('cluster', 'namespace'))),
+        field('config', $._string_or_ref),
+        optional(seq('priority', field('priority', $.number))),
+      ),
 
     // `sni "api.stripe.com", "*.stripe.com"`: TLS server names.
     sni: ($) => seq('sni', commaSep1($._string_or_ref)),

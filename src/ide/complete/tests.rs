@@ -162,6 +162,30 @@ fn a_rule_offers_peers_then_clauses() {
         one("namespace shop {\n  allow from pods app=web port 80/tcp |\n}\n"),
         ["authentication", "dns", "grpc", "http", "kafka", "sni"]
     );
+    assert_eq!(
+        one("namespace shop {\n  allow to pods app=api port 80/tcp |\n}\n"),
+        [
+            "authentication",
+            "dns",
+            "grpc",
+            "http",
+            "kafka",
+            "listener",
+            "sni"
+        ]
+    );
+    assert_eq!(
+        one("namespace shop {\n  allow to pods app=api port 80/tcp listener \"p\" |\n}\n"),
+        ["in"]
+    );
+    assert_eq!(
+        one("namespace shop {\n  allow to pods app=api port 80/tcp listener \"p\" in |\n}\n"),
+        ["cluster", "namespace"]
+    );
+    assert_eq!(
+        one("namespace shop {\n  allow to pods app=api port 80/tcp listener \"p\" in \"c\" |\n}\n"),
+        ["authentication", "priority"]
+    );
     // A deny rule has no authentication (E0220).
     assert_eq!(
         one("namespace shop {\n  deny from pods app=web |\n}\n"),

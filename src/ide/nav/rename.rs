@@ -69,6 +69,8 @@ pub(super) const KEYWORDS: &[&str] = &[
     "annotation",
     "log",
     "authentication",
+    "listener",
+    "priority",
     "spec",
     "secret",
     "mismatch",
