@@ -275,6 +275,22 @@ pub enum L7 {
     /// `serverNames` (beside `rules`, not in it): TLS server names as
     /// written.
     Sni(Vec<String>),
+    /// `listener` (beside `rules`, not in it): a custom Envoy listener.
+    Listener(Listener),
+}
+
+/// A port rule's `listener`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Listener {
+    /// `envoyConfig.name`.
+    pub config: String,
+    /// `envoyConfig.kind`: `Some(true)` for CiliumClusterwideEnvoyConfig,
+    /// `Some(false)` for CiliumEnvoyConfig, `None` when not written.
+    pub clusterwide: Option<bool>,
+    /// `name`.
+    pub name: String,
+    /// `priority`.
+    pub priority: Option<u64>,
 }
 
 /// One `rules.http` entry.
