@@ -678,7 +678,7 @@ pub fn push_cidr_group_document(
         out.push_str(": ");
         yaml::push_scalar(out, value.as_str(), 4);
     }
-    out.push_str("\nspec:\n");
+    out.push('\n');
     out.push_str(&spec);
 }
 
