@@ -177,6 +177,19 @@ pub enum L7 {
     Kafka(Kafka),
     /// `dns "pattern", ...`.
     Dns(Vec<Value>, Span),
+    /// `l7 "proto" "key" = "value", ...`: a generic L7 rule.
+    Generic(Generic),
+}
+
+/// `l7 "proto" "key" = "value", ...`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Generic {
+    /// The protocol (`l7proto`).
+    pub proto: Value,
+    /// The key-value pairs, in order.
+    pub pairs: Vec<(Value, Value)>,
+    /// The whole line.
+    pub span: Span,
 }
 
 impl L7 {
@@ -186,6 +199,7 @@ impl L7 {
             L7::Http(http) => http.span,
             L7::Grpc(_, span) | L7::Dns(_, span) => *span,
             L7::Kafka(kafka) => kafka.span,
+            L7::Generic(generic) => generic.span,
         }
     }
 }

@@ -93,6 +93,7 @@ codes! {
     E0226: "Envoy listener together with L7 rules",
     E0227: "Envoy listener priority out of range",
     E0228: "empty Envoy listener or config name",
+    E0229: "invalid generic L7 rule",
     E0230: "node selector naming a label no node has",
     E0231: "invalid CIDR group labels",
     E0232: "AWS group that selects no security group and no label",

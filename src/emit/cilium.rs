@@ -447,6 +447,12 @@ pub struct L7Rules<'a> {
     /// `dns`.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub dns: Option<Vec<FqdnSelector<'a>>>,
+    /// `l7proto`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub l7proto: Option<&'a str>,
+    /// `l7`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub l7: Option<Vec<&'a std::collections::BTreeMap<String, String>>>,
 }
 
 /// An `http` entry.

@@ -115,6 +115,8 @@ pub enum Proxy {
     Tls,
     /// A custom Envoy listener (`listener`): its Envoy config decides.
     Listener,
+    /// Generic L7 rules (`l7proto`): a proxylib parser decides.
+    Generic,
 }
 
 impl Proxy {
@@ -127,6 +129,7 @@ impl Proxy {
             Proxy::Kafka => "kafka",
             Proxy::Tls => "tls",
             Proxy::Listener => "listener",
+            Proxy::Generic => "generic",
         }
     }
 }

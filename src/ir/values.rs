@@ -204,6 +204,18 @@ pub enum L7 {
     /// port rule to a custom Envoy listener, and Cilium refuses it together
     /// with L7 rules, so it takes the rule's one L7 slot too.
     Listener(Listener),
+    /// `rules.l7proto` and `rules.l7`: generic L7 rules of one protocol
+    /// (Cilium up to 1.19), each a map of keys to values.
+    Generic(GenericL7),
+}
+
+/// `rules.l7proto` and its `rules.l7` entries.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GenericL7 {
+    /// `l7proto`.
+    pub proto: String,
+    /// `l7`: each rule's pairs, keys unique and not empty.
+    pub rules: Vec<std::collections::BTreeMap<String, String>>,
 }
 
 /// `toPorts[].listener`: a custom Envoy listener, on an egress allow rule.

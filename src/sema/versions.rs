@@ -206,6 +206,21 @@ pub fn check_rule(
             }
         }
     }
+    if version >= CiliumVersion::WITHOUT_GENERIC_L7 && matches!(built.l7, Some(ir::L7::Generic(_)))
+    {
+        let span = rule.l7.first().map_or(rule.span, ast::L7::span);
+        diags.push(
+            report::feature_unavailable(
+                span,
+                report::FeatureUnavailable::NoGenericL7 { version: &version },
+            )
+            .note(format!(
+                "Cilium {} removes generic L7 rules (`l7proto`, `l7`)",
+                CiliumVersion::WITHOUT_GENERIC_L7
+            ))
+            .help("allow the port without L7 rules, or target Cilium 1.19 (`cilium 1.19`)"),
+        );
+    }
     if version >= CiliumVersion::WITHOUT_KAFKA && matches!(built.l7, Some(ir::L7::Kafka(_))) {
         let span = rule.l7.first().map_or(rule.span, ast::L7::span);
         diags.push(

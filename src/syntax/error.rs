@@ -88,6 +88,8 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::sni | Rule::kw_sni => "`sni`",
         Rule::authentication | Rule::kw_authentication => "`authentication`",
         Rule::listener | Rule::kw_listener => "`listener`",
+        Rule::generic | Rule::kw_l7 => "`l7`",
+        Rule::generic_pair => "a `\"key\" = \"value\"` pair",
         Rule::listener_kind => "`cluster` or `namespace`",
         Rule::kw_priority => "`priority`",
         Rule::header_match => "`header`",

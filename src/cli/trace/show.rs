@@ -259,6 +259,7 @@ fn proxy_name(proxy: Proxy) -> &'static str {
         Proxy::Kafka => "Kafka",
         Proxy::Tls => "TLS",
         Proxy::Listener => "Envoy listener",
+        Proxy::Generic => "generic L7",
     }
 }
 
@@ -393,6 +394,7 @@ pub fn help(trace: &Trace<'_>, direction: Direction) -> Option<String> {
                     Proxy::Kafka => "a `kafka`",
                     Proxy::Tls => "an `sni`",
                     Proxy::Listener => "a `listener`",
+                    Proxy::Generic => "an `l7`",
                     Proxy::Http | Proxy::None => "an `http`",
                 };
                 return Some(format!(

@@ -71,3 +71,9 @@ pub fn empty_listener_name(span: Span) -> Diagnostic {
     .note("Cilium's CRD refuses an empty listener name or Envoy config name (`minLength: 1`)")
     .help("write the names as the CiliumEnvoyConfig defines them")
 }
+
+/// `E0229`: a generic L7 rule (`l7`) that cannot be written: protocols that
+/// differ within one rule, an empty protocol, an empty or repeated key.
+pub fn invalid_generic_l7(span: Span, message: String) -> Diagnostic {
+    Diagnostic::new(Code::E0229, span, message)
+}

@@ -353,6 +353,11 @@ impl<'a> L7Rules<'a> {
                 http: Some(rules.iter().map(PortRuleHttp::from_ir).collect()),
                 ..L7Rules::default()
             },
+            ir::L7::Generic(generic) => L7Rules {
+                l7proto: Some(&generic.proto),
+                l7: Some(generic.rules.iter().collect()),
+                ..L7Rules::default()
+            },
             ir::L7::Kafka(rules) => L7Rules {
                 kafka: Some(rules.iter().map(PortRuleKafka::from_ir).collect()),
                 ..L7Rules::default()

@@ -275,6 +275,16 @@ impl Write for L7Rules<'_> {
         optional(&mut map, "http", self.http.as_ref());
         optional(&mut map, "kafka", self.kafka.as_ref());
         optional(&mut map, "dns", self.dns.as_ref());
+        map.opt_str("l7proto", self.l7proto);
+        if let Some(rules) = &self.l7 {
+            let mut list = map.field("l7").sequence();
+            for rule in rules {
+                let mut pairs = list.item().mapping();
+                for (key, value) in *rule {
+                    pairs.key(key).str(value);
+                }
+            }
+        }
     }
 }
 

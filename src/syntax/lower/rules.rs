@@ -66,6 +66,25 @@ impl Cx {
                     l7.push(ast::L7::Grpc(value, child_span));
                 }
                 R::kafka => l7.push(ast::L7::Kafka(self.kafka(child))),
+                R::generic => {
+                    let mut parts = children(child.into_inner());
+                    let proto = parts
+                        .next()
+                        .map(|value| self.value(value))
+                        .unwrap_or_else(|| unreachable!("grammar: l7 has a protocol"));
+                    let pairs = parts
+                        .filter_map(|pair| {
+                            let mut sides =
+                                children(pair.into_inner()).map(|side| self.value(side));
+                            Some((sides.next()?, sides.next()?))
+                        })
+                        .collect();
+                    l7.push(ast::L7::Generic(ast::Generic {
+                        proto,
+                        pairs,
+                        span: child_span,
+                    }));
+                }
                 R::dns => {
                     let values = children(child.into_inner())
                         .map(|value| self.value(value))
