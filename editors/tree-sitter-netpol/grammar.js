@@ -337,7 +337,7 @@ module.exports = grammar({
 
     icmp_type: (_) => /[0-9]+|[A-Za-z][A-Za-z0-9]*/,
 
-    _l7: ($) => choice($.http, $.grpc, $.kafka, $.dns),
+    _l7: ($) => choice($.http, $.grpc, $.kafka, $.dns, $.generic),
 
     // `http [METHOD | method "regex"] ["/path"] [host "h"] [header "K: v"]...`.
     http: ($) =>
@@ -385,6 +385,13 @@ module.exports = grammar({
 
     // `dns "*.example.com", "api.example.com"`.
     dns: ($) => seq('dns', commaSep1($._string_or_ref)),
+
+    // `l7 "r2d2" "cmd" = "READ", "file" = "/public/.*"`: a generic L7 rule.
+    generic: ($) =>
+      seq('l7', field('proto', $._string_or_ref), optional(commaSep1($.generic_pair))),
+
+    // `"key" = "value"`.
+    generic_pair: ($) => seq(field('key', $._string_or_ref), '=', field('value', $._string_or_ref)),
 
     // -------------------------------------------------------------------
     // Expectations

@@ -82,7 +82,7 @@ pub(super) const TYPES: &[&str] = &[
     "cidr", "cidrs", "port", "ports", "string", "strings", "selector",
 ];
 /// L7 rule lines.
-pub(super) const L7: &[&str] = &["http", "grpc", "kafka", "dns"];
+pub(super) const L7: &[&str] = &["http", "grpc", "kafka", "dns", "l7"];
 /// What may follow `kafka`.
 pub(super) const KAFKA: &[&str] = &["produce", "consume", "apikey", "topic", "client", "version"];
 /// Words after which a rule needs a value, not another keyword.

@@ -71,6 +71,7 @@ pub(super) const KEYWORDS: &[&str] = &[
     "authentication",
     "listener",
     "priority",
+    "l7",
     "spec",
     "secret",
     "mismatch",
