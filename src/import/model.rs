@@ -277,6 +277,8 @@ pub enum L7 {
     Sni(Vec<String>),
     /// `listener` (beside `rules`, not in it): a custom Envoy listener.
     Listener(Listener),
+    /// `rules.l7proto` and `rules.l7`: the protocol and each rule's pairs.
+    Generic(String, Vec<std::collections::BTreeMap<String, String>>),
 }
 
 /// A port rule's `listener`.

@@ -210,6 +210,19 @@ fn print_rule(out: &mut String, pad: &str, verb: &str, rule: &Rule, kind: Kind, 
     let l7_pad = format!("{pad}  ");
     match &rule.l7 {
         None | Some(L7::Sni(_) | L7::Listener(_)) => {}
+        Some(L7::Generic(proto, rules)) => {
+            for rule in rules {
+                let mut text = format!("l7 {}", quote(proto));
+                let pairs: Vec<String> = rule
+                    .iter()
+                    .map(|(key, value)| format!("{} = {}", quote(key), quote(value)))
+                    .collect();
+                if !pairs.is_empty() {
+                    let _ = write!(text, " {}", pairs.join(", "));
+                }
+                push_line(out, &l7_pad, &text);
+            }
+        }
         Some(L7::Http(rules)) => rules
             .iter()
             .for_each(|rule| push_line(out, &l7_pad, &http(rule))),

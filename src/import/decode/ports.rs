@@ -259,9 +259,21 @@ fn server_name_list(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Vec<
 
 fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
     let map = ctx.object(path, value)?;
-    let generic = "`.netpol` has no way to write generic L7 rules (`l7proto`, `l7`), which Cilium 1.20 removes";
     let mut found = Vec::new();
-    ctx.fields(path, map, &["http", "kafka", "dns"], &[("l7proto", generic), ("l7", generic)], |ctx, key, field, value| {
+    let mut proto = None;
+    let mut generic = None;
+    ctx.fields(path, map, &["http", "kafka", "dns", "l7proto", "l7"], &[], |ctx, key, field, value| {
+        if key == "l7proto" {
+            match value {
+                Value::String(text) if !text.is_empty() => proto = Some(text.clone()),
+                _ => ctx.invalid(field, "`l7proto` names a protocol"),
+            }
+            return;
+        }
+        if key == "l7" {
+            generic = generic_rules(ctx, field, value);
+            return;
+        }
         let Some(items) = ctx.list(field, value) else {
             return;
         };
@@ -276,6 +288,24 @@ fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
             _ => items.iter().enumerate().map(|(index, item)| dns_selector(ctx, &at(index), item)).collect::<Option<Vec<_>>>().map(|lists| L7::Dns(lists.into_iter().flatten().collect())),
         });
     });
+    match (proto, generic) {
+        (Some(_), _) if ctx.failed => return None,
+        (Some(proto), Some(rules)) if !rules.is_empty() => {
+            found.push(Some(L7::Generic(proto, rules)));
+        }
+        (Some(_), _) => {
+            ctx.cannot_say(
+                path,
+                "`l7proto` without `l7` rules, and `.netpol` writes a generic L7 rule as `l7` lines",
+            );
+            return None;
+        }
+        (None, Some(_)) => {
+            ctx.invalid(path, "Cilium refuses `l7` without `l7proto`");
+            return None;
+        }
+        (None, None) => {}
+    }
     match found.as_slice() {
         [one] => one.clone(),
         [] if map.is_empty() => {
@@ -291,6 +321,40 @@ fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
             None
         }
     }
+}
+
+/// `rules.l7`: maps of strings, no key empty.
+fn generic_rules(
+    ctx: &mut Doc<'_>,
+    path: &str,
+    value: &Value,
+) -> Option<Vec<std::collections::BTreeMap<String, String>>> {
+    let mut out = Vec::new();
+    for (index, item) in ctx.list(path, value)?.iter().enumerate() {
+        let field = format!("{path}[{index}]");
+        let map = ctx.object(&field, item)?;
+        let mut pairs = std::collections::BTreeMap::new();
+        for (key, value) in map {
+            match value {
+                Value::String(text) if !key.is_empty() => {
+                    pairs.insert(key.clone(), text.clone());
+                }
+                _ if key.is_empty() => {
+                    ctx.invalid(&field, "the Cilium agent refuses an `l7` key that is empty");
+                    return None;
+                }
+                other => {
+                    ctx.invalid(
+                        &format!("{field}.{key}"),
+                        format!("unexpected {} here", describe(other)),
+                    );
+                    return None;
+                }
+            }
+        }
+        out.push(pairs);
+    }
+    Some(out)
 }
 
 fn http(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Http> {

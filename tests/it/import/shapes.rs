@@ -991,3 +991,26 @@ spec:
 fn listeners_round_trip() {
     insta::assert_snapshot!(round_trip(&[("client.yaml", LISTENERS)]));
 }
+
+const GENERIC_L7: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: store, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  egress:
+  - toEndpoints: [{matchLabels: {app: store}}]
+    toPorts:
+    - ports: [{port: "9000", protocol: TCP}]
+      rules:
+        l7proto: r2d2
+        l7:
+        - {cmd: READ, file: "/public/.*"}
+        - {cmd: HALT}
+        - {}
+"#;
+
+#[test]
+fn generic_l7_round_trip() {
+    insta::assert_snapshot!(round_trip(&[("store.yaml", GENERIC_L7)]));
+}
