@@ -209,7 +209,11 @@ fn generic_rules(
                         .help("name the key"),
                 );
                 ok = false;
-            } else if pairs.contains_key(&key_text) {
+            } else if let std::collections::btree_map::Entry::Vacant(slot) =
+                pairs.entry(key_text.clone())
+            {
+                slot.insert(text);
+            } else {
                 diags.push(
                     report::invalid_generic_l7(
                         key.span(),
@@ -220,8 +224,6 @@ fn generic_rules(
                     .help("keep one value, or write a second `l7` line for the other"),
                 );
                 ok = false;
-            } else {
-                pairs.insert(key_text, text);
             }
         }
         rules.push(pairs);
