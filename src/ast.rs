@@ -23,7 +23,7 @@ pub use policies::{
     Select, SpecBlock, Stmt, Subject, Use,
 };
 pub use rules::{
-    AwsGroup, CidrItem, HeaderMatch, Http, IcmpFamily, IcmpItem, Kafka, KafkaRole, L7, Method,
-    Peer, PeerKind, Rule, Verb,
+    AwsGroup, CidrItem, Generic, HeaderMatch, Http, IcmpFamily, IcmpItem, Kafka, KafkaRole, L7,
+    Listener, Method, Peer, PeerKind, Rule, Verb,
 };
 pub use values::{PortLit, Selector, SelectorKind, Term, Value};

@@ -54,6 +54,10 @@ impl CiliumVersion {
     pub const NODE_PEERS: CiliumVersion = CiliumVersion { minor: 16 };
     /// The first version whose CRD has `fromGroups` (`toGroups` is older).
     pub const INGRESS_GROUPS: CiliumVersion = CiliumVersion { minor: 16 };
+    /// The first version without generic L7 rules (`l7proto`, `l7`).
+    pub const WITHOUT_GENERIC_L7: CiliumVersion = CiliumVersion { minor: 20 };
+    /// A listener's `priority` (`toPorts[].listener.priority`).
+    pub const LISTENER_PRIORITY: CiliumVersion = CiliumVersion { minor: 16 };
 
     /// Parses `1.19`; `None` for other text or an unknown version.
     pub fn parse(text: &str) -> Option<CiliumVersion> {

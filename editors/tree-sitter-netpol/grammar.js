@@ -189,6 +189,7 @@ module.exports = grammar({
         field('peer', $._peer),
         optional($.ports),
         optional($.sni),
+        optional($.listener),
         optional($.icmps),
         optional($.authentication),
         repeat($._l7),
@@ -311,6 +312,18 @@ module.exports = grammar({
     // `port 80/tcp, 8000-8999/tcp, $PORTS`.
     ports: ($) => seq('port', commaSep1(choice($.port, $.const_ref))),
 
+    // `listener "proxy" in cluster "egress-proxy" priority 10`: a custom
+    // Envoy listener.
+    listener: ($) =>
+      seq(
+        'listener',
+        field('name', $._string_or_ref),
+        'in',
+        optional(field('kind', choice('cluster', 'namespace'))),
+        field('config', $._string_or_ref),
+        optional(seq('priority', field('priority', $.number))),
+      ),
+
     // `sni "api.stripe.com", "*.stripe.com"`: TLS server names.
     sni: ($) => seq('sni', commaSep1($._string_or_ref)),
 
@@ -324,7 +337,7 @@ module.exports = grammar({
 
     icmp_type: (_) => /[0-9]+|[A-Za-z][A-Za-z0-9]*/,
 
-    _l7: ($) => choice($.http, $.grpc, $.kafka, $.dns),
+    _l7: ($) => choice($.http, $.grpc, $.kafka, $.dns, $.generic),
 
     // `http [METHOD | method "regex"] ["/path"] [host "h"] [header "K: v"]...`.
     http: ($) =>
@@ -372,6 +385,13 @@ module.exports = grammar({
 
     // `dns "*.example.com", "api.example.com"`.
     dns: ($) => seq('dns', commaSep1($._string_or_ref)),
+
+    // `l7 "r2d2" "cmd" = "READ", "file" = "/public/.*"`: a generic L7 rule.
+    generic: ($) =>
+      seq('l7', field('proto', $._string_or_ref), optional(commaSep1($.generic_pair))),
+
+    // `"key" = "value"`.
+    generic_pair: ($) => seq(field('key', $._string_or_ref), '=', field('value', $._string_or_ref)),
 
     // -------------------------------------------------------------------
     // Expectations

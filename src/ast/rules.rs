@@ -18,6 +18,8 @@ pub struct Rule {
     pub ports: Option<Spanned<Vec<Value>>>,
     /// `sni ...`: TLS server names.
     pub sni: Option<Spanned<Vec<Value>>>,
+    /// `listener ...`: a custom Envoy listener.
+    pub listener: Option<Listener>,
     /// `icmp ...`.
     pub icmps: Option<Spanned<Vec<IcmpItem>>>,
     /// `authentication MODE`: the mode word, and the clause's span.
@@ -25,6 +27,21 @@ pub struct Rule {
     /// L7 lines, in order.
     pub l7: Vec<L7>,
     /// The whole rule.
+    pub span: Span,
+}
+
+/// `listener NAME in [cluster|namespace] CONFIG [priority N]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Listener {
+    /// The listener's name.
+    pub name: Value,
+    /// `cluster` (true) or `namespace` (false), if written.
+    pub clusterwide: Option<bool>,
+    /// The Envoy config's name.
+    pub config: Value,
+    /// `priority N`, as written.
+    pub priority: Option<Spanned<String>>,
+    /// The whole clause.
     pub span: Span,
 }
 
@@ -160,6 +177,19 @@ pub enum L7 {
     Kafka(Kafka),
     /// `dns "pattern", ...`.
     Dns(Vec<Value>, Span),
+    /// `l7 "proto" "key" = "value", ...`: a generic L7 rule.
+    Generic(Generic),
+}
+
+/// `l7 "proto" "key" = "value", ...`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Generic {
+    /// The protocol (`l7proto`).
+    pub proto: Value,
+    /// The key-value pairs, in order.
+    pub pairs: Vec<(Value, Value)>,
+    /// The whole line.
+    pub span: Span,
 }
 
 impl L7 {
@@ -169,6 +199,7 @@ impl L7 {
             L7::Http(http) => http.span,
             L7::Grpc(_, span) | L7::Dns(_, span) => *span,
             L7::Kafka(kafka) => kafka.span,
+            L7::Generic(generic) => generic.span,
         }
     }
 }

@@ -410,6 +410,9 @@ pub struct PortRule<'a> {
         serde(rename = "serverNames", skip_serializing_if = "Vec::is_empty")
     )]
     pub server_names: Vec<&'a str>,
+    /// `listener`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub listener: Option<Listener<'a>>,
     /// `rules`.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub rules: Option<L7Rules<'a>>,
@@ -444,6 +447,12 @@ pub struct L7Rules<'a> {
     /// `dns`.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub dns: Option<Vec<FqdnSelector<'a>>>,
+    /// `l7proto`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub l7proto: Option<&'a str>,
+    /// `l7`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub l7: Option<Vec<&'a std::collections::BTreeMap<String, String>>>,
 }
 
 /// An `http` entry.
@@ -526,6 +535,31 @@ pub struct PortRuleKafka<'a> {
     /// `topic`.
     #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
     pub topic: Option<&'a str>,
+}
+
+/// A port rule's `listener`.
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
+pub struct Listener<'a> {
+    /// `envoyConfig`.
+    #[cfg_attr(test, serde(rename = "envoyConfig"))]
+    pub envoy_config: EnvoyConfig<'a>,
+    /// `name`.
+    pub name: &'a str,
+    /// `priority`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub priority: Option<u8>,
+}
+
+/// A listener's `envoyConfig`.
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
+pub struct EnvoyConfig<'a> {
+    /// `kind`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub kind: Option<&'static str>,
+    /// `name`.
+    pub name: &'a str,
 }
 
 /// An allow rule's `authentication`.

@@ -113,6 +113,10 @@ pub enum Proxy {
     Kafka,
     /// TLS server names (`serverNames`): the TLS proxy checks the SNI.
     Tls,
+    /// A custom Envoy listener (`listener`): its Envoy config decides.
+    Listener,
+    /// Generic L7 rules (`l7proto`): a proxylib parser decides.
+    Generic,
 }
 
 impl Proxy {
@@ -124,6 +128,8 @@ impl Proxy {
             Proxy::Dns => "dns",
             Proxy::Kafka => "kafka",
             Proxy::Tls => "tls",
+            Proxy::Listener => "listener",
+            Proxy::Generic => "generic",
         }
     }
 }

@@ -361,6 +361,8 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
                 L7::Kafka(_) => Proxy::Kafka,
                 L7::Dns(_) => Proxy::Dns,
                 L7::Sni(_) => Proxy::Tls,
+                L7::Listener(_) => Proxy::Listener,
+                L7::Generic(_) => Proxy::Generic,
             });
         side.authentication = entry.iter().filter_map(|hit| hit.authentication).max();
         if let (Some(request), true) = (&flow.request, side.proxy != Proxy::None) {

@@ -20,7 +20,7 @@
 //!   comment inside (below).
 //! - A `silence` has a line of its own, right above what it silences: a
 //!   blank line between them goes.
-//! - Each L7 rule of a rule (`http`, `grpc`, `kafka`, `dns`) is on its own
+//! - Each L7 rule of a rule (`http`, `grpc`, `kafka`, `dns`, `l7`) is on its own
 //!   line, one level deeper than the rule; so is the L7 request of an
 //!   `expect` (`http "GET /"`, `dns "NAME"`, `kafka ...`).
 //! - Selector terms hug their operator (`app=web`, `tier!=db`, `!canary`),
@@ -138,7 +138,13 @@ fn is_open(kind: Rule) -> bool {
 fn is_l7(kind: Rule) -> bool {
     matches!(
         kind,
-        Rule::http | Rule::grpc | Rule::kafka | Rule::dns | Rule::flow_http | Rule::flow_dns
+        Rule::http
+            | Rule::grpc
+            | Rule::kafka
+            | Rule::dns
+            | Rule::generic
+            | Rule::flow_http
+            | Rule::flow_dns
     )
 }
 

@@ -446,6 +446,18 @@ fn rule(names: &Names<'_>, verb: &str, rest: &[Tok<'_>]) -> Vec<Completion> {
     if peer.is_empty() {
         return words(PEERS, CompletionKind::Keyword);
     }
+    // `listener "name" in [cluster|namespace] "config"`: not a scope.
+    if let Some(at) = peer.iter().position(|tok| tok.is("listener")) {
+        let after = peer.get(at + 1..).unwrap_or(&[]);
+        match after {
+            [_] => return words(&["in"], CompletionKind::Keyword),
+            [_, last] if last.is("in") => {
+                return words(&["cluster", "namespace"], CompletionKind::Keyword);
+            }
+            [_, _, last] if last.is("cluster") || last.is("namespace") => return Vec::new(),
+            _ => {}
+        }
+    }
     if let Some(out) = scope(names, peer) {
         return out;
     }
@@ -474,11 +486,26 @@ fn rule(names: &Names<'_>, verb: &str, rest: &[Tok<'_>]) -> Vec<Completion> {
         out.extend(words(&["port", "icmp"], CompletionKind::Keyword));
     }
     // `sni` comes before the L7 lines and excludes them (E0218).
-    if has("port") && !has("sni") {
+    if has("port") && !has("sni") && !has("listener") {
         out.extend(words(L7, CompletionKind::Keyword));
         if !L7.iter().any(|word| has(word)) && !has("authentication") {
             out.push(item("sni", CompletionKind::Keyword));
         }
+    }
+    // `listener` comes after the ports (and not with `sni` or the L7
+    // lines), on egress allow rules only (E0225, E0226).
+    if verb == "allow"
+        && *second == "to"
+        && has("port")
+        && !has("listener")
+        && !has("sni")
+        && !has("authentication")
+        && !L7.iter().any(|word| has(word))
+    {
+        out.push(item("listener", CompletionKind::Keyword));
+    }
+    if has("listener") && !has("priority") && !has("authentication") {
+        out.push(item("priority", CompletionKind::Keyword));
     }
     // `authentication` comes after the ports and before the L7 lines, on
     // allow rules only (E0220).

@@ -275,6 +275,24 @@ pub enum L7 {
     /// `serverNames` (beside `rules`, not in it): TLS server names as
     /// written.
     Sni(Vec<String>),
+    /// `listener` (beside `rules`, not in it): a custom Envoy listener.
+    Listener(Listener),
+    /// `rules.l7proto` and `rules.l7`: the protocol and each rule's pairs.
+    Generic(String, Vec<std::collections::BTreeMap<String, String>>),
+}
+
+/// A port rule's `listener`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Listener {
+    /// `envoyConfig.name`.
+    pub config: String,
+    /// `envoyConfig.kind`: `Some(true)` for CiliumClusterwideEnvoyConfig,
+    /// `Some(false)` for CiliumEnvoyConfig, `None` when not written.
+    pub clusterwide: Option<bool>,
+    /// `name`.
+    pub name: String,
+    /// `priority`.
+    pub priority: Option<u64>,
 }
 
 /// One `rules.http` entry.

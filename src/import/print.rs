@@ -187,6 +187,18 @@ fn print_rule(out: &mut String, pad: &str, verb: &str, rule: &Rule, kind: Kind, 
     if let Some(L7::Sni(names)) = &rule.l7 {
         let _ = write!(line, " sni {}", fqdn_list(names, consts, false));
     }
+    if let Some(L7::Listener(listener)) = &rule.l7 {
+        let _ = write!(line, " listener {} in", quote(&listener.name));
+        match listener.clusterwide {
+            Some(true) => line.push_str(" cluster"),
+            Some(false) => line.push_str(" namespace"),
+            None => {}
+        }
+        let _ = write!(line, " {}", quote(&listener.config));
+        if let Some(priority) = listener.priority {
+            let _ = write!(line, " priority {priority}");
+        }
+    }
     if !rule.icmps.is_empty() {
         let icmps: Vec<String> = rule.icmps.iter().map(icmp).collect();
         let _ = write!(line, " icmp {}", icmps.join(", "));
@@ -197,7 +209,20 @@ fn print_rule(out: &mut String, pad: &str, verb: &str, rule: &Rule, kind: Kind, 
     push_line(out, pad, &line);
     let l7_pad = format!("{pad}  ");
     match &rule.l7 {
-        None | Some(L7::Sni(_)) => {}
+        None | Some(L7::Sni(_) | L7::Listener(_)) => {}
+        Some(L7::Generic(proto, rules)) => {
+            for rule in rules {
+                let mut text = format!("l7 {}", quote(proto));
+                let pairs: Vec<String> = rule
+                    .iter()
+                    .map(|(key, value)| format!("{} = {}", quote(key), quote(value)))
+                    .collect();
+                if !pairs.is_empty() {
+                    let _ = write!(text, " {}", pairs.join(", "));
+                }
+                push_line(out, &l7_pad, &text);
+            }
+        }
         Some(L7::Http(rules)) => rules
             .iter()
             .for_each(|rule| push_line(out, &l7_pad, &http(rule))),

@@ -200,6 +200,56 @@ pub enum L7 {
     /// together with L7 rules (without `terminatingTLS`, which the language
     /// does not have), so it takes the rule's one L7 slot.
     Sni(Vec<ServerName>),
+    /// `listener`: not under `rules` but beside `ports`, it redirects the
+    /// port rule to a custom Envoy listener, and Cilium refuses it together
+    /// with L7 rules, so it takes the rule's one L7 slot too.
+    Listener(Listener),
+    /// `rules.l7proto` and `rules.l7`: generic L7 rules of one protocol
+    /// (Cilium up to 1.19), each a map of keys to values.
+    Generic(GenericL7),
+}
+
+/// `rules.l7proto` and its `rules.l7` entries.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct GenericL7 {
+    /// `l7proto`.
+    pub proto: String,
+    /// `l7`: each rule's pairs, keys unique and not empty.
+    pub rules: Vec<std::collections::BTreeMap<String, String>>,
+}
+
+/// `toPorts[].listener`: a custom Envoy listener, on an egress allow rule.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Listener {
+    /// `envoyConfig.name`: the CiliumEnvoyConfig or
+    /// CiliumClusterwideEnvoyConfig that defines the listener.
+    pub config: String,
+    /// `envoyConfig.kind`, if written (without it, the policy's own scope's
+    /// kind).
+    pub kind: Option<EnvoyConfigKind>,
+    /// `name`: the listener's name in that config.
+    pub name: String,
+    /// `priority` (1..=100, Cilium 1.16 on).
+    pub priority: Option<u8>,
+}
+
+/// `envoyConfig.kind`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EnvoyConfigKind {
+    /// `CiliumEnvoyConfig` (`in namespace`).
+    Namespaced,
+    /// `CiliumClusterwideEnvoyConfig` (`in cluster`).
+    Clusterwide,
+}
+
+impl EnvoyConfigKind {
+    /// The kind as the CRD writes it.
+    pub fn as_crd(self) -> &'static str {
+        match self {
+            EnvoyConfigKind::Namespaced => "CiliumEnvoyConfig",
+            EnvoyConfigKind::Clusterwide => "CiliumClusterwideEnvoyConfig",
+        }
+    }
 }
 
 /// `authentication.mode`: the mutual authentication the traffic an allow

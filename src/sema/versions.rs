@@ -172,6 +172,17 @@ pub fn check_rule(
             version,
         ));
     }
+    if version < CiliumVersion::LISTENER_PRIORITY {
+        let priority = rule.listener.as_ref().and_then(|l| l.priority.as_ref());
+        if let (Some(ir::L7::Listener(_)), Some(priority)) = (built.l7, priority) {
+            diags.push(too_old(
+                priority.span,
+                "a listener priority (`listener.priority`)",
+                CiliumVersion::LISTENER_PRIORITY,
+                version,
+            ));
+        }
+    }
     if version < CiliumVersion::SERVER_NAME_WILDCARDS {
         if let (Some(ir::L7::Sni(names)), Some(sni)) = (built.l7, &rule.sni) {
             let prefix_only = |name: &&ir::ServerName| {
@@ -194,6 +205,21 @@ pub fn check_rule(
                 );
             }
         }
+    }
+    if version >= CiliumVersion::WITHOUT_GENERIC_L7 && matches!(built.l7, Some(ir::L7::Generic(_)))
+    {
+        let span = rule.l7.first().map_or(rule.span, ast::L7::span);
+        diags.push(
+            report::feature_unavailable(
+                span,
+                report::FeatureUnavailable::NoGenericL7 { version: &version },
+            )
+            .note(format!(
+                "Cilium {} removes generic L7 rules (`l7proto`, `l7`)",
+                CiliumVersion::WITHOUT_GENERIC_L7
+            ))
+            .help("allow the port without L7 rules, or target Cilium 1.19 (`cilium 1.19`)"),
+        );
     }
     if version >= CiliumVersion::WITHOUT_KAFKA && matches!(built.l7, Some(ir::L7::Kafka(_))) {
         let span = rule.l7.first().map_or(rule.span, ast::L7::span);

@@ -268,6 +268,10 @@ fn rule_tail<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visi
     if let Some(names) = &rule.sni {
         values(&names.node, place, visitor);
     }
+    if let Some(listener) = &rule.listener {
+        value(&listener.name, place, visitor);
+        value(&listener.config, place, visitor);
+    }
     for line in &rule.l7 {
         match line {
             ast::L7::Http(http) => {
@@ -295,6 +299,13 @@ fn rule_tail<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visi
                 }
             }
             ast::L7::Dns(patterns, _) => values(patterns, &slot(Slot::Dns), visitor),
+            ast::L7::Generic(generic) => {
+                value(&generic.proto, place, visitor);
+                for (key, text) in &generic.pairs {
+                    value(key, place, visitor);
+                    value(text, place, visitor);
+                }
+            }
         }
     }
 }

@@ -139,6 +139,9 @@ fn is_keyword(kind: R) -> bool {
             | R::kw_annotation
             | R::kw_log
             | R::kw_authentication
+            | R::kw_listener
+            | R::kw_priority
+            | R::kw_l7
             | R::kw_spec
             | R::kw_notin
             | R::kw_sentence

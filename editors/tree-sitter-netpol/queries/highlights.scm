@@ -19,7 +19,7 @@
   "version" "dns" "sni" "metadata" "annotation" "log" "spec" "notin" "cilium" "group" "groups" "silence" "sentence"
   "expect" "account" "node" "authentication"
   "aws" "named" "region"
-  "secret" "mismatch"
+  "secret" "mismatch" "listener" "priority" "l7"
 ] @keyword
 
 (endpoint_cidr "cidr" @keyword)

@@ -258,6 +258,8 @@ fn proxy_name(proxy: Proxy) -> &'static str {
         Proxy::Dns => "DNS",
         Proxy::Kafka => "Kafka",
         Proxy::Tls => "TLS",
+        Proxy::Listener => "Envoy listener",
+        Proxy::Generic => "generic L7",
     }
 }
 
@@ -391,6 +393,8 @@ pub fn help(trace: &Trace<'_>, direction: Direction) -> Option<String> {
                     Proxy::Dns => "a `dns`",
                     Proxy::Kafka => "a `kafka`",
                     Proxy::Tls => "an `sni`",
+                    Proxy::Listener => "a `listener`",
+                    Proxy::Generic => "an `l7`",
                     Proxy::Http | Proxy::None => "an `http`",
                 };
                 return Some(format!(

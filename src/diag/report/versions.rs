@@ -45,6 +45,11 @@ pub enum FeatureUnavailable<'a> {
         /// The `version` in the message.
         version: &'a dyn fmt::Display,
     },
+    /// "Cilium {version} has no generic L7 rules"
+    NoGenericL7 {
+        /// The `version` in the message.
+        version: &'a dyn fmt::Display,
+    },
     /// "{feature} needs Cilium {since}, and the repository targets Cilium {version}"
     Needs {
         /// The `feature` in the message.
@@ -65,6 +70,12 @@ pub fn feature_unavailable(span: Span, problem: FeatureUnavailable<'_>) -> Diagn
             format!("Cilium {version} has no Kafka rules"),
         )
         .label("Kafka rule"),
+        FeatureUnavailable::NoGenericL7 { version } => Diagnostic::new(
+            Code::E0421,
+            span,
+            format!("Cilium {version} has no generic L7 rules (`l7proto`)"),
+        )
+        .label("generic L7 rule"),
         FeatureUnavailable::Needs {
             feature,
             since,

@@ -1,10 +1,10 @@
 //! From the IR to the CRD structs: one total conversion per IR type.
 
 use super::{
-    Authentication, AwsGroup, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector, Group,
-    HeaderMatch, IcmpField, IcmpKind, IcmpRule, IngressRule, K8sServiceNamespace, L7Rules, Label,
-    LabelSelector, LabelSelectorRequirement, LogConfig, PortProtocol, PortRule, PortRuleHttp,
-    PortRuleKafka, Rule, Secret, Service, ServiceSelector,
+    Authentication, AwsGroup, CidrRule, DefaultDenyConfig, EgressRule, EnvoyConfig, FqdnSelector,
+    Group, HeaderMatch, IcmpField, IcmpKind, IcmpRule, IngressRule, K8sServiceNamespace, L7Rules,
+    Label, LabelSelector, LabelSelectorRequirement, Listener, LogConfig, PortProtocol, PortRule,
+    PortRuleHttp, PortRuleKafka, Rule, Secret, Service, ServiceSelector,
 };
 use crate::ir;
 
@@ -286,9 +286,24 @@ fn port_rules<'a>(ports: &'a [ir::PortSpec], l7: Option<&'a ir::L7>) -> Option<V
     if ports.is_empty() && rules.is_none() && server_names.is_empty() {
         return None;
     }
+    let listener = match l7 {
+        Some(ir::L7::Listener(listener)) => Some(Listener {
+            envoy_config: EnvoyConfig {
+                kind: listener.kind.map(ir::EnvoyConfigKind::as_crd),
+                name: &listener.config,
+            },
+            name: &listener.name,
+            priority: listener.priority,
+        }),
+        _ => None,
+    };
+    if ports.is_empty() && listener.is_none() && rules.is_none() && server_names.is_empty() {
+        return None;
+    }
     Some(vec![PortRule {
         ports: ports.iter().map(PortProtocol::from_ir).collect(),
         server_names,
+        listener,
         rules,
     }])
 }
@@ -333,9 +348,14 @@ impl<'a> L7Rules<'a> {
     /// sit beside `rules` (`serverNames`).
     fn from_ir(l7: &'a ir::L7) -> Option<L7Rules<'a>> {
         Some(match l7 {
-            ir::L7::Sni(_) => return None,
+            ir::L7::Sni(_) | ir::L7::Listener(_) => return None,
             ir::L7::Http(rules) => L7Rules {
                 http: Some(rules.iter().map(PortRuleHttp::from_ir).collect()),
+                ..L7Rules::default()
+            },
+            ir::L7::Generic(generic) => L7Rules {
+                l7proto: Some(&generic.proto),
+                l7: Some(generic.rules.iter().collect()),
                 ..L7Rules::default()
             },
             ir::L7::Kafka(rules) => L7Rules {

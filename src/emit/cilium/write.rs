@@ -3,10 +3,10 @@
 //! structs' docs say, straight into the text through [`yaml::Node`].
 
 use super::{
-    Authentication, AwsGroup, CidrGroupSpec, CidrRule, DefaultDenyConfig, EgressRule, FqdnSelector,
-    Group, HeaderMatch, IcmpField, IcmpKind, IcmpRule, IngressRule, K8sServiceNamespace, L7Rules,
-    Label, LabelSelector, LabelSelectorRequirement, PortProtocol, PortRule, PortRuleHttp,
-    PortRuleKafka, Rule, Secret, Service, ServiceSelector,
+    Authentication, AwsGroup, CidrGroupSpec, CidrRule, DefaultDenyConfig, EgressRule, EnvoyConfig,
+    FqdnSelector, Group, HeaderMatch, IcmpField, IcmpKind, IcmpRule, IngressRule,
+    K8sServiceNamespace, L7Rules, Label, LabelSelector, LabelSelectorRequirement, Listener,
+    PortProtocol, PortRule, PortRuleHttp, PortRuleKafka, Rule, Secret, Service, ServiceSelector,
 };
 use crate::emit::yaml::{Mapping, Node};
 
@@ -227,8 +227,28 @@ impl Write for PortRule<'_> {
     fn write(&self, node: Node<'_>) {
         let mut map = node.mapping();
         non_empty(&mut map, "ports", &self.ports);
+        optional(&mut map, "listener", self.listener.as_ref());
         non_empty(&mut map, "serverNames", &self.server_names);
         optional(&mut map, "rules", self.rules.as_ref());
+    }
+}
+
+impl Write for Listener<'_> {
+    fn write(&self, node: Node<'_>) {
+        let mut map = node.mapping();
+        self.envoy_config.write(map.field("envoyConfig"));
+        map.str("name", self.name);
+        if let Some(priority) = self.priority {
+            map.field("priority").number(priority);
+        }
+    }
+}
+
+impl Write for EnvoyConfig<'_> {
+    fn write(&self, node: Node<'_>) {
+        let mut map = node.mapping();
+        map.opt_str("kind", self.kind);
+        map.str("name", self.name);
     }
 }
 
@@ -255,6 +275,16 @@ impl Write for L7Rules<'_> {
         optional(&mut map, "http", self.http.as_ref());
         optional(&mut map, "kafka", self.kafka.as_ref());
         optional(&mut map, "dns", self.dns.as_ref());
+        map.opt_str("l7proto", self.l7proto);
+        if let Some(rules) = &self.l7 {
+            let mut list = map.field("l7").sequence();
+            for rule in rules {
+                let mut pairs = list.item().mapping();
+                for (key, value) in *rule {
+                    pairs.key(key).str(value);
+                }
+            }
+        }
     }
 }
 

@@ -160,7 +160,40 @@ fn a_rule_offers_peers_then_clauses() {
     );
     assert_eq!(
         one("namespace shop {\n  allow from pods app=web port 80/tcp |\n}\n"),
-        ["authentication", "dns", "grpc", "http", "kafka", "sni"]
+        [
+            "authentication",
+            "dns",
+            "grpc",
+            "http",
+            "kafka",
+            "l7",
+            "sni"
+        ]
+    );
+    assert_eq!(
+        one("namespace shop {\n  allow to pods app=api port 80/tcp |\n}\n"),
+        [
+            "authentication",
+            "dns",
+            "grpc",
+            "http",
+            "kafka",
+            "l7",
+            "listener",
+            "sni"
+        ]
+    );
+    assert_eq!(
+        one("namespace shop {\n  allow to pods app=api port 80/tcp listener \"p\" |\n}\n"),
+        ["in"]
+    );
+    assert_eq!(
+        one("namespace shop {\n  allow to pods app=api port 80/tcp listener \"p\" in |\n}\n"),
+        ["cluster", "namespace"]
+    );
+    assert_eq!(
+        one("namespace shop {\n  allow to pods app=api port 80/tcp listener \"p\" in \"c\" |\n}\n"),
+        ["authentication", "priority"]
     );
     // A deny rule has no authentication (E0220).
     assert_eq!(
@@ -187,7 +220,7 @@ fn a_rule_offers_peers_then_clauses() {
         one(
             "namespace shop {\n  allow from pods app=web port 80/tcp authentication required |\n}\n"
         ),
-        ["dns", "grpc", "http", "kafka"]
+        ["dns", "grpc", "http", "kafka", "l7"]
     );
     assert_eq!(
         one("namespace shop {\n  allow from pods app=web port 443/tcp sni |\n}\n"),

@@ -82,14 +82,14 @@ pub(super) const TYPES: &[&str] = &[
     "cidr", "cidrs", "port", "ports", "string", "strings", "selector",
 ];
 /// L7 rule lines.
-pub(super) const L7: &[&str] = &["http", "grpc", "kafka", "dns"];
+pub(super) const L7: &[&str] = &["http", "grpc", "kafka", "dns", "l7"];
 /// What may follow `kafka`.
 pub(super) const KAFKA: &[&str] = &["produce", "consume", "apikey", "topic", "client", "version"];
 /// Words after which a rule needs a value, not another keyword.
 pub(super) const NEEDS_VALUE: &[&str] = &[
-    "port", "cidr", "fqdn", "service", "http", "grpc", "dns", "sni", "topic", "client", "version",
-    "method", "host", "header", "apikey", "except", "with", "ipv4", "ipv6", "named", "region",
-    "secret",
+    "port", "cidr", "fqdn", "service", "http", "grpc", "dns", "sni", "listener", "priority",
+    "topic", "client", "version", "method", "host", "header", "apikey", "except", "with", "ipv4",
+    "ipv6", "named", "region", "secret",
 ];
 /// The words of sentence clauses.
 pub(super) const CLAUSE_WORDS: &[&str] = &["from", "to", "port", "pods", "in", "namespace"];

@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use super::field::{Doc, describe};
 use super::rule::dns_selector;
-use crate::import::model::{HeaderMatch, Http, Icmp, Kafka, L7, Port};
+use crate::import::model::{HeaderMatch, Http, Icmp, Kafka, L7, Listener, Port};
 use crate::ir;
 use crate::ir::IcmpFamily;
 
@@ -54,25 +54,30 @@ fn port_rule(ctx: &mut Doc<'_>, path: &str, entry: &Value) -> PortEntry {
     };
     let tls = "`.netpol` has no way to write TLS interception";
     let mut server_names = None;
-    let unsayable = [
-        ("terminatingTLS", tls),
-        ("originatingTLS", tls),
-        (
-            "listener",
-            "`.netpol` has no way to send traffic to an Envoy listener",
-        ),
-    ];
+    let mut listener = None;
+    let unsayable = [("terminatingTLS", tls), ("originatingTLS", tls)];
     ctx.fields(
         path,
         map,
-        &["ports", "rules", "serverNames"],
+        &["ports", "rules", "serverNames", "listener"],
         &unsayable,
         |ctx, key, field, value| match key {
             "ports" => rule.ports = ports(ctx, field, value),
             "serverNames" => server_names = server_name_list(ctx, field, value),
+            "listener" => listener = envoy_listener(ctx, field, value),
             _ => rule.l7 = l7(ctx, field, value),
         },
     );
+    if let Some(listener) = listener {
+        if rule.l7.is_some() || server_names.is_some() {
+            ctx.cannot_say(
+                path,
+                "`.netpol` has no way to write a listener together with L7 `rules` or `serverNames` (the agent refuses a listener with L7 rules)",
+            );
+        } else {
+            rule.l7 = Some(L7::Listener(listener));
+        }
+    }
     if let Some(names) = server_names {
         if rule.l7.is_some() {
             ctx.invalid(
@@ -90,6 +95,62 @@ fn port_rule(ctx: &mut Doc<'_>, path: &str, entry: &Value) -> PortEntry {
         );
     }
     rule
+}
+
+/// `listener`: `{envoyConfig: {kind?, name}, name, priority?}`.
+fn envoy_listener(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Listener> {
+    let map = ctx.object(path, value)?;
+    let mut out = Listener::default();
+    let mut config = None;
+    ctx.fields(
+        path,
+        map,
+        &["envoyConfig", "name", "priority"],
+        &[],
+        |ctx, key, field, value| match (key, value) {
+            ("name", Value::String(text)) if !text.is_empty() => out.name.clone_from(text),
+            ("priority", Value::Number(number))
+                if number.as_u64().is_some_and(|n| (1..=100).contains(&n)) =>
+            {
+                out.priority = number.as_u64();
+            }
+            ("priority", _) => ctx.invalid(field, "the priority is a number from 1 to 100"),
+            ("envoyConfig", value) => config = Some(value.clone()),
+            (_, other) => ctx.invalid(field, format!("unexpected {} here", describe(other))),
+        },
+    );
+    let field = format!("{path}.envoyConfig");
+    if let Some(config) = config {
+        let map = ctx.object(&field, &config)?;
+        ctx.fields(
+            &field,
+            map,
+            &["kind", "name"],
+            &[],
+            |ctx, key, field, value| match (key, value) {
+                ("name", Value::String(text)) if !text.is_empty() => out.config.clone_from(text),
+                ("kind", Value::String(text)) if text == "CiliumEnvoyConfig" => {
+                    out.clusterwide = Some(false)
+                }
+                ("kind", Value::String(text)) if text == "CiliumClusterwideEnvoyConfig" => {
+                    out.clusterwide = Some(true)
+                }
+                ("kind", _) => ctx.invalid(
+                    field,
+                    "the kind is `CiliumEnvoyConfig` or `CiliumClusterwideEnvoyConfig`",
+                ),
+                (_, other) => ctx.invalid(field, format!("unexpected {} here", describe(other))),
+            },
+        );
+    }
+    if ctx.failed {
+        return None;
+    }
+    if out.name.is_empty() || out.config.is_empty() {
+        ctx.invalid(path, "a listener needs a `name` and an `envoyConfig.name`");
+        return None;
+    }
+    Some(out)
 }
 
 fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
@@ -198,9 +259,21 @@ fn server_name_list(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Vec<
 
 fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
     let map = ctx.object(path, value)?;
-    let generic = "`.netpol` has no way to write generic L7 rules (`l7proto`, `l7`), which Cilium 1.20 removes";
     let mut found = Vec::new();
-    ctx.fields(path, map, &["http", "kafka", "dns"], &[("l7proto", generic), ("l7", generic)], |ctx, key, field, value| {
+    let mut proto = None;
+    let mut generic = None;
+    ctx.fields(path, map, &["http", "kafka", "dns", "l7proto", "l7"], &[], |ctx, key, field, value| {
+        if key == "l7proto" {
+            match value {
+                Value::String(text) if !text.is_empty() => proto = Some(text.clone()),
+                _ => ctx.invalid(field, "`l7proto` names a protocol"),
+            }
+            return;
+        }
+        if key == "l7" {
+            generic = generic_rules(ctx, field, value);
+            return;
+        }
         let Some(items) = ctx.list(field, value) else {
             return;
         };
@@ -215,6 +288,24 @@ fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
             _ => items.iter().enumerate().map(|(index, item)| dns_selector(ctx, &at(index), item)).collect::<Option<Vec<_>>>().map(|lists| L7::Dns(lists.into_iter().flatten().collect())),
         });
     });
+    match (proto, generic) {
+        (Some(_), _) if ctx.failed => return None,
+        (Some(proto), Some(rules)) if !rules.is_empty() => {
+            found.push(Some(L7::Generic(proto, rules)));
+        }
+        (Some(_), _) => {
+            ctx.cannot_say(
+                path,
+                "`l7proto` without `l7` rules, and `.netpol` writes a generic L7 rule as `l7` lines",
+            );
+            return None;
+        }
+        (None, Some(_)) => {
+            ctx.invalid(path, "Cilium refuses `l7` without `l7proto`");
+            return None;
+        }
+        (None, None) => {}
+    }
     match found.as_slice() {
         [one] => one.clone(),
         [] if map.is_empty() => {
@@ -230,6 +321,40 @@ fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
             None
         }
     }
+}
+
+/// `rules.l7`: maps of strings, no key empty.
+fn generic_rules(
+    ctx: &mut Doc<'_>,
+    path: &str,
+    value: &Value,
+) -> Option<Vec<std::collections::BTreeMap<String, String>>> {
+    let mut out = Vec::new();
+    for (index, item) in ctx.list(path, value)?.iter().enumerate() {
+        let field = format!("{path}[{index}]");
+        let map = ctx.object(&field, item)?;
+        let mut pairs = std::collections::BTreeMap::new();
+        for (key, value) in map {
+            match value {
+                Value::String(text) if !key.is_empty() => {
+                    pairs.insert(key.clone(), text.clone());
+                }
+                _ if key.is_empty() => {
+                    ctx.invalid(&field, "the Cilium agent refuses an `l7` key that is empty");
+                    return None;
+                }
+                other => {
+                    ctx.invalid(
+                        &format!("{field}.{key}"),
+                        format!("unexpected {} here", describe(other)),
+                    );
+                    return None;
+                }
+            }
+        }
+        out.push(pairs);
+    }
+    Some(out)
 }
 
 fn http(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Http> {

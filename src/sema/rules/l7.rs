@@ -16,6 +16,9 @@ pub(super) fn l7(
     env: Env<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ir::L7> {
+    if let Some(listener) = &rule.listener {
+        return envoy_listener(eval, rule, listener, env, diags);
+    }
     if let Some(sni) = &rule.sni {
         return server_names(eval, rule, sni, env, diags);
     }
@@ -24,6 +27,7 @@ pub(super) fn l7(
         ast::L7::Http(_) | ast::L7::Grpc(..) => "HTTP",
         ast::L7::Kafka(_) => "Kafka",
         ast::L7::Dns(..) => "DNS",
+        ast::L7::Generic(_) => "generic L7",
     };
     if let Some(other) = rule.l7.iter().find(|line| kind(line) != kind(first)) {
         diags.push(
@@ -59,6 +63,7 @@ pub(super) fn l7(
             }
             Some(ir::L7::Kafka(out))
         }
+        ast::L7::Generic(_) => generic_rules(eval, rule, env, diags),
         ast::L7::Dns(..) => {
             let mut out = Vec::new();
             for line in &rule.l7 {
@@ -142,6 +147,158 @@ fn server_names(
         return None;
     }
     ok.then_some(ir::L7::Sni(out))
+}
+
+/// `l7 ...` lines: one protocol for the rule, not empty, and each line's
+/// keys not empty and given once (E0229).
+fn generic_rules(
+    eval: &mut Evaluator<'_>,
+    rule: &ast::Rule,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::L7> {
+    let mut proto: Option<(String, Span)> = None;
+    let mut rules = Vec::new();
+    let mut ok = true;
+    for line in &rule.l7 {
+        let ast::L7::Generic(generic) = line else {
+            continue;
+        };
+        let name = eval.string(&generic.proto, env, diags)?;
+        if name.is_empty() {
+            diags.push(
+                report::invalid_generic_l7(
+                    generic.proto.span(),
+                    "the L7 protocol name is empty".to_owned(),
+                )
+                .label("empty protocol")
+                .help("name the proxylib parser, such as `r2d2`"),
+            );
+            return None;
+        }
+        match &proto {
+            None => proto = Some((name, generic.proto.span())),
+            Some((first, first_span)) if *first != name => {
+                diags.push(
+                    report::invalid_generic_l7(
+                        generic.proto.span(),
+                        format!("generic L7 rules of `{first}` and `{name}` in one rule"),
+                    )
+                    .label(format!("`{name}` here"))
+                    .secondary(*first_span, format!("`{first}` here"))
+                    .note("Cilium has one `l7proto` per port rule")
+                    .help("write one `allow` rule per L7 protocol"),
+                );
+                return None;
+            }
+            Some(_) => {}
+        }
+        let mut pairs = std::collections::BTreeMap::new();
+        for (key, value) in &generic.pairs {
+            let (Some(key_text), Some(text)) =
+                (eval.string(key, env, diags), eval.string(value, env, diags))
+            else {
+                ok = false;
+                continue;
+            };
+            if key_text.is_empty() {
+                diags.push(
+                    report::invalid_generic_l7(key.span(), "a generic L7 key is empty".to_owned())
+                        .label("empty key")
+                        .note("the Cilium agent refuses an `l7` map with an empty key")
+                        .help("name the key"),
+                );
+                ok = false;
+            } else if let std::collections::btree_map::Entry::Vacant(slot) =
+                pairs.entry(key_text.clone())
+            {
+                slot.insert(text);
+            } else {
+                diags.push(
+                    report::invalid_generic_l7(
+                        key.span(),
+                        format!("the key `{key_text}` is given twice"),
+                    )
+                    .label("given again here")
+                    .note("an `l7` rule is a map: each key holds one value")
+                    .help("keep one value, or write a second `l7` line for the other"),
+                );
+                ok = false;
+            }
+        }
+        rules.push(pairs);
+    }
+    let (proto, _) = proto?;
+    ok.then_some(ir::L7::Generic(ir::GenericL7 { proto, rules }))
+}
+
+/// `listener ...`: on an egress allow rule with ports and without L7
+/// rules or server names (E0225, E0226), its priority in 1..=100 (E0227;
+/// the field's version is checked in `versions`).
+fn envoy_listener(
+    eval: &mut Evaluator<'_>,
+    rule: &ast::Rule,
+    listener: &ast::Listener,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::L7> {
+    let misplaced = if rule.verb.node == ast::Verb::Deny {
+        Some(report::MisplacedListener::Deny)
+    } else if rule.direction.node == ast::Direction::Ingress {
+        Some(report::MisplacedListener::Ingress)
+    } else if rule.ports.is_none() {
+        Some(report::MisplacedListener::NoPort)
+    } else {
+        None
+    };
+    if let Some(place) = misplaced {
+        diags.push(report::misplaced_listener(listener.span, place));
+        return None;
+    }
+    let other = rule
+        .l7
+        .first()
+        .map(ast::L7::span)
+        .or(rule.sni.as_ref().map(|sni| sni.span));
+    if let Some(span) = other {
+        diags.push(report::listener_with_l7(span).secondary(listener.span, "listener here"));
+        return None;
+    }
+    let name = eval.string(&listener.name, env, diags);
+    let config = eval.string(&listener.config, env, diags);
+    let mut ok = true;
+    for (text, value) in [(&name, &listener.name), (&config, &listener.config)] {
+        if text.as_deref() == Some("") {
+            diags.push(report::empty_listener_name(value.span()));
+            ok = false;
+        }
+    }
+    let priority = match &listener.priority {
+        None => None,
+        Some(written) => match written.node.parse::<u8>() {
+            Ok(priority) if (1..=100).contains(&priority) => Some(priority),
+            _ => {
+                diags.push(report::listener_priority(written.span, &written.node));
+                ok = false;
+                None
+            }
+        },
+    };
+    let (Some(name), Some(config)) = (name, config) else {
+        return None;
+    };
+    ok.then_some(ir::L7::Listener(ir::Listener {
+        config,
+        kind: listener.clusterwide.map(|clusterwide| {
+            if clusterwide {
+                ir::EnvoyConfigKind::Clusterwide
+            } else {
+                ir::EnvoyConfigKind::Namespaced
+            }
+        }),
+        name,
+        priority,
+    }))
 }
 
 fn http_rule(

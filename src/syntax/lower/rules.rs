@@ -17,6 +17,7 @@ impl Cx {
         let mut icmps = None;
         let mut sni = None;
         let mut authentication = None;
+        let mut listener = None;
         let mut l7 = Vec::new();
         for child in children(pair.into_inner()) {
             let child_span = self.span(&child);
@@ -42,6 +43,7 @@ impl Cx {
                         .collect();
                     sni = Some(Spanned::new(values, child_span));
                 }
+                R::listener => listener = Some(self.listener(child)),
                 R::authentication => {
                     let mode = children(child.into_inner())
                         .next()
@@ -64,6 +66,25 @@ impl Cx {
                     l7.push(ast::L7::Grpc(value, child_span));
                 }
                 R::kafka => l7.push(ast::L7::Kafka(self.kafka(child))),
+                R::generic => {
+                    let mut parts = children(child.into_inner());
+                    let proto = parts
+                        .next()
+                        .map(|value| self.value(value))
+                        .unwrap_or_else(|| unreachable!("grammar: l7 has a protocol"));
+                    let pairs = parts
+                        .filter_map(|pair| {
+                            let mut sides =
+                                children(pair.into_inner()).map(|side| self.value(side));
+                            Some((sides.next()?, sides.next()?))
+                        })
+                        .collect();
+                    l7.push(ast::L7::Generic(ast::Generic {
+                        proto,
+                        pairs,
+                        span: child_span,
+                    }));
+                }
                 R::dns => {
                     let values = children(child.into_inner())
                         .map(|value| self.value(value))
@@ -82,9 +103,44 @@ impl Cx {
             peer,
             ports,
             sni,
+            listener,
             icmps,
             authentication,
             l7,
+            span,
+        }
+    }
+
+    /// `listener NAME in [cluster|namespace] CONFIG [priority N]`.
+    fn listener(&self, pair: Pair<'_, R>) -> ast::Listener {
+        let span = self.span(&pair);
+        let mut values = Vec::new();
+        let mut clusterwide = None;
+        let mut priority = None;
+        for child in children(pair.into_inner()) {
+            match child.as_rule() {
+                R::string_or_ref => values.push(self.value(child)),
+                R::listener_kind => {
+                    clusterwide = Some(
+                        child
+                            .into_inner()
+                            .next()
+                            .is_some_and(|kw| kw.as_rule() == R::kw_cluster),
+                    );
+                }
+                R::number => priority = Some(self.text(&child)),
+                _ => {}
+            }
+        }
+        let mut values = values.into_iter();
+        let (Some(name), Some(config)) = (values.next(), values.next()) else {
+            unreachable!("grammar: a listener has a name and a config")
+        };
+        ast::Listener {
+            name,
+            clusterwide,
+            config,
+            priority,
             span,
         }
     }

@@ -967,3 +967,59 @@ spec:
 fn header_matches_round_trip() {
     insta::assert_snapshot!(round_trip(&[("api.yaml", HEADER_MATCHES)]));
 }
+
+const LISTENERS: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: client, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {kind: client}}
+  egress:
+  - toEndpoints: [{matchLabels: {app: api}}]
+    toPorts:
+    - listener:
+        envoyConfig: {kind: CiliumClusterwideEnvoyConfig, name: egress-proxy}
+        name: proxy-listener
+        priority: 1
+      ports: [{port: "80", protocol: TCP}]
+  - toEndpoints: [{matchLabels: {app: db}}]
+    toPorts:
+    - listener:
+        envoyConfig: {kind: CiliumEnvoyConfig, name: db-proxy}
+        name: db
+      ports: [{port: "5432", protocol: TCP}]
+  - toEntities: [world]
+    toPorts:
+    - listener:
+        envoyConfig: {name: tls-proxy}
+        name: tls
+      ports: [{port: "443", protocol: TCP}]
+"#;
+
+#[test]
+fn listeners_round_trip() {
+    insta::assert_snapshot!(round_trip(&[("client.yaml", LISTENERS)]));
+}
+
+const GENERIC_L7: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: store, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: web}}
+  egress:
+  - toEndpoints: [{matchLabels: {app: store}}]
+    toPorts:
+    - ports: [{port: "9000", protocol: TCP}]
+      rules:
+        l7proto: r2d2
+        l7:
+        - {cmd: READ, file: "/public/.*"}
+        - {cmd: HALT}
+        - {}
+"#;
+
+#[test]
+fn generic_l7_round_trip() {
+    insta::assert_snapshot!(round_trip(&[("store.yaml", GENERIC_L7)]));
+}
