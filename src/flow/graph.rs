@@ -1012,12 +1012,7 @@ pub fn svg(graph: &Graph) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn program(text: &str) -> Program {
-        let (program, diagnostics) = crate::sema::tests::check(text);
-        assert!(!diagnostics.contains("error"), "{diagnostics}");
-        program
-    }
+    use crate::sema::tests::program;
 
     fn ports(list: &[(FlowProtocol, u16, u16)]) -> Vec<Ports> {
         list.iter()

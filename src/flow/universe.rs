@@ -1043,12 +1043,7 @@ fn diff_over(old: &Program, new: &Program, exhaustive: bool) -> FlowDiff {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn program(text: &str) -> Program {
-        let (program, diagnostics) = crate::sema::tests::check(text);
-        assert!(!diagnostics.contains("error"), "{diagnostics}");
-        program
-    }
+    use crate::sema::tests::program;
 
     const SHOP: &str = "\
 namespace shop {

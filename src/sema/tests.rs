@@ -11,6 +11,13 @@ pub(crate) fn check(text: &str) -> (crate::ir::Program, String) {
     (program, render(&diags, &sources, Format::Short, false))
 }
 
+/// The program of `text`, which must compile without an error.
+pub(crate) fn program(text: &str) -> crate::ir::Program {
+    let (program, diagnostics) = check(text);
+    assert!(!diagnostics.contains("error"), "{diagnostics}");
+    program
+}
+
 #[test]
 fn stdlib_categories_expand_once_per_argument_set() {
     let (program, diags) = check(

@@ -226,7 +226,8 @@ namespace shop {
     assert_eq!(removed.ports.protocol, FlowProtocol::Tcp);
 }
 
-const OLD: &str = "\
+/// Two namespaces, also the old revision of `flow_diff_git`.
+pub const OLD: &str = "\
 namespace shop {
   policy web {
     select pods app=web

@@ -6,21 +6,7 @@ use std::process::Command;
 
 use crate::cli::{netpolc, repo};
 
-const OLD: &str = "\
-namespace shop {
-  policy web {
-    select pods app=web
-    allow to pods app=postgres in namespace data port 5432/tcp
-    allow to cidr 10.20.0.0/24 port 443/tcp
-  }
-}
-namespace data {
-  policy postgres {
-    select pods app=postgres
-    allow from pods app=web in namespace shop port 5432/tcp
-  }
-}
-";
+use crate::flow_diff::OLD;
 
 fn git(dir: &Path, args: &[&str]) -> String {
     let output = Command::new("git")
