@@ -24,6 +24,6 @@ pub use policies::{
 };
 pub use rules::{
     AwsGroup, CidrItem, Generic, HeaderMatch, Http, IcmpFamily, IcmpItem, Kafka, KafkaRole, L7,
-    Listener, Method, Peer, PeerKind, Rule, Verb,
+    Listener, Method, Peer, PeerKind, Rule, Tls, TlsItem, TlsSide, Verb,
 };
 pub use values::{PortLit, Selector, SelectorKind, Term, Value};

@@ -18,6 +18,8 @@ pub struct Rule {
     pub ports: Option<Spanned<Vec<Value>>>,
     /// `sni ...`: TLS server names.
     pub sni: Option<Spanned<Vec<Value>>>,
+    /// `terminate tls ...` and `originate tls ...`, in order.
+    pub tls: Vec<Tls>,
     /// `listener ...`: a custom Envoy listener.
     pub listener: Option<Listener>,
     /// `icmp ...`.
@@ -28,6 +30,60 @@ pub struct Rule {
     pub l7: Vec<L7>,
     /// The whole rule.
     pub span: Span,
+}
+
+/// `terminate|originate tls secret SECRET [ca K] [certificate K] [key K]`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tls {
+    /// `terminate` or `originate`.
+    pub side: Spanned<TlsSide>,
+    /// The secret, `name` or `namespace/name`.
+    pub secret: Value,
+    /// `ca`, `certificate` and `key` items, in order.
+    pub items: Vec<(Spanned<TlsItem>, Value)>,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// Which TLS a `tls` clause configures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TlsSide {
+    /// `terminate tls`: Cilium `terminatingTLS`.
+    Terminate,
+    /// `originate tls`: Cilium `originatingTLS`.
+    Originate,
+}
+
+impl TlsSide {
+    /// The clause's first keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            TlsSide::Terminate => "terminate",
+            TlsSide::Originate => "originate",
+        }
+    }
+}
+
+/// An item of a `tls` clause: which entry of the secret holds what.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TlsItem {
+    /// `ca`: Cilium `trustedCA`.
+    Ca,
+    /// `certificate`: Cilium `certificate`.
+    Certificate,
+    /// `key`: Cilium `privateKey`.
+    Key,
+}
+
+impl TlsItem {
+    /// The item's keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            TlsItem::Ca => "ca",
+            TlsItem::Certificate => "certificate",
+            TlsItem::Key => "key",
+        }
+    }
 }
 
 /// `listener NAME in [cluster|namespace] CONFIG [priority N]`.

@@ -404,6 +404,18 @@ pub struct PortRule<'a> {
     /// `ports`.
     #[cfg_attr(test, serde(skip_serializing_if = "Vec::is_empty"))]
     pub ports: Vec<PortProtocol<'a>>,
+    /// `terminatingTLS`.
+    #[cfg_attr(
+        test,
+        serde(rename = "terminatingTLS", skip_serializing_if = "Option::is_none")
+    )]
+    pub terminating_tls: Option<TlsContext<'a>>,
+    /// `originatingTLS`.
+    #[cfg_attr(
+        test,
+        serde(rename = "originatingTLS", skip_serializing_if = "Option::is_none")
+    )]
+    pub originating_tls: Option<TlsContext<'a>>,
     /// `serverNames`.
     #[cfg_attr(
         test,
@@ -505,6 +517,29 @@ pub struct Secret<'a> {
     pub namespace: Option<&'a str>,
     /// `name`.
     pub name: &'a str,
+}
+
+/// A `terminatingTLS` or `originatingTLS`.
+#[derive(Debug)]
+#[cfg_attr(test, derive(Serialize))]
+pub struct TlsContext<'a> {
+    /// `secret`.
+    pub secret: Secret<'a>,
+    /// `trustedCA`.
+    #[cfg_attr(
+        test,
+        serde(rename = "trustedCA", skip_serializing_if = "Option::is_none")
+    )]
+    pub trusted_ca: Option<&'a str>,
+    /// `certificate`.
+    #[cfg_attr(test, serde(skip_serializing_if = "Option::is_none"))]
+    pub certificate: Option<&'a str>,
+    /// `privateKey`.
+    #[cfg_attr(
+        test,
+        serde(rename = "privateKey", skip_serializing_if = "Option::is_none")
+    )]
+    pub private_key: Option<&'a str>,
 }
 
 /// A `kafka` entry.

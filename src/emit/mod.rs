@@ -281,6 +281,7 @@ mod tests {
             icmps: Vec::new(),
             l7: None,
             authentication: None,
+            tls: None,
         }
     }
 

@@ -21,7 +21,8 @@
 //! - A `silence` has a line of its own, right above what it silences: a
 //!   blank line between them goes.
 //! - Each L7 rule of a rule (`http`, `grpc`, `kafka`, `dns`, `l7`) is on its own
-//!   line, one level deeper than the rule; so is the L7 request of an
+//!   line, one level deeper than the rule, and so is each TLS clause
+//!   (`terminate tls ...`, `originate tls ...`); so is the L7 request of an
 //!   `expect` (`http "GET /"`, `dns "NAME"`, `kafka ...`).
 //! - Selector terms hug their operator (`app=web`, `tier!=db`, `!canary`),
 //!   as do labels (`label team=payments`); a constant or default keeps its
@@ -133,12 +134,14 @@ fn is_open(kind: Rule) -> bool {
     matches!(kind, Rule::lbrace | Rule::lbracket | Rule::lparen)
 }
 
-/// True for the L7 rules that follow a rule on lines of their own, and the
-/// L7 requests that follow a flow.
+/// True for the L7 rules (and the TLS clauses that let the proxy read
+/// them) that follow a rule on lines of their own, and the L7 requests that
+/// follow a flow.
 fn is_l7(kind: Rule) -> bool {
     matches!(
         kind,
-        Rule::http
+        Rule::tls
+            | Rule::http
             | Rule::grpc
             | Rule::kafka
             | Rule::dns

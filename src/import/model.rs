@@ -155,6 +155,23 @@ pub struct Rule {
     pub l7: Option<L7>,
     /// `authentication.mode`, one of Cilium's modes.
     pub authentication: Option<String>,
+    /// `toPorts[0].terminatingTLS` and `originatingTLS`, in that order.
+    pub tls: Vec<Tls>,
+}
+
+/// A `terminatingTLS` or `originatingTLS`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Tls {
+    /// True for `originatingTLS`.
+    pub originate: bool,
+    /// `secret`, as `name` or `namespace/name`.
+    pub secret: String,
+    /// `trustedCA`.
+    pub trusted_ca: Option<String>,
+    /// `certificate`.
+    pub certificate: Option<String>,
+    /// `privateKey`.
+    pub private_key: Option<String>,
 }
 
 impl Rule {
@@ -165,6 +182,7 @@ impl Rule {
             && self.icmps.is_empty()
             && self.l7.is_none()
             && self.authentication.is_none()
+            && self.tls.is_empty()
     }
 }
 

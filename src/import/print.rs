@@ -208,6 +208,20 @@ fn print_rule(out: &mut String, pad: &str, verb: &str, rule: &Rule, kind: Kind, 
     }
     push_line(out, pad, &line);
     let l7_pad = format!("{pad}  ");
+    for tls in &rule.tls {
+        let side = if tls.originate { "originate" } else { "terminate" };
+        let mut text = format!("{side} tls secret {}", quote(&tls.secret));
+        for (word, item) in [
+            ("ca", &tls.trusted_ca),
+            ("certificate", &tls.certificate),
+            ("key", &tls.private_key),
+        ] {
+            if let Some(item) = item {
+                let _ = write!(text, " {word} {}", quote(item));
+            }
+        }
+        push_line(out, &l7_pad, &text);
+    }
     match &rule.l7 {
         None | Some(L7::Sni(_) | L7::Listener(_)) => {}
         Some(L7::Generic(proto, rules)) => {

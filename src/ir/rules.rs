@@ -5,7 +5,7 @@ use ipnet::IpNet;
 
 use super::{
     AuthMode, CidrGroupName, Entity, FqdnSelector, IcmpType, L7, LabelKey, LabelValue, PortSpec,
-    Selector, ServiceRef,
+    Selector, ServiceRef, Tls,
 };
 use crate::source::Span;
 use std::collections::BTreeMap;
@@ -65,7 +65,7 @@ pub enum Verdict {
 /// is `Option<L7>` in an allow list and [`NoL7`] in a deny list, `A` is
 /// `Option<AuthMode>` in an allow list and [`NoAuth`] in a deny list).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Rule<P, L, A> {
+pub struct Rule<P, L, A, T> {
     /// Where the rule was written.
     pub origin: RuleOrigin,
     /// The other side.
@@ -78,16 +78,40 @@ pub struct Rule<P, L, A> {
     pub l7: L,
     /// `authentication.mode`.
     pub authentication: A,
+    /// `toPorts[].terminatingTLS` and `originatingTLS`.
+    pub tls: T,
 }
 
 /// An `ingress` rule.
-pub type IngressRule = Rule<IngressPeer, Option<L7>, Option<AuthMode>>;
+pub type IngressRule = Rule<IngressPeer, Option<L7>, Option<AuthMode>, Option<Tls>>;
 /// An `ingressDeny` rule.
-pub type IngressDenyRule = Rule<IngressPeer, NoL7, NoAuth>;
+pub type IngressDenyRule = Rule<IngressPeer, NoL7, NoAuth, NoTls>;
 /// An `egress` rule.
-pub type EgressRule = Rule<EgressPeer, Option<L7>, Option<AuthMode>>;
+pub type EgressRule = Rule<EgressPeer, Option<L7>, Option<AuthMode>, Option<Tls>>;
 /// An `egressDeny` rule.
-pub type EgressDenyRule = Rule<EgressDenyPeer, NoL7, NoAuth>;
+pub type EgressDenyRule = Rule<EgressDenyPeer, NoL7, NoAuth, NoTls>;
+
+/// The TLS slot of a deny rule: Cilium's deny rules have no proxy.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct NoTls;
+
+/// What a rule's TLS slot holds, for [`RuleRef`].
+pub trait TlsSlot {
+    /// The TLS contexts, if any.
+    fn get(&self) -> Option<&Tls>;
+}
+
+impl TlsSlot for Option<Tls> {
+    fn get(&self) -> Option<&Tls> {
+        self.as_ref()
+    }
+}
+
+impl TlsSlot for NoTls {
+    fn get(&self) -> Option<&Tls> {
+        None
+    }
+}
 
 /// The authentication slot of a deny rule: Cilium's deny rules have no
 /// `authentication`.
@@ -140,7 +164,7 @@ pub trait PeerKind {
     fn view(&self) -> PeerRef<'_>;
 }
 
-impl<P: PeerKind, L: L7Slot, A: AuthSlot> Rule<P, L, A> {
+impl<P: PeerKind, L: L7Slot, A: AuthSlot, T: TlsSlot> Rule<P, L, A, T> {
     /// The rule as a view, in the list `kind`.
     pub fn view(&self, kind: RuleKind) -> RuleRef<'_> {
         RuleRef {
@@ -151,6 +175,7 @@ impl<P: PeerKind, L: L7Slot, A: AuthSlot> Rule<P, L, A> {
             icmps: &self.icmps,
             l7: self.l7.get(),
             authentication: self.authentication.get(),
+            tls: self.tls.get(),
         }
     }
 }
@@ -173,6 +198,8 @@ pub struct RuleRef<'a> {
     pub l7: Option<&'a L7>,
     /// `authentication.mode`.
     pub authentication: Option<AuthMode>,
+    /// `toPorts[].terminatingTLS` and `originatingTLS`.
+    pub tls: Option<&'a Tls>,
 }
 
 /// Where a rule came from.

@@ -328,6 +328,34 @@ pub struct SecretRef {
     pub name: NonEmptyText,
 }
 
+/// `toPorts[].terminatingTLS` and `originatingTLS` of an allow rule: the
+/// TLS the proxy ends towards the client and starts towards the server, so
+/// that its L7 rules can read the requests inside. The agent reads them only
+/// on a port rule with L7 rules (`l4.go`: "No rules -> no TLS"), which
+/// `sema` checks.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Tls {
+    /// `terminatingTLS`.
+    pub terminating: Option<TlsContext>,
+    /// `originatingTLS`.
+    pub originating: Option<TlsContext>,
+}
+
+/// A `TLSContext`: a Kubernetes secret and, if written, the names of the
+/// items in it (Cilium's defaults when left out: `ca.crt`, `tls.crt`,
+/// `tls.key`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct TlsContext {
+    /// `secret`.
+    pub secret: SecretRef,
+    /// `trustedCA`.
+    pub trusted_ca: Option<NonEmptyText>,
+    /// `certificate`.
+    pub certificate: Option<NonEmptyText>,
+    /// `privateKey`.
+    pub private_key: Option<NonEmptyText>,
+}
+
 /// `headerMatches[].mismatch`: what the proxy does with a request whose
 /// header differs (without it, the request is refused).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

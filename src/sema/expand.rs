@@ -573,6 +573,7 @@ impl<'a> Expander<'a, '_> {
                             icmps: Vec::new(),
                             l7: None,
                             authentication: None,
+                            tls: None,
                         }),
                         ast::Direction::Egress => parts.egress.push(ir::Rule {
                             origin,
@@ -581,6 +582,7 @@ impl<'a> Expander<'a, '_> {
                             icmps: Vec::new(),
                             l7: None,
                             authentication: None,
+                            tls: None,
                         }),
                     }
                 }

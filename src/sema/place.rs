@@ -59,6 +59,7 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
         icmps,
         l7,
         authentication,
+        tls,
     } = built;
     if deny && l7.is_some() {
         let l7_span = rule.l7.first().map_or(rule.span, ast::L7::span);
@@ -102,6 +103,7 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
             icmps,
             l7,
             authentication,
+            tls,
         }),
         (true, true) => Placed::IngressDeny(ir::Rule {
             origin,
@@ -110,6 +112,7 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
             icmps,
             l7: no_l7(l7)?,
             authentication: no_auth(authentication)?,
+            tls: ir::NoTls,
         }),
         (false, false) => Placed::Egress(ir::Rule {
             origin,
@@ -118,6 +121,7 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
             icmps,
             l7,
             authentication,
+            tls,
         }),
         (false, true) => Placed::EgressDeny(ir::Rule {
             origin,
@@ -126,6 +130,7 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
             icmps,
             l7: no_l7(l7)?,
             authentication: no_auth(authentication)?,
+            tls: ir::NoTls,
         }),
     };
     Some(placed)

@@ -280,6 +280,9 @@ pub struct Lowered {
     pub l7: Option<ir::L7>,
     /// `authentication.mode`.
     pub authentication: Option<ir::AuthMode>,
+    /// `terminatingTLS` and `originatingTLS` (only on an allow rule with
+    /// L7 rules: checked by `l7::tls`).
+    pub tls: Option<ir::Tls>,
 }
 
 /// A peer of any kind, before the rule's list decides which it may be.
@@ -344,6 +347,7 @@ pub fn rule(
         }
     }
     let l7 = l7::l7(eval, rule, env, diags);
+    let tls = l7::tls(eval, rule, env, diags);
     let authentication = rule.authentication.as_ref().and_then(|clause| {
         let mode = &clause.node;
         let found = ir::AuthMode::from_name(&mode.node);
@@ -369,6 +373,7 @@ pub fn rule(
         icmps,
         l7,
         authentication,
+        tls,
     };
     if error_count(diags) > errors_before {
         return None;

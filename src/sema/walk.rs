@@ -268,6 +268,12 @@ fn rule_tail<'a>(rule: &'a ast::Rule, place: &Place<'a>, visitor: &mut impl Visi
     if let Some(names) = &rule.sni {
         values(&names.node, place, visitor);
     }
+    for tls in &rule.tls {
+        value(&tls.secret, place, visitor);
+        for (_, item) in &tls.items {
+            value(item, place, visitor);
+        }
+    }
     if let Some(listener) = &rule.listener {
         value(&listener.name, place, visitor);
         value(&listener.config, place, visitor);

@@ -140,6 +140,7 @@ fn is_keyword(kind: R) -> bool {
             | R::kw_log
             | R::kw_authentication
             | R::kw_listener
+            | R::kw_tls
             | R::kw_priority
             | R::kw_l7
             | R::kw_spec

@@ -35,7 +35,7 @@ pub fn server_names_with_l7(span: Span) -> Diagnostic {
         "TLS server names cannot be combined with L7 rules",
     )
     .label("L7 rule on a port rule with `sni`")
-    .note("Cilium refuses `serverNames` with L7 rules unless the proxy terminates TLS (`terminatingTLS`), which netpolc does not write")
+    .note("Cilium refuses `serverNames` with L7 rules unless the proxy terminates TLS (`terminate tls`), and netpolc does not yet write server names together with L7 rules, even then")
     .help("write the L7 rules and the `sni` restriction as two `allow` rules")
 }
 

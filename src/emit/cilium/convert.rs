@@ -4,7 +4,7 @@ use super::{
     Authentication, AwsGroup, CidrRule, DefaultDenyConfig, EgressRule, EnvoyConfig, FqdnSelector,
     Group, HeaderMatch, IcmpField, IcmpKind, IcmpRule, IngressRule, K8sServiceNamespace, L7Rules,
     Label, LabelSelector, LabelSelectorRequirement, Listener, LogConfig, PortProtocol, PortRule,
-    PortRuleHttp, PortRuleKafka, Rule, Secret, Service, ServiceSelector,
+    PortRuleHttp, PortRuleKafka, Rule, Secret, Service, ServiceSelector, TlsContext,
 };
 use crate::ir;
 
@@ -93,11 +93,11 @@ impl<'a> LabelSelectorRequirement<'a> {
 
 impl<'a> IngressRule<'a> {
     /// The rule in an `ingress` or `ingressDeny` list.
-    fn from_ir<L: ir::L7Slot, A: ir::AuthSlot>(
-        rule: &'a ir::Rule<ir::IngressPeer, L, A>,
+    fn from_ir<L: ir::L7Slot, A: ir::AuthSlot, T: ir::TlsSlot>(
+        rule: &'a ir::Rule<ir::IngressPeer, L, A, T>,
     ) -> IngressRule<'a> {
         let mut out = IngressRule {
-            to_ports: port_rules(&rule.ports, rule.l7.get()),
+            to_ports: port_rules(&rule.ports, rule.l7.get(), rule.tls.get()),
             icmps: icmp_rules(&rule.icmps),
             authentication: authentication(rule.authentication.get()),
             ..IngressRule::default()
@@ -130,11 +130,11 @@ impl<'a> EgressRule<'a> {
     /// The rule in an `egress` or `egressDeny` list. Every peer kind has an
     /// egress field, so the common view serves both lists (an `egressDeny`
     /// rule's type has no FQDN peer and no L7 rules to give it).
-    fn from_ir<P: ir::PeerKind, L: ir::L7Slot, A: ir::AuthSlot>(
-        rule: &'a ir::Rule<P, L, A>,
+    fn from_ir<P: ir::PeerKind, L: ir::L7Slot, A: ir::AuthSlot, T: ir::TlsSlot>(
+        rule: &'a ir::Rule<P, L, A, T>,
     ) -> EgressRule<'a> {
         let mut out = EgressRule {
-            to_ports: port_rules(&rule.ports, rule.l7.get()),
+            to_ports: port_rules(&rule.ports, rule.l7.get(), rule.tls.get()),
             icmps: icmp_rules(&rule.icmps),
             authentication: authentication(rule.authentication.get()),
             ..EgressRule::default()
@@ -278,7 +278,11 @@ fn authentication(mode: Option<ir::AuthMode>) -> Option<Authentication> {
 
 /// `toPorts`: one port rule with the ports and the L7 rules or the server
 /// names (an allow rule's); nothing when the rule has neither.
-fn port_rules<'a>(ports: &'a [ir::PortSpec], l7: Option<&'a ir::L7>) -> Option<Vec<PortRule<'a>>> {
+fn port_rules<'a>(
+    ports: &'a [ir::PortSpec],
+    l7: Option<&'a ir::L7>,
+    tls: Option<&'a ir::Tls>,
+) -> Option<Vec<PortRule<'a>>> {
     let (server_names, rules) = match l7 {
         Some(ir::L7::Sni(names)) => (names.iter().map(ir::ServerName::as_str).collect(), None),
         other => (Vec::new(), other.and_then(L7Rules::from_ir)),
@@ -300,12 +304,32 @@ fn port_rules<'a>(ports: &'a [ir::PortSpec], l7: Option<&'a ir::L7>) -> Option<V
     if ports.is_empty() && listener.is_none() && rules.is_none() && server_names.is_empty() {
         return None;
     }
+    let context = |side: fn(&'a ir::Tls) -> Option<&'a ir::TlsContext>| {
+        tls.and_then(side).map(TlsContext::from_ir)
+    };
     Some(vec![PortRule {
         ports: ports.iter().map(PortProtocol::from_ir).collect(),
+        terminating_tls: context(|tls| tls.terminating.as_ref()),
+        originating_tls: context(|tls| tls.originating.as_ref()),
         server_names,
         listener,
         rules,
     }])
+}
+
+impl<'a> TlsContext<'a> {
+    /// A `terminatingTLS` or `originatingTLS` as the CRD writes it.
+    fn from_ir(context: &'a ir::TlsContext) -> TlsContext<'a> {
+        TlsContext {
+            secret: Secret {
+                namespace: context.secret.namespace.as_ref().map(|text| text.as_str()),
+                name: context.secret.name.as_str(),
+            },
+            trusted_ca: context.trusted_ca.as_ref().map(|text| text.as_str()),
+            certificate: context.certificate.as_ref().map(|text| text.as_str()),
+            private_key: context.private_key.as_ref().map(|text| text.as_str()),
+        }
+    }
 }
 
 /// `icmps`: one entry holding every field; nothing when there are none.

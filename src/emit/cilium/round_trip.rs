@@ -401,11 +401,7 @@ impl Generator {
                             .map(|_| ir::HeaderMatch {
                                 name: self.text().as_str().into(),
                                 value: self.optional(|generator| generator.text().as_str().into()),
-                                secret: self.optional(|generator| ir::SecretRef {
-                                    namespace: generator
-                                        .optional(|generator| generator.text().as_str().into()),
-                                    name: generator.text().as_str().into(),
-                                }),
+                                secret: self.optional(Self::secret),
                                 mismatch: match self.random.below(5) {
                                     0 => None,
                                     n => ir::Mismatch::ALL.get(n - 1).copied(),
@@ -443,7 +439,36 @@ impl Generator {
         }
     }
 
-    fn rule<P, L, A>(&mut self, peer: P, l7: L, authentication: A) -> ir::Rule<P, L, A> {
+    fn secret(&mut self) -> ir::SecretRef {
+        ir::SecretRef {
+            namespace: self.optional(|generator| generator.text().as_str().into()),
+            name: self.text().as_str().into(),
+        }
+    }
+
+    fn tls_context(&mut self) -> ir::TlsContext {
+        ir::TlsContext {
+            secret: self.secret(),
+            trusted_ca: self.optional(|generator| generator.text().as_str().into()),
+            certificate: self.optional(|generator| generator.text().as_str().into()),
+            private_key: self.optional(|generator| generator.text().as_str().into()),
+        }
+    }
+
+    fn tls(&mut self) -> Option<ir::Tls> {
+        self.optional(|generator| ir::Tls {
+            terminating: generator.optional(Self::tls_context),
+            originating: generator.optional(Self::tls_context),
+        })
+    }
+
+    fn rule<P, L, A, T>(
+        &mut self,
+        peer: P,
+        l7: L,
+        authentication: A,
+        tls: T,
+    ) -> ir::Rule<P, L, A, T> {
         ir::Rule {
             origin: ir::RuleOrigin {
                 span: Span::new(FileId(0), 0, 0),
@@ -454,6 +479,7 @@ impl Generator {
             icmps: self.icmps(),
             l7,
             authentication,
+            tls,
         }
     }
 
@@ -513,13 +539,14 @@ impl Generator {
                     let l7 = self.l7();
                     let authentication =
                         self.optional(|generator| *generator.random.pick(&ir::AuthMode::ALL));
-                    self.rule(peer, l7, authentication)
+                    let tls = self.tls();
+                    self.rule(peer, l7, authentication, tls)
                 })
                 .collect(),
             ingress_deny: (0..self.count(2))
                 .map(|_| {
                     let peer = self.ingress_peer();
-                    self.rule(peer, ir::NoL7, ir::NoAuth)
+                    self.rule(peer, ir::NoL7, ir::NoAuth, ir::NoTls)
                 })
                 .collect(),
             egress: (0..self.count(2))
@@ -528,13 +555,14 @@ impl Generator {
                     let l7 = self.l7();
                     let authentication =
                         self.optional(|generator| *generator.random.pick(&ir::AuthMode::ALL));
-                    self.rule(peer, l7, authentication)
+                    let tls = self.tls();
+                    self.rule(peer, l7, authentication, tls)
                 })
                 .collect(),
             egress_deny: (0..self.count(2))
                 .map(|_| {
                     let peer = self.egress_deny_peer();
-                    self.rule(peer, ir::NoL7, ir::NoAuth)
+                    self.rule(peer, ir::NoL7, ir::NoAuth, ir::NoTls)
                 })
                 .collect(),
             labels: (0..self.count(3))

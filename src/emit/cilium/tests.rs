@@ -17,7 +17,7 @@ fn labels(pairs: &[(&str, &str)]) -> ir::Selector {
     }
 }
 
-fn rule<P, L: Default, A: Default>(peer: P) -> ir::Rule<P, L, A> {
+fn rule<P, L: Default, A: Default, T: Default>(peer: P) -> ir::Rule<P, L, A, T> {
     let origin = ir::RuleOrigin {
         span: Span::new(FileId(0), 0, 0),
         categories: Vec::new(),
@@ -29,6 +29,7 @@ fn rule<P, L: Default, A: Default>(peer: P) -> ir::Rule<P, L, A> {
         icmps: Vec::new(),
         l7: L::default(),
         authentication: A::default(),
+        tls: T::default(),
     }
 }
 

@@ -7,6 +7,7 @@ use super::{
     FqdnSelector, Group, HeaderMatch, IcmpField, IcmpKind, IcmpRule, IngressRule,
     K8sServiceNamespace, L7Rules, Label, LabelSelector, LabelSelectorRequirement, Listener,
     PortProtocol, PortRule, PortRuleHttp, PortRuleKafka, Rule, Secret, Service, ServiceSelector,
+    TlsContext,
 };
 use crate::emit::yaml::{Mapping, Node};
 
@@ -227,6 +228,8 @@ impl Write for PortRule<'_> {
     fn write(&self, node: Node<'_>) {
         let mut map = node.mapping();
         non_empty(&mut map, "ports", &self.ports);
+        optional(&mut map, "terminatingTLS", self.terminating_tls.as_ref());
+        optional(&mut map, "originatingTLS", self.originating_tls.as_ref());
         optional(&mut map, "listener", self.listener.as_ref());
         non_empty(&mut map, "serverNames", &self.server_names);
         optional(&mut map, "rules", self.rules.as_ref());
@@ -314,6 +317,16 @@ impl Write for Secret<'_> {
         let mut map = node.mapping();
         map.opt_str("namespace", self.namespace);
         map.str("name", self.name);
+    }
+}
+
+impl Write for TlsContext<'_> {
+    fn write(&self, node: Node<'_>) {
+        let mut map = node.mapping();
+        self.secret.write(map.field("secret"));
+        map.opt_str("trustedCA", self.trusted_ca);
+        map.opt_str("certificate", self.certificate);
+        map.opt_str("privateKey", self.private_key);
     }
 }
 

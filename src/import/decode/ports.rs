@@ -14,7 +14,7 @@ use serde_json::{Map, Value};
 
 use super::field::{Doc, describe};
 use super::rule::dns_selector;
-use crate::import::model::{HeaderMatch, Http, Icmp, Kafka, L7, Listener, Port};
+use crate::import::model::{HeaderMatch, Http, Icmp, Kafka, L7, Listener, Port, Tls};
 use crate::ir;
 use crate::ir::IcmpFamily;
 
@@ -25,6 +25,8 @@ pub struct PortEntry {
     pub ports: Vec<Port>,
     /// `rules`, or `serverNames`.
     pub l7: Option<L7>,
+    /// `terminatingTLS` and `originatingTLS`.
+    pub tls: Vec<Tls>,
 }
 
 /// `toPorts`: each entry, in order (an empty list is refused).
@@ -52,22 +54,38 @@ fn port_rule(ctx: &mut Doc<'_>, path: &str, entry: &Value) -> PortEntry {
     let Some(map) = ctx.object(path, entry) else {
         return rule;
     };
-    let tls = "`.netpol` has no way to write TLS interception";
     let mut server_names = None;
     let mut listener = None;
-    let unsayable = [("terminatingTLS", tls), ("originatingTLS", tls)];
+    let mut terminating = None;
+    let mut originating = None;
     ctx.fields(
         path,
         map,
-        &["ports", "rules", "serverNames", "listener"],
-        &unsayable,
+        &[
+            "ports",
+            "rules",
+            "serverNames",
+            "listener",
+            "terminatingTLS",
+            "originatingTLS",
+        ],
+        &[],
         |ctx, key, field, value| match key {
             "ports" => rule.ports = ports(ctx, field, value),
             "serverNames" => server_names = server_name_list(ctx, field, value),
             "listener" => listener = envoy_listener(ctx, field, value),
+            "terminatingTLS" => terminating = tls_context(ctx, field, value, false),
+            "originatingTLS" => originating = tls_context(ctx, field, value, true),
             _ => rule.l7 = l7(ctx, field, value),
         },
     );
+    rule.tls = terminating.into_iter().chain(originating).collect();
+    if !rule.tls.is_empty() && rule.l7.is_none() {
+        ctx.cannot_say(
+            path,
+            "the agent ignores `terminatingTLS` and `originatingTLS` on a port rule without L7 `rules`, and `.netpol` refuses TLS that has no effect (E0235): remove them, or add the L7 rules the proxy should read",
+        );
+    }
     if let Some(listener) = listener {
         if rule.l7.is_some() || server_names.is_some() {
             ctx.cannot_say(
@@ -79,10 +97,15 @@ fn port_rule(ctx: &mut Doc<'_>, path: &str, entry: &Value) -> PortEntry {
         }
     }
     if let Some(names) = server_names {
-        if rule.l7.is_some() {
+        if rule.l7.is_some() && !rule.tls.iter().any(|tls| !tls.originate) {
             ctx.invalid(
                 path,
                 "Cilium refuses `serverNames` together with L7 `rules` unless the proxy terminates TLS (`terminatingTLS`)",
+            );
+        } else if rule.l7.is_some() {
+            ctx.cannot_say(
+                path,
+                "`.netpol` has no way yet to write `serverNames` together with L7 `rules` (with `terminatingTLS`)",
             );
         } else {
             rule.l7 = Some(L7::Sni(names));
@@ -431,31 +454,7 @@ fn header_match(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<HeaderMa
         ok = false;
     }
     if let Some((field, value)) = secret {
-        let map = ctx.object(&field, value)?;
-        let mut name = String::new();
-        let mut namespace = None;
-        ok &= ctx.fields(
-            &field,
-            map,
-            &["name", "namespace"],
-            &[],
-            |ctx, key, at, value| {
-                let text = ctx.text(at, value).unwrap_or_default();
-                if key == "name" {
-                    name = text;
-                } else if !text.is_empty() {
-                    namespace = Some(text);
-                }
-            },
-        );
-        if name.is_empty() {
-            ctx.invalid(&field, "a secret needs a name");
-            ok = false;
-        }
-        out.secret = Some(match namespace {
-            Some(namespace) => format!("{namespace}/{name}"),
-            None => name,
-        });
+        out.secret = Some(secret_ref(ctx, &field, value)?);
     }
     if out.value.is_some() && out.secret.is_some() {
         ctx.cannot_say(
@@ -463,6 +462,69 @@ fn header_match(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<HeaderMa
             "`.netpol` writes a header match's value or its secret, not both",
         );
         ok = false;
+    }
+    ok.then_some(out)
+}
+
+/// A secret, `{name, namespace?}`, as `name` or `namespace/name`.
+fn secret_ref(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<String> {
+    let map = ctx.object(path, value)?;
+    let mut name = String::new();
+    let mut namespace = None;
+    let ok = ctx.fields(path, map, &["name", "namespace"], &[], |ctx, key, at, value| {
+        let text = ctx.text(at, value).unwrap_or_default();
+        if key == "name" {
+            name = text;
+        } else if !text.is_empty() {
+            namespace = Some(text);
+        }
+    });
+    if name.is_empty() {
+        ctx.invalid(path, "a secret needs a name");
+        return None;
+    }
+    ok.then(|| match namespace {
+        Some(namespace) => format!("{namespace}/{name}"),
+        None => name,
+    })
+}
+
+/// `terminatingTLS` or `originatingTLS`: `{secret, trustedCA?,
+/// certificate?, privateKey?}`.
+fn tls_context(ctx: &mut Doc<'_>, path: &str, value: &Value, originate: bool) -> Option<Tls> {
+    let map = ctx.object(path, value)?;
+    let mut out = Tls {
+        originate,
+        ..Tls::default()
+    };
+    let mut secret = None;
+    let mut ok = ctx.fields(
+        path,
+        map,
+        &["secret", "trustedCA", "certificate", "privateKey"],
+        &[],
+        |ctx, key, field, value| {
+            if key == "secret" {
+                secret = Some((field.to_owned(), value));
+                return;
+            }
+            let text = ctx.text(field, value).filter(|text| !text.is_empty());
+            match key {
+                "trustedCA" => out.trusted_ca = text,
+                "certificate" => out.certificate = text,
+                _ => out.private_key = text,
+            }
+        },
+    );
+    match secret {
+        Some((field, value)) => match secret_ref(ctx, &field, value) {
+            Some(secret) => out.secret = secret,
+            None => ok = false,
+        },
+        None => {
+            ctx.invalid(path, "a TLS context needs a `secret`");
+            ok = false;
+        }
     }
     ok.then_some(out)
 }

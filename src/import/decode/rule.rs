@@ -63,6 +63,7 @@ fn rule(
         icmps: Vec::new(),
         l7: None,
         authentication: None,
+        tls: Vec::new(),
     };
     // An allow rule made only of an empty endpoint list is the empty rule
     // (docs/cilium-semantics.md §5.2): it selects, allows nothing and flips the direction.
@@ -145,6 +146,7 @@ fn rule(
             .map(|entry| Rule {
                 ports: entry.ports,
                 l7: entry.l7,
+                tls: entry.tls,
                 ..rule.clone()
             })
             .collect(),

@@ -533,3 +533,109 @@ fn kafka_rule(
         topic,
     })
 }
+
+/// `terminate tls ...` and `originate tls ...`: on an allow rule with ports
+/// (E0234) and L7 rules (E0235), each side and each item once (E0236), the
+/// secret `name` or `namespace/name` (E0224) and the items not empty.
+pub(super) fn tls(
+    eval: &mut Evaluator<'_>,
+    rule: &ast::Rule,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::Tls> {
+    let first = rule.tls.first()?;
+    let keyword = |clause: &ast::Tls| clause.side.node.keyword();
+    if rule.verb.node == ast::Verb::Deny {
+        diags.push(report::misplaced_tls(
+            first.span,
+            keyword(first),
+            report::MisplacedTls::Deny,
+        ));
+        return None;
+    }
+    if rule.ports.is_none() {
+        diags.push(report::misplaced_tls(
+            first.span,
+            keyword(first),
+            report::MisplacedTls::NoPort,
+        ));
+        return None;
+    }
+    if rule.l7.is_empty() {
+        diags.push(report::tls_without_l7(first.span, keyword(first)));
+        return None;
+    }
+    let mut out = ir::Tls::default();
+    let mut seen: Vec<&ast::Tls> = Vec::new();
+    let mut ok = true;
+    for clause in &rule.tls {
+        if let Some(before) = seen.iter().find(|before| before.side.node == clause.side.node) {
+            diags.push(report::repeated_tls(
+                clause.side.span,
+                before.side.span,
+                &format!("`{} tls`", keyword(clause)),
+            ));
+            ok = false;
+            continue;
+        }
+        seen.push(clause);
+        match tls_context(eval, clause, env, diags) {
+            Some(context) => match clause.side.node {
+                ast::TlsSide::Terminate => out.terminating = Some(context),
+                ast::TlsSide::Originate => out.originating = Some(context),
+            },
+            None => ok = false,
+        }
+    }
+    ok.then_some(out)
+}
+
+/// One `tls` clause's secret and items.
+fn tls_context(
+    eval: &mut Evaluator<'_>,
+    clause: &ast::Tls,
+    env: Env<'_>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::TlsContext> {
+    let text = eval.string(&clause.secret, env, diags)?;
+    let secret = secret_ref(&text);
+    if secret.is_none() {
+        diags.push(report::invalid_secret_ref(clause.secret.span(), &text));
+    }
+    let mut ok = true;
+    let mut items: [Option<(Span, ir::NonEmptyText)>; 3] = [None, None, None];
+    for (item, value) in &clause.items {
+        let slot = match item.node {
+            ast::TlsItem::Ca => 0,
+            ast::TlsItem::Certificate => 1,
+            ast::TlsItem::Key => 2,
+        };
+        let Some(text) = eval.string(value, env, diags) else {
+            ok = false;
+            continue;
+        };
+        let what = format!("`{}` of a TLS secret", item.node.keyword());
+        let Some(text) = validate::non_empty(&what, &text, value.span(), diags) else {
+            ok = false;
+            continue;
+        };
+        match items.get_mut(slot) {
+            Some(Some((first, _))) => {
+                diags.push(report::repeated_tls(item.span, *first, &format!("the {what}")));
+                ok = false;
+            }
+            Some(empty) => *empty = Some((item.span, text)),
+            None => {}
+        }
+    }
+    let [trusted_ca, certificate, private_key] = items.map(|item| item.map(|(_, text)| text));
+    if !ok {
+        return None;
+    }
+    Some(ir::TlsContext {
+        secret: secret?,
+        trusted_ca,
+        certificate,
+        private_key,
+    })
+}

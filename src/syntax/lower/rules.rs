@@ -18,6 +18,7 @@ impl Cx {
         let mut sni = None;
         let mut authentication = None;
         let mut listener = None;
+        let mut tls = Vec::new();
         let mut l7 = Vec::new();
         for child in children(pair.into_inner()) {
             let child_span = self.span(&child);
@@ -44,6 +45,7 @@ impl Cx {
                     sni = Some(Spanned::new(values, child_span));
                 }
                 R::listener => listener = Some(self.listener(child)),
+                R::tls => tls.push(self.tls(child)),
                 R::authentication => {
                     let mode = children(child.into_inner())
                         .next()
@@ -103,10 +105,52 @@ impl Cx {
             peer,
             ports,
             sni,
+            tls,
             listener,
             icmps,
             authentication,
             l7,
+            span,
+        }
+    }
+
+    /// `terminate|originate tls secret SECRET [ca K] [certificate K] [key K]`.
+    fn tls(&self, pair: Pair<'_, R>) -> ast::Tls {
+        let span = self.span(&pair);
+        let mut side = None;
+        let mut secret = None;
+        let mut items = Vec::new();
+        for child in children(pair.into_inner()) {
+            match child.as_rule() {
+                R::kw_terminate => {
+                    side = Some(Spanned::new(ast::TlsSide::Terminate, self.span(&child)));
+                }
+                R::kw_originate => {
+                    side = Some(Spanned::new(ast::TlsSide::Originate, self.span(&child)));
+                }
+                R::string_or_ref => secret = Some(self.value(child)),
+                R::tls_item => {
+                    let mut parts = children(child.into_inner());
+                    let (Some(word), Some(value)) = (parts.next(), parts.next()) else {
+                        unreachable!("grammar: a TLS item has a keyword and a value")
+                    };
+                    let item = match word.as_rule() {
+                        R::kw_ca => ast::TlsItem::Ca,
+                        R::kw_certificate => ast::TlsItem::Certificate,
+                        _ => ast::TlsItem::Key,
+                    };
+                    items.push((Spanned::new(item, self.span(&word)), self.value(value)));
+                }
+                _ => {}
+            }
+        }
+        let (Some(side), Some(secret)) = (side, secret) else {
+            unreachable!("grammar: a tls clause has a side and a secret")
+        };
+        ast::Tls {
+            side,
+            secret,
+            items,
             span,
         }
     }
