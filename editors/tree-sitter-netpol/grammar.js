@@ -189,6 +189,7 @@ module.exports = grammar({
         field('peer', $._peer),
         optional($.ports),
         optional($.sni),
+        repeat($.tls),
         optional($.listener),
         optional($.icmps),
         optional($.authentication),
@@ -322,6 +323,17 @@ module.exports = grammar({
         optional(field('kind', choice('cluster', 'namespace'))),
         field('config', $._string_or_ref),
         optional(seq('priority', field('priority', $.number))),
+      ),
+
+    // `terminate tls secret "ns/name" [ca "K"] [certificate "K"] [key "K"]`,
+    // or `originate tls ...`: the TLS the proxy ends or starts.
+    tls: ($) =>
+      seq(
+        field('side', choice('terminate', 'originate')),
+        'tls',
+        'secret',
+        field('secret', $._string_or_ref),
+        repeat(seq(field('item', choice('ca', 'certificate', 'key')), $._string_or_ref)),
       ),
 
     // `sni "api.stripe.com", "*.stripe.com"`: TLS server names.

@@ -470,6 +470,10 @@ fn rule(names: &Names<'_>, verb: &str, rest: &[Tok<'_>]) -> Vec<Completion> {
                 .map(|action| item(action.as_word(), CompletionKind::Value))
                 .collect();
         }
+        Some(tok) if tok.is("terminate") || tok.is("originate") => {
+            return words(&["tls"], CompletionKind::Keyword);
+        }
+        Some(tok) if tok.is("tls") => return words(&["secret"], CompletionKind::Keyword),
         Some(tok) if tok.is("authentication") => {
             return crate::ir::AuthMode::ALL
                 .iter()
@@ -506,6 +510,31 @@ fn rule(names: &Names<'_>, verb: &str, rest: &[Tok<'_>]) -> Vec<Completion> {
     }
     if has("listener") && !has("priority") && !has("authentication") {
         out.push(item("priority", CompletionKind::Keyword));
+    }
+    // `terminate tls` and `originate tls` come after the ports and before
+    // the L7 lines, on allow rules (E0234); after one, its items.
+    if verb == "allow"
+        && has("port")
+        && !has("listener")
+        && !has("authentication")
+        && !L7.iter().any(|word| has(word))
+    {
+        let last_tls = peer
+            .iter()
+            .rposition(|tok| tok.is("terminate") || tok.is("originate"));
+        if let Some(at) = last_tls {
+            let clause = peer.get(at..).unwrap_or(&[]);
+            for word in ["ca", "certificate", "key"] {
+                if !clause.iter().any(|tok| tok.is(word)) {
+                    out.push(item(word, CompletionKind::Keyword));
+                }
+            }
+        }
+        for word in ["terminate", "originate"] {
+            if !has(word) {
+                out.push(item(word, CompletionKind::Keyword));
+            }
+        }
     }
     // `authentication` comes after the ports and before the L7 lines, on
     // allow rules only (E0220).

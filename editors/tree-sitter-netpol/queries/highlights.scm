@@ -20,6 +20,7 @@
   "expect" "account" "node" "authentication"
   "aws" "named" "region"
   "secret" "mismatch" "listener" "priority" "l7"
+  "terminate" "originate" "tls" "ca" "certificate" "key"
 ] @keyword
 
 (endpoint_cidr "cidr" @keyword)
