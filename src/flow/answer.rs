@@ -53,6 +53,10 @@ pub struct Side {
     /// them. It does not change the L3/L4 verdict: with `required` the
     /// agent holds the traffic until both identities have authenticated.
     pub authentication: Option<AuthMode>,
+    /// The TLS the proxy ends and starts for the matching entry
+    /// (`terminatingTLS`, `originatingTLS`), from its first allow rule that
+    /// has any: the L7 rules then read the decrypted requests.
+    pub tls: Option<crate::ir::Tls>,
     /// Policies whose `toFQDNs` rules cover the port (egress only; for
     /// `FqdnUnsupported`).
     pub fqdn_rules: Vec<PolicyRef>,

@@ -187,6 +187,7 @@ struct Hit<'p> {
     decider: Decider,
     l7: Option<&'p L7>,
     authentication: Option<crate::ir::AuthMode>,
+    tls: Option<&'p crate::ir::Tls>,
 }
 
 /// What one side needs besides the policies.
@@ -284,6 +285,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
                         decider,
                         l7: rule.l7,
                         authentication: rule.authentication,
+                        tls: rule.tls,
                     };
                     match rule.kind.verdict {
                         Verdict::Allow => allows.push(hit),
@@ -323,6 +325,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
             decider: Decider::AllowAny(direction),
             l7: None,
             authentication: None,
+            tls: None,
         });
     }
     if direction == Direction::Ingress
@@ -335,6 +338,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
             decider: Decider::AllowLocalhost,
             l7: None,
             authentication: None,
+            tls: None,
         });
     }
 
@@ -365,6 +369,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
                 L7::Generic(_) => Proxy::Generic,
             });
         side.authentication = entry.iter().filter_map(|hit| hit.authentication).max();
+        side.tls = entry.iter().find_map(|hit| hit.tls).cloned();
         if let (Some(request), true) = (&flow.request, side.proxy != Proxy::None) {
             // A rule of the entry without L7 rules admits every request.
             side.l7_allowed = if entry.iter().any(|hit| hit.l7.is_none()) {

@@ -209,7 +209,11 @@ fn print_rule(out: &mut String, pad: &str, verb: &str, rule: &Rule, kind: Kind, 
     push_line(out, pad, &line);
     let l7_pad = format!("{pad}  ");
     for tls in &rule.tls {
-        let side = if tls.originate { "originate" } else { "terminate" };
+        let side = if tls.originate {
+            "originate"
+        } else {
+            "terminate"
+        };
         let mut text = format!("{side} tls secret {}", quote(&tls.secret));
         for (word, item) in [
             ("ca", &tls.trusted_ca),

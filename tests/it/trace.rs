@@ -714,3 +714,51 @@ fn readme_trace_transcripts_are_real() {
     }
     assert_eq!(checked, 2, "README.md's trace transcripts");
 }
+
+#[test]
+fn a_rule_with_tls_interception_names_its_secrets() {
+    let text = r#"namespace media {
+  policy bot {
+    select pods class=mediabot
+    allow dns "httpbin.org"
+    allow to fqdn "httpbin.org" port 443/tcp
+      terminate tls secret "kube-system/httpbin-tls-data"
+      originate tls secret "tls-orig-data"
+      http GET "/anything/.*"
+    allow to fqdn "httpbin.org" port 80/tcp
+      http GET "/anything/.*"
+  }
+}
+"#;
+    let dir = repo(&[("media.netpol", text.as_bytes())]);
+    let bot = "pods class=mediabot in namespace media";
+    let run = netpolc(
+        dir.path(),
+        &["trace", bot, "fqdn httpbin.org", "--port", "443/tcp"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.starts_with("allowed: "), "{}", run.stdout);
+    for note in [
+        "note: redirected to the HTTP proxy",
+        "note: the proxy ends the client's TLS with the certificate of secret `kube-system/httpbin-tls-data`",
+        "note: the proxy starts its own TLS to the server, trusting the CA of secret `tls-orig-data`",
+    ] {
+        assert!(
+            run.stdout.contains(note),
+            "missing {note:?}:\n{}",
+            run.stdout
+        );
+    }
+    // The plain-text port's rule has no TLS: no TLS note.
+    let run = netpolc(
+        dir.path(),
+        &["trace", bot, "fqdn httpbin.org", "--port", "80/tcp"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("redirected to the HTTP proxy"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("TLS"), "{}", run.stdout);
+}

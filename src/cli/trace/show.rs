@@ -197,6 +197,24 @@ fn side(trace: &Trace<'_>, direction: Direction, out: &mut Vec<Snippet>) {
             proxy_name(side.proxy)
         ));
     }
+    if let Some(tls) = &side.tls {
+        let secret = |context: &netpolc::ir::TlsContext| match &context.secret.namespace {
+            Some(namespace) => format!("{namespace}/{}", context.secret.name),
+            None => context.secret.name.to_string(),
+        };
+        if let Some(context) = &tls.terminating {
+            notes.push(format!(
+                "note: the proxy ends the client's TLS with the certificate of secret `{}`",
+                secret(context)
+            ));
+        }
+        if let Some(context) = &tls.originating {
+            notes.push(format!(
+                "note: the proxy starts its own TLS to the server, trusting the CA of secret `{}`",
+                secret(context)
+            ));
+        }
+    }
     match side.authentication {
         Some(AuthMode::Required) => notes.push(
             "note: mutual authentication required: the agent holds the traffic until both identities have authenticated each other".to_owned(),

@@ -25,9 +25,9 @@ mod ports;
 mod rules;
 mod safety;
 mod sni;
-mod tls;
 mod specs;
 mod syntax;
+mod tls;
 mod values;
 mod versions;
 
@@ -45,9 +45,9 @@ pub use ports::*;
 pub use rules::*;
 pub use safety::*;
 pub use sni::*;
-pub use tls::*;
 pub use specs::*;
 pub use syntax::*;
+pub use tls::*;
 pub use values::*;
 pub use versions::*;
 

@@ -87,9 +87,33 @@ pub(super) const L7: &[&str] = &["http", "grpc", "kafka", "dns", "l7"];
 pub(super) const KAFKA: &[&str] = &["produce", "consume", "apikey", "topic", "client", "version"];
 /// Words after which a rule needs a value, not another keyword.
 pub(super) const NEEDS_VALUE: &[&str] = &[
-    "port", "cidr", "fqdn", "service", "http", "grpc", "dns", "sni", "listener", "priority",
-    "topic", "client", "version", "method", "host", "header", "apikey", "except", "with", "ipv4",
-    "ipv6", "named", "region", "secret", "ca", "certificate", "key",
+    "port",
+    "cidr",
+    "fqdn",
+    "service",
+    "http",
+    "grpc",
+    "dns",
+    "sni",
+    "listener",
+    "priority",
+    "topic",
+    "client",
+    "version",
+    "method",
+    "host",
+    "header",
+    "apikey",
+    "except",
+    "with",
+    "ipv4",
+    "ipv6",
+    "named",
+    "region",
+    "secret",
+    "ca",
+    "certificate",
+    "key",
 ];
 /// The words of sentence clauses.
 pub(super) const CLAUSE_WORDS: &[&str] = &["from", "to", "port", "pods", "in", "namespace"];

@@ -471,14 +471,20 @@ fn secret_ref(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<String> {
     let map = ctx.object(path, value)?;
     let mut name = String::new();
     let mut namespace = None;
-    let ok = ctx.fields(path, map, &["name", "namespace"], &[], |ctx, key, at, value| {
-        let text = ctx.text(at, value).unwrap_or_default();
-        if key == "name" {
-            name = text;
-        } else if !text.is_empty() {
-            namespace = Some(text);
-        }
-    });
+    let ok = ctx.fields(
+        path,
+        map,
+        &["name", "namespace"],
+        &[],
+        |ctx, key, at, value| {
+            let text = ctx.text(at, value).unwrap_or_default();
+            if key == "name" {
+                name = text;
+            } else if !text.is_empty() {
+                namespace = Some(text);
+            }
+        },
+    );
     if name.is_empty() {
         ctx.invalid(path, "a secret needs a name");
         return None;

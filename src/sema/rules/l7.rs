@@ -569,7 +569,10 @@ pub(super) fn tls(
     let mut seen: Vec<&ast::Tls> = Vec::new();
     let mut ok = true;
     for clause in &rule.tls {
-        if let Some(before) = seen.iter().find(|before| before.side.node == clause.side.node) {
+        if let Some(before) = seen
+            .iter()
+            .find(|before| before.side.node == clause.side.node)
+        {
             diags.push(report::repeated_tls(
                 clause.side.span,
                 before.side.span,
@@ -621,7 +624,11 @@ fn tls_context(
         };
         match items.get_mut(slot) {
             Some(Some((first, _))) => {
-                diags.push(report::repeated_tls(item.span, *first, &format!("the {what}")));
+                diags.push(report::repeated_tls(
+                    item.span,
+                    *first,
+                    &format!("the {what}"),
+                ));
                 ok = false;
             }
             Some(empty) => *empty = Some((item.span, text)),

@@ -1023,3 +1023,58 @@ spec:
 fn generic_l7_round_trip() {
     insta::assert_snapshot!(round_trip(&[("store.yaml", GENERIC_L7)]));
 }
+
+const TLS_INTERCEPTION: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: bot, namespace: media}
+spec:
+  endpointSelector: {matchLabels: {class: mediabot}}
+  egress:
+  - toEndpoints: [{matchLabels: {app: httpbin}}]
+    toPorts:
+    - ports: [{port: "443", protocol: TCP}]
+      terminatingTLS:
+        secret: {namespace: kube-system, name: httpbin-tls-data}
+        certificate: server.crt
+        privateKey: server.key
+      originatingTLS:
+        secret: {name: tls-orig-data}
+        trustedCA: ca.pem
+      rules:
+        http: [{method: GET, path: "/anything/.*"}]
+"#;
+
+#[test]
+fn tls_interception_round_trips() {
+    insta::assert_snapshot!(round_trip(&[("bot.yaml", TLS_INTERCEPTION)]));
+}
+
+#[test]
+fn tls_interception_without_l7_rules_or_with_server_names_is_refused() {
+    let without_rules = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: bot, namespace: media}
+spec:
+  endpointSelector: {matchLabels: {class: mediabot}}
+  egress:
+  - toEndpoints: [{matchLabels: {app: httpbin}}]
+    toPorts:
+    - ports: [{port: "443", protocol: TCP}]
+      terminatingTLS:
+        secret: {name: httpbin-tls-data}
+"#;
+    let text = refusals(&[("bot.yaml", without_rules)]);
+    assert!(text.contains("E0701"), "{text}");
+    assert!(text.contains("E0235"), "{text}");
+    let with_names = TLS_INTERCEPTION.replace(
+        "      rules:",
+        "      serverNames: [httpbin.org]\n      rules:",
+    );
+    let text = refusals(&[("bot.yaml", &with_names)]);
+    assert!(
+        text.contains("has no way yet to write `serverNames` together with L7 `rules`"),
+        "{text}"
+    );
+}
