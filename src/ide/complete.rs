@@ -492,7 +492,8 @@ fn rule(names: &Names<'_>, verb: &str, rest: &[Tok<'_>]) -> Vec<Completion> {
     // `sni` comes before the L7 lines and excludes them (E0218).
     if has("port") && !has("sni") && !has("listener") {
         out.extend(words(L7, CompletionKind::Keyword));
-        if !L7.iter().any(|word| has(word)) && !has("authentication") {
+        let tls = has("terminate") || has("originate");
+        if !L7.iter().any(|word| has(word)) && !has("authentication") && !tls {
             out.push(item("sni", CompletionKind::Keyword));
         }
     }
@@ -504,6 +505,8 @@ fn rule(names: &Names<'_>, verb: &str, rest: &[Tok<'_>]) -> Vec<Completion> {
         && !has("listener")
         && !has("sni")
         && !has("authentication")
+        && !has("terminate")
+        && !has("originate")
         && !L7.iter().any(|word| has(word))
     {
         out.push(item("listener", CompletionKind::Keyword));
@@ -513,9 +516,11 @@ fn rule(names: &Names<'_>, verb: &str, rest: &[Tok<'_>]) -> Vec<Completion> {
     }
     // `terminate tls` and `originate tls` come after the ports and before
     // the L7 lines, on allow rules (E0234); after one, its items.
+    // Not after `sni`, which cannot stand with the L7 rules TLS needs (E0218).
     if verb == "allow"
         && has("port")
         && !has("listener")
+        && !has("sni")
         && !has("authentication")
         && !L7.iter().any(|word| has(word))
     {

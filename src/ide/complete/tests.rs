@@ -167,7 +167,34 @@ fn a_rule_offers_peers_then_clauses() {
             "http",
             "kafka",
             "l7",
-            "sni"
+            "originate",
+            "sni",
+            "terminate"
+        ]
+    );
+    assert_eq!(
+        one("namespace shop {\n  allow from pods app=web port 443/tcp terminate |\n}\n"),
+        ["tls"]
+    );
+    assert_eq!(
+        one("namespace shop {\n  allow from pods app=web port 443/tcp terminate tls |\n}\n"),
+        ["secret"]
+    );
+    // After a TLS clause: its items, the other clause and the L7 lines.
+    assert_eq!(
+        one(
+            "namespace shop {\n  allow from pods app=web port 443/tcp terminate tls secret \"s\" ca \"c\" |\n}\n"
+        ),
+        [
+            "authentication",
+            "certificate",
+            "dns",
+            "grpc",
+            "http",
+            "kafka",
+            "key",
+            "l7",
+            "originate"
         ]
     );
     assert_eq!(
@@ -180,7 +207,9 @@ fn a_rule_offers_peers_then_clauses() {
             "kafka",
             "l7",
             "listener",
-            "sni"
+            "originate",
+            "sni",
+            "terminate"
         ]
     );
     assert_eq!(
