@@ -88,7 +88,7 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::sni | Rule::kw_sni => "`sni`",
         Rule::authentication | Rule::kw_authentication => "`authentication`",
         Rule::listener | Rule::kw_listener => "`listener`",
-        Rule::tls => "`terminate tls` or `originate tls`",
+        Rule::tls => "`terminate tls`, `originate tls`",
         Rule::kw_terminate => "`terminate`",
         Rule::kw_originate => "`originate`",
         Rule::kw_tls => "`tls`",

@@ -142,7 +142,7 @@ fn a_refusal_writes_nothing_e0701() {
     assert_eq!(run.code, 1);
     assert_eq!(
         run.stderr,
-        "error[E0701]: cannot import `spec.egress[0].toPorts[0].terminatingTLS` of policy `tls` in `tls.yaml`\nerror: could not import: 1 error\n"
+        "error[E0701]: cannot import `spec.egress[0].toPorts[0]` of policy `tls` in `tls.yaml`\nerror: could not import: 1 error\n"
     );
     assert!(!dir.path().join("policies").exists());
 }
