@@ -45,6 +45,9 @@ pub struct Side {
     pub deciders: Vec<Decider>,
     /// The proxy the matching entry redirects to.
     pub proxy: Proxy,
+    /// For [`Proxy::Generic`], the proxylib parser (`l7proto`), which
+    /// Cilium names the redirect by.
+    pub parser: Option<String>,
     /// The L7 verdict when the flow has a request and the entry has L7
     /// rules: `Some(true)` when a rule admits the request.
     pub l7_allowed: Option<bool>,

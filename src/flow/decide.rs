@@ -368,6 +368,10 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
                 L7::Listener(_) => Proxy::Listener,
                 L7::Generic(_) => Proxy::Generic,
             });
+        side.parser = entry.iter().find_map(|hit| match hit.l7 {
+            Some(L7::Generic(generic)) => Some(generic.proto.clone()),
+            _ => None,
+        });
         side.authentication = entry.iter().filter_map(|hit| hit.authentication).max();
         side.tls = entry.iter().find_map(|hit| hit.tls).cloned();
         if let (Some(request), true) = (&flow.request, side.proxy != Proxy::None) {

@@ -192,8 +192,13 @@ fn side(trace: &Trace<'_>, direction: Direction, out: &mut Vec<Snippet>) {
         }
     };
     if side.proxy != Proxy::None {
+        let parser = side
+            .parser
+            .as_ref()
+            .map(|parser| format!(" (parser `{parser}`)"))
+            .unwrap_or_default();
         notes.push(format!(
-            "note: redirected to the {} proxy",
+            "note: redirected to the {} proxy{parser}",
             proxy_name(side.proxy)
         ));
     }
