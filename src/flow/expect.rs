@@ -354,15 +354,12 @@ fn end_words(end: &EndpointSpec) -> String {
     }
 }
 
-/// `port 8080/tcp`, `icmp 8`, `icmp ipv6 128`.
+/// `port 8080/tcp`, `icmp 8`, `icmp ipv6 128`, `port 0/vrrp`.
 fn port_words(flow: &FlowSpec) -> String {
     match flow.protocol {
-        FlowProtocol::Tcp => format!("port {}/tcp", flow.port),
-        FlowProtocol::Udp => format!("port {}/udp", flow.port),
-        FlowProtocol::Sctp => format!("port {}/sctp", flow.port),
         FlowProtocol::Icmp => format!("icmp {}", flow.port),
         FlowProtocol::Icmpv6 => format!("icmp ipv6 {}", flow.port),
-        FlowProtocol::Vrrp | FlowProtocol::Igmp => String::new(),
+        protocol => format!("port {}/{}", flow.port, protocol.word()),
     }
 }
 

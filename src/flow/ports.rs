@@ -32,7 +32,9 @@ fn protocol_covers(protocol: Protocol, flow: FlowProtocol) -> bool {
                 FlowProtocol::Tcp | FlowProtocol::Udp | FlowProtocol::Sctp
             )
         }
-        _ => false,
+        // VRRP, IGMP and the extended protocols: a rule's `0/vrrp` covers
+        // the protocol's flows (port 0) and nothing else.
+        (protocol, flow) => FlowProtocol::portless(protocol) == Some(flow),
     }
 }
 

@@ -109,6 +109,9 @@ impl Lab {
             "icmp" => FlowProtocol::Icmp,
             "icmpv6" => FlowProtocol::Icmpv6,
             "vrrp" => FlowProtocol::Vrrp,
+            "igmp" => FlowProtocol::Igmp,
+            "gre" => FlowProtocol::Gre,
+            "esp" => FlowProtocol::Esp,
             other => panic!("protocol {other}"),
         };
         Flow {
@@ -665,6 +668,41 @@ namespace app {
         "default-deny",
         "denied",
     );
+}
+
+#[test]
+fn protocols_without_ports_match_their_own_rules_only() {
+    let lab = Lab::new(
+        r#"
+cilium 1.20
+namespace app {
+  policy lb {
+    select pods app=lb
+    allow from pods app=lb port 0/vrrp
+    allow from pods app=tunnel port 0/gre
+    allow from pods app=any
+  }
+}
+"#,
+    )
+    .pod("lb", "app", "app=lb")
+    .pod("tunnel", "app", "app=tunnel")
+    .pod("any", "app", "app=any");
+    for (from, port, ingress) in [
+        ("lb", "0/vrrp", "allow"),
+        ("lb", "0/igmp", "default-deny"),
+        ("lb", "0/gre", "default-deny"),
+        ("lb", "112/tcp", "default-deny"),
+        ("tunnel", "0/gre", "allow"),
+        ("tunnel", "0/esp", "default-deny"),
+        ("tunnel", "0/vrrp", "default-deny"),
+        // A rule without ports covers every protocol.
+        ("any", "0/vrrp", "allow"),
+        ("any", "0/esp", "allow"),
+    ] {
+        let answer = lab.decide(from, "lb", port);
+        assert_eq!(answer.ingress.verdict.as_str(), ingress, "{from} {port}");
+    }
 }
 
 #[test]

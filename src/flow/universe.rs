@@ -32,7 +32,8 @@
 //! - **Ports.** Per protocol (TCP, UDP, SCTP), the port space 1–65535 cut at
 //!   both ends of every port and range of either program (`ANY` cuts all
 //!   three); one representative port per interval. For ICMP and ICMPv6,
-//!   each type either program names and one type none names.
+//!   each type either program names and one type none names. Each protocol
+//!   without ports (VRRP, IGMP, GRE, ...) that a rule names: port 0.
 //!
 //! Within these classes the verdict of a flow without an L7 request is
 //! exact: every rule of either program selects whole classes and whole port
@@ -41,7 +42,8 @@
 //! flow redirected to a proxy counts as allowed), `toServices` (the engine
 //! does not resolve services), pods that combine the labels of two
 //! selectors no selector names together, and the protocols without ports
-//! (VRRP, IGMP).
+//! (VRRP, IGMP, GRE, ...) that no rule names: one a rule names is a class
+//! of its own (port 0); the others are matched only by rules without ports.
 //!
 //! ## Which pairs are decided
 //!
@@ -253,6 +255,9 @@ struct Classes {
     /// Port cuts per protocol: each is the first port of an interval.
     cuts: BTreeMap<FlowProtocol, BTreeSet<u32>>,
     icmp: BTreeMap<FlowProtocol, BTreeSet<u8>>,
+    /// The protocols without ports (VRRP, IGMP, the extended ones) that a
+    /// rule of either program names.
+    portless: BTreeSet<FlowProtocol>,
 }
 
 /// Where a selector's pods may live.
@@ -320,14 +325,13 @@ impl Classes {
                     Protocol::Udp => &[FlowProtocol::Udp],
                     Protocol::Sctp => &[FlowProtocol::Sctp],
                     Protocol::Any => &[FlowProtocol::Tcp, FlowProtocol::Udp, FlowProtocol::Sctp],
-                    // No flow the engine decides is VRRP or IGMP.
-                    Protocol::Vrrp
-                    | Protocol::Igmp
-                    | Protocol::Gre
-                    | Protocol::Ipip
-                    | Protocol::Ipv6
-                    | Protocol::Esp
-                    | Protocol::Ah => &[],
+                    // One class each, port 0, when a rule names it.
+                    protocol => {
+                        if let Some(flow) = FlowProtocol::portless(protocol) {
+                            self.portless.insert(flow);
+                        }
+                        &[]
+                    }
                 };
                 let (first, last) = match (spec.port(), spec.end_port()) {
                     (Port::Number(0), None) | (Port::Name(_), _) => continue,
@@ -445,6 +449,13 @@ impl Classes {
                     }
                 }
             }
+        }
+        for protocol in &self.portless {
+            ports.push(Ports {
+                protocol: *protocol,
+                first: 0,
+                last: 0,
+            });
         }
         for protocol in [FlowProtocol::Icmp, FlowProtocol::Icmpv6] {
             let named = self.icmp.get(&protocol).cloned().unwrap_or_default();

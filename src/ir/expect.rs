@@ -97,6 +97,16 @@ pub enum FlowProtocol {
     Vrrp,
     /// IGMP (no ports).
     Igmp,
+    /// GRE (no ports; Cilium 1.20's extended protocols from here on).
+    Gre,
+    /// IPIP (no ports).
+    Ipip,
+    /// IPv6 in IPv4, IP protocol 41 (no ports).
+    Ipv6,
+    /// ESP (no ports).
+    Esp,
+    /// AH (no ports).
+    Ah,
 }
 
 impl FlowProtocol {
@@ -110,7 +120,46 @@ impl FlowProtocol {
             FlowProtocol::Icmpv6 => "ICMPv6",
             FlowProtocol::Vrrp => "VRRP",
             FlowProtocol::Igmp => "IGMP",
+            FlowProtocol::Gre => "GRE",
+            FlowProtocol::Ipip => "IPIP",
+            FlowProtocol::Ipv6 => "IPV6",
+            FlowProtocol::Esp => "ESP",
+            FlowProtocol::Ah => "AH",
         }
+    }
+
+    /// The flow protocol of a protocol without ports (VRRP, IGMP and the
+    /// extended protocols), which a rule writes with port 0 and a flow
+    /// too; `None` for TCP, UDP, SCTP and `ANY`.
+    pub fn portless(protocol: super::Protocol) -> Option<FlowProtocol> {
+        use super::Protocol;
+        match protocol {
+            Protocol::Tcp | Protocol::Udp | Protocol::Sctp | Protocol::Any => None,
+            Protocol::Vrrp => Some(FlowProtocol::Vrrp),
+            Protocol::Igmp => Some(FlowProtocol::Igmp),
+            Protocol::Gre => Some(FlowProtocol::Gre),
+            Protocol::Ipip => Some(FlowProtocol::Ipip),
+            Protocol::Ipv6 => Some(FlowProtocol::Ipv6),
+            Protocol::Esp => Some(FlowProtocol::Esp),
+            Protocol::Ah => Some(FlowProtocol::Ah),
+        }
+    }
+
+    /// True for the protocols without ports; a flow of one has port 0.
+    pub fn is_portless(self) -> bool {
+        !matches!(
+            self,
+            FlowProtocol::Tcp
+                | FlowProtocol::Udp
+                | FlowProtocol::Sctp
+                | FlowProtocol::Icmp
+                | FlowProtocol::Icmpv6
+        )
+    }
+
+    /// `vrrp`, `gre`: the word a port-less protocol is written with.
+    pub fn word(self) -> String {
+        self.as_str().to_ascii_lowercase()
     }
 }
 

@@ -568,6 +568,11 @@ fn port(
                 );
                 return None;
             }
+            // VRRP, IGMP and the extended protocols carry no ports: their
+            // flows are written, like their rules, with port 0.
+            if let Some(protocol) = ir::FlowProtocol::portless(one.protocol()) {
+                return Some((protocol, 0));
+            }
             let number = match one.port() {
                 ir::Port::Number(0) => {
                     diags.push(
@@ -600,13 +605,7 @@ fn port(
                 | ir::Protocol::Ipip
                 | ir::Protocol::Ipv6
                 | ir::Protocol::Esp
-                | ir::Protocol::Ah => {
-                    diags.push(
-                        report::invalid_flow_port(value.span(), report::InvalidFlowPort::Zero)
-                            .note("VRRP, IGMP and the extended protocols carry no ports, and the engine decides TCP, UDP, SCTP and ICMP flows only"),
-                    );
-                    return None;
-                }
+                | ir::Protocol::Ah => unreachable!("port-less protocols returned above"),
                 ir::Protocol::Any => {
                     diags.push(
                         report::invalid_flow_port(value.span(), report::InvalidFlowPort::NoProtocol { port: &written })

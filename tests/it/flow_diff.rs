@@ -226,6 +226,28 @@ namespace shop {
     assert_eq!(removed.ports.protocol, FlowProtocol::Tcp);
 }
 
+#[test]
+fn a_protocol_without_ports_is_a_class_of_its_own() {
+    let old_text = "\
+namespace net {
+  policy lb {
+    select pods app=lb
+    allow from pods app=lb port 0/vrrp
+    allow from pods app=lb port 80/tcp
+  }
+}
+";
+    let new_text = old_text.replace("    allow from pods app=lb port 0/vrrp\n", "");
+    let old = check(&[("net.netpol".to_owned(), old_text.to_owned())]);
+    let new = check(&[("net.netpol".to_owned(), new_text)]);
+    let diff = flow_diff(&old, &new);
+    assert!(diff.added.is_empty(), "{:?}", lines(&diff, &diff.added));
+    assert_eq!(
+        lines(&diff, &diff.removed),
+        BTreeSet::from(["net/{app=lb} -> net/{app=lb} 0/vrrp".to_owned()])
+    );
+}
+
 /// Two namespaces, also the old revision of `flow_diff_git`.
 pub const OLD: &str = "\
 namespace shop {

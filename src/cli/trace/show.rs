@@ -46,7 +46,7 @@ pub fn port_text(spec: &FlowSpec) -> String {
         FlowProtocol::Icmp | FlowProtocol::Icmpv6 => {
             format!("{} type {}", spec.protocol.as_str(), spec.port)
         }
-        FlowProtocol::Vrrp | FlowProtocol::Igmp => spec.protocol.as_str().to_owned(),
+        protocol if protocol.is_portless() => protocol.as_str().to_owned(),
         _ => format!("port {}/{}", spec.port, spec.protocol.as_str()),
     }
 }
@@ -503,17 +503,13 @@ fn label_value(value: &str) -> String {
     }
 }
 
-/// `port 5432/tcp`, `icmp 8`, `icmp ipv6 128`; nothing for VRRP and IGMP.
+/// `port 5432/tcp`, `icmp 8`, `icmp ipv6 128`, `port 0/vrrp`.
 fn port_words(spec: &FlowSpec) -> Option<String> {
-    let protocol = match spec.protocol {
-        FlowProtocol::Tcp => "tcp",
-        FlowProtocol::Udp => "udp",
-        FlowProtocol::Sctp => "sctp",
-        FlowProtocol::Icmp => return Some(format!("icmp {}", spec.port)),
-        FlowProtocol::Icmpv6 => return Some(format!("icmp ipv6 {}", spec.port)),
-        FlowProtocol::Vrrp | FlowProtocol::Igmp => return None,
-    };
-    Some(format!("port {}/{protocol}", spec.port))
+    Some(match spec.protocol {
+        FlowProtocol::Icmp => format!("icmp {}", spec.port),
+        FlowProtocol::Icmpv6 => format!("icmp ipv6 {}", spec.port),
+        protocol => format!("port {}/{}", spec.port, protocol.word()),
+    })
 }
 
 /// `http GET "/api/v1/x"` (the path as a regular expression that matches
