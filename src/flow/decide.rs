@@ -357,17 +357,25 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
             .into_iter()
             .filter(|hit| hit.specificity == best)
             .collect();
-        side.proxy = entry
-            .iter()
-            .find_map(|hit| hit.l7)
-            .map_or(Proxy::None, |l7| match l7 {
+        // Server names alone send the port to the TLS proxy; with L7 rules
+        // (and TLS termination) the L7 rules' proxy reads the requests.
+        let names = |hit: &Hit<'_>| hit.tls.is_some_and(|tls| !tls.server_names.is_empty());
+        side.proxy = entry.iter().find_map(|hit| hit.l7).map_or_else(
+            || {
+                if entry.iter().any(names) {
+                    Proxy::Tls
+                } else {
+                    Proxy::None
+                }
+            },
+            |l7| match l7 {
                 L7::Http(_) => Proxy::Http,
                 L7::Kafka(_) => Proxy::Kafka,
                 L7::Dns(_) => Proxy::Dns,
-                L7::Sni(_) => Proxy::Tls,
                 L7::Listener(_) => Proxy::Listener,
                 L7::Generic(_) => Proxy::Generic,
-            });
+            },
+        );
         side.parser = entry.iter().find_map(|hit| match hit.l7 {
             Some(L7::Generic(generic)) => Some(generic.proto.clone()),
             _ => None,
@@ -376,7 +384,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
         side.tls = entry.iter().find_map(|hit| hit.tls).cloned();
         if let (Some(request), true) = (&flow.request, side.proxy != Proxy::None) {
             // A rule of the entry without L7 rules admits every request.
-            side.l7_allowed = if entry.iter().any(|hit| hit.l7.is_none()) {
+            side.l7_allowed = if entry.iter().any(|hit| hit.l7.is_none() && !names(hit)) {
                 Some(true)
             } else {
                 let judged: Vec<bool> = entry

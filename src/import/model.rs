@@ -151,12 +151,14 @@ pub struct Rule {
     pub ports: Vec<Port>,
     /// `icmps[0].fields`.
     pub icmps: Vec<Icmp>,
-    /// `toPorts[0].rules`, or `toPorts[0].serverNames`.
+    /// `toPorts[0].rules`, or `toPorts[0].listener`.
     pub l7: Option<L7>,
     /// `authentication.mode`, one of Cilium's modes.
     pub authentication: Option<String>,
     /// `toPorts[0].terminatingTLS` and `originatingTLS`, in that order.
     pub tls: Vec<Tls>,
+    /// `toPorts[0].serverNames` (beside `rules`, not in it), as written.
+    pub server_names: Vec<String>,
 }
 
 /// A `terminatingTLS` or `originatingTLS`.
@@ -183,6 +185,7 @@ impl Rule {
             && self.l7.is_none()
             && self.authentication.is_none()
             && self.tls.is_empty()
+            && self.server_names.is_empty()
     }
 }
 
@@ -290,9 +293,6 @@ pub enum L7 {
     Kafka(Vec<Kafka>),
     /// `rules.dns`: names and patterns as written.
     Dns(Vec<String>),
-    /// `serverNames` (beside `rules`, not in it): TLS server names as
-    /// written.
-    Sni(Vec<String>),
     /// `listener` (beside `rules`, not in it): a custom Envoy listener.
     Listener(Listener),
     /// `rules.l7proto` and `rules.l7`: the protocol and each rule's pairs.

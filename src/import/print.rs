@@ -184,8 +184,12 @@ fn print_rule(out: &mut String, pad: &str, verb: &str, rule: &Rule, kind: Kind, 
         let ports: Vec<String> = rule.ports.iter().map(port).collect();
         let _ = write!(line, " port {}", ports.join(", "));
     }
-    if let Some(L7::Sni(names)) = &rule.l7 {
-        let _ = write!(line, " sni {}", fqdn_list(names, consts, false));
+    if !rule.server_names.is_empty() {
+        let _ = write!(
+            line,
+            " sni {}",
+            fqdn_list(&rule.server_names, consts, false)
+        );
     }
     if let Some(L7::Listener(listener)) = &rule.l7 {
         let _ = write!(line, " listener {} in", quote(&listener.name));
@@ -227,7 +231,7 @@ fn print_rule(out: &mut String, pad: &str, verb: &str, rule: &Rule, kind: Kind, 
         push_line(out, &l7_pad, &text);
     }
     match &rule.l7 {
-        None | Some(L7::Sni(_) | L7::Listener(_)) => {}
+        None | Some(L7::Listener(_)) => {}
         Some(L7::Generic(proto, rules)) => {
             for rule in rules {
                 let mut text = format!("l7 {}", quote(proto));

@@ -195,11 +195,6 @@ pub enum L7 {
     Kafka(Vec<KafkaRule>),
     /// `rules.dns`.
     Dns(Vec<FqdnSelector>),
-    /// `serverNames`: not under `rules` but beside `ports`, it sends the
-    /// port rule to the TLS proxy like an L7 rule, and Cilium refuses it
-    /// together with L7 rules (without `terminatingTLS`, which the language
-    /// does not have), so it takes the rule's one L7 slot.
-    Sni(Vec<ServerName>),
     /// `listener`: not under `rules` but beside `ports`, it redirects the
     /// port rule to a custom Envoy listener, and Cilium refuses it together
     /// with L7 rules, so it takes the rule's one L7 slot too.
@@ -328,13 +323,18 @@ pub struct SecretRef {
     pub name: NonEmptyText,
 }
 
-/// `toPorts[].terminatingTLS` and `originatingTLS` of an allow rule: the
-/// TLS the proxy ends towards the client and starts towards the server, so
-/// that its L7 rules can read the requests inside. The agent reads them only
-/// on a port rule with L7 rules (`l4.go`: "No rules -> no TLS"), which
-/// `sema` checks.
+/// The TLS of an allow rule's port rule, beside `ports` and `rules`:
+/// - `serverNames`: the TLS server names the ports accept; they send the
+///   port rule to the TLS proxy. Cilium refuses them together with L7
+///   rules unless there is `terminatingTLS`, which `sema` checks.
+/// - `terminatingTLS` and `originatingTLS`: the TLS the proxy ends towards
+///   the client and starts towards the server, so that its L7 rules can
+///   read the requests inside. The agent reads them only on a port rule
+///   with L7 rules (`l4.go`: "No rules -> no TLS"), which `sema` checks.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Tls {
+    /// `serverNames`, each once; empty when not written.
+    pub server_names: Vec<ServerName>,
     /// `terminatingTLS`.
     pub terminating: Option<TlsContext>,
     /// `originatingTLS`.

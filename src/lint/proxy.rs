@@ -30,10 +30,7 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
             let kind = match rule.l7 {
                 Some(ir::L7::Http(_)) => "HTTP",
                 Some(ir::L7::Kafka(_)) => "Kafka",
-                Some(
-                    ir::L7::Dns(_) | ir::L7::Sni(_) | ir::L7::Listener(_) | ir::L7::Generic(_),
-                )
-                | None => continue,
+                Some(ir::L7::Dns(_) | ir::L7::Listener(_) | ir::L7::Generic(_)) | None => continue,
             };
             let Some(peer) = broad_peer(repo, rule.peer) else {
                 continue;

@@ -85,16 +85,14 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
         // E0410, reported where the rule is placed in its list (`place`).
         return;
     }
-    if matches!(l7, ir::L7::Sni(_) | ir::L7::Listener(_)) {
-        // E0219 and E0218 (E0225 and E0226), reported where `sni`
-        // (`listener`) is lowered.
+    if matches!(l7, ir::L7::Listener(_)) {
+        // E0225 and E0226, reported where `listener` is lowered.
         return;
     }
     let kind = match l7 {
         ir::L7::Http(_) => "HTTP",
         ir::L7::Kafka(_) => "Kafka",
         ir::L7::Dns(_) => "DNS",
-        ir::L7::Sni(_) => "TLS",
         ir::L7::Listener(_) => "listener",
         ir::L7::Generic(_) => "generic L7",
     };
@@ -142,7 +140,7 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
                 diags.push(report::l7_needs_tcp(ports_span, report::L7NeedsTcp::Dns));
             }
         }
-        ir::L7::Sni(_) | ir::L7::Listener(_) | ir::L7::Generic(_) => {}
+        ir::L7::Listener(_) | ir::L7::Generic(_) => {}
         ir::L7::Http(_) | ir::L7::Kafka(_) => {
             if let Some(port) = built
                 .ports

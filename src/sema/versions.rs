@@ -184,7 +184,7 @@ pub fn check_rule(
         }
     }
     if version < CiliumVersion::SERVER_NAME_WILDCARDS {
-        if let (Some(ir::L7::Sni(names)), Some(sni)) = (built.l7, &rule.sni) {
+        if let (Some(names), Some(sni)) = (built.tls.map(|tls| &tls.server_names), &rule.sni) {
             let prefix_only = |name: &&ir::ServerName| {
                 super::validate::server_name(name, super::validate::ServerNameRule::Prefix).is_err()
             };

@@ -721,7 +721,7 @@ fn a_rule_with_tls_interception_names_its_secrets() {
   policy bot {
     select pods class=mediabot
     allow dns "httpbin.org"
-    allow to fqdn "httpbin.org" port 443/tcp
+    allow to fqdn "httpbin.org" port 443/tcp sni "httpbin.org"
       terminate tls secret "kube-system/httpbin-tls-data"
       originate tls secret "tls-orig-data"
       http GET "/anything/.*"
@@ -740,6 +740,7 @@ fn a_rule_with_tls_interception_names_its_secrets() {
     assert!(run.stdout.starts_with("allowed: "), "{}", run.stdout);
     for note in [
         "note: redirected to the HTTP proxy",
+        "note: only TLS connections that name `httpbin.org` (SNI) pass",
         "note: the proxy ends the client's TLS with the certificate of secret `kube-system/httpbin-tls-data`",
         "note: the proxy starts its own TLS to the server, trusting the CA of secret `tls-orig-data`",
     ] {

@@ -207,6 +207,17 @@ fn side(trace: &Trace<'_>, direction: Direction, out: &mut Vec<Snippet>) {
             Some(namespace) => format!("{namespace}/{}", context.secret.name),
             None => context.secret.name.to_string(),
         };
+        if !tls.server_names.is_empty() {
+            let names: Vec<String> = tls
+                .server_names
+                .iter()
+                .map(|name| format!("`{name}`"))
+                .collect();
+            notes.push(format!(
+                "note: only TLS connections that name {} (SNI) pass",
+                names.join(", ")
+            ));
+        }
         if let Some(context) = &tls.terminating {
             notes.push(format!(
                 "note: the proxy ends the client's TLS with the certificate of secret `{}`",

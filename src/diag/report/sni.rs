@@ -35,8 +35,8 @@ pub fn server_names_with_l7(span: Span) -> Diagnostic {
         "TLS server names cannot be combined with L7 rules",
     )
     .label("L7 rule on a port rule with `sni`")
-    .note("Cilium refuses `serverNames` with L7 rules unless the proxy terminates TLS (`terminate tls`), and netpolc does not yet write server names together with L7 rules, even then")
-    .help("write the L7 rules and the `sni` restriction as two `allow` rules")
+    .note("Cilium refuses `serverNames` with L7 rules unless its proxy terminates TLS: without that, the proxy sees only encrypted bytes")
+    .help("add `terminate tls secret \"NAMESPACE/NAME\"` (and `originate tls ...`) to read the requests inside TLS, or write the L7 rules and the `sni` restriction as two `allow` rules")
 }
 
 /// Where `sni` was written without a place for it.

@@ -283,10 +283,15 @@ fn port_rules<'a>(
     l7: Option<&'a ir::L7>,
     tls: Option<&'a ir::Tls>,
 ) -> Option<Vec<PortRule<'a>>> {
-    let (server_names, rules) = match l7 {
-        Some(ir::L7::Sni(names)) => (names.iter().map(ir::ServerName::as_str).collect(), None),
-        other => (Vec::new(), other.and_then(L7Rules::from_ir)),
-    };
+    let rules = l7.and_then(L7Rules::from_ir);
+    let server_names: Vec<&str> = tls
+        .map(|tls| {
+            tls.server_names
+                .iter()
+                .map(ir::ServerName::as_str)
+                .collect()
+        })
+        .unwrap_or_default();
     if ports.is_empty() && rules.is_none() && server_names.is_empty() {
         return None;
     }
@@ -368,11 +373,11 @@ impl<'a> PortProtocol<'a> {
 }
 
 impl<'a> L7Rules<'a> {
-    /// The L7 rules as the CRD writes them; `None` for server names, which
-    /// sit beside `rules` (`serverNames`).
+    /// The L7 rules as the CRD writes them; `None` for a listener, which
+    /// sits beside `rules` (`listener`).
     fn from_ir(l7: &'a ir::L7) -> Option<L7Rules<'a>> {
         Some(match l7 {
-            ir::L7::Sni(_) | ir::L7::Listener(_) => return None,
+            ir::L7::Listener(_) => return None,
             ir::L7::Http(rules) => L7Rules {
                 http: Some(rules.iter().map(PortRuleHttp::from_ir).collect()),
                 ..L7Rules::default()

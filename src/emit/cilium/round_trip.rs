@@ -386,7 +386,7 @@ impl Generator {
     }
 
     fn l7(&mut self) -> Option<ir::L7> {
-        match self.random.below(5) {
+        match self.random.below(4) {
             0 => None,
             1 => Some(ir::L7::Http(
                 (0..self.count(2))
@@ -428,13 +428,8 @@ impl Generator {
                     })
                     .collect(),
             )),
-            3 => Some(ir::L7::Dns(
+            _ => Some(ir::L7::Dns(
                 (0..self.count(2)).map(|_| self.fqdn()).collect(),
-            )),
-            _ => Some(ir::L7::Sni(
-                (0..self.count(2))
-                    .map(|_| self.text().as_str().into())
-                    .collect(),
             )),
         }
     }
@@ -457,6 +452,9 @@ impl Generator {
 
     fn tls(&mut self) -> Option<ir::Tls> {
         self.optional(|generator| ir::Tls {
+            server_names: (0..generator.count(2))
+                .map(|_| generator.text().as_str().into())
+                .collect(),
             terminating: generator.optional(Self::tls_context),
             originating: generator.optional(Self::tls_context),
         })

@@ -324,11 +324,14 @@ fn kafka_rules() {
 fn server_names_sit_beside_the_ports_not_in_rules() {
     let mut tls = rule(ir::EgressPeer::Entities(vec![ir::Entity::World]));
     tls.ports = vec![tcp(443)];
-    tls.l7 = Some(ir::L7::Sni(vec![
-        "api.stripe.com".into(),
-        "*.stripe.com".into(),
-        "**.stripe.net".into(),
-    ]));
+    tls.tls = Some(ir::Tls {
+        server_names: vec![
+            "api.stripe.com".into(),
+            "*.stripe.com".into(),
+            "**.stripe.net".into(),
+        ],
+        ..ir::Tls::default()
+    });
     let spec = ir::PolicySpec {
         egress: vec![tls],
         ..spec()

@@ -27,6 +27,8 @@ pub struct PortEntry {
     pub l7: Option<L7>,
     /// `terminatingTLS` and `originatingTLS`.
     pub tls: Vec<Tls>,
+    /// `serverNames`.
+    pub server_names: Vec<String>,
 }
 
 /// `toPorts`: each entry, in order (an empty list is refused).
@@ -102,16 +104,11 @@ fn port_rule(ctx: &mut Doc<'_>, path: &str, entry: &Value) -> PortEntry {
                 path,
                 "Cilium refuses `serverNames` together with L7 `rules` unless the proxy terminates TLS (`terminatingTLS`)",
             );
-        } else if rule.l7.is_some() {
-            ctx.cannot_say(
-                path,
-                "`.netpol` has no way yet to write `serverNames` together with L7 `rules` (with `terminatingTLS`)",
-            );
         } else {
-            rule.l7 = Some(L7::Sni(names));
+            rule.server_names = names;
         }
     }
-    if rule.ports.is_empty() && rule.l7.is_none() && !ctx.failed {
+    if rule.ports.is_empty() && rule.l7.is_none() && rule.server_names.is_empty() && !ctx.failed {
         ctx.cannot_say(
             path,
             "the port rule is empty, and `.netpol` has no way to write it",

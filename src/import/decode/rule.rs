@@ -64,6 +64,7 @@ fn rule(
         l7: None,
         authentication: None,
         tls: Vec::new(),
+        server_names: Vec::new(),
     };
     // An allow rule made only of an empty endpoint list is the empty rule
     // (docs/cilium-semantics.md §5.2): it selects, allows nothing and flips the direction.
@@ -147,6 +148,7 @@ fn rule(
                 ports: entry.ports,
                 l7: entry.l7,
                 tls: entry.tls,
+                server_names: entry.server_names,
                 ..rule.clone()
             })
             .collect(),

@@ -234,11 +234,11 @@ pub fn rule_entries(rule: ir::RuleRef<'_>) -> usize {
             .sum(),
         Some(ir::L7::Kafka(rules)) => rules.len(),
         Some(ir::L7::Dns(rules)) => rules.len(),
-        Some(ir::L7::Sni(names)) => names.len(),
         Some(ir::L7::Listener(_)) => 1,
         Some(ir::L7::Generic(generic)) => generic.rules.iter().map(|rule| 1 + rule.len()).sum(),
     };
-    1 + peers + rule.ports.len() + rule.icmps.len() + l7
+    let server_names = rule.tls.map_or(0, |tls| tls.server_names.len());
+    1 + peers + rule.ports.len() + rule.icmps.len() + l7 + server_names
 }
 
 impl Expander<'_, '_> {

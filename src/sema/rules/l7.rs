@@ -19,9 +19,6 @@ pub(super) fn l7(
     if let Some(listener) = &rule.listener {
         return envoy_listener(eval, rule, listener, env, diags);
     }
-    if let Some(sni) = &rule.sni {
-        return server_names(eval, rule, sni, env, diags);
-    }
     let first = rule.l7.first()?;
     let kind = |line: &ast::L7| match line {
         ast::L7::Http(_) | ast::L7::Grpc(..) => "HTTP",
@@ -88,16 +85,17 @@ pub(super) fn l7(
     }
 }
 
-/// `sni ...`: on an allow rule with ports and without L7 rules (E0219,
-/// E0218), each name valid for some Cilium version (E0216; the targeted
-/// version's own pattern is checked in `versions`) and listed once (E0217).
+/// `sni ...`: on an allow rule with ports, without L7 rules unless the
+/// proxy terminates TLS (E0219, E0218), each name valid for some Cilium
+/// version (E0216; the targeted version's own pattern is checked in
+/// `versions`) and listed once (E0217).
 fn server_names(
     eval: &mut Evaluator<'_>,
     rule: &ast::Rule,
     sni: &crate::source::Spanned<Vec<ast::Value>>,
     env: Env<'_>,
     diags: &mut Vec<Diagnostic>,
-) -> Option<ir::L7> {
+) -> Option<Vec<ir::ServerName>> {
     if rule.verb.node == ast::Verb::Deny {
         diags.push(report::misplaced_server_names(
             sni.span,
@@ -112,7 +110,11 @@ fn server_names(
         ));
         return None;
     }
-    if let Some(line) = rule.l7.first() {
+    let terminates = rule
+        .tls
+        .iter()
+        .any(|clause| clause.side.node == ast::TlsSide::Terminate);
+    if let (Some(line), false) = (rule.l7.first(), terminates) {
         diags.push(
             report::server_names_with_l7(line.span()).secondary(sni.span, "server names here"),
         );
@@ -146,7 +148,7 @@ fn server_names(
         diags.push(report::empty_list(sni.span, report::EmptyList::ServerNames));
         return None;
     }
-    ok.then_some(ir::L7::Sni(out))
+    ok.then_some(out)
 }
 
 /// `l7 ...` lines: one protocol for the rule, not empty, and each line's
@@ -534,16 +536,27 @@ fn kafka_rule(
     })
 }
 
-/// `terminate tls ...` and `originate tls ...`: on an allow rule with ports
-/// (E0234) and L7 rules (E0235), each side and each item once (E0236), the
-/// secret `name` or `namespace/name` (E0224) and the items not empty.
+/// `sni ...`, `terminate tls ...` and `originate tls ...`: the server
+/// names (see [`server_names`]) and the TLS contexts, each on an allow
+/// rule with ports (E0234) and L7 rules (E0235), each side and each item
+/// once (E0236), the secret `name` or `namespace/name` (E0224) and the
+/// items not empty. `None` when the rule has none of them, or on an error.
 pub(super) fn tls(
     eval: &mut Evaluator<'_>,
     rule: &ast::Rule,
     env: Env<'_>,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ir::Tls> {
-    let first = rule.tls.first()?;
+    let server_names = match &rule.sni {
+        Some(sni) => Some(server_names(eval, rule, sni, env, diags)?),
+        None => None,
+    };
+    let Some(first) = rule.tls.first() else {
+        return server_names.map(|server_names| ir::Tls {
+            server_names,
+            ..ir::Tls::default()
+        });
+    };
     let keyword = |clause: &ast::Tls| clause.side.node.keyword();
     if rule.verb.node == ast::Verb::Deny {
         diags.push(report::misplaced_tls(
@@ -565,7 +578,10 @@ pub(super) fn tls(
         diags.push(report::tls_without_l7(first.span, keyword(first)));
         return None;
     }
-    let mut out = ir::Tls::default();
+    let mut out = ir::Tls {
+        server_names: server_names.unwrap_or_default(),
+        ..ir::Tls::default()
+    };
     let mut seen: Vec<&ast::Tls> = Vec::new();
     let mut ok = true;
     for clause in &rule.tls {

@@ -1068,13 +1068,33 @@ spec:
     let text = refusals(&[("bot.yaml", without_rules)]);
     assert!(text.contains("E0701"), "{text}");
     assert!(text.contains("E0235"), "{text}");
+    // Server names with L7 rules but no TLS termination: Cilium refuses it.
+    let names_without_termination = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: bot, namespace: media}
+spec:
+  endpointSelector: {matchLabels: {class: mediabot}}
+  egress:
+  - toEndpoints: [{matchLabels: {app: httpbin}}]
+    toPorts:
+    - ports: [{port: "443", protocol: TCP}]
+      serverNames: [httpbin.org]
+      originatingTLS:
+        secret: {name: tls-orig-data}
+      rules:
+        http: [{method: GET}]
+"#;
+    let text = refusals(&[("bot.yaml", names_without_termination)]);
+    assert!(text.contains("E0702"), "{text}");
+    assert!(text.contains("unless the proxy terminates TLS"), "{text}");
+}
+
+#[test]
+fn server_names_with_tls_termination_and_l7_rules_round_trip() {
     let with_names = TLS_INTERCEPTION.replace(
         "      rules:",
-        "      serverNames: [httpbin.org]\n      rules:",
+        "      serverNames: [httpbin.org, \"*.httpbin.org\"]\n      rules:",
     );
-    let text = refusals(&[("bot.yaml", &with_names)]);
-    assert!(
-        text.contains("has no way yet to write `serverNames` together with L7 `rules`"),
-        "{text}"
-    );
+    insta::assert_snapshot!(round_trip(&[("bot.yaml", &with_names)]));
 }
