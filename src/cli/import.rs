@@ -230,6 +230,9 @@ fn describe(summary: &Summary, out: &Path) -> String {
             kinds.join(", ")
         ));
     }
+    for line in &summary.normalised {
+        text.push_str(&format!("\nwrote what Cilium reads the same way: {line}"));
+    }
     for fields in &summary.ignored {
         text.push_str(&format!(
             "\nleft out what the API server and `kubectl` set: {fields}"

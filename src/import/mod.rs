@@ -89,6 +89,10 @@ pub struct Summary {
     pub other_kinds: BTreeMap<String, usize>,
     /// Server-set fields that were left out, one line each.
     pub ignored: Vec<String>,
+    /// What was written differently because Cilium reads it the same (an
+    /// empty list of L7 rules, a server name listed twice), one line per
+    /// document.
+    pub normalised: Vec<String>,
 }
 
 /// Imports every policy of `inputs` into one repository.
@@ -134,6 +138,7 @@ pub fn import(inputs: &[Input]) -> Import {
         );
     }
     summary.ignored = decoded.ignored;
+    summary.normalised = decoded.normalised;
     if has_errors(&diagnostics) {
         return Import {
             diagnostics,

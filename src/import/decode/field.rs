@@ -25,6 +25,10 @@ pub struct Doc<'d> {
     pub diags: &'d mut Vec<Diagnostic>,
     /// Server-set fields that were left out, for the summary.
     pub ignored: Vec<String>,
+    /// What was written differently but means the same to Cilium (an empty
+    /// list of L7 rules, a server name listed twice), one phrase each, for
+    /// the summary.
+    pub normalised: Vec<String>,
     /// Set by every refusal.
     pub failed: bool,
     /// `cidrGroupRef` names, with their field paths.

@@ -220,8 +220,9 @@ fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
     out
 }
 
-/// `serverNames`: a non-empty list of non-empty strings, each once (the
-/// pattern is checked when the imported file is built).
+/// `serverNames`: a non-empty list of non-empty strings, each kept once in
+/// first-seen order (the pattern is checked when the imported file is
+/// built).
 fn server_name_list(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Vec<String>> {
     let items = ctx.list(path, value)?;
     if items.is_empty() {
@@ -238,11 +239,12 @@ fn server_name_list(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Vec<
             Value::String(text) if text.is_empty() => {
                 ctx.invalid(&field, "Cilium refuses an empty server name");
             }
+            // The names are alternatives: a name listed twice allows
+            // nothing more (docs/cilium-semantics.md §3.4).
             Value::String(text) if out.contains(text) => {
-                ctx.invalid(
-                    &field,
-                    format!("`{text}` is listed twice, and `serverNames` is a set"),
-                );
+                ctx.normalised.push(format!(
+                    "`{field}` lists the server name `{text}` again: imported once"
+                ));
             }
             Value::String(text) => out.push(text.clone()),
             other => ctx.invalid(
@@ -278,7 +280,11 @@ fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
             return;
         };
         if items.is_empty() {
-            ctx.cannot_say(field, "the list is empty, and `.netpol` has no way to write an empty list of L7 rules");
+            // The agent chooses a port's L7 parser by the lists' lengths and
+            // adds L7 rules only when there are some (`createL4Filter`,
+            // `L7Rules.IsEmpty`), so an empty list restricts nothing: the
+            // same as no `rules` (docs/cilium-semantics.md §3.4).
+            ctx.normalised.push(format!("`{field}` is an empty list, which Cilium reads as no L7 rules: imported without it"));
             return;
         }
         let at = |index: usize| format!("{field}[{index}]");
@@ -309,10 +315,9 @@ fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
     match found.as_slice() {
         [one] => one.clone(),
         [] if map.is_empty() => {
-            ctx.cannot_say(
-                path,
-                "`rules` is empty, and `.netpol` has no way to write empty L7 rules",
-            );
+            ctx.normalised.push(format!(
+                "`{path}` is empty, which Cilium reads as no L7 rules: imported without it"
+            ));
             None
         }
         [] => None,

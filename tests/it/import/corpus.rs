@@ -338,7 +338,7 @@ fn corpus_round_trips() {
             count("refused by import (not an allowed reason)"),
             count("refused by the compiler (not an allowed reason)"),
         ),
-        (199, 1, 1, 41, 4, 1),
+        (200, 1, 1, 41, 1, 3),
         "{report}"
     );
 }

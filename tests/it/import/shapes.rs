@@ -1023,3 +1023,47 @@ spec:
 fn generic_l7_round_trip() {
     insta::assert_snapshot!(round_trip(&[("store.yaml", GENERIC_L7)]));
 }
+
+const SAID_ANOTHER_WAY: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: broker
+  namespace: shop
+spec:
+  endpointSelector: {matchLabels: {app: kafka}}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: backup}}]
+    toPorts:
+    - ports: [{port: "9092", protocol: TCP}]
+      rules:
+        kafka: []
+  - fromEndpoints: [{matchLabels: {app: web}}]
+    toPorts:
+    - ports: [{port: "8080", protocol: TCP}]
+      rules: {}
+  egress:
+  - toEndpoints: [{matchLabels: {app: api}}]
+    toPorts:
+    - ports: [{port: "80", protocol: TCP}]
+      rules:
+        http: []
+        dns: []
+  - toPorts:
+    - ports: [{port: "443", protocol: TCP}]
+      serverNames: [b.example.com, a.example.com, b.example.com, "*.example.com", a.example.com]
+"#;
+
+/// Empty L7 lists (and `rules: {}`) become a port rule without L7 rules,
+/// and a server name listed twice is written once, first-seen order kept;
+/// the summary says so, one line for the document.
+#[test]
+fn empty_l7_lists_and_repeated_server_names_are_said_once() {
+    let imported = import_texts(&[("broker.yaml", SAID_ANOTHER_WAY)]);
+    assert_round_trip(&imported, &[("broker.yaml", SAID_ANOTHER_WAY)]);
+    insta::assert_snapshot!(format!(
+        "{}\nnormalised: {:#?}",
+        repo_text(&imported),
+        imported.summary.normalised
+    ));
+}
