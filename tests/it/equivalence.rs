@@ -99,6 +99,9 @@
 //!     (§4 rule 12: these protocols take port `"0"` or none, and both stand for the whole
 //!     protocol; no port at all is accepted only with `enable-extended-ip-protocols`, where
 //!     it means the same). The normalised form has `port: "0"`. `.netpol` writes `0/vrrp`.
+//!     The same holds for the portless protocols of 1.20 (`GRE`, `IPIP`, `IPV6`, `ESP`,
+//!     `AH`, §3.4 **[main]**: they have no ports, so `"0"`, every port, and no port all
+//!     name the whole protocol); `.netpol` writes `0/gre`.
 //! 16. **A `headerMatches` entry with only a `name` equals the `headers` entry of that
 //!     name** (§3.4, §4 rule 22; Cilium's Envoy translation turns a header match without
 //!     value, secret or mismatch action into the same presence match as a `headers` name).
@@ -554,10 +557,10 @@ fn normalise_port(port: &Value) -> Value {
     if !obj.contains_key("protocol") {
         out.insert("protocol".into(), Value::String("ANY".into()));
     }
-    // Normalisation 15: VRRP or IGMP without a port is port "0".
+    // Normalisation 15: VRRP, IGMP or a portless protocol of 1.20 without a port is port "0".
     let portless = matches!(
         obj.get("protocol").and_then(Value::as_str),
-        Some("VRRP" | "IGMP")
+        Some("VRRP" | "IGMP" | "GRE" | "IPIP" | "IPV6" | "ESP" | "AH")
     );
     if portless && matches!(obj.get("port"), None | Some(Value::Null)) {
         out.insert("port".into(), Value::String("0".into()));
@@ -1370,7 +1373,12 @@ spec:
             &port("{port: '0', protocol: IGMP}"),
             &["protocol"],
         );
-        // Only those two: a TCP entry without a port stays as written.
+        same(
+            &port("{protocol: GRE}"),
+            &port("{port: '0', protocol: GRE}"),
+        );
+        same(&port("{protocol: AH}"), &port("{port: '0', protocol: AH}"));
+        // Only those: a TCP entry without a port stays as written.
         differ(
             &port("{protocol: TCP}"),
             &port("{port: '0', protocol: TCP}"),
