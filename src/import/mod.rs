@@ -14,7 +14,12 @@
 //!
 //! The repository has `constants.netpol`, `categories.netpol`,
 //! `namespaces/<namespace>.netpol` and `cluster.netpol`, each only when it
-//! has something in it. A CNP without `metadata.namespace` goes to
+//! has something in it, and `cilium.netpol` when it names a Cilium line:
+//! the one `--cilium-version` gave ([`import_for`]), or the oldest line
+//! newer than the default that builds the policies when the default line
+//! lacks what they use (W0128). What Cilium reads the same either way (an
+//! empty list of L7 rules, a server name listed twice) is written the one
+//! way `.netpol` has and listed in [`Summary::normalised`]. A CNP without `metadata.namespace` goes to
 //! `default`, the namespace `kubectl apply` uses when the context names
 //! none, and its policy says so in a comment.
 //!
