@@ -96,7 +96,8 @@ const TARGETS: &str = ", and the repository targets Cilium ";
 /// needs Cilium 1.20" (the whole message for the other E0421 messages);
 /// `None` for any other code.
 pub fn unavailable_feature(diag: &Diagnostic) -> Option<&str> {
-    (diag.code == Code::E0421).then(|| {
+    // By name: this module's one E0421 constructor is `feature_unavailable`.
+    (diag.code.as_str() == "E0421").then(|| {
         diag.message
             .split_once(TARGETS)
             .map_or(diag.message.as_str(), |(needs, _)| needs)
