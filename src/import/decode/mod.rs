@@ -82,6 +82,7 @@ pub fn document(
         ignored: Vec::new(),
         normalised: Vec::new(),
         failed: false,
+        refusals: 0,
         group_refs: Vec::new(),
     };
     object(&mut ctx, "", &doc.value, out);

@@ -48,6 +48,7 @@ pub fn port_rules(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<PortEntry
 
 /// One `toPorts` entry.
 fn port_rule(ctx: &mut Doc<'_>, path: &str, entry: &Value) -> PortEntry {
+    let mark = ctx.refusals;
     let mut rule = PortEntry::default();
     let Some(map) = ctx.object(path, entry) else {
         return rule;
@@ -88,7 +89,7 @@ fn port_rule(ctx: &mut Doc<'_>, path: &str, entry: &Value) -> PortEntry {
             rule.l7 = Some(L7::Sni(names));
         }
     }
-    if rule.ports.is_empty() && rule.l7.is_none() && !ctx.failed {
+    if rule.ports.is_empty() && rule.l7.is_none() && !ctx.refused_since(mark) {
         ctx.cannot_say(
             path,
             "the port rule is empty, and `.netpol` has no way to write it",
@@ -99,6 +100,7 @@ fn port_rule(ctx: &mut Doc<'_>, path: &str, entry: &Value) -> PortEntry {
 
 /// `listener`: `{envoyConfig: {kind?, name}, name, priority?}`.
 fn envoy_listener(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Listener> {
+    let mark = ctx.refusals;
     let map = ctx.object(path, value)?;
     let mut out = Listener::default();
     let mut config = None;
@@ -143,7 +145,7 @@ fn envoy_listener(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Listen
             },
         );
     }
-    if ctx.failed {
+    if ctx.refused_since(mark) {
         return None;
     }
     if out.name.is_empty() || out.config.is_empty() {
@@ -157,6 +159,7 @@ fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
     let mut out = Vec::new();
     for (index, item) in ctx.list(path, value).unwrap_or_default().iter().enumerate() {
         let field = format!("{path}[{index}]");
+        let mark = ctx.refusals;
         let Some(map) = ctx.object(&field, item) else {
             continue;
         };
@@ -178,7 +181,7 @@ fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
             },
             (_, other) => ctx.invalid(field, format!("unexpected {} here", describe(other))),
         });
-        if ctx.failed {
+        if ctx.refused_since(mark) {
             continue;
         }
         // VRRP and IGMP carry no ports: Cilium takes `"0"`, or no port
@@ -224,6 +227,7 @@ fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
 /// first-seen order (the pattern is checked when the imported file is
 /// built).
 fn server_name_list(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Vec<String>> {
+    let mark = ctx.refusals;
     let items = ctx.list(path, value)?;
     if items.is_empty() {
         ctx.invalid(
@@ -256,10 +260,11 @@ fn server_name_list(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Vec<
             ),
         }
     }
-    (!ctx.failed).then_some(out)
+    (!ctx.refused_since(mark)).then_some(out)
 }
 
 fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
+    let mark = ctx.refusals;
     let map = ctx.object(path, value)?;
     let mut found = Vec::new();
     let mut proto = None;
@@ -295,7 +300,7 @@ fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
         });
     });
     match (proto, generic) {
-        (Some(_), _) if ctx.failed => return None,
+        (Some(_), _) if ctx.refused_since(mark) => return None,
         (Some(proto), Some(rules)) if !rules.is_empty() => {
             found.push(Some(L7::Generic(proto, rules)));
         }

@@ -1067,3 +1067,42 @@ fn empty_l7_lists_and_repeated_server_names_are_said_once() {
         imported.summary.normalised
     ));
 }
+
+/// A refusal early in a document does not hide the later ones: each part
+/// (a port, a port rule, L7 rules, a listener, `authentication`) is judged
+/// by its own refusals, so every refused field of the document is listed.
+#[test]
+fn every_refusal_of_a_document_is_reported_at_once() {
+    const LATER: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: many, namespace: shop}
+spec:
+  endpointSelector: {}
+  ingress:
+  - fromEntities: [world]
+    authentication: {}
+  egress:
+  - toGroups: [{aws: {region: us-east-1}}]
+  - toPorts:
+    - ports: [{port: "9000", protocol: TCP}]
+      rules: {l7proto: kv}
+  - toPorts:
+    - ports: [{port: "80", protocol: TCP, endPort: 70000}]
+  - toPorts:
+    - listener: {name: l}
+  - toPorts:
+    - {}
+"#;
+    let text = refusals(&[("many.yaml", LATER)]);
+    for field in [
+        "`spec.egress[0].toGroups[0].aws`",
+        "`spec.egress[1].toPorts[0].rules`",
+        "`spec.egress[2].toPorts[0].ports[0].endPort`",
+        "`spec.egress[3].toPorts[0].listener`",
+        "`spec.egress[4].toPorts[0]`",
+        "`spec.ingress[0].authentication`",
+    ] {
+        assert!(text.contains(field), "{field} is not reported:\n{text}");
+    }
+}
