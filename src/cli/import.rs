@@ -48,7 +48,7 @@ pub fn run(paths: &[PathBuf], out: &Path, reporter: &Reporter) -> ExitCode {
         reporter.failure("import", &diags);
         return ExitCode::FAILURE;
     }
-    let import = netpolc::import::import(&inputs);
+    let import = netpolc::import::import_for(&inputs, reporter.options.cilium_version);
     diags.extend(import.diagnostics.iter().cloned());
     let shown = super::build::display_paths(&import.sources, out);
     reporter.diagnostics(&diags, &shown);
@@ -229,6 +229,9 @@ fn describe(summary: &Summary, out: &Path) -> String {
             "\nleft alone: {} (not Cilium policies)",
             kinds.join(", ")
         ));
+    }
+    for line in &summary.normalised {
+        text.push_str(&format!("\nwrote what Cilium reads the same way: {line}"));
     }
     for fields in &summary.ignored {
         text.push_str(&format!(

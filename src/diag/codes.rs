@@ -194,6 +194,7 @@ codes! {
     W0124: "allow rule shadowed by a deny rule",
     W0125: "selector that matches no namespace of the inventory",
     W0127: "CIDR group selector that matches no group of the repository",
+    W0128: "imported policies need a newer Cilium line",
 }
 
 impl Code {

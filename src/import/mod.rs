@@ -14,7 +14,12 @@
 //!
 //! The repository has `constants.netpol`, `categories.netpol`,
 //! `namespaces/<namespace>.netpol` and `cluster.netpol`, each only when it
-//! has something in it. A CNP without `metadata.namespace` goes to
+//! has something in it, and `cilium.netpol` when it names a Cilium line:
+//! the one `--cilium-version` gave ([`import_for`]), or the oldest line
+//! newer than the default that builds the policies when the default line
+//! lacks what they use (W0128). What Cilium reads the same either way (an
+//! empty list of L7 rules, a server name listed twice) is written the one
+//! way `.netpol` has and listed in [`Summary::normalised`]. A CNP without `metadata.namespace` goes to
 //! `default`, the namespace `kubectl apply` uses when the context names
 //! none, and its policy says so in a comment.
 //!
@@ -40,6 +45,7 @@ mod selectors;
 
 use std::collections::BTreeMap;
 
+use crate::CiliumVersion;
 use crate::diag::report;
 use crate::diag::{Diagnostic, has_errors};
 use crate::emit::OutputFile;
@@ -70,6 +76,10 @@ pub struct Import {
     pub sources: SourceMap,
     /// What was imported.
     pub summary: Summary,
+    /// The Cilium line the repository names in [`LINE_FILE`]: the one given,
+    /// or the one import chose (W0128); `None` when it names none and builds
+    /// for the default line.
+    pub cilium: Option<CiliumVersion>,
 }
 
 /// Counts for the closing status line.
@@ -89,10 +99,21 @@ pub struct Summary {
     pub other_kinds: BTreeMap<String, usize>,
     /// Server-set fields that were left out, one line each.
     pub ignored: Vec<String>,
+    /// What was written differently because Cilium reads it the same (an
+    /// empty list of L7 rules, a server name listed twice), one line per
+    /// document.
+    pub normalised: Vec<String>,
 }
 
-/// Imports every policy of `inputs` into one repository.
+/// Imports every policy of `inputs` into one repository, for the default
+/// Cilium line or, when the policies need one, a newer line (W0128).
 pub fn import(inputs: &[Input]) -> Import {
+    import_for(inputs, None)
+}
+
+/// [`import`]; with `line` (`--cilium-version`), the repository names that
+/// Cilium line and is checked for it, without choosing one.
+pub fn import_for(inputs: &[Input], line: Option<CiliumVersion>) -> Import {
     let mut diagnostics = Vec::new();
     let mut decoded = decode::Decoded::default();
     for input in inputs {
@@ -134,6 +155,7 @@ pub fn import(inputs: &[Input]) -> Import {
         );
     }
     summary.ignored = decoded.ignored;
+    summary.normalised = decoded.normalised;
     if has_errors(&diagnostics) {
         return Import {
             diagnostics,
@@ -155,11 +177,21 @@ pub fn import(inputs: &[Input]) -> Import {
     summary.namespaces = built.namespaces;
     summary.constants = built.constants;
     summary.categories = built.categories;
-    let mut sources = SourceMap::with_stdlib();
-    for file in &built.files {
-        sources.add_user(file.path.clone(), file.contents.clone());
+    if let Some(line) = line {
+        add_file(&mut built.files, line_file(line, false));
     }
-    let compilation = crate::compile(&sources, &crate::Options::default());
+    let mut sources = sources_of(&built.files);
+    let mut compilation = crate::compile(&sources, &crate::Options::default());
+    let mut cilium = line;
+    if line.is_none() {
+        if let Some((chosen, warning)) = choose_line(&compilation, &sources, &built.origins) {
+            add_file(&mut built.files, line_file(chosen, true));
+            sources = sources_of(&built.files);
+            compilation = crate::compile(&sources, &crate::Options::default());
+            diagnostics.push(warning);
+            cilium = Some(chosen);
+        }
+    }
     let failed = compilation.has_errors();
     for diag in compilation.diagnostics {
         diagnostics.push(repo::with_origin(diag, &sources, &built.origins));
@@ -169,7 +201,99 @@ pub fn import(inputs: &[Input]) -> Import {
         diagnostics,
         sources,
         summary,
+        cilium,
     }
+}
+
+/// Adds a file, keeping the files sorted by path.
+fn add_file(files: &mut Vec<OutputFile>, file: OutputFile) {
+    let at = files.partition_point(|other| other.path < file.path);
+    files.insert(at, file);
+}
+
+/// The printed files with the standard library.
+fn sources_of(files: &[OutputFile]) -> SourceMap {
+    let mut sources = SourceMap::with_stdlib();
+    for file in files {
+        sources.add_user(file.path.clone(), file.contents.clone());
+    }
+    sources
+}
+
+/// The file that names the Cilium line: `--cilium-version`'s, or (when
+/// `chosen`) the one [`choose_line`] chose because the default line lacks
+/// features the policies use.
+fn line_file(line: CiliumVersion, chosen: bool) -> OutputFile {
+    let why = match chosen {
+        true => format!(
+            "# The Cilium line the imported policies need, chosen by `netpolc import`:\n# they use what Cilium {line} has and Cilium {} lacks (W0128).\n",
+            CiliumVersion::DEFAULT
+        ),
+        false => {
+            "# The Cilium line named by `--cilium-version` when `netpolc import` ran.\n".to_owned()
+        }
+    };
+    OutputFile {
+        path: LINE_FILE.to_owned(),
+        contents: format!("{why}cilium {line}\n"),
+    }
+}
+
+/// The file [`line_file`] writes.
+pub const LINE_FILE: &str = "cilium.netpol";
+
+/// When the repository fails at the default Cilium line only for features
+/// of a newer line (E0421), the oldest newer line that builds it, tried in
+/// order, with W0128 naming each feature and the document it came from.
+fn choose_line(
+    default: &crate::Compilation,
+    sources: &SourceMap,
+    placed: &[repo::Placed],
+) -> Option<(CiliumVersion, Diagnostic)> {
+    let errors: Vec<&Diagnostic> = default
+        .diagnostics
+        .iter()
+        .filter(|diag| diag.is_error())
+        .collect();
+    if errors.is_empty()
+        || !errors
+            .iter()
+            .all(|diag| report::unavailable_feature(diag).is_some())
+    {
+        return None;
+    }
+    let line = (CiliumVersion::DEFAULT.minor + 1..=CiliumVersion::NEWEST.minor)
+        .map(|minor| CiliumVersion { minor })
+        .find(|line| {
+            let options = crate::Options {
+                cilium_version: Some(*line),
+            };
+            !crate::compile(sources, &options).has_errors()
+        })?;
+    let mut notes: Vec<String> = Vec::new();
+    for diag in errors {
+        let feature = report::unavailable_feature(diag).unwrap_or_default();
+        let note = match repo::origin_of(diag, sources, placed) {
+            Some(origin) => format!("{feature} (in the policy imported from {origin})"),
+            None => feature.to_owned(),
+        };
+        if !notes.contains(&note) {
+            notes.push(note);
+        }
+    }
+    let mut warning = report::imported_needs_line(&line);
+    for note in notes {
+        warning = warning.note(note);
+    }
+    let warning = warning
+        .note(format!(
+            "`{LINE_FILE}` says `cilium {line}`, so that the repository builds for that line (the default is {})",
+            CiliumVersion::DEFAULT
+        ))
+        .help(format!(
+            "the built YAML needs a cluster that runs Cilium {line}; for an older cluster, change or delete these rules and `{LINE_FILE}`"
+        ));
+    Some((line, warning))
 }
 
 /// W0120: imported policies in kube-system and the other system namespaces.

@@ -388,9 +388,15 @@ fn block_starts(text: &str) -> Vec<usize> {
 /// Adds to a compiler diagnostic the input documents of the policy it
 /// points into.
 pub fn with_origin(diag: Diagnostic, sources: &SourceMap, placed: &[Placed]) -> Diagnostic {
-    let Some(primary) = &diag.primary else {
-        return diag;
-    };
+    match origin_of(&diag, sources, placed) {
+        Some(origins) => diag.note(format!("this policy is imported from {origins}")),
+        None => diag,
+    }
+}
+
+/// The input documents of the printed policy `diag` points into, described.
+pub fn origin_of(diag: &Diagnostic, sources: &SourceMap, placed: &[Placed]) -> Option<String> {
+    let primary = diag.primary.as_ref()?;
     let file = primary.span.file;
     let path = sources.path(file);
     let text = sources.get(file).map_or("", |source| &source.text);
@@ -402,11 +408,5 @@ pub fn with_origin(diag: Diagnostic, sources: &SourceMap, placed: &[Placed]) -> 
     let block = index
         .checked_sub(1)
         .and_then(|index| placed.iter().filter(|block| block.path == path).nth(index));
-    match block {
-        Some(block) => {
-            let origins = block.origins.join(", ");
-            diag.note(format!("this policy is imported from {origins}"))
-        }
-        None => diag,
-    }
+    block.map(|block| block.origins.join(", "))
 }

@@ -99,11 +99,25 @@
 //!     (§4 rule 12: these protocols take port `"0"` or none, and both stand for the whole
 //!     protocol; no port at all is accepted only with `enable-extended-ip-protocols`, where
 //!     it means the same). The normalised form has `port: "0"`. `.netpol` writes `0/vrrp`.
+//!     The same holds for the portless protocols of 1.20 (`GRE`, `IPIP`, `IPV6`, `ESP`,
+//!     `AH`, §3.4 **[main]**: they have no ports, so `"0"`, every port, and no port all
+//!     name the whole protocol); `.netpol` writes `0/gre`.
 //! 16. **A `headerMatches` entry with only a `name` equals the `headers` entry of that
 //!     name** (§3.4, §4 rule 22; Cilium's Envoy translation turns a header match without
 //!     value, secret or mismatch action into the same presence match as a `headers` name).
 //!     The normalised form has it in `headers` (`headerMatches` left out when emptied).
 //!     `.netpol` writes a name alone as `header "Name"`.
+//! 17. **An empty `http`, `kafka` or `dns` list in a PortRule's `rules` equals an absent one,
+//!     and `rules` left with nothing (no list with rules, no `l7proto`) equals no `rules`**
+//!     (§3.4: the agent's `createL4Filter` chooses the port's L7 parser by the lists'
+//!     lengths and adds L7 rules for the peers only when `L7Rules.IsEmpty` is false, which
+//!     counts rules, so an empty list chooses no parser and restricts nothing, and `rules: {}`
+//!     has no list at all). `l7proto` is kept: a non-empty `l7proto`
+//!     chooses a parser even with no `l7` rules. `import` drops empty lists and says so.
+//! 18. **A name listed twice in `serverNames` equals the name once** (§3.4: the names are
+//!     alternatives, the TLS server name of a connection is matched against each). The CRDs
+//!     of 1.18 and later refuse duplicates (a set), those of 1.14 to 1.17 accept them;
+//!     `import` keeps the first of each name and says so.
 //!
 //! Not normalised, on purpose (they are reported as differences): merging or splitting rules
 //! (other than by `toPorts` entry, 14) or peer lists (`[{fromEntities: [a, b]}]` versus two rules), the namespace a CNP's agent
@@ -460,6 +474,31 @@ fn normalise_port_rule(port_rule: &Value) -> Value {
             out.insert("rules".into(), Value::Object(rules));
         }
     }
+    // Normalisation 17: empty L7 lists, then `rules` left empty, are absent.
+    if let Some(Value::Object(rules)) = out.get("rules").cloned() {
+        let kept: Map<String, Value> = rules
+            .into_iter()
+            .filter(|(key, value)| {
+                !(matches!(key.as_str(), "http" | "kafka" | "dns")
+                    && value.as_array().is_some_and(Vec::is_empty))
+            })
+            .collect();
+        if kept.is_empty() {
+            out.remove("rules");
+        } else {
+            out.insert("rules".into(), Value::Object(kept));
+        }
+    }
+    // Normalisation 18: each server name once.
+    if let Some(Value::Array(names)) = obj.get("serverNames") {
+        let mut once: Vec<Value> = Vec::new();
+        for name in names {
+            if !once.contains(name) {
+                once.push(name.clone());
+            }
+        }
+        out.insert("serverNames".into(), Value::Array(once));
+    }
     // Normalisation 16.
     if let Some(Value::Object(rules)) = out.get("rules").cloned() {
         if let Some(http) = rules.get("http") {
@@ -518,10 +557,10 @@ fn normalise_port(port: &Value) -> Value {
     if !obj.contains_key("protocol") {
         out.insert("protocol".into(), Value::String("ANY".into()));
     }
-    // Normalisation 15: VRRP or IGMP without a port is port "0".
+    // Normalisation 15: VRRP, IGMP or a portless protocol of 1.20 without a port is port "0".
     let portless = matches!(
         obj.get("protocol").and_then(Value::as_str),
-        Some("VRRP" | "IGMP")
+        Some("VRRP" | "IGMP" | "GRE" | "IPIP" | "IPV6" | "ESP" | "AH")
     );
     if portless && matches!(obj.get("port"), None | Some(Value::Null)) {
         out.insert("port".into(), Value::String("0".into()));
@@ -1334,7 +1373,12 @@ spec:
             &port("{port: '0', protocol: IGMP}"),
             &["protocol"],
         );
-        // Only those two: a TCP entry without a port stays as written.
+        same(
+            &port("{protocol: GRE}"),
+            &port("{port: '0', protocol: GRE}"),
+        );
+        same(&port("{protocol: AH}"), &port("{port: '0', protocol: AH}"));
+        // Only those: a TCP entry without a port stays as written.
         differ(
             &port("{protocol: TCP}"),
             &port("{port: '0', protocol: TCP}"),
@@ -1391,5 +1435,68 @@ spec:
       rules: {http: [{method: GET}]}
 ");
         differ(&one, &one_entry, &["ingress"]);
+    }
+
+    // Normalisation 17.
+    #[test]
+    fn empty_l7_lists_equal_no_l7_rules() {
+        let rule = |rules: &str| {
+            cnp(&format!(
+                "  endpointSelector: {{}}
+  ingress:
+  - fromEndpoints: [{{matchLabels: {{app: a}}}}]
+    toPorts:
+    - ports: [{{port: '9092', protocol: TCP}}]
+{rules}"
+            ))
+        };
+        let bare = rule("");
+        same(&rule("      rules: {kafka: []}\n"), &bare);
+        same(&rule("      rules: {http: [], dns: []}\n"), &bare);
+        same(&rule("      rules: {}\n"), &bare);
+        // An empty list beside rules of another kind leaves those rules.
+        same(
+            &rule("      rules: {http: [], kafka: [{topic: t}]}\n"),
+            &rule("      rules: {kafka: [{topic: t}]}\n"),
+        );
+        // A rule in the list is a restriction, and `l7proto` chooses a parser.
+        differ(
+            &rule("      rules: {kafka: [{topic: t}]}\n"),
+            &bare,
+            &["rules"],
+        );
+        differ(
+            &rule("      rules: {l7proto: x, l7: []}\n"),
+            &bare,
+            &["rules"],
+        );
+    }
+
+    // Normalisation 18.
+    #[test]
+    fn a_server_name_twice_equals_it_once() {
+        let names = |list: &str| {
+            cnp(&format!(
+                "  endpointSelector: {{}}
+  egress:
+  - toPorts:
+    - ports: [{{port: '443', protocol: TCP}}]
+      serverNames: {list}
+"
+            ))
+        };
+        same(
+            &names("[a.example, b.example, a.example]"),
+            &names("[a.example, b.example]"),
+        );
+        same(
+            &names("[b.example, a.example, a.example]"),
+            &names("[a.example, b.example]"),
+        );
+        differ(
+            &names("[a.example, a.example]"),
+            &names("[a.example, b.example]"),
+            &["serverNames"],
+        );
     }
 }

@@ -16,7 +16,8 @@ use crate::ui;
 /// their explanations use `text` examples and their tests live in `cli.rs`.
 const CLI_CODES: &[&str] = &[
     "E0003", "E0004", "E0701", "E0702", "E0703", "E0704", "E0705", "E0708", "E0901", "E0902",
-    "E0903", "E0904", "E0905", "E0906", "E0907", "W0120", // netpolc trace and netpolc test
+    "E0903", "E0904", "E0905", "E0906", "E0907", "W0120",
+    "W0128", // netpolc trace and netpolc test
     "E0811", "E0812", "E0813", "E0814", // netpolc diff --flows --base
     "E0815", "E0816", "E0817", "E0818", "E0819",
 ];

@@ -1,4 +1,4 @@
-//! `netpolc import` (E07xx, W0120).
+//! `netpolc import` (E07xx, W0120, W0128).
 
 use std::fmt;
 
@@ -122,5 +122,14 @@ pub fn imported_system_policy(namespace: &dyn fmt::Display) -> Diagnostic {
     Diagnostic::without_span(
         Code::W0120,
         format!("the imported policies restrict the system namespace `{namespace}`"),
+    )
+}
+
+/// `W0128`: the imported policies need a newer Cilium line than the
+/// default; import writes that line into the repository.
+pub fn imported_needs_line(line: &dyn fmt::Display) -> Diagnostic {
+    Diagnostic::without_span(
+        Code::W0128,
+        format!("the imported policies need Cilium {line}"),
     )
 }

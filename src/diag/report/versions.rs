@@ -83,7 +83,23 @@ pub fn feature_unavailable(span: Span, problem: FeatureUnavailable<'_>) -> Diagn
         } => Diagnostic::new(
             Code::E0421,
             span,
-            format!("{feature} needs Cilium {since}, and the repository targets Cilium {version}"),
+            format!("{feature} needs Cilium {since}{TARGETS}{version}"),
         ),
     }
+}
+
+/// The part of an E0421 `Needs` message after the feature and its line.
+const TARGETS: &str = ", and the repository targets Cilium ";
+
+/// For an E0421 diagnostic, what it says the feature needs, without the
+/// line the repository targets: "the GRE, IPIP, IPV6, ESP or AH protocol
+/// needs Cilium 1.20" (the whole message for the other E0421 messages);
+/// `None` for any other code.
+pub fn unavailable_feature(diag: &Diagnostic) -> Option<&str> {
+    // By name: this module's one E0421 constructor is `feature_unavailable`.
+    (diag.code.as_str() == "E0421").then(|| {
+        diag.message
+            .split_once(TARGETS)
+            .map_or(diag.message.as_str(), |(needs, _)| needs)
+    })
 }

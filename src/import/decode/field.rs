@@ -25,8 +25,16 @@ pub struct Doc<'d> {
     pub diags: &'d mut Vec<Diagnostic>,
     /// Server-set fields that were left out, for the summary.
     pub ignored: Vec<String>,
+    /// What was written differently but means the same to Cilium (an empty
+    /// list of L7 rules, a server name listed twice), one phrase each, for
+    /// the summary.
+    pub normalised: Vec<String>,
     /// Set by every refusal.
     pub failed: bool,
+    /// Refusals so far in the document: a part compares it with its value
+    /// before the part ([`Doc::refused_since`]), so that a refusal earlier
+    /// in the document does not hide the part's own refusals.
+    pub refusals: usize,
     /// `cidrGroupRef` names, with their field paths.
     pub group_refs: Vec<(String, String)>,
 }
@@ -48,6 +56,7 @@ impl Doc<'_> {
     /// E0701: `.netpol` cannot say this field.
     pub fn cannot_say(&mut self, path: &str, why: impl Into<String>) {
         self.failed = true;
+        self.refusals += 1;
         let diag = report::unsupported_field(&path, &self.place())
             .note(why)
             .help("keep this policy as YAML, outside the netpolc repository, or change it so that it no longer needs this field");
@@ -57,6 +66,7 @@ impl Doc<'_> {
     /// E0708: the field is one Cilium has removed or renamed.
     pub fn removed(&mut self, path: &str, why: impl Into<String>) {
         self.failed = true;
+        self.refusals += 1;
         let diag = report::removed_field(&path, &self.place())
             .note(why)
             .help("rewrite the policy without this field first: what Cilium v1.19 refuses, netpolc does not write");
@@ -66,10 +76,17 @@ impl Doc<'_> {
     /// E0702: the field is not valid Cilium.
     pub fn invalid(&mut self, path: &str, why: impl Into<String>) {
         self.failed = true;
+        self.refusals += 1;
         let diag = report::invalid_document(report::InvalidDocument::InvalidField { path: &path, place: &self.place() })
             .note(why)
             .help("fix the input document; `kubectl apply --dry-run=server` and the policy's status in the cluster show what Cilium accepts");
         self.diags.push(diag);
+    }
+
+    /// True when something was refused since `mark`, an earlier value of
+    /// [`Doc::refusals`].
+    pub fn refused_since(&self, mark: usize) -> bool {
+        self.refusals > mark
     }
 
     /// The value as an object, or E0702.

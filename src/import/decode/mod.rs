@@ -44,6 +44,10 @@ pub struct Decoded {
     /// Server-set fields that were left out, one line per document:
     /// `` `status`, `metadata.uid` of policy `web` in `web.yaml` ``.
     pub ignored: Vec<String>,
+    /// What import wrote differently because Cilium reads it the same, one
+    /// line per document: `` `spec.egress[0].toPorts[0].rules.http` is an
+    /// empty list ... of policy `web` in `web.yaml` ``.
+    pub normalised: Vec<String>,
 }
 
 /// `metadata` fields the API server sets on stored objects; they say nothing
@@ -76,7 +80,9 @@ pub fn document(
         name: None,
         diags,
         ignored: Vec::new(),
+        normalised: Vec::new(),
         failed: false,
+        refusals: 0,
         group_refs: Vec::new(),
     };
     object(&mut ctx, "", &doc.value, out);
@@ -90,6 +96,13 @@ pub fn document(
         let fields: Vec<String> = ctx.ignored.iter().map(|path| format!("`{path}`")).collect();
         out.ignored
             .push(format!("{} of {}", fields.join(", "), ctx.place()));
+    }
+    if !ctx.normalised.is_empty() {
+        out.normalised.push(format!(
+            "{} (in {})",
+            ctx.normalised.join("; "),
+            ctx.place()
+        ));
     }
 }
 

@@ -52,6 +52,7 @@ pub fn port_rules(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<PortEntry
 
 /// One `toPorts` entry.
 fn port_rule(ctx: &mut Doc<'_>, path: &str, entry: &Value) -> PortEntry {
+    let mark = ctx.refusals;
     let mut rule = PortEntry::default();
     let Some(map) = ctx.object(path, entry) else {
         return rule;
@@ -108,7 +109,11 @@ fn port_rule(ctx: &mut Doc<'_>, path: &str, entry: &Value) -> PortEntry {
             rule.server_names = names;
         }
     }
-    if rule.ports.is_empty() && rule.l7.is_none() && rule.server_names.is_empty() && !ctx.failed {
+    if rule.ports.is_empty()
+        && rule.l7.is_none()
+        && rule.server_names.is_empty()
+        && !ctx.refused_since(mark)
+    {
         ctx.cannot_say(
             path,
             "the port rule is empty, and `.netpol` has no way to write it",
@@ -119,6 +124,7 @@ fn port_rule(ctx: &mut Doc<'_>, path: &str, entry: &Value) -> PortEntry {
 
 /// `listener`: `{envoyConfig: {kind?, name}, name, priority?}`.
 fn envoy_listener(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Listener> {
+    let mark = ctx.refusals;
     let map = ctx.object(path, value)?;
     let mut out = Listener::default();
     let mut config = None;
@@ -163,7 +169,7 @@ fn envoy_listener(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Listen
             },
         );
     }
-    if ctx.failed {
+    if ctx.refused_since(mark) {
         return None;
     }
     if out.name.is_empty() || out.config.is_empty() {
@@ -177,6 +183,7 @@ fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
     let mut out = Vec::new();
     for (index, item) in ctx.list(path, value).unwrap_or_default().iter().enumerate() {
         let field = format!("{path}[{index}]");
+        let mark = ctx.refusals;
         let Some(map) = ctx.object(&field, item) else {
             continue;
         };
@@ -198,7 +205,7 @@ fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
             },
             (_, other) => ctx.invalid(field, format!("unexpected {} here", describe(other))),
         });
-        if ctx.failed {
+        if ctx.refused_since(mark) {
             continue;
         }
         // VRRP and IGMP carry no ports: Cilium takes `"0"`, or no port
@@ -240,9 +247,11 @@ fn ports(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Vec<Port> {
     out
 }
 
-/// `serverNames`: a non-empty list of non-empty strings, each once (the
-/// pattern is checked when the imported file is built).
+/// `serverNames`: a non-empty list of non-empty strings, each kept once in
+/// first-seen order (the pattern is checked when the imported file is
+/// built).
 fn server_name_list(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Vec<String>> {
+    let mark = ctx.refusals;
     let items = ctx.list(path, value)?;
     if items.is_empty() {
         ctx.invalid(
@@ -258,11 +267,12 @@ fn server_name_list(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Vec<
             Value::String(text) if text.is_empty() => {
                 ctx.invalid(&field, "Cilium refuses an empty server name");
             }
+            // The names are alternatives: a name listed twice allows
+            // nothing more (docs/cilium-semantics.md §3.4).
             Value::String(text) if out.contains(text) => {
-                ctx.invalid(
-                    &field,
-                    format!("`{text}` is listed twice, and `serverNames` is a set"),
-                );
+                ctx.normalised.push(format!(
+                    "`{field}` lists the server name `{text}` again: imported once"
+                ));
             }
             Value::String(text) => out.push(text.clone()),
             other => ctx.invalid(
@@ -274,10 +284,11 @@ fn server_name_list(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<Vec<
             ),
         }
     }
-    (!ctx.failed).then_some(out)
+    (!ctx.refused_since(mark)).then_some(out)
 }
 
 fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
+    let mark = ctx.refusals;
     let map = ctx.object(path, value)?;
     let mut found = Vec::new();
     let mut proto = None;
@@ -298,7 +309,11 @@ fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
             return;
         };
         if items.is_empty() {
-            ctx.cannot_say(field, "the list is empty, and `.netpol` has no way to write an empty list of L7 rules");
+            // The agent chooses a port's L7 parser by the lists' lengths and
+            // adds L7 rules only when there are some (`createL4Filter`,
+            // `L7Rules.IsEmpty`), so an empty list restricts nothing: the
+            // same as no `rules` (docs/cilium-semantics.md §3.4).
+            ctx.normalised.push(format!("`{field}` is an empty list, which Cilium reads as no L7 rules: imported without it"));
             return;
         }
         let at = |index: usize| format!("{field}[{index}]");
@@ -309,7 +324,7 @@ fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
         });
     });
     match (proto, generic) {
-        (Some(_), _) if ctx.failed => return None,
+        (Some(_), _) if ctx.refused_since(mark) => return None,
         (Some(proto), Some(rules)) if !rules.is_empty() => {
             found.push(Some(L7::Generic(proto, rules)));
         }
@@ -329,10 +344,9 @@ fn l7(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<L7> {
     match found.as_slice() {
         [one] => one.clone(),
         [] if map.is_empty() => {
-            ctx.cannot_say(
-                path,
-                "`rules` is empty, and `.netpol` has no way to write empty L7 rules",
-            );
+            ctx.normalised.push(format!(
+                "`{path}` is empty, which Cilium reads as no L7 rules: imported without it"
+            ));
             None
         }
         [] => None,

@@ -157,6 +157,7 @@ fn rule(
 
 /// `authentication`: `{mode: required|disabled|test-always-fail}`.
 fn authentication(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<String> {
+    let mark = ctx.refusals;
     let map = ctx.object(path, value)?;
     let mut mode = None;
     ctx.fields(path, map, &["mode"], &[], |ctx, _, field, value| {
@@ -172,7 +173,7 @@ fn authentication(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<String
             None => {}
         }
     });
-    if mode.is_none() && !ctx.failed {
+    if mode.is_none() && !ctx.refused_since(mark) {
         ctx.invalid(path, "Cilium needs a `mode` (`required: [mode]`)");
     }
     mode

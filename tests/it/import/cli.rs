@@ -415,3 +415,136 @@ spec:
     assert!(!run.stderr.contains("E0701"), "{}", run.stderr);
     assert!(!dir.path().join("policies").exists());
 }
+
+const TUNNELS: &str = "\
+apiVersion: cilium.io/v2
+kind: CiliumClusterwideNetworkPolicy
+metadata:
+  name: tunnels
+spec:
+  nodeSelector:
+    matchLabels:
+      type: worker
+  egress:
+  - toPorts:
+    - ports:
+      - port: \"6443\"
+        protocol: TCP
+      - protocol: GRE
+      - protocol: ESP
+";
+
+const KAFKA: &str = "\
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: broker, namespace: shop}
+spec:
+  endpointSelector: {matchLabels: {app: kafka}}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: web}}]
+    toPorts:
+    - ports: [{port: \"9092\", protocol: TCP}]
+      rules:
+        kafka: [{topic: orders}]
+  - fromEndpoints: [{matchLabels: {app: backup}}]
+    toPorts:
+    - ports: [{port: \"9092\", protocol: TCP}]
+      rules:
+        kafka: []
+";
+
+/// Policies that need Cilium 1.20 (GRE and ESP) import for that line: the
+/// repository says `cilium 1.20`, W0128 names the feature and the input,
+/// and `netpolc build` of the repository writes the protocols.
+#[test]
+fn a_policy_that_needs_a_newer_line_is_imported_for_it_with_w0128() {
+    let dir = repo(&[("tunnels.yaml", TUNNELS.as_bytes())]);
+    let run = netpolc(dir.path(), &["import", "tunnels.yaml", "--out", "policies"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for expected in [
+        "warning[W0128]: the imported policies need Cilium 1.20",
+        "note: the GRE, IPIP, IPV6, ESP or AH protocol needs Cilium 1.20 (in the policy imported from `tunnels.yaml`)",
+        "help: the built YAML needs a cluster that runs Cilium 1.20",
+    ] {
+        assert!(run.stderr.contains(expected), "{expected}\n{}", run.stderr);
+    }
+    assert_eq!(
+        files(&dir.path().join("policies")),
+        ["cilium.netpol", "cluster.netpol"]
+    );
+    let line = fs::read_to_string(dir.path().join("policies/cilium.netpol")).unwrap();
+    assert!(line.ends_with("\ncilium 1.20\n"), "{line}");
+    let build = netpolc(dir.path(), &["build", "policies", "--out", "out"]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let yaml = fs::read_to_string(dir.path().join("out/_clusterwide.yaml")).unwrap();
+    assert!(yaml.contains("protocol: GRE"), "{yaml}");
+}
+
+/// `--cilium-version` chooses the line: import writes it and checks the
+/// policies for it, with no W0128.
+#[test]
+fn the_cilium_version_option_names_the_line_of_the_imported_repository() {
+    let dir = repo(&[("tunnels.yaml", TUNNELS.as_bytes())]);
+    let run = netpolc(
+        dir.path(),
+        &[
+            "--cilium-version",
+            "1.20",
+            "import",
+            "tunnels.yaml",
+            "--out",
+            "policies",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!run.stderr.contains("W0128"), "{}", run.stderr);
+    let line = fs::read_to_string(dir.path().join("policies/cilium.netpol")).unwrap();
+    assert!(line.ends_with("\ncilium 1.20\n"), "{line}");
+    let old = netpolc(
+        dir.path(),
+        &[
+            "--cilium-version",
+            "1.19",
+            "import",
+            "tunnels.yaml",
+            "--out",
+            "old",
+        ],
+    );
+    assert_eq!(old.code, 1, "{}", old.stderr);
+    assert!(
+        old.stderr.contains("error[E0421]: the GRE, IPIP, IPV6, ESP or AH protocol needs Cilium 1.20, and the repository targets Cilium 1.19"),
+        "{}",
+        old.stderr
+    );
+    assert!(!old.stderr.contains("W0128"), "{}", old.stderr);
+    assert!(!dir.path().join("old").exists());
+}
+
+/// When no line builds everything (Kafka rules are gone in 1.20, GRE
+/// arrives in 1.20), import chooses none and reports the default line's
+/// E0421; an empty Kafka list alone is said in the summary, not refused.
+#[test]
+fn no_line_for_kafka_and_gre_together_is_e0421() {
+    let dir = repo(&[
+        ("tunnels.yaml", TUNNELS.as_bytes()),
+        ("broker.yaml", KAFKA.as_bytes()),
+    ]);
+    let run = netpolc(
+        dir.path(),
+        &["import", "tunnels.yaml", "broker.yaml", "--out", "both"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("error[E0421]"), "{}", run.stderr);
+    assert!(!run.stderr.contains("W0128"), "{}", run.stderr);
+    assert!(!dir.path().join("both").exists());
+    let kafka = netpolc(dir.path(), &["import", "broker.yaml", "--out", "kafka"]);
+    assert_eq!(kafka.code, 0, "{}", kafka.stderr);
+    assert!(
+        kafka.stderr.contains("wrote what Cilium reads the same way: `spec.ingress[1].toPorts[0].rules.kafka` is an empty list, which Cilium reads as no L7 rules: imported without it (in policy `broker` in `broker.yaml`)"),
+        "{}{}",
+        kafka.stdout,
+        kafka.stderr
+    );
+    assert!(!dir.path().join("kafka/cilium.netpol").exists());
+}

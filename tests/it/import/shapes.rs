@@ -1098,3 +1098,86 @@ fn server_names_with_tls_termination_and_l7_rules_round_trip() {
     );
     insta::assert_snapshot!(round_trip(&[("bot.yaml", &with_names)]));
 }
+
+const SAID_ANOTHER_WAY: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata:
+  name: broker
+  namespace: shop
+spec:
+  endpointSelector: {matchLabels: {app: kafka}}
+  ingress:
+  - fromEndpoints: [{matchLabels: {app: backup}}]
+    toPorts:
+    - ports: [{port: "9092", protocol: TCP}]
+      rules:
+        kafka: []
+  - fromEndpoints: [{matchLabels: {app: web}}]
+    toPorts:
+    - ports: [{port: "8080", protocol: TCP}]
+      rules: {}
+  egress:
+  - toEndpoints: [{matchLabels: {app: api}}]
+    toPorts:
+    - ports: [{port: "80", protocol: TCP}]
+      rules:
+        http: []
+        dns: []
+  - toPorts:
+    - ports: [{port: "443", protocol: TCP}]
+      serverNames: [b.example.com, a.example.com, b.example.com, "*.example.com", a.example.com]
+"#;
+
+/// Empty L7 lists (and `rules: {}`) become a port rule without L7 rules,
+/// and a server name listed twice is written once, first-seen order kept;
+/// the summary says so, one line for the document.
+#[test]
+fn empty_l7_lists_and_repeated_server_names_are_said_once() {
+    let imported = import_texts(&[("broker.yaml", SAID_ANOTHER_WAY)]);
+    assert_round_trip(&imported, &[("broker.yaml", SAID_ANOTHER_WAY)]);
+    insta::assert_snapshot!(format!(
+        "{}\nnormalised: {:#?}",
+        repo_text(&imported),
+        imported.summary.normalised
+    ));
+}
+
+/// A refusal early in a document does not hide the later ones: each part
+/// (a port, a port rule, L7 rules, a listener, `authentication`) is judged
+/// by its own refusals, so every refused field of the document is listed.
+#[test]
+fn every_refusal_of_a_document_is_reported_at_once() {
+    const LATER: &str = r#"
+apiVersion: cilium.io/v2
+kind: CiliumNetworkPolicy
+metadata: {name: many, namespace: shop}
+spec:
+  endpointSelector: {}
+  ingress:
+  - fromEntities: [world]
+    authentication: {}
+  egress:
+  - toGroups: [{aws: {region: us-east-1}}]
+  - toPorts:
+    - ports: [{port: "9000", protocol: TCP}]
+      rules: {l7proto: kv}
+  - toPorts:
+    - ports: [{port: "80", protocol: TCP, endPort: 70000}]
+  - toPorts:
+    - listener: {name: l}
+  - toPorts:
+    - {}
+"#;
+    let text = refusals(&[("many.yaml", LATER)]);
+    for field in [
+        "`spec.egress[0].toGroups[0].aws`",
+        "`spec.egress[1].toPorts[0].rules`",
+        "`spec.egress[2].toPorts[0].ports[0].endPort`",
+        "`spec.egress[3].toPorts[0].listener`",
+        "`spec.egress[4].toPorts[0]`",
+        "`spec.ingress[0].authentication`",
+    ] {
+        assert!(text.contains(field), "{field} is not reported:\n{text}");
+    }
+}
