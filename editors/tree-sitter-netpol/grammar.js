@@ -361,7 +361,7 @@ module.exports = grammar({
         repeat(choice($.header_match, seq('header', field('header', $._string_or_ref)))),
       ),
 
-    // `header "Name" = "v" | secret "ns/name" [mismatch ACTION]`, or
+    // `header "Name" = "v" | secret "ns/name" [fallback "v"] [mismatch ACTION]`, or
     // `header "Name" mismatch ACTION`: a header match (`headerMatches`).
     header_match: ($) =>
       prec(
@@ -372,7 +372,14 @@ module.exports = grammar({
           choice(
             seq(
               '=',
-              choice(seq('secret', field('secret', $._string_or_ref)), field('value', $._string_or_ref)),
+              choice(
+                seq(
+                  'secret',
+                  field('secret', $._string_or_ref),
+                  optional(seq('fallback', field('value', $._string_or_ref))),
+                ),
+                field('value', $._string_or_ref),
+              ),
               optional(seq('mismatch', field('mismatch', $.name))),
             ),
             seq('mismatch', field('mismatch', $.name)),

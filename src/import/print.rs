@@ -433,11 +433,22 @@ fn http(rule: &Http) -> String {
     }
     for header in &rule.header_matches {
         let _ = write!(text, " header {}", quote(&header.name));
-        if let Some(value) = &header.value {
-            let _ = write!(text, " = {}", quote(value));
-        }
-        if let Some(secret) = &header.secret {
-            let _ = write!(text, " = secret {}", quote(secret));
+        match (&header.secret, &header.value) {
+            (Some(secret), Some(value)) => {
+                let _ = write!(
+                    text,
+                    " = secret {} fallback {}",
+                    quote(secret),
+                    quote(value)
+                );
+            }
+            (Some(secret), None) => {
+                let _ = write!(text, " = secret {}", quote(secret));
+            }
+            (None, Some(value)) => {
+                let _ = write!(text, " = {}", quote(value));
+            }
+            (None, None) => {}
         }
         if let Some(mismatch) = &header.mismatch {
             let _ = write!(text, " mismatch {mismatch}");

@@ -96,6 +96,7 @@ pub fn describe(kind: Rule) -> &'static str {
         Rule::kw_ca => "`ca`",
         Rule::kw_certificate => "`certificate`",
         Rule::kw_key => "`key`",
+        Rule::kw_fallback => "`fallback`",
         Rule::generic | Rule::kw_l7 => "`l7`",
         Rule::generic_pair => "a `\"key\" = \"value\"` pair",
         Rule::listener_kind => "`cluster` or `namespace`",

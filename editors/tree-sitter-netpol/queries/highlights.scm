@@ -20,7 +20,7 @@
   "expect" "account" "node" "authentication"
   "aws" "named" "region"
   "secret" "mismatch" "listener" "priority" "l7"
-  "terminate" "originate" "tls" "ca" "certificate" "key"
+  "terminate" "originate" "tls" "ca" "certificate" "key" "fallback"
 ] @keyword
 
 (endpoint_cidr "cidr" @keyword)

@@ -15,16 +15,16 @@
 #endif
 
 #define LANGUAGE_VERSION 15
-#define STATE_COUNT 654
+#define STATE_COUNT 658
 #define LARGE_STATE_COUNT 2
-#define SYMBOL_COUNT 267
+#define SYMBOL_COUNT 268
 #define ALIAS_COUNT 4
-#define TOKEN_COUNT 118
+#define TOKEN_COUNT 119
 #define EXTERNAL_TOKEN_COUNT 0
 #define FIELD_COUNT 38
 #define MAX_ALIAS_SEQUENCE_LENGTH 10
 #define MAX_RESERVED_WORD_SET_SIZE 0
-#define PRODUCTION_ID_COUNT 108
+#define PRODUCTION_ID_COUNT 110
 #define SUPERTYPE_COUNT 0
 
 enum ts_symbol_identifiers {
@@ -110,194 +110,195 @@ enum ts_symbol_identifiers {
   anon_sym_method = 80,
   anon_sym_host = 81,
   anon_sym_header = 82,
-  anon_sym_mismatch = 83,
-  sym_http_method = 84,
-  anon_sym_grpc = 85,
-  anon_sym_kafka = 86,
-  anon_sym_produce = 87,
-  anon_sym_consume = 88,
-  anon_sym_apikey = 89,
-  anon_sym_topic = 90,
-  anon_sym_client = 91,
-  anon_sym_version = 92,
-  anon_sym_dns = 93,
-  anon_sym_l7 = 94,
-  anon_sym_expect = 95,
-  anon_sym_account = 96,
-  anon_sym_node = 97,
-  anon_sym_BANG_EQ = 98,
-  anon_sym_notin = 99,
-  anon_sym_BANG = 100,
-  sym_label_key = 101,
-  sym_label_value = 102,
-  anon_sym_DASH = 103,
-  anon_sym_SLASH = 104,
-  sym_port_number = 105,
-  sym__port_number_immediate = 106,
-  sym_protocol = 107,
-  sym_cidr = 108,
-  sym_number = 109,
-  anon_sym_DQUOTE = 110,
-  aux_sym_string_token1 = 111,
-  anon_sym_DQUOTE2 = 112,
-  sym_escape_sequence = 113,
-  sym_const_ref = 114,
-  sym_identifier = 115,
-  sym__name_token = 116,
-  sym_comment = 117,
-  sym_source_file = 118,
-  sym__item = 119,
-  sym_silence = 120,
-  sym_inventory = 121,
-  sym_inventory_entry = 122,
-  sym_cidr_groups = 123,
-  sym_cilium = 124,
-  sym_import = 125,
-  sym_const_definition = 126,
-  sym_group_labels = 127,
-  sym_category = 128,
-  sym_sentence_declaration = 129,
-  sym_sentence_declaration_clause = 130,
-  sym_parameters = 131,
-  sym_parameter = 132,
-  sym_type = 133,
-  sym_namespace = 134,
-  sym_cluster_policy = 135,
-  sym_body = 136,
-  sym_policy = 137,
-  sym_policy_body = 138,
-  sym__policy_item = 139,
-  sym_use = 140,
-  sym_arguments = 141,
-  sym_argument = 142,
-  sym_description = 143,
-  sym_label = 144,
-  sym_log = 145,
-  sym_spec = 146,
-  sym_metadata = 147,
-  sym_default_deny = 148,
-  sym_no_default_deny = 149,
-  sym_direction = 150,
-  sym_select = 151,
-  sym_subject_pods = 152,
-  sym_subject_all_nodes = 153,
-  sym_subject_nodes = 154,
-  sym_subject_everything = 155,
-  sym_scope = 156,
-  sym_scope_all = 157,
-  sym_scope_labelled = 158,
-  sym_scope_named = 159,
-  sym__name_list = 160,
-  sym_rule = 161,
-  sym_verb = 162,
-  sym_sentence = 163,
-  sym_sentence_clause = 164,
-  sym__sentence_keyword = 165,
-  sym_sentence_values = 166,
-  sym__sentence_value = 167,
-  sym_way = 168,
-  sym__peer = 169,
-  sym_peer_pods = 170,
-  sym_peer_namespace = 171,
-  sym_peer_namespaces = 172,
-  sym_peer_entity = 173,
-  sym_entity = 174,
-  sym_peer_cidr = 175,
-  sym_cidr_item = 176,
-  sym_cidr_list = 177,
-  sym_peer_fqdn = 178,
-  sym_peer_service = 179,
-  sym_peer_services = 180,
-  sym_peer_service_list = 181,
-  sym_peer_cidr_groups = 182,
-  sym_peer_nodes = 183,
-  sym_peer_aws = 184,
-  sym_aws_group = 185,
-  sym_aws_ids = 186,
-  sym_aws_names = 187,
-  sym__aws_strings = 188,
-  sym_ports = 189,
-  sym_listener = 190,
-  sym_tls = 191,
-  sym_sni = 192,
-  sym_authentication = 193,
-  sym_icmps = 194,
-  sym_icmp_item = 195,
-  sym__l7 = 196,
-  sym_http = 197,
-  sym_header_match = 198,
-  sym_grpc = 199,
-  sym_kafka = 200,
-  sym_dns = 201,
-  sym_generic = 202,
-  sym_generic_pair = 203,
-  sym_expect = 204,
-  sym_flow = 205,
-  sym__endpoint = 206,
-  sym_endpoint_pods = 207,
-  sym_endpoint_namespace = 208,
-  sym_endpoint_node = 209,
-  sym_endpoint_entity = 210,
-  sym_endpoint_cidr = 211,
-  sym_endpoint_fqdn = 212,
-  sym_flow_port = 213,
-  sym_flow_icmp = 214,
-  sym_flow_http = 215,
-  sym_flow_dns = 216,
-  sym__selector = 217,
-  sym_selector = 218,
-  sym_selector_eq = 219,
-  sym_selector_ne = 220,
-  sym_selector_in = 221,
-  sym_selector_notin = 222,
-  sym_selector_exists = 223,
-  sym_selector_not_exists = 224,
-  sym__label_value = 225,
-  sym__value = 226,
-  sym_list = 227,
-  sym__cidr_or_ref = 228,
-  sym__string_or_ref = 229,
-  sym_port = 230,
-  sym_string = 231,
-  sym_name = 232,
-  aux_sym_source_file_repeat1 = 233,
-  aux_sym_silence_repeat1 = 234,
-  aux_sym_inventory_repeat1 = 235,
-  aux_sym_inventory_entry_repeat1 = 236,
-  aux_sym_group_labels_repeat1 = 237,
-  aux_sym_sentence_declaration_repeat1 = 238,
-  aux_sym_sentence_declaration_clause_repeat1 = 239,
-  aux_sym_parameters_repeat1 = 240,
-  aux_sym_body_repeat1 = 241,
-  aux_sym_policy_body_repeat1 = 242,
-  aux_sym_arguments_repeat1 = 243,
-  aux_sym_default_deny_repeat1 = 244,
-  aux_sym__name_list_repeat1 = 245,
-  aux_sym_rule_repeat1 = 246,
-  aux_sym_rule_repeat2 = 247,
-  aux_sym_sentence_repeat1 = 248,
-  aux_sym_sentence_values_repeat1 = 249,
-  aux_sym_peer_pods_repeat1 = 250,
-  aux_sym_peer_entity_repeat1 = 251,
-  aux_sym_peer_cidr_repeat1 = 252,
-  aux_sym_cidr_list_repeat1 = 253,
-  aux_sym_peer_fqdn_repeat1 = 254,
-  aux_sym_peer_service_list_repeat1 = 255,
-  aux_sym_peer_aws_repeat1 = 256,
-  aux_sym_ports_repeat1 = 257,
-  aux_sym_tls_repeat1 = 258,
-  aux_sym_icmps_repeat1 = 259,
-  aux_sym_http_repeat1 = 260,
-  aux_sym_generic_repeat1 = 261,
-  aux_sym_flow_http_repeat1 = 262,
-  aux_sym_selector_repeat1 = 263,
-  aux_sym_selector_in_repeat1 = 264,
-  aux_sym_list_repeat1 = 265,
-  aux_sym_string_repeat1 = 266,
-  alias_sym_kafka_apikey = 267,
-  alias_sym_namespace_name = 268,
-  alias_sym_sentence_value = 269,
-  alias_sym_service_name = 270,
+  anon_sym_fallback = 83,
+  anon_sym_mismatch = 84,
+  sym_http_method = 85,
+  anon_sym_grpc = 86,
+  anon_sym_kafka = 87,
+  anon_sym_produce = 88,
+  anon_sym_consume = 89,
+  anon_sym_apikey = 90,
+  anon_sym_topic = 91,
+  anon_sym_client = 92,
+  anon_sym_version = 93,
+  anon_sym_dns = 94,
+  anon_sym_l7 = 95,
+  anon_sym_expect = 96,
+  anon_sym_account = 97,
+  anon_sym_node = 98,
+  anon_sym_BANG_EQ = 99,
+  anon_sym_notin = 100,
+  anon_sym_BANG = 101,
+  sym_label_key = 102,
+  sym_label_value = 103,
+  anon_sym_DASH = 104,
+  anon_sym_SLASH = 105,
+  sym_port_number = 106,
+  sym__port_number_immediate = 107,
+  sym_protocol = 108,
+  sym_cidr = 109,
+  sym_number = 110,
+  anon_sym_DQUOTE = 111,
+  aux_sym_string_token1 = 112,
+  anon_sym_DQUOTE2 = 113,
+  sym_escape_sequence = 114,
+  sym_const_ref = 115,
+  sym_identifier = 116,
+  sym__name_token = 117,
+  sym_comment = 118,
+  sym_source_file = 119,
+  sym__item = 120,
+  sym_silence = 121,
+  sym_inventory = 122,
+  sym_inventory_entry = 123,
+  sym_cidr_groups = 124,
+  sym_cilium = 125,
+  sym_import = 126,
+  sym_const_definition = 127,
+  sym_group_labels = 128,
+  sym_category = 129,
+  sym_sentence_declaration = 130,
+  sym_sentence_declaration_clause = 131,
+  sym_parameters = 132,
+  sym_parameter = 133,
+  sym_type = 134,
+  sym_namespace = 135,
+  sym_cluster_policy = 136,
+  sym_body = 137,
+  sym_policy = 138,
+  sym_policy_body = 139,
+  sym__policy_item = 140,
+  sym_use = 141,
+  sym_arguments = 142,
+  sym_argument = 143,
+  sym_description = 144,
+  sym_label = 145,
+  sym_log = 146,
+  sym_spec = 147,
+  sym_metadata = 148,
+  sym_default_deny = 149,
+  sym_no_default_deny = 150,
+  sym_direction = 151,
+  sym_select = 152,
+  sym_subject_pods = 153,
+  sym_subject_all_nodes = 154,
+  sym_subject_nodes = 155,
+  sym_subject_everything = 156,
+  sym_scope = 157,
+  sym_scope_all = 158,
+  sym_scope_labelled = 159,
+  sym_scope_named = 160,
+  sym__name_list = 161,
+  sym_rule = 162,
+  sym_verb = 163,
+  sym_sentence = 164,
+  sym_sentence_clause = 165,
+  sym__sentence_keyword = 166,
+  sym_sentence_values = 167,
+  sym__sentence_value = 168,
+  sym_way = 169,
+  sym__peer = 170,
+  sym_peer_pods = 171,
+  sym_peer_namespace = 172,
+  sym_peer_namespaces = 173,
+  sym_peer_entity = 174,
+  sym_entity = 175,
+  sym_peer_cidr = 176,
+  sym_cidr_item = 177,
+  sym_cidr_list = 178,
+  sym_peer_fqdn = 179,
+  sym_peer_service = 180,
+  sym_peer_services = 181,
+  sym_peer_service_list = 182,
+  sym_peer_cidr_groups = 183,
+  sym_peer_nodes = 184,
+  sym_peer_aws = 185,
+  sym_aws_group = 186,
+  sym_aws_ids = 187,
+  sym_aws_names = 188,
+  sym__aws_strings = 189,
+  sym_ports = 190,
+  sym_listener = 191,
+  sym_tls = 192,
+  sym_sni = 193,
+  sym_authentication = 194,
+  sym_icmps = 195,
+  sym_icmp_item = 196,
+  sym__l7 = 197,
+  sym_http = 198,
+  sym_header_match = 199,
+  sym_grpc = 200,
+  sym_kafka = 201,
+  sym_dns = 202,
+  sym_generic = 203,
+  sym_generic_pair = 204,
+  sym_expect = 205,
+  sym_flow = 206,
+  sym__endpoint = 207,
+  sym_endpoint_pods = 208,
+  sym_endpoint_namespace = 209,
+  sym_endpoint_node = 210,
+  sym_endpoint_entity = 211,
+  sym_endpoint_cidr = 212,
+  sym_endpoint_fqdn = 213,
+  sym_flow_port = 214,
+  sym_flow_icmp = 215,
+  sym_flow_http = 216,
+  sym_flow_dns = 217,
+  sym__selector = 218,
+  sym_selector = 219,
+  sym_selector_eq = 220,
+  sym_selector_ne = 221,
+  sym_selector_in = 222,
+  sym_selector_notin = 223,
+  sym_selector_exists = 224,
+  sym_selector_not_exists = 225,
+  sym__label_value = 226,
+  sym__value = 227,
+  sym_list = 228,
+  sym__cidr_or_ref = 229,
+  sym__string_or_ref = 230,
+  sym_port = 231,
+  sym_string = 232,
+  sym_name = 233,
+  aux_sym_source_file_repeat1 = 234,
+  aux_sym_silence_repeat1 = 235,
+  aux_sym_inventory_repeat1 = 236,
+  aux_sym_inventory_entry_repeat1 = 237,
+  aux_sym_group_labels_repeat1 = 238,
+  aux_sym_sentence_declaration_repeat1 = 239,
+  aux_sym_sentence_declaration_clause_repeat1 = 240,
+  aux_sym_parameters_repeat1 = 241,
+  aux_sym_body_repeat1 = 242,
+  aux_sym_policy_body_repeat1 = 243,
+  aux_sym_arguments_repeat1 = 244,
+  aux_sym_default_deny_repeat1 = 245,
+  aux_sym__name_list_repeat1 = 246,
+  aux_sym_rule_repeat1 = 247,
+  aux_sym_rule_repeat2 = 248,
+  aux_sym_sentence_repeat1 = 249,
+  aux_sym_sentence_values_repeat1 = 250,
+  aux_sym_peer_pods_repeat1 = 251,
+  aux_sym_peer_entity_repeat1 = 252,
+  aux_sym_peer_cidr_repeat1 = 253,
+  aux_sym_cidr_list_repeat1 = 254,
+  aux_sym_peer_fqdn_repeat1 = 255,
+  aux_sym_peer_service_list_repeat1 = 256,
+  aux_sym_peer_aws_repeat1 = 257,
+  aux_sym_ports_repeat1 = 258,
+  aux_sym_tls_repeat1 = 259,
+  aux_sym_icmps_repeat1 = 260,
+  aux_sym_http_repeat1 = 261,
+  aux_sym_generic_repeat1 = 262,
+  aux_sym_flow_http_repeat1 = 263,
+  aux_sym_selector_repeat1 = 264,
+  aux_sym_selector_in_repeat1 = 265,
+  aux_sym_list_repeat1 = 266,
+  aux_sym_string_repeat1 = 267,
+  alias_sym_kafka_apikey = 268,
+  alias_sym_namespace_name = 269,
+  alias_sym_sentence_value = 270,
+  alias_sym_service_name = 271,
 };
 
 static const char * const ts_symbol_names[] = {
@@ -384,6 +385,7 @@ static const char * const ts_symbol_names[] = {
   [anon_sym_method] = "method",
   [anon_sym_host] = "host",
   [anon_sym_header] = "header",
+  [anon_sym_fallback] = "fallback",
   [anon_sym_mismatch] = "mismatch",
   [sym_http_method] = "http_method",
   [anon_sym_grpc] = "grpc",
@@ -658,6 +660,7 @@ static const TSSymbol ts_symbol_map[] = {
   [anon_sym_method] = anon_sym_method,
   [anon_sym_host] = anon_sym_host,
   [anon_sym_header] = anon_sym_header,
+  [anon_sym_fallback] = anon_sym_fallback,
   [anon_sym_mismatch] = anon_sym_mismatch,
   [sym_http_method] = sym_http_method,
   [anon_sym_grpc] = anon_sym_grpc,
@@ -1178,6 +1181,10 @@ static const TSSymbolMetadata ts_symbol_metadata[] = {
     .named = false,
   },
   [anon_sym_header] = {
+    .visible = true,
+    .named = false,
+  },
+  [anon_sym_fallback] = {
     .visible = true,
     .named = false,
   },
@@ -2119,6 +2126,8 @@ static const TSMapSlice ts_field_map_slices[PRODUCTION_ID_COUNT] = {
   [105] = {.index = 179, .length = 3},
   [106] = {.index = 182, .length = 3},
   [107] = {.index = 185, .length = 3},
+  [108] = {.index = 188, .length = 3},
+  [109] = {.index = 191, .length = 4},
 };
 
 static const TSFieldMapEntry ts_field_map_entries[] = {
@@ -2397,17 +2406,26 @@ static const TSFieldMapEntry ts_field_map_entries[] = {
     {field_topic, 2},
     {field_version, 6},
   [179] =
+    {field_name, 1},
+    {field_secret, 4},
+    {field_value, 6},
+  [182] =
     {field_mismatch, 6},
     {field_name, 1},
     {field_secret, 4},
-  [182] =
+  [185] =
     {field_client, 5},
     {field_topic, 3},
     {field_version, 7},
-  [185] =
+  [188] =
     {field_client, 6},
     {field_topic, 4},
     {field_version, 8},
+  [191] =
+    {field_mismatch, 8},
+    {field_name, 1},
+    {field_secret, 4},
+    {field_value, 6},
 };
 
 static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE_LENGTH] = {
@@ -2457,7 +2475,7 @@ static const TSSymbol ts_alias_sequences[PRODUCTION_ID_COUNT][MAX_ALIAS_SEQUENCE
   [103] = {
     [2] = alias_sym_kafka_apikey,
   },
-  [107] = {
+  [108] = {
     [2] = alias_sym_kafka_apikey,
   },
 };
@@ -2496,10 +2514,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [22] = 22,
   [23] = 23,
   [24] = 24,
-  [25] = 22,
-  [26] = 26,
-  [27] = 27,
-  [28] = 23,
+  [25] = 25,
+  [26] = 22,
+  [27] = 23,
+  [28] = 28,
   [29] = 29,
   [30] = 30,
   [31] = 31,
@@ -2609,11 +2627,11 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [135] = 135,
   [136] = 136,
   [137] = 137,
-  [138] = 138,
-  [139] = 93,
-  [140] = 95,
-  [141] = 137,
-  [142] = 138,
+  [138] = 93,
+  [139] = 95,
+  [140] = 137,
+  [141] = 115,
+  [142] = 142,
   [143] = 143,
   [144] = 144,
   [145] = 145,
@@ -2633,8 +2651,8 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [159] = 159,
   [160] = 160,
   [161] = 161,
-  [162] = 115,
-  [163] = 163,
+  [162] = 162,
+  [163] = 142,
   [164] = 164,
   [165] = 165,
   [166] = 166,
@@ -2678,7 +2696,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [204] = 204,
   [205] = 205,
   [206] = 206,
-  [207] = 206,
+  [207] = 204,
   [208] = 208,
   [209] = 209,
   [210] = 210,
@@ -2688,13 +2706,13 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [214] = 214,
   [215] = 215,
   [216] = 216,
-  [217] = 217,
+  [217] = 145,
   [218] = 218,
   [219] = 219,
   [220] = 220,
   [221] = 221,
   [222] = 222,
-  [223] = 175,
+  [223] = 223,
   [224] = 224,
   [225] = 225,
   [226] = 226,
@@ -2736,7 +2754,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [262] = 262,
   [263] = 263,
   [264] = 264,
-  [265] = 210,
+  [265] = 265,
   [266] = 266,
   [267] = 267,
   [268] = 268,
@@ -2744,12 +2762,12 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [270] = 270,
   [271] = 271,
   [272] = 272,
-  [273] = 273,
+  [273] = 210,
   [274] = 274,
   [275] = 275,
-  [276] = 234,
+  [276] = 276,
   [277] = 277,
-  [278] = 278,
+  [278] = 234,
   [279] = 279,
   [280] = 280,
   [281] = 281,
@@ -2792,10 +2810,10 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [318] = 318,
   [319] = 319,
   [320] = 320,
-  [321] = 312,
-  [322] = 320,
-  [323] = 323,
-  [324] = 324,
+  [321] = 321,
+  [322] = 322,
+  [323] = 314,
+  [324] = 322,
   [325] = 325,
   [326] = 326,
   [327] = 327,
@@ -2831,27 +2849,27 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [357] = 357,
   [358] = 358,
   [359] = 359,
-  [360] = 175,
+  [360] = 360,
   [361] = 361,
   [362] = 362,
-  [363] = 319,
-  [364] = 364,
+  [363] = 145,
+  [364] = 317,
   [365] = 365,
   [366] = 366,
   [367] = 367,
-  [368] = 367,
+  [368] = 368,
   [369] = 369,
-  [370] = 370,
+  [370] = 367,
   [371] = 371,
-  [372] = 210,
-  [373] = 373,
+  [372] = 372,
+  [373] = 210,
   [374] = 374,
   [375] = 375,
   [376] = 376,
-  [377] = 377,
+  [377] = 159,
   [378] = 378,
   [379] = 379,
-  [380] = 375,
+  [380] = 380,
   [381] = 381,
   [382] = 382,
   [383] = 383,
@@ -2862,29 +2880,29 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [388] = 388,
   [389] = 389,
   [390] = 390,
-  [391] = 391,
+  [391] = 151,
   [392] = 392,
   [393] = 393,
-  [394] = 144,
-  [395] = 158,
+  [394] = 394,
+  [395] = 395,
   [396] = 396,
   [397] = 397,
   [398] = 398,
-  [399] = 399,
+  [399] = 379,
   [400] = 400,
   [401] = 401,
   [402] = 402,
   [403] = 403,
-  [404] = 404,
+  [404] = 177,
   [405] = 405,
-  [406] = 11,
+  [406] = 406,
   [407] = 407,
-  [408] = 178,
+  [408] = 408,
   [409] = 409,
   [410] = 410,
   [411] = 411,
   [412] = 412,
-  [413] = 413,
+  [413] = 11,
   [414] = 414,
   [415] = 415,
   [416] = 416,
@@ -2934,22 +2952,22 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [460] = 460,
   [461] = 461,
   [462] = 462,
-  [463] = 209,
+  [463] = 463,
   [464] = 464,
   [465] = 465,
   [466] = 466,
   [467] = 467,
-  [468] = 438,
+  [468] = 468,
   [469] = 469,
-  [470] = 416,
-  [471] = 422,
+  [470] = 470,
+  [471] = 417,
   [472] = 472,
-  [473] = 433,
-  [474] = 417,
-  [475] = 475,
-  [476] = 476,
-  [477] = 477,
-  [478] = 478,
+  [473] = 203,
+  [474] = 474,
+  [475] = 418,
+  [476] = 436,
+  [477] = 453,
+  [478] = 420,
   [479] = 479,
   [480] = 480,
   [481] = 481,
@@ -2990,7 +3008,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [516] = 516,
   [517] = 517,
   [518] = 518,
-  [519] = 487,
+  [519] = 519,
   [520] = 520,
   [521] = 521,
   [522] = 522,
@@ -2998,7 +3016,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [524] = 524,
   [525] = 525,
   [526] = 526,
-  [527] = 527,
+  [527] = 501,
   [528] = 528,
   [529] = 529,
   [530] = 530,
@@ -3031,18 +3049,18 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [557] = 557,
   [558] = 558,
   [559] = 559,
-  [560] = 550,
+  [560] = 560,
   [561] = 561,
   [562] = 562,
   [563] = 563,
   [564] = 564,
   [565] = 565,
   [566] = 566,
-  [567] = 228,
-  [568] = 568,
-  [569] = 3,
-  [570] = 219,
-  [571] = 2,
+  [567] = 567,
+  [568] = 222,
+  [569] = 2,
+  [570] = 225,
+  [571] = 3,
   [572] = 572,
   [573] = 573,
   [574] = 574,
@@ -3052,7 +3070,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [578] = 578,
   [579] = 579,
   [580] = 580,
-  [581] = 581,
+  [581] = 530,
   [582] = 582,
   [583] = 583,
   [584] = 584,
@@ -3067,7 +3085,7 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [593] = 593,
   [594] = 594,
   [595] = 595,
-  [596] = 505,
+  [596] = 596,
   [597] = 597,
   [598] = 598,
   [599] = 599,
@@ -3105,26 +3123,30 @@ static const TSStateId ts_primary_state_ids[STATE_COUNT] = {
   [631] = 631,
   [632] = 632,
   [633] = 633,
-  [634] = 505,
+  [634] = 634,
   [635] = 635,
   [636] = 636,
-  [637] = 591,
-  [638] = 638,
-  [639] = 607,
+  [637] = 637,
+  [638] = 517,
+  [639] = 639,
   [640] = 640,
-  [641] = 641,
+  [641] = 625,
   [642] = 642,
   [643] = 643,
   [644] = 644,
   [645] = 645,
   [646] = 646,
-  [647] = 629,
+  [647] = 647,
   [648] = 648,
-  [649] = 608,
-  [650] = 650,
+  [649] = 649,
+  [650] = 643,
   [651] = 651,
-  [652] = 652,
+  [652] = 651,
   [653] = 653,
+  [654] = 654,
+  [655] = 655,
+  [656] = 653,
+  [657] = 517,
 };
 
 static bool ts_lex(TSLexer *lexer, TSStateId state) {
@@ -3132,122 +3154,122 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
   eof = lexer->eof(lexer);
   switch (state) {
     case 0:
-      if (eof) ADVANCE(440);
+      if (eof) ADVANCE(446);
       ADVANCE_MAP(
-        '!', 595,
-        '"', 797,
-        '#', 1009,
-        '$', 431,
-        '(', 469,
-        ')', 470,
-        ',', 444,
-        '-', 767,
-        '/', 768,
-        ':', 471,
-        '=', 462,
-        '[', 533,
-        '\\', 423,
-        ']', 534,
-        'a', 818,
-        'c', 806,
-        'd', 841,
-        'e', 872,
-        'f', 938,
-        'g', 940,
-        'h', 842,
-        'i', 819,
-        'k', 805,
-        'l', 801,
-        'm', 857,
-        'n', 808,
-        'o', 944,
-        'p', 921,
-        'r', 847,
-        's', 844,
-        't', 856,
-        'u', 958,
-        'v', 858,
-        'w', 895,
-        '{', 449,
-        '}', 450,
+        '!', 602,
+        '"', 804,
+        '#', 1022,
+        '$', 437,
+        '(', 475,
+        ')', 476,
+        ',', 450,
+        '-', 774,
+        '/', 775,
+        ':', 477,
+        '=', 468,
+        '[', 539,
+        '\\', 429,
+        ']', 540,
+        'a', 828,
+        'c', 814,
+        'd', 852,
+        'e', 883,
+        'f', 813,
+        'g', 953,
+        'h', 853,
+        'i', 829,
+        'k', 812,
+        'l', 808,
+        'm', 868,
+        'n', 816,
+        'o', 957,
+        'p', 935,
+        'r', 858,
+        's', 855,
+        't', 866,
+        'u', 971,
+        'v', 869,
+        'w', 906,
+        '{', 455,
+        '}', 456,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(432);
+          lookahead == ' ') SKIP(438);
       if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(792);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(1000);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(799);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(1013);
       END_STATE();
     case 1:
       if (lookahead == '\n') SKIP(26);
-      if (lookahead == '"') ADVANCE(797);
-      if (lookahead == '#') ADVANCE(796);
-      if (lookahead == '\\') ADVANCE(423);
+      if (lookahead == '"') ADVANCE(804);
+      if (lookahead == '#') ADVANCE(803);
+      if (lookahead == '\\') ADVANCE(429);
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(795);
-      if (lookahead != 0) ADVANCE(796);
+          lookahead == ' ') ADVANCE(802);
+      if (lookahead != 0) ADVANCE(803);
       END_STATE();
     case 2:
       ADVANCE_MAP(
         '!', 47,
-        '#', 1009,
-        ',', 444,
-        '=', 462,
-        'a', 225,
-        'c', 194,
-        'e', 258,
-        'f', 300,
-        'i', 242,
-        'n', 74,
-        'p', 269,
-        's', 128,
-        '}', 450,
+        '#', 1022,
+        ',', 450,
+        '=', 468,
+        'a', 233,
+        'c', 198,
+        'e', 265,
+        'f', 307,
+        'i', 249,
+        'n', 76,
+        'p', 276,
+        's', 132,
+        '}', 456,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(2);
       END_STATE();
     case 3:
       ADVANCE_MAP(
-        '!', 594,
-        '"', 794,
-        '#', 1009,
-        '$', 431,
-        ',', 444,
-        '[', 533,
-        '{', 449,
-        '}', 450,
+        '!', 601,
+        '"', 801,
+        '#', 1022,
+        '$', 437,
+        ',', 450,
+        '[', 539,
+        '{', 455,
+        '}', 456,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(3);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 4:
       ADVANCE_MAP(
-        '"', 794,
-        '#', 1009,
-        '$', 431,
-        ')', 470,
-        ':', 786,
-        '[', 533,
-        '_', 1001,
-        '{', 449,
+        '"', 801,
+        '#', 1022,
+        '$', 437,
+        ')', 476,
+        ':', 793,
+        '[', 539,
+        '_', 1014,
+        '{', 455,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(4);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(769);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(776);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(802);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(809);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(803);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(810);
       END_STATE();
     case 5:
-      if (lookahead == '"') ADVANCE(794);
-      if (lookahead == '#') ADVANCE(1009);
-      if (lookahead == '$') ADVANCE(431);
-      if (lookahead == ')') ADVANCE(470);
+      if (lookahead == '"') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(1022);
+      if (lookahead == '$') ADVANCE(437);
+      if (lookahead == ')') ADVANCE(476);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(5);
       if (lookahead == '-' ||
@@ -3255,6133 +3277,6204 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(766);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(773);
       END_STATE();
     case 6:
-      if (lookahead == '"') ADVANCE(794);
-      if (lookahead == '#') ADVANCE(1009);
-      if (lookahead == '$') ADVANCE(431);
-      if (lookahead == ':') ADVANCE(786);
-      if (lookahead == '[') ADVANCE(533);
-      if (lookahead == ']') ADVANCE(534);
-      if (lookahead == '{') ADVANCE(449);
+      if (lookahead == '"') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(1022);
+      if (lookahead == '$') ADVANCE(437);
+      if (lookahead == ':') ADVANCE(793);
+      if (lookahead == '[') ADVANCE(539);
+      if (lookahead == ']') ADVANCE(540);
+      if (lookahead == '{') ADVANCE(455);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(6);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(769);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(776);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(770);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(777);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(776);
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(783);
       END_STATE();
     case 7:
-      if (lookahead == '"') ADVANCE(794);
-      if (lookahead == '#') ADVANCE(1009);
-      if (lookahead == '$') ADVANCE(431);
-      if (lookahead == ':') ADVANCE(786);
-      if (lookahead == '[') ADVANCE(533);
-      if (lookahead == 'g') ADVANCE(773);
-      if (lookahead == '{') ADVANCE(449);
+      if (lookahead == '"') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(1022);
+      if (lookahead == '$') ADVANCE(437);
+      if (lookahead == ':') ADVANCE(793);
+      if (lookahead == '[') ADVANCE(539);
+      if (lookahead == 'g') ADVANCE(780);
+      if (lookahead == '{') ADVANCE(455);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(7);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(769);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(776);
       if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(770);
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(777);
       if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(776);
+          ('h' <= lookahead && lookahead <= 'z')) ADVANCE(783);
       END_STATE();
     case 8:
       ADVANCE_MAP(
-        '"', 794,
-        '#', 1009,
-        '$', 431,
-        '[', 533,
-        'a', 676,
-        'd', 630,
-        'e', 761,
-        'f', 722,
-        'i', 687,
-        'l', 597,
-        'm', 631,
-        'n', 598,
-        'p', 698,
-        's', 640,
-        't', 699,
-        'u', 731,
-        '{', 449,
-        '}', 450,
+        '"', 801,
+        '#', 1022,
+        '$', 437,
+        '[', 539,
+        'a', 683,
+        'd', 637,
+        'e', 768,
+        'f', 729,
+        'i', 694,
+        'l', 604,
+        'm', 638,
+        'n', 605,
+        'p', 705,
+        's', 647,
+        't', 706,
+        'u', 738,
+        '{', 455,
+        '}', 456,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(8);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 9:
       ADVANCE_MAP(
-        '"', 794,
-        '#', 1009,
-        '$', 431,
-        '[', 533,
-        'a', 676,
-        'd', 630,
-        'f', 722,
-        'i', 687,
-        'l', 597,
-        'm', 631,
-        'n', 598,
-        'p', 702,
-        's', 640,
-        't', 699,
-        'u', 731,
-        '{', 449,
-        '}', 450,
+        '"', 801,
+        '#', 1022,
+        '$', 437,
+        '[', 539,
+        'a', 683,
+        'd', 637,
+        'f', 729,
+        'i', 694,
+        'l', 604,
+        'm', 638,
+        'n', 605,
+        'p', 709,
+        's', 647,
+        't', 706,
+        'u', 738,
+        '{', 455,
+        '}', 456,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(9);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 10:
       ADVANCE_MAP(
-        '"', 794,
-        '#', 1009,
-        '$', 431,
-        '[', 533,
-        'f', 722,
-        'i', 687,
-        'n', 599,
-        'p', 702,
-        't', 699,
-        '{', 449,
+        '"', 801,
+        '#', 1022,
+        '$', 437,
+        '[', 539,
+        'f', 729,
+        'i', 694,
+        'n', 606,
+        'p', 709,
+        't', 706,
+        '{', 455,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(10);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 11:
-      if (lookahead == '"') ADVANCE(794);
-      if (lookahead == '#') ADVANCE(1009);
-      if (lookahead == '$') ADVANCE(431);
+      if (lookahead == '"') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(1022);
+      if (lookahead == '$') ADVANCE(437);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(11);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1008);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1021);
       END_STATE();
     case 12:
-      if (lookahead == '"') ADVANCE(794);
-      if (lookahead == '#') ADVANCE(1009);
-      if (lookahead == ',') ADVANCE(444);
-      if (lookahead == 's') ADVANCE(1005);
-      if (lookahead == '}') ADVANCE(450);
+      if (lookahead == '"') ADVANCE(801);
+      if (lookahead == '#') ADVANCE(1022);
+      if (lookahead == ',') ADVANCE(450);
+      if (lookahead == 's') ADVANCE(1018);
+      if (lookahead == '}') ADVANCE(456);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(12);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1008);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1021);
       END_STATE();
     case 13:
       ADVANCE_MAP(
-        '#', 1009,
-        '$', 431,
-        'a', 676,
-        'd', 630,
-        'e', 761,
-        'i', 687,
-        'l', 597,
-        'm', 631,
-        'n', 697,
-        'p', 705,
-        's', 640,
-        'u', 731,
-        '{', 449,
-        '}', 450,
+        '#', 1022,
+        '$', 437,
+        'a', 683,
+        'd', 637,
+        'e', 768,
+        'i', 694,
+        'l', 604,
+        'm', 638,
+        'n', 704,
+        'p', 712,
+        's', 647,
+        'u', 738,
+        '{', 455,
+        '}', 456,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(13);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 14:
       ADVANCE_MAP(
-        '#', 1009,
-        '$', 431,
-        'a', 676,
-        'd', 630,
-        'i', 687,
-        'l', 597,
-        'm', 631,
-        'n', 697,
-        's', 640,
-        'u', 731,
-        '{', 449,
-        '}', 450,
+        '#', 1022,
+        '$', 437,
+        'a', 683,
+        'd', 637,
+        'i', 694,
+        'l', 604,
+        'm', 638,
+        'n', 704,
+        's', 647,
+        'u', 738,
+        '{', 455,
+        '}', 456,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(14);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 15:
       ADVANCE_MAP(
-        '#', 1009,
-        '$', 431,
-        'a', 676,
-        'd', 629,
-        'e', 761,
-        'h', 748,
-        'i', 619,
-        'k', 603,
-        'l', 597,
-        'm', 631,
-        'n', 697,
-        'p', 701,
-        's', 640,
-        'u', 731,
-        'w', 668,
-        '{', 449,
-        '}', 450,
+        '#', 1022,
+        '$', 437,
+        'a', 683,
+        'd', 636,
+        'e', 768,
+        'h', 755,
+        'i', 626,
+        'k', 610,
+        'l', 604,
+        'm', 638,
+        'n', 704,
+        'p', 708,
+        's', 647,
+        'u', 738,
+        'w', 675,
+        '{', 455,
+        '}', 456,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(15);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 16:
       ADVANCE_MAP(
-        '#', 1009,
-        '$', 431,
-        'a', 676,
-        'd', 629,
-        'e', 761,
-        'h', 748,
-        'i', 620,
-        'k', 603,
-        'l', 597,
-        'm', 631,
-        'n', 697,
-        'p', 701,
-        's', 640,
-        'u', 731,
-        '{', 449,
-        '}', 450,
+        '#', 1022,
+        '$', 437,
+        'a', 683,
+        'd', 636,
+        'e', 768,
+        'h', 755,
+        'i', 627,
+        'k', 610,
+        'l', 604,
+        'm', 638,
+        'n', 704,
+        'p', 708,
+        's', 647,
+        'u', 738,
+        '{', 455,
+        '}', 456,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(16);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 17:
       ADVANCE_MAP(
-        '#', 1009,
-        '$', 431,
-        'a', 675,
-        'd', 629,
-        'e', 761,
-        'g', 724,
-        'h', 748,
-        'i', 619,
-        'k', 603,
-        'l', 596,
-        'm', 631,
-        'n', 697,
-        'o', 726,
-        'p', 701,
-        's', 639,
-        't', 645,
-        'u', 731,
-        '{', 449,
-        '}', 450,
+        '#', 1022,
+        '$', 437,
+        'a', 682,
+        'd', 636,
+        'e', 768,
+        'g', 731,
+        'h', 755,
+        'i', 626,
+        'k', 610,
+        'l', 603,
+        'm', 638,
+        'n', 704,
+        'o', 733,
+        'p', 708,
+        's', 646,
+        't', 652,
+        'u', 738,
+        '{', 455,
+        '}', 456,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(17);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 18:
       ADVANCE_MAP(
-        '#', 1009,
-        '$', 431,
-        'a', 675,
-        'd', 629,
-        'g', 724,
-        'h', 748,
-        'i', 619,
-        'k', 603,
-        'l', 596,
-        'm', 631,
-        'n', 697,
-        'o', 726,
-        'p', 706,
-        's', 639,
-        't', 645,
-        'u', 731,
-        '{', 449,
-        '}', 450,
+        '#', 1022,
+        '$', 437,
+        'a', 682,
+        'd', 636,
+        'g', 731,
+        'h', 755,
+        'i', 626,
+        'k', 610,
+        'l', 603,
+        'm', 638,
+        'n', 704,
+        'o', 733,
+        'p', 713,
+        's', 646,
+        't', 652,
+        'u', 738,
+        '{', 455,
+        '}', 456,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(18);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 19:
-      if (lookahead == '#') ADVANCE(1009);
-      if (lookahead == '$') ADVANCE(431);
-      if (lookahead == 'i') ADVANCE(687);
-      if (lookahead == 't') ADVANCE(699);
-      if (lookahead == 'w') ADVANCE(668);
-      if (lookahead == '{') ADVANCE(449);
+      if (lookahead == '#') ADVANCE(1022);
+      if (lookahead == '$') ADVANCE(437);
+      if (lookahead == 'i') ADVANCE(694);
+      if (lookahead == 't') ADVANCE(706);
+      if (lookahead == 'w') ADVANCE(675);
+      if (lookahead == '{') ADVANCE(455);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(19);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 20:
-      if (lookahead == '#') ADVANCE(1009);
-      if (lookahead == '$') ADVANCE(431);
-      if (lookahead == 't') ADVANCE(699);
-      if (lookahead == '{') ADVANCE(449);
+      if (lookahead == '#') ADVANCE(1022);
+      if (lookahead == '$') ADVANCE(437);
+      if (lookahead == 't') ADVANCE(706);
+      if (lookahead == '{') ADVANCE(455);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(20);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 21:
-      if (lookahead == '#') ADVANCE(1009);
-      if (lookahead == '$') ADVANCE(431);
+      if (lookahead == '#') ADVANCE(1022);
+      if (lookahead == '$') ADVANCE(437);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(21);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(775);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(782);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(776);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(783);
       END_STATE();
     case 22:
       ADVANCE_MAP(
-        '#', 1009,
-        'a', 219,
+        '#', 1022,
+        'a', 224,
         'c', 55,
-        'd', 115,
-        'e', 397,
-        'g', 315,
-        'h', 365,
-        'i', 77,
+        'd', 119,
+        'e', 403,
+        'g', 321,
+        'h', 371,
+        'i', 80,
         'k', 50,
         'l', 36,
-        'm', 160,
-        'n', 72,
-        'o', 309,
-        'p', 274,
-        's', 164,
-        't', 137,
-        'u', 334,
-        '}', 450,
+        'm', 168,
+        'n', 75,
+        'o', 315,
+        'p', 284,
+        's', 156,
+        't', 138,
+        'u', 340,
+        '}', 456,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(22);
       END_STATE();
     case 23:
-      if (lookahead == '#') ADVANCE(1009);
-      if (lookahead == 'c') ADVANCE(214);
-      if (lookahead == 'e') ADVANCE(257);
-      if (lookahead == 'f') ADVANCE(300);
-      if (lookahead == 'n') ADVANCE(65);
-      if (lookahead == 'p') ADVANCE(277);
+      if (lookahead == '#') ADVANCE(1022);
+      if (lookahead == 'c') ADVANCE(203);
+      if (lookahead == 'e') ADVANCE(264);
+      if (lookahead == 'f') ADVANCE(307);
+      if (lookahead == 'n') ADVANCE(67);
+      if (lookahead == 'p') ADVANCE(289);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(23);
       END_STATE();
     case 24:
-      if (lookahead == '#') ADVANCE(1009);
-      if (lookahead == 'f') ADVANCE(523);
-      if (lookahead == 't') ADVANCE(521);
+      if (lookahead == '#') ADVANCE(1022);
+      if (lookahead == 'f') ADVANCE(529);
+      if (lookahead == 't') ADVANCE(527);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(24);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(530);
       END_STATE();
     case 25:
-      if (lookahead == '#') ADVANCE(1009);
-      if (lookahead == 'i') ADVANCE(563);
+      if (lookahead == '#') ADVANCE(1022);
+      if (lookahead == 'i') ADVANCE(569);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(25);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(565);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(571);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
       END_STATE();
     case 26:
-      if (lookahead == '#') ADVANCE(1009);
+      if (lookahead == '#') ADVANCE(1022);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(26);
       END_STATE();
     case 27:
-      if (lookahead == '#') ADVANCE(1009);
+      if (lookahead == '#') ADVANCE(1022);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(26);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(777);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(784);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(785);
       END_STATE();
     case 28:
-      if (lookahead == '#') ADVANCE(1009);
+      if (lookahead == '#') ADVANCE(1022);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(28);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(530);
       END_STATE();
     case 29:
-      if (lookahead == '#') ADVANCE(1009);
+      if (lookahead == '#') ADVANCE(1022);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(29);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(571);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
       END_STATE();
     case 30:
-      if (lookahead == '#') ADVANCE(1009);
+      if (lookahead == '#') ADVANCE(1022);
       if (('\t' <= lookahead && lookahead <= '\r') ||
           lookahead == ' ') SKIP(30);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(565);
       if (('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(451);
       END_STATE();
     case 31:
-      if (lookahead == '.') ADVANCE(424);
+      if (lookahead == '.') ADVANCE(430);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
       END_STATE();
     case 32:
-      if (lookahead == '.') ADVANCE(428);
-      if (lookahead == ':') ADVANCE(786);
+      if (lookahead == '.') ADVANCE(434);
+      if (lookahead == ':') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(46);
       END_STATE();
     case 33:
-      if (lookahead == '.') ADVANCE(427);
+      if (lookahead == '.') ADVANCE(433);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 34:
-      if (lookahead == '.') ADVANCE(430);
+      if (lookahead == '.') ADVANCE(436);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(34);
       END_STATE();
     case 35:
-      if (lookahead == '6') ADVANCE(779);
+      if (lookahead == '6') ADVANCE(786);
       END_STATE();
     case 36:
-      if (lookahead == '7') ADVANCE(586);
-      if (lookahead == 'a') ADVANCE(75);
-      if (lookahead == 'i') ADVANCE(338);
-      if (lookahead == 'o') ADVANCE(177);
+      if (lookahead == '7') ADVANCE(593);
+      if (lookahead == 'a') ADVANCE(78);
+      if (lookahead == 'i') ADVANCE(344);
+      if (lookahead == 'o') ADVANCE(181);
       END_STATE();
     case 37:
-      if (lookahead == '7') ADVANCE(586);
-      if (lookahead == 'a') ADVANCE(75);
-      if (lookahead == 'o') ADVANCE(177);
+      if (lookahead == '7') ADVANCE(593);
+      if (lookahead == 'a') ADVANCE(78);
+      if (lookahead == 'o') ADVANCE(181);
       END_STATE();
     case 38:
-      if (lookahead == ':') ADVANCE(786);
+      if (lookahead == ':') ADVANCE(793);
       if (lookahead == 'a') ADVANCE(44);
-      if (lookahead == 'i') ADVANCE(105);
-      if (lookahead == 'l') ADVANCE(193);
-      if (lookahead == 'o') ADVANCE(253);
+      if (lookahead == 'i') ADVANCE(108);
+      if (lookahead == 'l') ADVANCE(197);
+      if (lookahead == 'o') ADVANCE(260);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(46);
       END_STATE();
     case 39:
-      if (lookahead == ':') ADVANCE(786);
+      if (lookahead == ':') ADVANCE(793);
       if (lookahead == 'a') ADVANCE(45);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(46);
       END_STATE();
     case 40:
-      if (lookahead == ':') ADVANCE(786);
+      if (lookahead == ':') ADVANCE(793);
       if (lookahead == 'e') ADVANCE(41);
-      if (lookahead == 'n') ADVANCE(325);
+      if (lookahead == 'n') ADVANCE(331);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(46);
       END_STATE();
     case 41:
-      if (lookahead == ':') ADVANCE(786);
+      if (lookahead == ':') ADVANCE(793);
       if (lookahead == 'f') ADVANCE(39);
-      if (lookahead == 'n') ADVANCE(399);
-      if (lookahead == 's') ADVANCE(88);
+      if (lookahead == 'n') ADVANCE(405);
+      if (lookahead == 's') ADVANCE(102);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'e')) ADVANCE(46);
       END_STATE();
     case 42:
-      if (lookahead == ':') ADVANCE(786);
-      if (lookahead == 'g') ADVANCE(318);
-      if (lookahead == 'x') ADVANCE(295);
+      if (lookahead == ':') ADVANCE(793);
+      if (lookahead == 'g') ADVANCE(324);
+      if (lookahead == 'x') ADVANCE(301);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(46);
       END_STATE();
     case 43:
-      if (lookahead == ':') ADVANCE(786);
-      if (lookahead == 'l') ADVANCE(223);
-      if (lookahead == 'p') ADVANCE(191);
+      if (lookahead == ':') ADVANCE(793);
+      if (lookahead == 'l') ADVANCE(229);
+      if (lookahead == 'p') ADVANCE(196);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(46);
       END_STATE();
     case 44:
-      if (lookahead == ':') ADVANCE(786);
-      if (lookahead == 't') ADVANCE(136);
+      if (lookahead == ':') ADVANCE(793);
+      if (lookahead == 't') ADVANCE(143);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(46);
       END_STATE();
     case 45:
-      if (lookahead == ':') ADVANCE(786);
-      if (lookahead == 'u') ADVANCE(227);
+      if (lookahead == ':') ADVANCE(793);
+      if (lookahead == 'u') ADVANCE(234);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(46);
       END_STATE();
     case 46:
-      if (lookahead == ':') ADVANCE(786);
+      if (lookahead == ':') ADVANCE(793);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(46);
       END_STATE();
     case 47:
-      if (lookahead == '=') ADVANCE(592);
+      if (lookahead == '=') ADVANCE(599);
       END_STATE();
     case 48:
-      if (lookahead == 'R') ADVANCE(411);
-      if (lookahead == 'r') ADVANCE(267);
+      if (lookahead == 'R') ADVANCE(417);
+      if (lookahead == 'r') ADVANCE(274);
       END_STATE();
     case 49:
-      if (lookahead == 'a') ADVANCE(174);
+      if (lookahead == 'a') ADVANCE(178);
       END_STATE();
     case 50:
-      if (lookahead == 'a') ADVANCE(174);
-      if (lookahead == 'e') ADVANCE(403);
+      if (lookahead == 'a') ADVANCE(178);
+      if (lookahead == 'e') ADVANCE(409);
       END_STATE();
     case 51:
-      if (lookahead == 'a') ADVANCE(113);
+      if (lookahead == 'a') ADVANCE(117);
       END_STATE();
     case 52:
-      if (lookahead == 'a') ADVANCE(576);
+      if (lookahead == 'a') ADVANCE(583);
       END_STATE();
     case 53:
-      if (lookahead == 'a') ADVANCE(495);
+      if (lookahead == 'a') ADVANCE(501);
       END_STATE();
     case 54:
-      if (lookahead == 'a') ADVANCE(551);
-      if (lookahead == 'e') ADVANCE(319);
-      if (lookahead == 'i') ADVANCE(105);
-      if (lookahead == 'l') ADVANCE(193);
-      if (lookahead == 'o') ADVANCE(263);
+      if (lookahead == 'a') ADVANCE(557);
+      if (lookahead == 'e') ADVANCE(325);
+      if (lookahead == 'i') ADVANCE(108);
+      if (lookahead == 'l') ADVANCE(197);
+      if (lookahead == 'o') ADVANCE(270);
       END_STATE();
     case 55:
-      if (lookahead == 'a') ADVANCE(550);
-      if (lookahead == 'e') ADVANCE(319);
+      if (lookahead == 'a') ADVANCE(556);
+      if (lookahead == 'e') ADVANCE(325);
       END_STATE();
     case 56:
-      if (lookahead == 'a') ADVANCE(378);
-      if (lookahead == 'i') ADVANCE(105);
-      if (lookahead == 'l') ADVANCE(193);
-      if (lookahead == 'o') ADVANCE(263);
+      if (lookahead == 'a') ADVANCE(230);
+      if (lookahead == 'r') ADVANCE(278);
       END_STATE();
     case 57:
-      if (lookahead == 'a') ADVANCE(236);
-      if (lookahead == 'o') ADVANCE(502);
+      if (lookahead == 'a') ADVANCE(384);
+      if (lookahead == 'i') ADVANCE(108);
+      if (lookahead == 'l') ADVANCE(197);
+      if (lookahead == 'o') ADVANCE(270);
       END_STATE();
     case 58:
-      if (lookahead == 'a') ADVANCE(114);
+      if (lookahead == 'a') ADVANCE(243);
+      if (lookahead == 'o') ADVANCE(508);
       END_STATE();
     case 59:
-      if (lookahead == 'a') ADVANCE(114);
-      if (lookahead == 'h') ADVANCE(272);
+      if (lookahead == 'a') ADVANCE(118);
       END_STATE();
     case 60:
-      if (lookahead == 'a') ADVANCE(388);
+      if (lookahead == 'a') ADVANCE(118);
+      if (lookahead == 'h') ADVANCE(279);
       END_STATE();
     case 61:
-      if (lookahead == 'a') ADVANCE(370);
+      if (lookahead == 'a') ADVANCE(395);
       END_STATE();
     case 62:
-      if (lookahead == 'a') ADVANCE(383);
+      if (lookahead == 'a') ADVANCE(88);
       END_STATE();
     case 63:
-      if (lookahead == 'a') ADVANCE(368);
-      END_STATE();
-    case 64:
-      if (lookahead == 'a') ADVANCE(237);
-      if (lookahead == 'o') ADVANCE(502);
-      END_STATE();
-    case 65:
-      if (lookahead == 'a') ADVANCE(237);
-      if (lookahead == 'o') ADVANCE(112);
-      END_STATE();
-    case 66:
-      if (lookahead == 'a') ADVANCE(375);
-      END_STATE();
-    case 67:
-      if (lookahead == 'a') ADVANCE(93);
-      END_STATE();
-    case 68:
-      if (lookahead == 'a') ADVANCE(376);
-      END_STATE();
-    case 69:
       if (lookahead == 'a') ADVANCE(377);
       END_STATE();
-    case 70:
+    case 64:
+      if (lookahead == 'a') ADVANCE(389);
+      END_STATE();
+    case 65:
+      if (lookahead == 'a') ADVANCE(374);
+      END_STATE();
+    case 66:
+      if (lookahead == 'a') ADVANCE(244);
+      if (lookahead == 'o') ADVANCE(508);
+      END_STATE();
+    case 67:
+      if (lookahead == 'a') ADVANCE(244);
+      if (lookahead == 'o') ADVANCE(116);
+      END_STATE();
+    case 68:
+      if (lookahead == 'a') ADVANCE(381);
+      END_STATE();
+    case 69:
       if (lookahead == 'a') ADVANCE(96);
       END_STATE();
+    case 70:
+      if (lookahead == 'a') ADVANCE(382);
+      END_STATE();
     case 71:
-      if (lookahead == 'a') ADVANCE(97);
+      if (lookahead == 'a') ADVANCE(383);
       END_STATE();
     case 72:
-      if (lookahead == 'a') ADVANCE(239);
-      if (lookahead == 'o') ADVANCE(502);
+      if (lookahead == 'a') ADVANCE(99);
       END_STATE();
     case 73:
-      if (lookahead == 'a') ADVANCE(386);
+      if (lookahead == 'a') ADVANCE(100);
       END_STATE();
     case 74:
-      if (lookahead == 'a') ADVANCE(240);
-      if (lookahead == 'o') ADVANCE(111);
+      if (lookahead == 'a') ADVANCE(392);
       END_STATE();
     case 75:
-      if (lookahead == 'b') ADVANCE(134);
+      if (lookahead == 'a') ADVANCE(247);
+      if (lookahead == 'o') ADVANCE(508);
       END_STATE();
     case 76:
-      if (lookahead == 'c') ADVANCE(83);
-      if (lookahead == 'l') ADVANCE(223);
-      if (lookahead == 'n') ADVANCE(250);
-      if (lookahead == 'u') ADVANCE(348);
-      if (lookahead == 'w') ADVANCE(324);
+      if (lookahead == 'a') ADVANCE(248);
+      if (lookahead == 'o') ADVANCE(115);
       END_STATE();
     case 77:
-      if (lookahead == 'c') ADVANCE(234);
+      if (lookahead == 'b') ADVANCE(62);
       END_STATE();
     case 78:
-      if (lookahead == 'c') ADVANCE(234);
-      if (lookahead == 'm') ADVANCE(291);
-      if (lookahead == 'n') ADVANCE(513);
+      if (lookahead == 'b') ADVANCE(151);
       END_STATE();
     case 79:
-      if (lookahead == 'c') ADVANCE(234);
-      if (lookahead == 'm') ADVANCE(291);
-      if (lookahead == 'n') ADVANCE(513);
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(415);
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(414);
+      if (lookahead == 'c') ADVANCE(86);
+      if (lookahead == 'l') ADVANCE(229);
+      if (lookahead == 'n') ADVANCE(257);
+      if (lookahead == 'u') ADVANCE(354);
+      if (lookahead == 'w') ADVANCE(330);
       END_STATE();
     case 80:
-      if (lookahead == 'c') ADVANCE(574);
+      if (lookahead == 'c') ADVANCE(241);
       END_STATE();
     case 81:
-      if (lookahead == 'c') ADVANCE(493);
+      if (lookahead == 'c') ADVANCE(241);
+      if (lookahead == 'm') ADVANCE(298);
+      if (lookahead == 'n') ADVANCE(519);
       END_STATE();
     case 82:
-      if (lookahead == 'c') ADVANCE(581);
+      if (lookahead == 'c') ADVANCE(241);
+      if (lookahead == 'm') ADVANCE(298);
+      if (lookahead == 'n') ADVANCE(519);
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(421);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(420);
       END_STATE();
     case 83:
-      if (lookahead == 'c') ADVANCE(270);
+      if (lookahead == 'c') ADVANCE(581);
       END_STATE();
     case 84:
-      if (lookahead == 'c') ADVANCE(400);
+      if (lookahead == 'c') ADVANCE(499);
       END_STATE();
     case 85:
-      if (lookahead == 'c') ADVANCE(185);
+      if (lookahead == 'c') ADVANCE(588);
       END_STATE();
     case 86:
-      if (lookahead == 'c') ADVANCE(144);
-      if (lookahead == 'p') ADVANCE(147);
+      if (lookahead == 'c') ADVANCE(277);
       END_STATE();
     case 87:
-      if (lookahead == 'c') ADVANCE(316);
-      if (lookahead == 'l') ADVANCE(166);
-      if (lookahead == 'n') ADVANCE(387);
-      if (lookahead == 'r') ADVANCE(393);
+      if (lookahead == 'c') ADVANCE(406);
       END_STATE();
     case 88:
-      if (lookahead == 'c') ADVANCE(313);
+      if (lookahead == 'c') ADVANCE(221);
       END_STATE();
     case 89:
-      if (lookahead == 'c') ADVANCE(119);
+      if (lookahead == 'c') ADVANCE(189);
       END_STATE();
     case 90:
-      if (lookahead == 'c') ADVANCE(356);
+      if (lookahead == 'c') ADVANCE(322);
+      if (lookahead == 'l') ADVANCE(170);
+      if (lookahead == 'n') ADVANCE(393);
+      if (lookahead == 'r') ADVANCE(399);
       END_STATE();
     case 91:
-      if (lookahead == 'c') ADVANCE(120);
+      if (lookahead == 'c') ADVANCE(149);
+      if (lookahead == 'p') ADVANCE(150);
       END_STATE();
     case 92:
-      if (lookahead == 'c') ADVANCE(121);
+      if (lookahead == 'c') ADVANCE(123);
       END_STATE();
     case 93:
-      if (lookahead == 'c') ADVANCE(122);
+      if (lookahead == 'c') ADVANCE(362);
       END_STATE();
     case 94:
-      if (lookahead == 'c') ADVANCE(359);
+      if (lookahead == 'c') ADVANCE(124);
       END_STATE();
     case 95:
-      if (lookahead == 'c') ADVANCE(127);
+      if (lookahead == 'c') ADVANCE(125);
       END_STATE();
     case 96:
-      if (lookahead == 'c') ADVANCE(156);
+      if (lookahead == 'c') ADVANCE(126);
       END_STATE();
     case 97:
-      if (lookahead == 'c') ADVANCE(130);
+      if (lookahead == 'c') ADVANCE(365);
       END_STATE();
     case 98:
-      if (lookahead == 'c') ADVANCE(384);
+      if (lookahead == 'c') ADVANCE(131);
       END_STATE();
     case 99:
-      if (lookahead == 'c') ADVANCE(73);
+      if (lookahead == 'c') ADVANCE(165);
       END_STATE();
     case 100:
-      if (lookahead == 'c') ADVANCE(69);
+      if (lookahead == 'c') ADVANCE(134);
       END_STATE();
     case 101:
-      if (lookahead == 'd') ADVANCE(540);
-      if (lookahead == 's') ADVANCE(292);
+      if (lookahead == 'c') ADVANCE(390);
       END_STATE();
     case 102:
-      if (lookahead == 'd') ADVANCE(569);
+      if (lookahead == 'c') ADVANCE(319);
       END_STATE();
     case 103:
-      if (lookahead == 'd') ADVANCE(392);
+      if (lookahead == 'c') ADVANCE(74);
       END_STATE();
     case 104:
-      if (lookahead == 'd') ADVANCE(303);
+      if (lookahead == 'c') ADVANCE(71);
       END_STATE();
     case 105:
-      if (lookahead == 'd') ADVANCE(303);
-      if (lookahead == 'l') ADVANCE(192);
+      if (lookahead == 'd') ADVANCE(546);
+      if (lookahead == 's') ADVANCE(302);
       END_STATE();
     case 106:
-      if (lookahead == 'd') ADVANCE(327);
+      if (lookahead == 'd') ADVANCE(575);
       END_STATE();
     case 107:
-      if (lookahead == 'd') ADVANCE(327);
-      if (lookahead == 'l') ADVANCE(195);
-      if (lookahead == 'r') ADVANCE(351);
+      if (lookahead == 'd') ADVANCE(309);
       END_STATE();
     case 108:
-      if (lookahead == 'd') ADVANCE(327);
-      if (lookahead == 'r') ADVANCE(362);
-      END_STATE();
-    case 109:
-      if (lookahead == 'd') ADVANCE(248);
-      END_STATE();
-    case 110:
-      if (lookahead == 'd') ADVANCE(307);
-      END_STATE();
-    case 111:
-      if (lookahead == 'd') ADVANCE(157);
-      if (lookahead == 't') ADVANCE(205);
-      END_STATE();
-    case 112:
-      if (lookahead == 'd') ADVANCE(131);
-      END_STATE();
-    case 113:
-      if (lookahead == 'd') ADVANCE(152);
-      END_STATE();
-    case 114:
-      if (lookahead == 'd') ADVANCE(63);
-      END_STATE();
-    case 115:
-      if (lookahead == 'e') ADVANCE(175);
-      if (lookahead == 'n') ADVANCE(325);
-      END_STATE();
-    case 116:
-      if (lookahead == 'e') ADVANCE(87);
-      if (lookahead == 'i') ADVANCE(226);
-      if (lookahead == 'n') ADVANCE(189);
-      if (lookahead == 'p') ADVANCE(141);
-      if (lookahead == 'y') ADVANCE(345);
-      END_STATE();
-    case 117:
-      if (lookahead == 'e') ADVANCE(487);
-      END_STATE();
-    case 118:
-      if (lookahead == 'e') ADVANCE(101);
-      END_STATE();
-    case 119:
-      if (lookahead == 'e') ADVANCE(536);
-      END_STATE();
-    case 120:
-      if (lookahead == 'e') ADVANCE(441);
-      END_STATE();
-    case 121:
-      if (lookahead == 'e') ADVANCE(468);
-      END_STATE();
-    case 122:
-      if (lookahead == 'e') ADVANCE(482);
-      END_STATE();
-    case 123:
-      if (lookahead == 'e') ADVANCE(546);
-      END_STATE();
-    case 124:
-      if (lookahead == 'e') ADVANCE(544);
-      END_STATE();
-    case 125:
-      if (lookahead == 'e') ADVANCE(552);
-      END_STATE();
-    case 126:
-      if (lookahead == 'e') ADVANCE(579);
-      END_STATE();
-    case 127:
-      if (lookahead == 'e') ADVANCE(578);
-      END_STATE();
-    case 128:
-      if (lookahead == 'e') ADVANCE(229);
-      if (lookahead == 't') ADVANCE(322);
-      END_STATE();
-    case 129:
-      if (lookahead == 'e') ADVANCE(531);
-      END_STATE();
-    case 130:
-      if (lookahead == 'e') ADVANCE(483);
-      END_STATE();
-    case 131:
-      if (lookahead == 'e') ADVANCE(591);
-      END_STATE();
-    case 132:
-      if (lookahead == 'e') ADVANCE(51);
-      if (lookahead == 'o') ADVANCE(337);
-      if (lookahead == 't') ADVANCE(363);
-      END_STATE();
-    case 133:
-      if (lookahead == 'e') ADVANCE(181);
-      END_STATE();
-    case 134:
-      if (lookahead == 'e') ADVANCE(221);
-      END_STATE();
-    case 135:
-      if (lookahead == 'e') ADVANCE(254);
-      END_STATE();
-    case 136:
-      if (lookahead == 'e') ADVANCE(182);
-      END_STATE();
-    case 137:
-      if (lookahead == 'e') ADVANCE(311);
-      END_STATE();
-    case 138:
-      if (lookahead == 'e') ADVANCE(311);
-      if (lookahead == 'l') ADVANCE(326);
-      if (lookahead == 'o') ADVANCE(528);
-      END_STATE();
-    case 139:
-      if (lookahead == 'e') ADVANCE(311);
-      if (lookahead == 'o') ADVANCE(528);
-      END_STATE();
-    case 140:
-      if (lookahead == 'e') ADVANCE(311);
-      if (lookahead == 'o') ADVANCE(528);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(416);
-      END_STATE();
-    case 141:
-      if (lookahead == 'e') ADVANCE(81);
-      END_STATE();
-    case 142:
-      if (lookahead == 'e') ADVANCE(259);
-      END_STATE();
-    case 143:
-      if (lookahead == 'e') ADVANCE(349);
-      if (lookahead == 'i') ADVANCE(336);
-      END_STATE();
-    case 144:
-      if (lookahead == 'e') ADVANCE(294);
-      END_STATE();
-    case 145:
-      if (lookahead == 'e') ADVANCE(312);
-      END_STATE();
-    case 146:
-      if (lookahead == 'e') ADVANCE(312);
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(417);
-      END_STATE();
-    case 147:
-      if (lookahead == 'e') ADVANCE(90);
-      END_STATE();
-    case 148:
-      if (lookahead == 'e') ADVANCE(261);
-      END_STATE();
-    case 149:
-      if (lookahead == 'e') ADVANCE(404);
-      END_STATE();
-    case 150:
-      if (lookahead == 'e') ADVANCE(233);
-      END_STATE();
-    case 151:
-      if (lookahead == 'e') ADVANCE(339);
-      END_STATE();
-    case 152:
-      if (lookahead == 'e') ADVANCE(304);
-      END_STATE();
-    case 153:
-      if (lookahead == 'e') ADVANCE(342);
-      END_STATE();
-    case 154:
-      if (lookahead == 'e') ADVANCE(305);
-      END_STATE();
-    case 155:
-      if (lookahead == 'e') ADVANCE(306);
-      END_STATE();
-    case 156:
-      if (lookahead == 'e') ADVANCE(332);
-      END_STATE();
-    case 157:
-      if (lookahead == 'e') ADVANCE(333);
-      END_STATE();
-    case 158:
-      if (lookahead == 'e') ADVANCE(358);
-      END_STATE();
-    case 159:
-      if (lookahead == 'e') ADVANCE(314);
-      END_STATE();
-    case 160:
-      if (lookahead == 'e') ADVANCE(369);
-      END_STATE();
-    case 161:
-      if (lookahead == 'e') ADVANCE(369);
-      if (lookahead == 'i') ADVANCE(336);
-      END_STATE();
-    case 162:
-      if (lookahead == 'e') ADVANCE(228);
-      if (lookahead == 'i') ADVANCE(226);
-      if (lookahead == 'n') ADVANCE(189);
-      if (lookahead == 'p') ADVANCE(141);
-      if (lookahead == 'y') ADVANCE(345);
-      END_STATE();
-    case 163:
-      if (lookahead == 'e') ADVANCE(228);
-      if (lookahead == 'i') ADVANCE(226);
-      if (lookahead == 'n') ADVANCE(189);
-      if (lookahead == 'p') ADVANCE(141);
-      if (lookahead == 'y') ADVANCE(345);
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(421);
-      END_STATE();
-    case 164:
-      if (lookahead == 'e') ADVANCE(228);
-      if (lookahead == 'i') ADVANCE(226);
-      if (lookahead == 'p') ADVANCE(141);
-      END_STATE();
-    case 165:
-      if (lookahead == 'e') ADVANCE(228);
-      if (lookahead == 'i') ADVANCE(226);
-      if (lookahead == 'p') ADVANCE(141);
-      if (lookahead == 'y') ADVANCE(345);
-      END_STATE();
-    case 166:
-      if (lookahead == 'e') ADVANCE(94);
-      END_STATE();
-    case 167:
-      if (lookahead == 'e') ADVANCE(343);
-      END_STATE();
-    case 168:
-      if (lookahead == 'e') ADVANCE(256);
-      END_STATE();
-    case 169:
-      if (lookahead == 'e') ADVANCE(98);
-      END_STATE();
-    case 170:
-      if (lookahead == 'e') ADVANCE(320);
-      END_STATE();
-    case 171:
-      if (lookahead == 'e') ADVANCE(260);
-      END_STATE();
-    case 172:
-      if (lookahead == 'e') ADVANCE(346);
-      END_STATE();
-    case 173:
-      if (lookahead == 'e') ADVANCE(347);
-      END_STATE();
-    case 174:
-      if (lookahead == 'f') ADVANCE(217);
-      END_STATE();
-    case 175:
-      if (lookahead == 'f') ADVANCE(60);
-      if (lookahead == 'n') ADVANCE(399);
-      if (lookahead == 's') ADVANCE(88);
-      END_STATE();
-    case 176:
-      if (lookahead == 'f') ADVANCE(215);
-      END_STATE();
-    case 177:
-      if (lookahead == 'g') ADVANCE(491);
-      END_STATE();
-    case 178:
-      if (lookahead == 'g') ADVANCE(478);
-      END_STATE();
-    case 179:
-      if (lookahead == 'g') ADVANCE(512);
-      END_STATE();
-    case 180:
-      if (lookahead == 'g') ADVANCE(196);
-      END_STATE();
-    case 181:
-      if (lookahead == 'g') ADVANCE(198);
-      END_STATE();
-    case 182:
-      if (lookahead == 'g') ADVANCE(286);
-      END_STATE();
-    case 183:
-      if (lookahead == 'g') ADVANCE(323);
-      END_STATE();
-    case 184:
-      if (lookahead == 'h') ADVANCE(516);
-      END_STATE();
-    case 185:
-      if (lookahead == 'h') ADVANCE(572);
-      END_STATE();
-    case 186:
-      if (lookahead == 'h') ADVANCE(168);
-      END_STATE();
-    case 187:
-      if (lookahead == 'h') ADVANCE(207);
-      END_STATE();
-    case 188:
-      if (lookahead == 'h') ADVANCE(170);
-      END_STATE();
-    case 189:
-      if (lookahead == 'i') ADVANCE(554);
-      END_STATE();
-    case 190:
-      if (lookahead == 'i') ADVANCE(176);
-      END_STATE();
-    case 191:
-      if (lookahead == 'i') ADVANCE(218);
-      END_STATE();
-    case 192:
-      if (lookahead == 'i') ADVANCE(390);
-      END_STATE();
-    case 193:
-      if (lookahead == 'i') ADVANCE(135);
-      if (lookahead == 'u') ADVANCE(340);
-      END_STATE();
-    case 194:
-      if (lookahead == 'i') ADVANCE(110);
-      END_STATE();
-    case 195:
-      if (lookahead == 'i') ADVANCE(84);
-      END_STATE();
-    case 196:
-      if (lookahead == 'i') ADVANCE(262);
-      END_STATE();
-    case 197:
-      if (lookahead == 'i') ADVANCE(89);
-      END_STATE();
-    case 198:
-      if (lookahead == 'i') ADVANCE(276);
-      END_STATE();
-    case 199:
-      if (lookahead == 'i') ADVANCE(278);
-      END_STATE();
-    case 200:
-      if (lookahead == 'i') ADVANCE(99);
-      END_STATE();
-    case 201:
-      if (lookahead == 'i') ADVANCE(282);
-      END_STATE();
-    case 202:
-      if (lookahead == 'i') ADVANCE(82);
-      END_STATE();
-    case 203:
-      if (lookahead == 'i') ADVANCE(284);
-      END_STATE();
-    case 204:
-      if (lookahead == 'i') ADVANCE(285);
-      END_STATE();
-    case 205:
-      if (lookahead == 'i') ADVANCE(249);
-      END_STATE();
-    case 206:
-      if (lookahead == 'i') ADVANCE(251);
-      END_STATE();
-    case 207:
-      if (lookahead == 'i') ADVANCE(252);
-      END_STATE();
-    case 208:
-      if (lookahead == 'i') ADVANCE(367);
-      END_STATE();
-    case 209:
-      if (lookahead == 'i') ADVANCE(372);
-      END_STATE();
-    case 210:
-      if (lookahead == 'i') ADVANCE(364);
-      END_STATE();
-    case 211:
-      if (lookahead == 'i') ADVANCE(180);
-      END_STATE();
-    case 212:
-      if (lookahead == 'i') ADVANCE(298);
-      END_STATE();
-    case 213:
-      if (lookahead == 'i') ADVANCE(283);
-      END_STATE();
-    case 214:
-      if (lookahead == 'i') ADVANCE(104);
-      END_STATE();
-    case 215:
-      if (lookahead == 'i') ADVANCE(100);
-      END_STATE();
-    case 216:
-      if (lookahead == 'i') ADVANCE(264);
-      END_STATE();
-    case 217:
-      if (lookahead == 'k') ADVANCE(52);
-      END_STATE();
-    case 218:
-      if (lookahead == 'k') ADVANCE(149);
-      END_STATE();
-    case 219:
-      if (lookahead == 'l') ADVANCE(223);
-      if (lookahead == 'u') ADVANCE(348);
-      END_STATE();
-    case 220:
-      if (lookahead == 'l') ADVANCE(223);
-      if (lookahead == 'u') ADVANCE(348);
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(779);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(422);
-      END_STATE();
-    case 221:
-      if (lookahead == 'l') ADVANCE(464);
-      END_STATE();
-    case 222:
-      if (lookahead == 'l') ADVANCE(510);
-      END_STATE();
-    case 223:
-      if (lookahead == 'l') ADVANCE(268);
-      END_STATE();
-    case 224:
+      if (lookahead == 'd') ADVANCE(309);
       if (lookahead == 'l') ADVANCE(195);
       END_STATE();
-    case 225:
-      if (lookahead == 'l') ADVANCE(222);
-      if (lookahead == 'n') ADVANCE(406);
-      if (lookahead == 'w') ADVANCE(324);
-      END_STATE();
-    case 226:
-      if (lookahead == 'l') ADVANCE(142);
-      END_STATE();
-    case 227:
-      if (lookahead == 'l') ADVANCE(361);
-      END_STATE();
-    case 228:
-      if (lookahead == 'l') ADVANCE(166);
-      END_STATE();
-    case 229:
-      if (lookahead == 'l') ADVANCE(169);
-      if (lookahead == 'r') ADVANCE(393);
-      END_STATE();
-    case 230:
-      if (lookahead == 'm') ADVANCE(291);
-      if (lookahead == 'n') ADVANCE(183);
-      END_STATE();
-    case 231:
-      if (lookahead == 'm') ADVANCE(525);
-      END_STATE();
-    case 232:
-      if (lookahead == 'm') ADVANCE(455);
-      END_STATE();
-    case 233:
-      if (lookahead == 'm') ADVANCE(480);
-      END_STATE();
-    case 234:
-      if (lookahead == 'm') ADVANCE(289);
-      END_STATE();
-    case 235:
-      if (lookahead == 'm') ADVANCE(61);
-      END_STATE();
-    case 236:
-      if (lookahead == 'm') ADVANCE(118);
-      END_STATE();
-    case 237:
-      if (lookahead == 'm') ADVANCE(151);
-      END_STATE();
-    case 238:
-      if (lookahead == 'm') ADVANCE(126);
-      END_STATE();
-    case 239:
-      if (lookahead == 'm') ADVANCE(172);
-      END_STATE();
-    case 240:
-      if (lookahead == 'm') ADVANCE(173);
-      END_STATE();
-    case 241:
-      if (lookahead == 'm') ADVANCE(216);
-      END_STATE();
-    case 242:
-      if (lookahead == 'n') ADVANCE(513);
-      END_STATE();
-    case 243:
-      if (lookahead == 'n') ADVANCE(539);
-      END_STATE();
-    case 244:
-      if (lookahead == 'n') ADVANCE(583);
-      END_STATE();
-    case 245:
-      if (lookahead == 'n') ADVANCE(497);
-      END_STATE();
-    case 246:
-      if (lookahead == 'n') ADVANCE(489);
-      END_STATE();
-    case 247:
-      if (lookahead == 'n') ADVANCE(556);
-      END_STATE();
-    case 248:
-      if (lookahead == 'n') ADVANCE(535);
-      END_STATE();
-    case 249:
-      if (lookahead == 'n') ADVANCE(593);
-      END_STATE();
-    case 250:
-      if (lookahead == 'n') ADVANCE(279);
-      END_STATE();
-    case 251:
-      if (lookahead == 'n') ADVANCE(178);
-      END_STATE();
-    case 252:
-      if (lookahead == 'n') ADVANCE(179);
-      END_STATE();
-    case 253:
-      if (lookahead == 'n') ADVANCE(329);
-      END_STATE();
-    case 254:
-      if (lookahead == 'n') ADVANCE(354);
-      END_STATE();
-    case 255:
-      if (lookahead == 'n') ADVANCE(360);
-      END_STATE();
-    case 256:
-      if (lookahead == 'n') ADVANCE(382);
-      END_STATE();
-    case 257:
-      if (lookahead == 'n') ADVANCE(380);
-      END_STATE();
-    case 258:
-      if (lookahead == 'n') ADVANCE(380);
-      if (lookahead == 'v') ADVANCE(159);
-      END_STATE();
-    case 259:
-      if (lookahead == 'n') ADVANCE(91);
-      END_STATE();
-    case 260:
-      if (lookahead == 'n') ADVANCE(92);
-      END_STATE();
-    case 261:
-      if (lookahead == 'n') ADVANCE(155);
-      END_STATE();
-    case 262:
-      if (lookahead == 'n') ADVANCE(66);
-      END_STATE();
-    case 263:
-      if (lookahead == 'n') ADVANCE(341);
-      END_STATE();
-    case 264:
-      if (lookahead == 'n') ADVANCE(68);
-      END_STATE();
-    case 265:
-      if (lookahead == 'o') ADVANCE(107);
-      if (lookahead == 'r') ADVANCE(213);
-      END_STATE();
-    case 266:
-      if (lookahead == 'o') ADVANCE(389);
-      if (lookahead == 'p') ADVANCE(80);
-      END_STATE();
-    case 267:
-      if (lookahead == 'o') ADVANCE(389);
-      if (lookahead == 'p') ADVANCE(80);
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(779);
-      END_STATE();
-    case 268:
-      if (lookahead == 'o') ADVANCE(394);
-      END_STATE();
-    case 269:
-      if (lookahead == 'o') ADVANCE(108);
-      END_STATE();
-    case 270:
-      if (lookahead == 'o') ADVANCE(391);
-      END_STATE();
-    case 271:
-      if (lookahead == 'o') ADVANCE(231);
-      END_STATE();
-    case 272:
-      if (lookahead == 'o') ADVANCE(102);
-      END_STATE();
-    case 273:
-      if (lookahead == 'o') ADVANCE(103);
-      END_STATE();
-    case 274:
-      if (lookahead == 'o') ADVANCE(224);
-      END_STATE();
-    case 275:
-      if (lookahead == 'o') ADVANCE(224);
-      if (lookahead == 'r') ADVANCE(273);
-      END_STATE();
-    case 276:
-      if (lookahead == 'o') ADVANCE(243);
-      END_STATE();
-    case 277:
-      if (lookahead == 'o') ADVANCE(106);
-      END_STATE();
-    case 278:
-      if (lookahead == 'o') ADVANCE(244);
-      END_STATE();
-    case 279:
-      if (lookahead == 'o') ADVANCE(379);
-      END_STATE();
-    case 280:
-      if (lookahead == 'o') ADVANCE(296);
-      END_STATE();
-    case 281:
-      if (lookahead == 'o') ADVANCE(317);
-      END_STATE();
-    case 282:
-      if (lookahead == 'o') ADVANCE(245);
-      END_STATE();
-    case 283:
-      if (lookahead == 'o') ADVANCE(321);
-      END_STATE();
-    case 284:
-      if (lookahead == 'o') ADVANCE(246);
-      END_STATE();
-    case 285:
-      if (lookahead == 'o') ADVANCE(247);
-      END_STATE();
-    case 286:
-      if (lookahead == 'o') ADVANCE(310);
-      END_STATE();
-    case 287:
-      if (lookahead == 'o') ADVANCE(308);
-      END_STATE();
-    case 288:
-      if (lookahead == 'p') ADVANCE(567);
-      END_STATE();
-    case 289:
-      if (lookahead == 'p') ADVANCE(558);
-      END_STATE();
-    case 290:
-      if (lookahead == 'p') ADVANCE(80);
-      END_STATE();
-    case 291:
-      if (lookahead == 'p') ADVANCE(281);
-      END_STATE();
-    case 292:
-      if (lookahead == 'p') ADVANCE(67);
-      END_STATE();
-    case 293:
-      if (lookahead == 'p') ADVANCE(328);
-      END_STATE();
-    case 294:
-      if (lookahead == 'p') ADVANCE(355);
-      END_STATE();
-    case 295:
-      if (lookahead == 'p') ADVANCE(147);
-      END_STATE();
-    case 296:
-      if (lookahead == 'p') ADVANCE(202);
-      END_STATE();
-    case 297:
-      if (lookahead == 'p') ADVANCE(70);
-      END_STATE();
-    case 298:
-      if (lookahead == 'p') ADVANCE(385);
-      END_STATE();
-    case 299:
-      if (lookahead == 'p') ADVANCE(71);
-      END_STATE();
-    case 300:
-      if (lookahead == 'q') ADVANCE(109);
-      END_STATE();
-    case 301:
-      if (lookahead == 'r') ADVANCE(271);
-      END_STATE();
-    case 302:
-      if (lookahead == 'r') ADVANCE(266);
-      END_STATE();
-    case 303:
-      if (lookahead == 'r') ADVANCE(451);
-      END_STATE();
-    case 304:
-      if (lookahead == 'r') ADVANCE(571);
-      END_STATE();
-    case 305:
-      if (lookahead == 'r') ADVANCE(446);
-      END_STATE();
-    case 306:
-      if (lookahead == 'r') ADVANCE(541);
-      END_STATE();
-    case 307:
-      if (lookahead == 'r') ADVANCE(452);
-      END_STATE();
-    case 308:
-      if (lookahead == 'r') ADVANCE(479);
-      END_STATE();
-    case 309:
-      if (lookahead == 'r') ADVANCE(211);
-      END_STATE();
-    case 310:
-      if (lookahead == 'r') ADVANCE(401);
-      END_STATE();
-    case 311:
-      if (lookahead == 'r') ADVANCE(241);
-      END_STATE();
-    case 312:
-      if (lookahead == 'r') ADVANCE(344);
-      END_STATE();
-    case 313:
-      if (lookahead == 'r') ADVANCE(212);
-      END_STATE();
-    case 314:
-      if (lookahead == 'r') ADVANCE(407);
-      END_STATE();
-    case 315:
-      if (lookahead == 'r') ADVANCE(290);
-      END_STATE();
-    case 316:
-      if (lookahead == 'r') ADVANCE(158);
-      END_STATE();
-    case 317:
+    case 109:
+      if (lookahead == 'd') ADVANCE(398);
+      END_STATE();
+    case 110:
+      if (lookahead == 'd') ADVANCE(333);
+      END_STATE();
+    case 111:
+      if (lookahead == 'd') ADVANCE(333);
+      if (lookahead == 'l') ADVANCE(199);
       if (lookahead == 'r') ADVANCE(357);
       END_STATE();
+    case 112:
+      if (lookahead == 'd') ADVANCE(333);
+      if (lookahead == 'r') ADVANCE(368);
+      END_STATE();
+    case 113:
+      if (lookahead == 'd') ADVANCE(255);
+      END_STATE();
+    case 114:
+      if (lookahead == 'd') ADVANCE(313);
+      END_STATE();
+    case 115:
+      if (lookahead == 'd') ADVANCE(166);
+      if (lookahead == 't') ADVANCE(210);
+      END_STATE();
+    case 116:
+      if (lookahead == 'd') ADVANCE(135);
+      END_STATE();
+    case 117:
+      if (lookahead == 'd') ADVANCE(159);
+      END_STATE();
+    case 118:
+      if (lookahead == 'd') ADVANCE(65);
+      END_STATE();
+    case 119:
+      if (lookahead == 'e') ADVANCE(179);
+      if (lookahead == 'n') ADVANCE(331);
+      END_STATE();
+    case 120:
+      if (lookahead == 'e') ADVANCE(90);
+      if (lookahead == 'i') ADVANCE(232);
+      if (lookahead == 'n') ADVANCE(193);
+      if (lookahead == 'p') ADVANCE(146);
+      if (lookahead == 'y') ADVANCE(351);
+      END_STATE();
+    case 121:
+      if (lookahead == 'e') ADVANCE(493);
+      END_STATE();
+    case 122:
+      if (lookahead == 'e') ADVANCE(105);
+      END_STATE();
+    case 123:
+      if (lookahead == 'e') ADVANCE(542);
+      END_STATE();
+    case 124:
+      if (lookahead == 'e') ADVANCE(447);
+      END_STATE();
+    case 125:
+      if (lookahead == 'e') ADVANCE(474);
+      END_STATE();
+    case 126:
+      if (lookahead == 'e') ADVANCE(488);
+      END_STATE();
+    case 127:
+      if (lookahead == 'e') ADVANCE(552);
+      END_STATE();
+    case 128:
+      if (lookahead == 'e') ADVANCE(550);
+      END_STATE();
+    case 129:
+      if (lookahead == 'e') ADVANCE(558);
+      END_STATE();
+    case 130:
+      if (lookahead == 'e') ADVANCE(586);
+      END_STATE();
+    case 131:
+      if (lookahead == 'e') ADVANCE(585);
+      END_STATE();
+    case 132:
+      if (lookahead == 'e') ADVANCE(236);
+      if (lookahead == 't') ADVANCE(328);
+      END_STATE();
+    case 133:
+      if (lookahead == 'e') ADVANCE(537);
+      END_STATE();
+    case 134:
+      if (lookahead == 'e') ADVANCE(489);
+      END_STATE();
+    case 135:
+      if (lookahead == 'e') ADVANCE(598);
+      END_STATE();
+    case 136:
+      if (lookahead == 'e') ADVANCE(51);
+      if (lookahead == 'o') ADVANCE(343);
+      if (lookahead == 't') ADVANCE(369);
+      END_STATE();
+    case 137:
+      if (lookahead == 'e') ADVANCE(185);
+      END_STATE();
+    case 138:
+      if (lookahead == 'e') ADVANCE(317);
+      END_STATE();
+    case 139:
+      if (lookahead == 'e') ADVANCE(317);
+      if (lookahead == 'l') ADVANCE(332);
+      if (lookahead == 'o') ADVANCE(534);
+      END_STATE();
+    case 140:
+      if (lookahead == 'e') ADVANCE(317);
+      if (lookahead == 'o') ADVANCE(534);
+      END_STATE();
+    case 141:
+      if (lookahead == 'e') ADVANCE(317);
+      if (lookahead == 'o') ADVANCE(534);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(422);
+      END_STATE();
+    case 142:
+      if (lookahead == 'e') ADVANCE(261);
+      END_STATE();
+    case 143:
+      if (lookahead == 'e') ADVANCE(186);
+      END_STATE();
+    case 144:
+      if (lookahead == 'e') ADVANCE(318);
+      END_STATE();
+    case 145:
+      if (lookahead == 'e') ADVANCE(318);
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(423);
+      END_STATE();
+    case 146:
+      if (lookahead == 'e') ADVANCE(84);
+      END_STATE();
+    case 147:
+      if (lookahead == 'e') ADVANCE(266);
+      END_STATE();
+    case 148:
+      if (lookahead == 'e') ADVANCE(355);
+      if (lookahead == 'i') ADVANCE(342);
+      END_STATE();
+    case 149:
+      if (lookahead == 'e') ADVANCE(300);
+      END_STATE();
+    case 150:
+      if (lookahead == 'e') ADVANCE(93);
+      END_STATE();
+    case 151:
+      if (lookahead == 'e') ADVANCE(226);
+      END_STATE();
+    case 152:
+      if (lookahead == 'e') ADVANCE(268);
+      END_STATE();
+    case 153:
+      if (lookahead == 'e') ADVANCE(410);
+      END_STATE();
+    case 154:
+      if (lookahead == 'e') ADVANCE(235);
+      if (lookahead == 'i') ADVANCE(232);
+      if (lookahead == 'n') ADVANCE(193);
+      if (lookahead == 'p') ADVANCE(146);
+      if (lookahead == 'y') ADVANCE(351);
+      END_STATE();
+    case 155:
+      if (lookahead == 'e') ADVANCE(235);
+      if (lookahead == 'i') ADVANCE(232);
+      if (lookahead == 'n') ADVANCE(193);
+      if (lookahead == 'p') ADVANCE(146);
+      if (lookahead == 'y') ADVANCE(351);
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(427);
+      END_STATE();
+    case 156:
+      if (lookahead == 'e') ADVANCE(235);
+      if (lookahead == 'i') ADVANCE(232);
+      if (lookahead == 'p') ADVANCE(146);
+      END_STATE();
+    case 157:
+      if (lookahead == 'e') ADVANCE(235);
+      if (lookahead == 'i') ADVANCE(232);
+      if (lookahead == 'p') ADVANCE(146);
+      if (lookahead == 'y') ADVANCE(351);
+      END_STATE();
+    case 158:
+      if (lookahead == 'e') ADVANCE(240);
+      END_STATE();
+    case 159:
+      if (lookahead == 'e') ADVANCE(310);
+      END_STATE();
+    case 160:
+      if (lookahead == 'e') ADVANCE(345);
+      END_STATE();
+    case 161:
+      if (lookahead == 'e') ADVANCE(311);
+      END_STATE();
+    case 162:
+      if (lookahead == 'e') ADVANCE(312);
+      END_STATE();
+    case 163:
+      if (lookahead == 'e') ADVANCE(348);
+      END_STATE();
+    case 164:
+      if (lookahead == 'e') ADVANCE(320);
+      END_STATE();
+    case 165:
+      if (lookahead == 'e') ADVANCE(338);
+      END_STATE();
+    case 166:
+      if (lookahead == 'e') ADVANCE(339);
+      END_STATE();
+    case 167:
+      if (lookahead == 'e') ADVANCE(364);
+      END_STATE();
+    case 168:
+      if (lookahead == 'e') ADVANCE(375);
+      END_STATE();
+    case 169:
+      if (lookahead == 'e') ADVANCE(375);
+      if (lookahead == 'i') ADVANCE(342);
+      END_STATE();
+    case 170:
+      if (lookahead == 'e') ADVANCE(97);
+      END_STATE();
+    case 171:
+      if (lookahead == 'e') ADVANCE(349);
+      END_STATE();
+    case 172:
+      if (lookahead == 'e') ADVANCE(263);
+      END_STATE();
+    case 173:
+      if (lookahead == 'e') ADVANCE(101);
+      END_STATE();
+    case 174:
+      if (lookahead == 'e') ADVANCE(326);
+      END_STATE();
+    case 175:
+      if (lookahead == 'e') ADVANCE(267);
+      END_STATE();
+    case 176:
+      if (lookahead == 'e') ADVANCE(352);
+      END_STATE();
+    case 177:
+      if (lookahead == 'e') ADVANCE(353);
+      END_STATE();
+    case 178:
+      if (lookahead == 'f') ADVANCE(222);
+      END_STATE();
+    case 179:
+      if (lookahead == 'f') ADVANCE(61);
+      if (lookahead == 'n') ADVANCE(405);
+      if (lookahead == 's') ADVANCE(102);
+      END_STATE();
+    case 180:
+      if (lookahead == 'f') ADVANCE(219);
+      END_STATE();
+    case 181:
+      if (lookahead == 'g') ADVANCE(497);
+      END_STATE();
+    case 182:
+      if (lookahead == 'g') ADVANCE(484);
+      END_STATE();
+    case 183:
+      if (lookahead == 'g') ADVANCE(518);
+      END_STATE();
+    case 184:
+      if (lookahead == 'g') ADVANCE(200);
+      END_STATE();
+    case 185:
+      if (lookahead == 'g') ADVANCE(202);
+      END_STATE();
+    case 186:
+      if (lookahead == 'g') ADVANCE(291);
+      END_STATE();
+    case 187:
+      if (lookahead == 'g') ADVANCE(329);
+      END_STATE();
+    case 188:
+      if (lookahead == 'h') ADVANCE(522);
+      END_STATE();
+    case 189:
+      if (lookahead == 'h') ADVANCE(579);
+      END_STATE();
+    case 190:
+      if (lookahead == 'h') ADVANCE(172);
+      END_STATE();
+    case 191:
+      if (lookahead == 'h') ADVANCE(212);
+      END_STATE();
+    case 192:
+      if (lookahead == 'h') ADVANCE(174);
+      END_STATE();
+    case 193:
+      if (lookahead == 'i') ADVANCE(560);
+      END_STATE();
+    case 194:
+      if (lookahead == 'i') ADVANCE(180);
+      END_STATE();
+    case 195:
+      if (lookahead == 'i') ADVANCE(396);
+      END_STATE();
+    case 196:
+      if (lookahead == 'i') ADVANCE(223);
+      END_STATE();
+    case 197:
+      if (lookahead == 'i') ADVANCE(142);
+      if (lookahead == 'u') ADVANCE(346);
+      END_STATE();
+    case 198:
+      if (lookahead == 'i') ADVANCE(114);
+      END_STATE();
+    case 199:
+      if (lookahead == 'i') ADVANCE(87);
+      END_STATE();
+    case 200:
+      if (lookahead == 'i') ADVANCE(269);
+      END_STATE();
+    case 201:
+      if (lookahead == 'i') ADVANCE(92);
+      END_STATE();
+    case 202:
+      if (lookahead == 'i') ADVANCE(282);
+      END_STATE();
+    case 203:
+      if (lookahead == 'i') ADVANCE(107);
+      END_STATE();
+    case 204:
+      if (lookahead == 'i') ADVANCE(286);
+      END_STATE();
+    case 205:
+      if (lookahead == 'i') ADVANCE(290);
+      END_STATE();
+    case 206:
+      if (lookahead == 'i') ADVANCE(103);
+      END_STATE();
+    case 207:
+      if (lookahead == 'i') ADVANCE(292);
+      END_STATE();
+    case 208:
+      if (lookahead == 'i') ADVANCE(85);
+      END_STATE();
+    case 209:
+      if (lookahead == 'i') ADVANCE(293);
+      END_STATE();
+    case 210:
+      if (lookahead == 'i') ADVANCE(256);
+      END_STATE();
+    case 211:
+      if (lookahead == 'i') ADVANCE(258);
+      END_STATE();
+    case 212:
+      if (lookahead == 'i') ADVANCE(259);
+      END_STATE();
+    case 213:
+      if (lookahead == 'i') ADVANCE(373);
+      END_STATE();
+    case 214:
+      if (lookahead == 'i') ADVANCE(378);
+      END_STATE();
+    case 215:
+      if (lookahead == 'i') ADVANCE(370);
+      END_STATE();
+    case 216:
+      if (lookahead == 'i') ADVANCE(184);
+      END_STATE();
+    case 217:
+      if (lookahead == 'i') ADVANCE(304);
+      END_STATE();
+    case 218:
+      if (lookahead == 'i') ADVANCE(283);
+      END_STATE();
+    case 219:
+      if (lookahead == 'i') ADVANCE(104);
+      END_STATE();
+    case 220:
+      if (lookahead == 'i') ADVANCE(271);
+      END_STATE();
+    case 221:
+      if (lookahead == 'k') ADVANCE(578);
+      END_STATE();
+    case 222:
+      if (lookahead == 'k') ADVANCE(52);
+      END_STATE();
+    case 223:
+      if (lookahead == 'k') ADVANCE(153);
+      END_STATE();
+    case 224:
+      if (lookahead == 'l') ADVANCE(229);
+      if (lookahead == 'u') ADVANCE(354);
+      END_STATE();
+    case 225:
+      if (lookahead == 'l') ADVANCE(229);
+      if (lookahead == 'u') ADVANCE(354);
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(786);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(428);
+      END_STATE();
+    case 226:
+      if (lookahead == 'l') ADVANCE(470);
+      END_STATE();
+    case 227:
+      if (lookahead == 'l') ADVANCE(516);
+      END_STATE();
+    case 228:
+      if (lookahead == 'l') ADVANCE(77);
+      END_STATE();
+    case 229:
+      if (lookahead == 'l') ADVANCE(275);
+      END_STATE();
+    case 230:
+      if (lookahead == 'l') ADVANCE(228);
+      END_STATE();
+    case 231:
+      if (lookahead == 'l') ADVANCE(199);
+      END_STATE();
+    case 232:
+      if (lookahead == 'l') ADVANCE(147);
+      END_STATE();
+    case 233:
+      if (lookahead == 'l') ADVANCE(227);
+      if (lookahead == 'n') ADVANCE(412);
+      if (lookahead == 'w') ADVANCE(330);
+      END_STATE();
+    case 234:
+      if (lookahead == 'l') ADVANCE(367);
+      END_STATE();
+    case 235:
+      if (lookahead == 'l') ADVANCE(170);
+      END_STATE();
+    case 236:
+      if (lookahead == 'l') ADVANCE(173);
+      if (lookahead == 'r') ADVANCE(399);
+      END_STATE();
+    case 237:
+      if (lookahead == 'm') ADVANCE(298);
+      if (lookahead == 'n') ADVANCE(187);
+      END_STATE();
+    case 238:
+      if (lookahead == 'm') ADVANCE(531);
+      END_STATE();
+    case 239:
+      if (lookahead == 'm') ADVANCE(461);
+      END_STATE();
+    case 240:
+      if (lookahead == 'm') ADVANCE(486);
+      END_STATE();
+    case 241:
+      if (lookahead == 'm') ADVANCE(296);
+      END_STATE();
+    case 242:
+      if (lookahead == 'm') ADVANCE(63);
+      END_STATE();
+    case 243:
+      if (lookahead == 'm') ADVANCE(122);
+      END_STATE();
+    case 244:
+      if (lookahead == 'm') ADVANCE(160);
+      END_STATE();
+    case 245:
+      if (lookahead == 'm') ADVANCE(130);
+      END_STATE();
+    case 246:
+      if (lookahead == 'm') ADVANCE(220);
+      END_STATE();
+    case 247:
+      if (lookahead == 'm') ADVANCE(176);
+      END_STATE();
+    case 248:
+      if (lookahead == 'm') ADVANCE(177);
+      END_STATE();
+    case 249:
+      if (lookahead == 'n') ADVANCE(519);
+      END_STATE();
+    case 250:
+      if (lookahead == 'n') ADVANCE(545);
+      END_STATE();
+    case 251:
+      if (lookahead == 'n') ADVANCE(590);
+      END_STATE();
+    case 252:
+      if (lookahead == 'n') ADVANCE(503);
+      END_STATE();
+    case 253:
+      if (lookahead == 'n') ADVANCE(495);
+      END_STATE();
+    case 254:
+      if (lookahead == 'n') ADVANCE(562);
+      END_STATE();
+    case 255:
+      if (lookahead == 'n') ADVANCE(541);
+      END_STATE();
+    case 256:
+      if (lookahead == 'n') ADVANCE(600);
+      END_STATE();
+    case 257:
+      if (lookahead == 'n') ADVANCE(287);
+      END_STATE();
+    case 258:
+      if (lookahead == 'n') ADVANCE(182);
+      END_STATE();
+    case 259:
+      if (lookahead == 'n') ADVANCE(183);
+      END_STATE();
+    case 260:
+      if (lookahead == 'n') ADVANCE(335);
+      END_STATE();
+    case 261:
+      if (lookahead == 'n') ADVANCE(360);
+      END_STATE();
+    case 262:
+      if (lookahead == 'n') ADVANCE(366);
+      END_STATE();
+    case 263:
+      if (lookahead == 'n') ADVANCE(388);
+      END_STATE();
+    case 264:
+      if (lookahead == 'n') ADVANCE(386);
+      END_STATE();
+    case 265:
+      if (lookahead == 'n') ADVANCE(386);
+      if (lookahead == 'v') ADVANCE(164);
+      END_STATE();
+    case 266:
+      if (lookahead == 'n') ADVANCE(94);
+      END_STATE();
+    case 267:
+      if (lookahead == 'n') ADVANCE(95);
+      END_STATE();
+    case 268:
+      if (lookahead == 'n') ADVANCE(162);
+      END_STATE();
+    case 269:
+      if (lookahead == 'n') ADVANCE(68);
+      END_STATE();
+    case 270:
+      if (lookahead == 'n') ADVANCE(347);
+      END_STATE();
+    case 271:
+      if (lookahead == 'n') ADVANCE(70);
+      END_STATE();
+    case 272:
+      if (lookahead == 'o') ADVANCE(111);
+      if (lookahead == 'r') ADVANCE(218);
+      END_STATE();
+    case 273:
+      if (lookahead == 'o') ADVANCE(394);
+      if (lookahead == 'p') ADVANCE(83);
+      END_STATE();
+    case 274:
+      if (lookahead == 'o') ADVANCE(394);
+      if (lookahead == 'p') ADVANCE(83);
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(786);
+      END_STATE();
+    case 275:
+      if (lookahead == 'o') ADVANCE(400);
+      END_STATE();
+    case 276:
+      if (lookahead == 'o') ADVANCE(112);
+      END_STATE();
+    case 277:
+      if (lookahead == 'o') ADVANCE(397);
+      END_STATE();
+    case 278:
+      if (lookahead == 'o') ADVANCE(238);
+      END_STATE();
+    case 279:
+      if (lookahead == 'o') ADVANCE(106);
+      END_STATE();
+    case 280:
+      if (lookahead == 'o') ADVANCE(109);
+      END_STATE();
+    case 281:
+      if (lookahead == 'o') ADVANCE(323);
+      END_STATE();
+    case 282:
+      if (lookahead == 'o') ADVANCE(250);
+      END_STATE();
+    case 283:
+      if (lookahead == 'o') ADVANCE(327);
+      END_STATE();
+    case 284:
+      if (lookahead == 'o') ADVANCE(231);
+      END_STATE();
+    case 285:
+      if (lookahead == 'o') ADVANCE(231);
+      if (lookahead == 'r') ADVANCE(280);
+      END_STATE();
+    case 286:
+      if (lookahead == 'o') ADVANCE(251);
+      END_STATE();
+    case 287:
+      if (lookahead == 'o') ADVANCE(385);
+      END_STATE();
+    case 288:
+      if (lookahead == 'o') ADVANCE(303);
+      END_STATE();
+    case 289:
+      if (lookahead == 'o') ADVANCE(110);
+      END_STATE();
+    case 290:
+      if (lookahead == 'o') ADVANCE(252);
+      END_STATE();
+    case 291:
+      if (lookahead == 'o') ADVANCE(316);
+      END_STATE();
+    case 292:
+      if (lookahead == 'o') ADVANCE(253);
+      END_STATE();
+    case 293:
+      if (lookahead == 'o') ADVANCE(254);
+      END_STATE();
+    case 294:
+      if (lookahead == 'o') ADVANCE(314);
+      END_STATE();
+    case 295:
+      if (lookahead == 'p') ADVANCE(573);
+      END_STATE();
+    case 296:
+      if (lookahead == 'p') ADVANCE(564);
+      END_STATE();
+    case 297:
+      if (lookahead == 'p') ADVANCE(83);
+      END_STATE();
+    case 298:
+      if (lookahead == 'p') ADVANCE(281);
+      END_STATE();
+    case 299:
+      if (lookahead == 'p') ADVANCE(334);
+      END_STATE();
+    case 300:
+      if (lookahead == 'p') ADVANCE(361);
+      END_STATE();
+    case 301:
+      if (lookahead == 'p') ADVANCE(150);
+      END_STATE();
+    case 302:
+      if (lookahead == 'p') ADVANCE(69);
+      END_STATE();
+    case 303:
+      if (lookahead == 'p') ADVANCE(208);
+      END_STATE();
+    case 304:
+      if (lookahead == 'p') ADVANCE(391);
+      END_STATE();
+    case 305:
+      if (lookahead == 'p') ADVANCE(72);
+      END_STATE();
+    case 306:
+      if (lookahead == 'p') ADVANCE(73);
+      END_STATE();
+    case 307:
+      if (lookahead == 'q') ADVANCE(113);
+      END_STATE();
+    case 308:
+      if (lookahead == 'r') ADVANCE(273);
+      END_STATE();
+    case 309:
+      if (lookahead == 'r') ADVANCE(457);
+      END_STATE();
+    case 310:
+      if (lookahead == 'r') ADVANCE(577);
+      END_STATE();
+    case 311:
+      if (lookahead == 'r') ADVANCE(452);
+      END_STATE();
+    case 312:
+      if (lookahead == 'r') ADVANCE(547);
+      END_STATE();
+    case 313:
+      if (lookahead == 'r') ADVANCE(458);
+      END_STATE();
+    case 314:
+      if (lookahead == 'r') ADVANCE(485);
+      END_STATE();
+    case 315:
+      if (lookahead == 'r') ADVANCE(216);
+      END_STATE();
+    case 316:
+      if (lookahead == 'r') ADVANCE(407);
+      END_STATE();
+    case 317:
+      if (lookahead == 'r') ADVANCE(246);
+      END_STATE();
     case 318:
-      if (lookahead == 'r') ADVANCE(153);
+      if (lookahead == 'r') ADVANCE(350);
       END_STATE();
     case 319:
-      if (lookahead == 'r') ADVANCE(371);
+      if (lookahead == 'r') ADVANCE(217);
       END_STATE();
     case 320:
-      if (lookahead == 'r') ADVANCE(129);
+      if (lookahead == 'r') ADVANCE(413);
       END_STATE();
     case 321:
-      if (lookahead == 'r') ADVANCE(208);
+      if (lookahead == 'r') ADVANCE(297);
       END_STATE();
     case 322:
-      if (lookahead == 'r') ADVANCE(206);
-      END_STATE();
-    case 323:
       if (lookahead == 'r') ADVANCE(167);
       END_STATE();
+    case 323:
+      if (lookahead == 'r') ADVANCE(363);
+      END_STATE();
     case 324:
-      if (lookahead == 's') ADVANCE(538);
+      if (lookahead == 'r') ADVANCE(163);
       END_STATE();
     case 325:
-      if (lookahead == 's') ADVANCE(584);
+      if (lookahead == 'r') ADVANCE(376);
       END_STATE();
     case 326:
-      if (lookahead == 's') ADVANCE(548);
+      if (lookahead == 'r') ADVANCE(133);
       END_STATE();
     case 327:
-      if (lookahead == 's') ADVANCE(508);
+      if (lookahead == 'r') ADVANCE(213);
       END_STATE();
     case 328:
-      if (lookahead == 's') ADVANCE(454);
+      if (lookahead == 'r') ADVANCE(211);
       END_STATE();
     case 329:
-      if (lookahead == 's') ADVANCE(353);
+      if (lookahead == 'r') ADVANCE(171);
       END_STATE();
     case 330:
-      if (lookahead == 's') ADVANCE(505);
+      if (lookahead == 's') ADVANCE(544);
       END_STATE();
     case 331:
-      if (lookahead == 's') ADVANCE(504);
+      if (lookahead == 's') ADVANCE(591);
       END_STATE();
     case 332:
-      if (lookahead == 's') ADVANCE(448);
+      if (lookahead == 's') ADVANCE(554);
       END_STATE();
     case 333:
-      if (lookahead == 's') ADVANCE(511);
+      if (lookahead == 's') ADVANCE(514);
       END_STATE();
     case 334:
-      if (lookahead == 's') ADVANCE(117);
+      if (lookahead == 's') ADVANCE(460);
       END_STATE();
     case 335:
-      if (lookahead == 's') ADVANCE(117);
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(416);
+      if (lookahead == 's') ADVANCE(359);
       END_STATE();
     case 336:
-      if (lookahead == 's') ADVANCE(235);
+      if (lookahead == 's') ADVANCE(511);
       END_STATE();
     case 337:
-      if (lookahead == 's') ADVANCE(350);
+      if (lookahead == 's') ADVANCE(510);
       END_STATE();
     case 338:
-      if (lookahead == 's') ADVANCE(373);
+      if (lookahead == 's') ADVANCE(454);
       END_STATE();
     case 339:
-      if (lookahead == 's') ADVANCE(292);
+      if (lookahead == 's') ADVANCE(517);
       END_STATE();
     case 340:
-      if (lookahead == 's') ADVANCE(381);
+      if (lookahead == 's') ADVANCE(121);
       END_STATE();
     case 341:
-      if (lookahead == 's') ADVANCE(352);
+      if (lookahead == 's') ADVANCE(121);
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(422);
       END_STATE();
     case 342:
-      if (lookahead == 's') ADVANCE(330);
+      if (lookahead == 's') ADVANCE(242);
       END_STATE();
     case 343:
-      if (lookahead == 's') ADVANCE(331);
+      if (lookahead == 's') ADVANCE(356);
       END_STATE();
     case 344:
-      if (lookahead == 's') ADVANCE(199);
+      if (lookahead == 's') ADVANCE(379);
       END_STATE();
     case 345:
-      if (lookahead == 's') ADVANCE(374);
+      if (lookahead == 's') ADVANCE(302);
       END_STATE();
     case 346:
-      if (lookahead == 's') ADVANCE(297);
+      if (lookahead == 's') ADVANCE(387);
       END_STATE();
     case 347:
-      if (lookahead == 's') ADVANCE(299);
+      if (lookahead == 's') ADVANCE(358);
       END_STATE();
     case 348:
-      if (lookahead == 't') ADVANCE(186);
+      if (lookahead == 's') ADVANCE(336);
       END_STATE();
     case 349:
-      if (lookahead == 't') ADVANCE(59);
+      if (lookahead == 's') ADVANCE(337);
       END_STATE();
     case 350:
-      if (lookahead == 't') ADVANCE(570);
+      if (lookahead == 's') ADVANCE(204);
       END_STATE();
     case 351:
-      if (lookahead == 't') ADVANCE(474);
+      if (lookahead == 's') ADVANCE(380);
       END_STATE();
     case 352:
-      if (lookahead == 't') ADVANCE(460);
+      if (lookahead == 's') ADVANCE(305);
       END_STATE();
     case 353:
-      if (lookahead == 't') ADVANCE(460);
-      if (lookahead == 'u') ADVANCE(238);
+      if (lookahead == 's') ADVANCE(306);
       END_STATE();
     case 354:
-      if (lookahead == 't') ADVANCE(582);
-      END_STATE();
-    case 355:
-      if (lookahead == 't') ADVANCE(515);
-      END_STATE();
-    case 356:
-      if (lookahead == 't') ADVANCE(588);
-      END_STATE();
-    case 357:
-      if (lookahead == 't') ADVANCE(458);
-      END_STATE();
-    case 358:
-      if (lookahead == 't') ADVANCE(549);
-      END_STATE();
-    case 359:
-      if (lookahead == 't') ADVANCE(506);
-      END_STATE();
-    case 360:
-      if (lookahead == 't') ADVANCE(590);
-      END_STATE();
-    case 361:
-      if (lookahead == 't') ADVANCE(498);
-      END_STATE();
-    case 362:
-      if (lookahead == 't') ADVANCE(475);
-      END_STATE();
-    case 363:
-      if (lookahead == 't') ADVANCE(288);
-      END_STATE();
-    case 364:
-      if (lookahead == 't') ADVANCE(184);
-      END_STATE();
-    case 365:
-      if (lookahead == 't') ADVANCE(363);
-      END_STATE();
-    case 366:
-      if (lookahead == 't') ADVANCE(187);
-      END_STATE();
-    case 367:
-      if (lookahead == 't') ADVANCE(402);
-      END_STATE();
-    case 368:
-      if (lookahead == 't') ADVANCE(53);
-      END_STATE();
-    case 369:
-      if (lookahead == 't') ADVANCE(58);
-      END_STATE();
-    case 370:
-      if (lookahead == 't') ADVANCE(85);
-      END_STATE();
-    case 371:
       if (lookahead == 't') ADVANCE(190);
       END_STATE();
+    case 355:
+      if (lookahead == 't') ADVANCE(60);
+      END_STATE();
+    case 356:
+      if (lookahead == 't') ADVANCE(576);
+      END_STATE();
+    case 357:
+      if (lookahead == 't') ADVANCE(480);
+      END_STATE();
+    case 358:
+      if (lookahead == 't') ADVANCE(466);
+      END_STATE();
+    case 359:
+      if (lookahead == 't') ADVANCE(466);
+      if (lookahead == 'u') ADVANCE(245);
+      END_STATE();
+    case 360:
+      if (lookahead == 't') ADVANCE(589);
+      END_STATE();
+    case 361:
+      if (lookahead == 't') ADVANCE(521);
+      END_STATE();
+    case 362:
+      if (lookahead == 't') ADVANCE(595);
+      END_STATE();
+    case 363:
+      if (lookahead == 't') ADVANCE(464);
+      END_STATE();
+    case 364:
+      if (lookahead == 't') ADVANCE(555);
+      END_STATE();
+    case 365:
+      if (lookahead == 't') ADVANCE(512);
+      END_STATE();
+    case 366:
+      if (lookahead == 't') ADVANCE(597);
+      END_STATE();
+    case 367:
+      if (lookahead == 't') ADVANCE(504);
+      END_STATE();
+    case 368:
+      if (lookahead == 't') ADVANCE(481);
+      END_STATE();
+    case 369:
+      if (lookahead == 't') ADVANCE(295);
+      END_STATE();
+    case 370:
+      if (lookahead == 't') ADVANCE(188);
+      END_STATE();
+    case 371:
+      if (lookahead == 't') ADVANCE(369);
+      END_STATE();
     case 372:
-      if (lookahead == 't') ADVANCE(405);
+      if (lookahead == 't') ADVANCE(191);
       END_STATE();
     case 373:
-      if (lookahead == 't') ADVANCE(148);
+      if (lookahead == 't') ADVANCE(408);
       END_STATE();
     case 374:
-      if (lookahead == 't') ADVANCE(150);
+      if (lookahead == 't') ADVANCE(53);
       END_STATE();
     case 375:
-      if (lookahead == 't') ADVANCE(123);
+      if (lookahead == 't') ADVANCE(59);
       END_STATE();
     case 376:
-      if (lookahead == 't') ADVANCE(124);
+      if (lookahead == 't') ADVANCE(194);
       END_STATE();
     case 377:
-      if (lookahead == 't') ADVANCE(125);
+      if (lookahead == 't') ADVANCE(89);
       END_STATE();
     case 378:
-      if (lookahead == 't') ADVANCE(136);
+      if (lookahead == 't') ADVANCE(411);
       END_STATE();
     case 379:
-      if (lookahead == 't') ADVANCE(62);
+      if (lookahead == 't') ADVANCE(152);
       END_STATE();
     case 380:
-      if (lookahead == 't') ADVANCE(209);
+      if (lookahead == 't') ADVANCE(158);
       END_STATE();
     case 381:
-      if (lookahead == 't') ADVANCE(154);
+      if (lookahead == 't') ADVANCE(127);
       END_STATE();
     case 382:
-      if (lookahead == 't') ADVANCE(200);
+      if (lookahead == 't') ADVANCE(128);
       END_STATE();
     case 383:
-      if (lookahead == 't') ADVANCE(201);
+      if (lookahead == 't') ADVANCE(129);
       END_STATE();
     case 384:
-      if (lookahead == 't') ADVANCE(287);
+      if (lookahead == 't') ADVANCE(143);
       END_STATE();
     case 385:
-      if (lookahead == 't') ADVANCE(203);
+      if (lookahead == 't') ADVANCE(64);
       END_STATE();
     case 386:
-      if (lookahead == 't') ADVANCE(204);
+      if (lookahead == 't') ADVANCE(214);
       END_STATE();
     case 387:
-      if (lookahead == 't') ADVANCE(171);
+      if (lookahead == 't') ADVANCE(161);
       END_STATE();
     case 388:
-      if (lookahead == 'u') ADVANCE(227);
+      if (lookahead == 't') ADVANCE(206);
       END_STATE();
     case 389:
-      if (lookahead == 'u') ADVANCE(293);
+      if (lookahead == 't') ADVANCE(205);
       END_STATE();
     case 390:
-      if (lookahead == 'u') ADVANCE(232);
+      if (lookahead == 't') ADVANCE(294);
       END_STATE();
     case 391:
-      if (lookahead == 'u') ADVANCE(255);
+      if (lookahead == 't') ADVANCE(207);
       END_STATE();
     case 392:
-      if (lookahead == 'u') ADVANCE(95);
+      if (lookahead == 't') ADVANCE(209);
       END_STATE();
     case 393:
-      if (lookahead == 'v') ADVANCE(197);
+      if (lookahead == 't') ADVANCE(175);
       END_STATE();
     case 394:
-      if (lookahead == 'w') ADVANCE(518);
+      if (lookahead == 'u') ADVANCE(299);
       END_STATE();
     case 395:
-      if (lookahead == 'w') ADVANCE(188);
+      if (lookahead == 'u') ADVANCE(234);
       END_STATE();
     case 396:
-      if (lookahead == 'x') ADVANCE(86);
+      if (lookahead == 'u') ADVANCE(239);
       END_STATE();
     case 397:
-      if (lookahead == 'x') ADVANCE(295);
+      if (lookahead == 'u') ADVANCE(262);
       END_STATE();
     case 398:
-      if (lookahead == 'x') ADVANCE(295);
-      if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(416);
+      if (lookahead == 'u') ADVANCE(98);
       END_STATE();
     case 399:
-      if (lookahead == 'y') ADVANCE(500);
+      if (lookahead == 'v') ADVANCE(201);
       END_STATE();
     case 400:
-      if (lookahead == 'y') ADVANCE(485);
+      if (lookahead == 'w') ADVANCE(524);
       END_STATE();
     case 401:
-      if (lookahead == 'y') ADVANCE(466);
+      if (lookahead == 'w') ADVANCE(192);
       END_STATE();
     case 402:
-      if (lookahead == 'y') ADVANCE(543);
+      if (lookahead == 'x') ADVANCE(91);
       END_STATE();
     case 403:
-      if (lookahead == 'y') ADVANCE(553);
+      if (lookahead == 'x') ADVANCE(301);
       END_STATE();
     case 404:
-      if (lookahead == 'y') ADVANCE(580);
+      if (lookahead == 'x') ADVANCE(301);
+      if (lookahead == 'S' ||
+          lookahead == 's') ADVANCE(422);
       END_STATE();
     case 405:
-      if (lookahead == 'y') ADVANCE(532);
+      if (lookahead == 'y') ADVANCE(506);
       END_STATE();
     case 406:
-      if (lookahead == 'y') ADVANCE(395);
+      if (lookahead == 'y') ADVANCE(491);
       END_STATE();
     case 407:
-      if (lookahead == 'y') ADVANCE(366);
+      if (lookahead == 'y') ADVANCE(472);
       END_STATE();
     case 408:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(416);
+      if (lookahead == 'y') ADVANCE(549);
       END_STATE();
     case 409:
-      if (lookahead == 'C' ||
-          lookahead == 'c') ADVANCE(421);
+      if (lookahead == 'y') ADVANCE(559);
       END_STATE();
     case 410:
-      if (lookahead == 'D' ||
-          lookahead == 'd') ADVANCE(416);
+      if (lookahead == 'y') ADVANCE(587);
       END_STATE();
     case 411:
-      if (lookahead == 'E' ||
-          lookahead == 'e') ADVANCE(779);
+      if (lookahead == 'y') ADVANCE(538);
       END_STATE();
     case 412:
-      if (lookahead == 'G' ||
-          lookahead == 'g') ADVANCE(415);
-      if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(414);
+      if (lookahead == 'y') ADVANCE(401);
       END_STATE();
     case 413:
-      if (lookahead == 'H' ||
-          lookahead == 'h') ADVANCE(779);
-      if (lookahead == 'N' ||
-          lookahead == 'n') ADVANCE(422);
+      if (lookahead == 'y') ADVANCE(372);
       END_STATE();
     case 414:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(422);
+      END_STATE();
+    case 415:
+      if (lookahead == 'C' ||
+          lookahead == 'c') ADVANCE(427);
+      END_STATE();
+    case 416:
+      if (lookahead == 'D' ||
+          lookahead == 'd') ADVANCE(422);
+      END_STATE();
+    case 417:
+      if (lookahead == 'E' ||
+          lookahead == 'e') ADVANCE(786);
+      END_STATE();
+    case 418:
+      if (lookahead == 'G' ||
+          lookahead == 'g') ADVANCE(421);
+      if (lookahead == 'P' ||
+          lookahead == 'p') ADVANCE(420);
+      END_STATE();
+    case 419:
+      if (lookahead == 'H' ||
+          lookahead == 'h') ADVANCE(786);
+      if (lookahead == 'N' ||
+          lookahead == 'n') ADVANCE(428);
+      END_STATE();
+    case 420:
       if (lookahead == 'I' ||
-          lookahead == 'i') ADVANCE(416);
+          lookahead == 'i') ADVANCE(422);
       if (lookahead == 'V' ||
           lookahead == 'v') ADVANCE(35);
       END_STATE();
-    case 415:
+    case 421:
       if (lookahead == 'M' ||
-          lookahead == 'm') ADVANCE(416);
+          lookahead == 'm') ADVANCE(422);
       END_STATE();
-    case 416:
+    case 422:
       if (lookahead == 'P' ||
-          lookahead == 'p') ADVANCE(779);
+          lookahead == 'p') ADVANCE(786);
       END_STATE();
-    case 417:
+    case 423:
       if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(416);
+          lookahead == 'r') ADVANCE(422);
       END_STATE();
-    case 418:
-      if (lookahead == 'R' ||
-          lookahead == 'r') ADVANCE(411);
-      END_STATE();
-    case 419:
+    case 424:
       if (lookahead == 'R' ||
           lookahead == 'r') ADVANCE(417);
       END_STATE();
-    case 420:
+    case 425:
+      if (lookahead == 'R' ||
+          lookahead == 'r') ADVANCE(423);
+      END_STATE();
+    case 426:
       if (lookahead == 'S' ||
-          lookahead == 's') ADVANCE(416);
+          lookahead == 's') ADVANCE(422);
       END_STATE();
-    case 421:
+    case 427:
       if (lookahead == 'T' ||
-          lookahead == 't') ADVANCE(416);
+          lookahead == 't') ADVANCE(422);
       END_STATE();
-    case 422:
+    case 428:
       if (lookahead == 'Y' ||
-          lookahead == 'y') ADVANCE(779);
+          lookahead == 'y') ADVANCE(786);
       END_STATE();
-    case 423:
+    case 429:
       if (lookahead == '"' ||
           lookahead == '\\' ||
           lookahead == 'n' ||
-          lookahead == 't') ADVANCE(798);
-      END_STATE();
-    case 424:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(457);
-      END_STATE();
-    case 425:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(789);
-      END_STATE();
-    case 426:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(791);
-      END_STATE();
-    case 427:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(790);
-      END_STATE();
-    case 428:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(34);
-      END_STATE();
-    case 429:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(788);
+          lookahead == 't') ADVANCE(805);
       END_STATE();
     case 430:
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(463);
       END_STATE();
     case 431:
-      if (('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(796);
       END_STATE();
     case 432:
-      if (eof) ADVANCE(440);
-      ADVANCE_MAP(
-        '!', 595,
-        '"', 794,
-        '#', 1009,
-        '$', 431,
-        '(', 469,
-        ')', 470,
-        ',', 444,
-        ':', 471,
-        '=', 462,
-        '[', 533,
-        ']', 534,
-        'a', 818,
-        'c', 806,
-        'd', 841,
-        'e', 872,
-        'f', 938,
-        'g', 940,
-        'h', 842,
-        'i', 819,
-        'k', 805,
-        'l', 801,
-        'm', 857,
-        'n', 808,
-        'o', 944,
-        'p', 921,
-        'r', 847,
-        's', 844,
-        't', 856,
-        'u', 958,
-        'v', 858,
-        'w', 895,
-        '{', 449,
-        '}', 450,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(432);
-      if (lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(792);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(1000);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(798);
       END_STATE();
     case 433:
-      if (eof) ADVANCE(440);
-      ADVANCE_MAP(
-        '"', 794,
-        '#', 1009,
-        '$', 431,
-        '(', 469,
-        ')', 470,
-        ',', 444,
-        '-', 767,
-        '/', 768,
-        '=', 462,
-        ']', 534,
-        'a', 76,
-        'c', 56,
-        'd', 115,
-        'e', 396,
-        'f', 301,
-        'g', 302,
-        'h', 132,
-        'i', 78,
-        'k', 49,
-        'l', 36,
-        'm', 143,
-        'n', 57,
-        'o', 309,
-        'p', 265,
-        'r', 133,
-        's', 116,
-        't', 138,
-        'u', 334,
-        'v', 145,
-        'w', 210,
-        '{', 449,
-        '}', 450,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(434);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(573);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(797);
       END_STATE();
     case 434:
-      if (eof) ADVANCE(440);
-      ADVANCE_MAP(
-        '"', 794,
-        '#', 1009,
-        '$', 431,
-        '(', 469,
-        ')', 470,
-        ',', 444,
-        '=', 462,
-        ']', 534,
-        'a', 76,
-        'c', 56,
-        'd', 115,
-        'e', 396,
-        'f', 301,
-        'g', 302,
-        'h', 132,
-        'i', 78,
-        'k', 49,
-        'l', 36,
-        'm', 143,
-        'n', 57,
-        'o', 309,
-        'p', 265,
-        'r', 133,
-        's', 116,
-        't', 138,
-        'u', 334,
-        'v', 145,
-        'w', 210,
-        '{', 449,
-        '}', 450,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(434);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(573);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(34);
       END_STATE();
     case 435:
-      if (eof) ADVANCE(440);
-      ADVANCE_MAP(
-        '"', 794,
-        '#', 1009,
-        '$', 431,
-        ')', 470,
-        ',', 444,
-        '=', 462,
-        'A', 413,
-        'E', 420,
-        'G', 418,
-        'I', 412,
-        'S', 409,
-        'T', 408,
-        'U', 410,
-        'V', 419,
-        ']', 534,
-        'a', 220,
-        'c', 54,
-        'd', 115,
-        'e', 398,
-        'f', 301,
-        'g', 48,
-        'h', 132,
-        'i', 79,
-        'k', 50,
-        'l', 36,
-        'm', 161,
-        'n', 64,
-        'o', 309,
-        'p', 265,
-        's', 163,
-        't', 140,
-        'u', 335,
-        'v', 146,
-        'w', 210,
-        '}', 450,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(436);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(795);
       END_STATE();
     case 436:
-      if (eof) ADVANCE(440);
-      ADVANCE_MAP(
-        '"', 794,
-        '#', 1009,
-        '$', 431,
-        ')', 470,
-        ',', 444,
-        '=', 462,
-        ']', 534,
-        'a', 219,
-        'c', 54,
-        'd', 115,
-        'e', 397,
-        'f', 301,
-        'g', 302,
-        'h', 132,
-        'i', 78,
-        'k', 50,
-        'l', 36,
-        'm', 161,
-        'n', 64,
-        'o', 309,
-        'p', 265,
-        's', 162,
-        't', 139,
-        'u', 334,
-        'v', 145,
-        'w', 210,
-        '}', 450,
-      );
-      if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(436);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(33);
       END_STATE();
     case 437:
-      if (eof) ADVANCE(440);
+      if (('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
+      END_STATE();
+    case 438:
+      if (eof) ADVANCE(446);
       ADVANCE_MAP(
-        '#', 1009,
-        '$', 431,
-        ':', 786,
-        '[', 533,
-        ']', 534,
+        '!', 602,
+        '"', 801,
+        '#', 1022,
+        '$', 437,
+        '(', 475,
+        ')', 476,
+        ',', 450,
+        ':', 477,
+        '=', 468,
+        '[', 539,
+        ']', 540,
+        'a', 828,
+        'c', 814,
+        'd', 852,
+        'e', 883,
+        'f', 813,
+        'g', 953,
+        'h', 853,
+        'i', 829,
+        'k', 812,
+        'l', 808,
+        'm', 868,
+        'n', 816,
+        'o', 957,
+        'p', 935,
+        'r', 858,
+        's', 855,
+        't', 866,
+        'u', 971,
+        'v', 869,
+        'w', 906,
+        '{', 455,
+        '}', 456,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(438);
+      if (lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(799);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(1013);
+      END_STATE();
+    case 439:
+      if (eof) ADVANCE(446);
+      ADVANCE_MAP(
+        '"', 801,
+        '#', 1022,
+        '$', 437,
+        '(', 475,
+        ')', 476,
+        ',', 450,
+        '-', 774,
+        '/', 775,
+        '=', 468,
+        ']', 540,
+        'a', 79,
+        'c', 57,
+        'd', 119,
+        'e', 402,
+        'f', 56,
+        'g', 308,
+        'h', 136,
+        'i', 81,
+        'k', 49,
+        'l', 36,
+        'm', 148,
+        'n', 58,
+        'o', 315,
+        'p', 272,
+        'r', 137,
+        's', 120,
+        't', 139,
+        'u', 340,
+        'v', 144,
+        'w', 215,
+        '{', 455,
+        '}', 456,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(440);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(800);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(580);
+      END_STATE();
+    case 440:
+      if (eof) ADVANCE(446);
+      ADVANCE_MAP(
+        '"', 801,
+        '#', 1022,
+        '$', 437,
+        '(', 475,
+        ')', 476,
+        ',', 450,
+        '=', 468,
+        ']', 540,
+        'a', 79,
+        'c', 57,
+        'd', 119,
+        'e', 402,
+        'f', 56,
+        'g', 308,
+        'h', 136,
+        'i', 81,
+        'k', 49,
+        'l', 36,
+        'm', 148,
+        'n', 58,
+        'o', 315,
+        'p', 272,
+        'r', 137,
+        's', 120,
+        't', 139,
+        'u', 340,
+        'v', 144,
+        'w', 215,
+        '{', 455,
+        '}', 456,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(440);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(800);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(580);
+      END_STATE();
+    case 441:
+      if (eof) ADVANCE(446);
+      ADVANCE_MAP(
+        '"', 801,
+        '#', 1022,
+        '$', 437,
+        ')', 476,
+        ',', 450,
+        '=', 468,
+        'A', 419,
+        'E', 426,
+        'G', 424,
+        'I', 418,
+        'S', 415,
+        'T', 414,
+        'U', 416,
+        'V', 425,
+        ']', 540,
+        'a', 225,
+        'c', 54,
+        'd', 119,
+        'e', 404,
+        'f', 56,
+        'g', 48,
+        'h', 136,
+        'i', 82,
+        'k', 50,
+        'l', 36,
+        'm', 169,
+        'n', 66,
+        'o', 315,
+        'p', 272,
+        's', 155,
+        't', 141,
+        'u', 341,
+        'v', 145,
+        'w', 215,
+        '}', 456,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(442);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
+      END_STATE();
+    case 442:
+      if (eof) ADVANCE(446);
+      ADVANCE_MAP(
+        '"', 801,
+        '#', 1022,
+        '$', 437,
+        ')', 476,
+        ',', 450,
+        '=', 468,
+        ']', 540,
+        'a', 224,
+        'c', 54,
+        'd', 119,
+        'e', 403,
+        'f', 56,
+        'g', 308,
+        'h', 136,
+        'i', 81,
+        'k', 50,
+        'l', 36,
+        'm', 169,
+        'n', 66,
+        'o', 315,
+        'p', 272,
+        's', 154,
+        't', 140,
+        'u', 340,
+        'v', 144,
+        'w', 215,
+        '}', 456,
+      );
+      if (('\t' <= lookahead && lookahead <= '\r') ||
+          lookahead == ' ') SKIP(442);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(31);
+      END_STATE();
+    case 443:
+      if (eof) ADVANCE(446);
+      ADVANCE_MAP(
+        '#', 1022,
+        '$', 437,
+        ':', 793,
+        '[', 539,
+        ']', 540,
         'a', 43,
         'c', 38,
         'd', 40,
         'e', 42,
-        'g', 302,
-        'h', 365,
-        'i', 230,
+        'g', 308,
+        'h', 371,
+        'i', 237,
         'k', 49,
         'l', 37,
-        'm', 160,
-        'n', 64,
-        'p', 275,
-        's', 165,
-        't', 280,
-        'u', 334,
-        'v', 145,
-        '}', 450,
+        'm', 168,
+        'n', 66,
+        'p', 285,
+        's', 157,
+        't', 288,
+        'u', 340,
+        'v', 144,
+        '}', 456,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(437);
+          lookahead == ' ') SKIP(443);
       if (('A' <= lookahead && lookahead <= 'F') ||
           ('b' <= lookahead && lookahead <= 'f')) ADVANCE(46);
       if (('0' <= lookahead && lookahead <= '9')) ADVANCE(32);
       END_STATE();
-    case 438:
-      if (eof) ADVANCE(440);
+    case 444:
+      if (eof) ADVANCE(446);
       ADVANCE_MAP(
-        '#', 1009,
-        '$', 431,
-        'c', 610,
-        'd', 690,
-        'e', 761,
-        'h', 748,
-        'i', 617,
-        'k', 603,
-        'n', 599,
-        'p', 706,
-        's', 669,
-        'w', 668,
-        '{', 449,
+        '#', 1022,
+        '$', 437,
+        'c', 617,
+        'd', 697,
+        'e', 768,
+        'h', 755,
+        'i', 624,
+        'k', 610,
+        'n', 606,
+        'p', 713,
+        's', 676,
+        'w', 675,
+        '{', 455,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(438);
+          lookahead == ' ') SKIP(444);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
-    case 439:
-      if (eof) ADVANCE(440);
+    case 445:
+      if (eof) ADVANCE(446);
       ADVANCE_MAP(
-        '#', 1009,
-        '$', 431,
-        'c', 610,
-        'd', 690,
-        'e', 761,
-        'h', 748,
-        'i', 618,
-        'k', 603,
-        'n', 599,
-        'p', 706,
-        's', 669,
-        '{', 449,
+        '#', 1022,
+        '$', 437,
+        'c', 617,
+        'd', 697,
+        'e', 768,
+        'h', 755,
+        'i', 625,
+        'k', 610,
+        'n', 606,
+        'p', 713,
+        's', 676,
+        '{', 455,
       );
       if (('\t' <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') SKIP(439);
+          lookahead == ' ') SKIP(445);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
-    case 440:
+    case 446:
       ACCEPT_TOKEN(ts_builtin_sym_end);
       END_STATE();
-    case 441:
+    case 447:
       ACCEPT_TOKEN(anon_sym_silence);
       END_STATE();
-    case 442:
+    case 448:
       ACCEPT_TOKEN(anon_sym_silence);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1008);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1021);
       END_STATE();
-    case 443:
+    case 449:
       ACCEPT_TOKEN(anon_sym_silence);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
-    case 444:
+    case 450:
       ACCEPT_TOKEN(anon_sym_COMMA);
       END_STATE();
-    case 445:
+    case 451:
       ACCEPT_TOKEN(sym_lint_code);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(445);
-      END_STATE();
-    case 446:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      END_STATE();
-    case 447:
-      ACCEPT_TOKEN(anon_sym_cluster);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 448:
-      ACCEPT_TOKEN(anon_sym_namespaces);
-      END_STATE();
-    case 449:
-      ACCEPT_TOKEN(anon_sym_LBRACE);
-      END_STATE();
-    case 450:
-      ACCEPT_TOKEN(anon_sym_RBRACE);
-      END_STATE();
-    case 451:
-      ACCEPT_TOKEN(anon_sym_cidr);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(451);
       END_STATE();
     case 452:
-      ACCEPT_TOKEN(anon_sym_cidr);
-      if (lookahead == 's') ADVANCE(472);
+      ACCEPT_TOKEN(anon_sym_cluster);
       END_STATE();
     case 453:
+      ACCEPT_TOKEN(anon_sym_cluster);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 454:
+      ACCEPT_TOKEN(anon_sym_namespaces);
+      END_STATE();
+    case 455:
+      ACCEPT_TOKEN(anon_sym_LBRACE);
+      END_STATE();
+    case 456:
+      ACCEPT_TOKEN(anon_sym_RBRACE);
+      END_STATE();
+    case 457:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      END_STATE();
+    case 458:
+      ACCEPT_TOKEN(anon_sym_cidr);
+      if (lookahead == 's') ADVANCE(478);
+      END_STATE();
+    case 459:
       ACCEPT_TOKEN(anon_sym_cidr);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 454:
-      ACCEPT_TOKEN(anon_sym_groups);
-      END_STATE();
-    case 455:
-      ACCEPT_TOKEN(anon_sym_cilium);
-      END_STATE();
-    case 456:
-      ACCEPT_TOKEN(anon_sym_cilium);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 457:
-      ACCEPT_TOKEN(sym_cilium_version);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(457);
-      END_STATE();
-    case 458:
-      ACCEPT_TOKEN(anon_sym_import);
-      END_STATE();
-    case 459:
-      ACCEPT_TOKEN(anon_sym_import);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 460:
-      ACCEPT_TOKEN(anon_sym_const);
+      ACCEPT_TOKEN(anon_sym_groups);
       END_STATE();
     case 461:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      END_STATE();
+    case 462:
+      ACCEPT_TOKEN(anon_sym_cilium);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 463:
+      ACCEPT_TOKEN(sym_cilium_version);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(463);
+      END_STATE();
+    case 464:
+      ACCEPT_TOKEN(anon_sym_import);
+      END_STATE();
+    case 465:
+      ACCEPT_TOKEN(anon_sym_import);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 466:
+      ACCEPT_TOKEN(anon_sym_const);
+      END_STATE();
+    case 467:
       ACCEPT_TOKEN(anon_sym_const);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
-    case 462:
+    case 468:
       ACCEPT_TOKEN(anon_sym_EQ);
       END_STATE();
-    case 463:
+    case 469:
       ACCEPT_TOKEN(anon_sym_group);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(776);
-      END_STATE();
-    case 464:
-      ACCEPT_TOKEN(anon_sym_label);
-      END_STATE();
-    case 465:
-      ACCEPT_TOKEN(anon_sym_label);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 466:
-      ACCEPT_TOKEN(anon_sym_category);
-      END_STATE();
-    case 467:
-      ACCEPT_TOKEN(anon_sym_category);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 468:
-      ACCEPT_TOKEN(anon_sym_sentence);
-      END_STATE();
-    case 469:
-      ACCEPT_TOKEN(anon_sym_LPAREN);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(783);
       END_STATE();
     case 470:
-      ACCEPT_TOKEN(anon_sym_RPAREN);
+      ACCEPT_TOKEN(anon_sym_label);
       END_STATE();
     case 471:
-      ACCEPT_TOKEN(anon_sym_COLON);
+      ACCEPT_TOKEN(anon_sym_label);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 472:
-      ACCEPT_TOKEN(anon_sym_cidrs);
+      ACCEPT_TOKEN(anon_sym_category);
       END_STATE();
     case 473:
-      ACCEPT_TOKEN(anon_sym_ports);
+      ACCEPT_TOKEN(anon_sym_category);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 474:
-      ACCEPT_TOKEN(anon_sym_port);
+      ACCEPT_TOKEN(anon_sym_sentence);
       END_STATE();
     case 475:
-      ACCEPT_TOKEN(anon_sym_port);
-      if (lookahead == 's') ADVANCE(473);
+      ACCEPT_TOKEN(anon_sym_LPAREN);
       END_STATE();
     case 476:
+      ACCEPT_TOKEN(anon_sym_RPAREN);
+      END_STATE();
+    case 477:
+      ACCEPT_TOKEN(anon_sym_COLON);
+      END_STATE();
+    case 478:
+      ACCEPT_TOKEN(anon_sym_cidrs);
+      END_STATE();
+    case 479:
+      ACCEPT_TOKEN(anon_sym_ports);
+      END_STATE();
+    case 480:
+      ACCEPT_TOKEN(anon_sym_port);
+      END_STATE();
+    case 481:
+      ACCEPT_TOKEN(anon_sym_port);
+      if (lookahead == 's') ADVANCE(479);
+      END_STATE();
+    case 482:
       ACCEPT_TOKEN(anon_sym_port);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 477:
-      ACCEPT_TOKEN(anon_sym_strings);
-      END_STATE();
-    case 478:
-      ACCEPT_TOKEN(anon_sym_string);
-      if (lookahead == 's') ADVANCE(477);
-      END_STATE();
-    case 479:
-      ACCEPT_TOKEN(anon_sym_selector);
-      END_STATE();
-    case 480:
-      ACCEPT_TOKEN(anon_sym_system);
-      END_STATE();
-    case 481:
-      ACCEPT_TOKEN(anon_sym_system);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 482:
-      ACCEPT_TOKEN(anon_sym_namespace);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 483:
-      ACCEPT_TOKEN(anon_sym_namespace);
-      if (lookahead == 's') ADVANCE(448);
+      ACCEPT_TOKEN(anon_sym_strings);
       END_STATE();
     case 484:
+      ACCEPT_TOKEN(anon_sym_string);
+      if (lookahead == 's') ADVANCE(483);
+      END_STATE();
+    case 485:
+      ACCEPT_TOKEN(anon_sym_selector);
+      END_STATE();
+    case 486:
+      ACCEPT_TOKEN(anon_sym_system);
+      END_STATE();
+    case 487:
+      ACCEPT_TOKEN(anon_sym_system);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 488:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      END_STATE();
+    case 489:
+      ACCEPT_TOKEN(anon_sym_namespace);
+      if (lookahead == 's') ADVANCE(454);
+      END_STATE();
+    case 490:
       ACCEPT_TOKEN(anon_sym_namespace);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 485:
-      ACCEPT_TOKEN(anon_sym_policy);
-      END_STATE();
-    case 486:
-      ACCEPT_TOKEN(anon_sym_policy);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 487:
-      ACCEPT_TOKEN(anon_sym_use);
-      END_STATE();
-    case 488:
-      ACCEPT_TOKEN(anon_sym_use);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 489:
-      ACCEPT_TOKEN(anon_sym_description);
-      END_STATE();
-    case 490:
-      ACCEPT_TOKEN(anon_sym_description);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 491:
-      ACCEPT_TOKEN(anon_sym_log);
+      ACCEPT_TOKEN(anon_sym_policy);
       END_STATE();
     case 492:
+      ACCEPT_TOKEN(anon_sym_policy);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 493:
+      ACCEPT_TOKEN(anon_sym_use);
+      END_STATE();
+    case 494:
+      ACCEPT_TOKEN(anon_sym_use);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 495:
+      ACCEPT_TOKEN(anon_sym_description);
+      END_STATE();
+    case 496:
+      ACCEPT_TOKEN(anon_sym_description);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 497:
+      ACCEPT_TOKEN(anon_sym_log);
+      END_STATE();
+    case 498:
       ACCEPT_TOKEN(anon_sym_log);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 493:
-      ACCEPT_TOKEN(anon_sym_spec);
-      END_STATE();
-    case 494:
-      ACCEPT_TOKEN(anon_sym_spec);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 495:
-      ACCEPT_TOKEN(anon_sym_metadata);
-      END_STATE();
-    case 496:
-      ACCEPT_TOKEN(anon_sym_metadata);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 497:
-      ACCEPT_TOKEN(anon_sym_annotation);
-      END_STATE();
-    case 498:
-      ACCEPT_TOKEN(anon_sym_default);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 499:
+      ACCEPT_TOKEN(anon_sym_spec);
+      END_STATE();
+    case 500:
+      ACCEPT_TOKEN(anon_sym_spec);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 501:
+      ACCEPT_TOKEN(anon_sym_metadata);
+      END_STATE();
+    case 502:
+      ACCEPT_TOKEN(anon_sym_metadata);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 503:
+      ACCEPT_TOKEN(anon_sym_annotation);
+      END_STATE();
+    case 504:
+      ACCEPT_TOKEN(anon_sym_default);
+      END_STATE();
+    case 505:
       ACCEPT_TOKEN(anon_sym_default);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 500:
-      ACCEPT_TOKEN(anon_sym_deny);
-      END_STATE();
-    case 501:
-      ACCEPT_TOKEN(anon_sym_deny);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 502:
-      ACCEPT_TOKEN(anon_sym_no);
-      END_STATE();
-    case 503:
-      ACCEPT_TOKEN(anon_sym_no);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 504:
-      ACCEPT_TOKEN(anon_sym_ingress);
-      END_STATE();
-    case 505:
-      ACCEPT_TOKEN(anon_sym_egress);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 506:
-      ACCEPT_TOKEN(anon_sym_select);
+      ACCEPT_TOKEN(anon_sym_deny);
       END_STATE();
     case 507:
+      ACCEPT_TOKEN(anon_sym_deny);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 508:
+      ACCEPT_TOKEN(anon_sym_no);
+      END_STATE();
+    case 509:
+      ACCEPT_TOKEN(anon_sym_no);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 510:
+      ACCEPT_TOKEN(anon_sym_ingress);
+      END_STATE();
+    case 511:
+      ACCEPT_TOKEN(anon_sym_egress);
+      END_STATE();
+    case 512:
+      ACCEPT_TOKEN(anon_sym_select);
+      END_STATE();
+    case 513:
       ACCEPT_TOKEN(anon_sym_select);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 508:
-      ACCEPT_TOKEN(anon_sym_pods);
-      END_STATE();
-    case 509:
-      ACCEPT_TOKEN(anon_sym_pods);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 510:
-      ACCEPT_TOKEN(anon_sym_all);
-      END_STATE();
-    case 511:
-      ACCEPT_TOKEN(anon_sym_nodes);
-      END_STATE();
-    case 512:
-      ACCEPT_TOKEN(anon_sym_everything);
-      END_STATE();
-    case 513:
-      ACCEPT_TOKEN(anon_sym_in);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 514:
+      ACCEPT_TOKEN(anon_sym_pods);
+      END_STATE();
+    case 515:
+      ACCEPT_TOKEN(anon_sym_pods);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 516:
+      ACCEPT_TOKEN(anon_sym_all);
+      END_STATE();
+    case 517:
+      ACCEPT_TOKEN(anon_sym_nodes);
+      END_STATE();
+    case 518:
+      ACCEPT_TOKEN(anon_sym_everything);
+      END_STATE();
+    case 519:
+      ACCEPT_TOKEN(anon_sym_in);
+      END_STATE();
+    case 520:
       ACCEPT_TOKEN(anon_sym_in);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 515:
-      ACCEPT_TOKEN(anon_sym_except);
-      END_STATE();
-    case 516:
-      ACCEPT_TOKEN(anon_sym_with);
-      END_STATE();
-    case 517:
-      ACCEPT_TOKEN(anon_sym_with);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 518:
-      ACCEPT_TOKEN(anon_sym_allow);
-      END_STATE();
-    case 519:
-      ACCEPT_TOKEN(anon_sym_allow);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 520:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'm') ADVANCE(526);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 521:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(529);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
+      ACCEPT_TOKEN(anon_sym_except);
       END_STATE();
     case 522:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'o') ADVANCE(520);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
+      ACCEPT_TOKEN(anon_sym_with);
       END_STATE();
     case 523:
-      ACCEPT_TOKEN(sym_sentence_word);
-      if (lookahead == 'r') ADVANCE(522);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(anon_sym_with);
+      if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 524:
+      ACCEPT_TOKEN(anon_sym_allow);
+      END_STATE();
+    case 525:
+      ACCEPT_TOKEN(anon_sym_allow);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 526:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'm') ADVANCE(532);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(530);
+      END_STATE();
+    case 527:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(535);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(530);
+      END_STATE();
+    case 528:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'o') ADVANCE(526);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(530);
+      END_STATE();
+    case 529:
+      ACCEPT_TOKEN(sym_sentence_word);
+      if (lookahead == 'r') ADVANCE(528);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(530);
+      END_STATE();
+    case 530:
       ACCEPT_TOKEN(sym_sentence_word);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
-      END_STATE();
-    case 525:
-      ACCEPT_TOKEN(anon_sym_from);
-      END_STATE();
-    case 526:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
-      END_STATE();
-    case 527:
-      ACCEPT_TOKEN(anon_sym_from);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 528:
-      ACCEPT_TOKEN(anon_sym_to);
-      END_STATE();
-    case 529:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(524);
-      END_STATE();
-    case 530:
-      ACCEPT_TOKEN(anon_sym_to);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(530);
       END_STATE();
     case 531:
-      ACCEPT_TOKEN(anon_sym_anywhere);
+      ACCEPT_TOKEN(anon_sym_from);
       END_STATE();
     case 532:
-      ACCEPT_TOKEN(anon_sym_entity);
+      ACCEPT_TOKEN(anon_sym_from);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(530);
       END_STATE();
     case 533:
-      ACCEPT_TOKEN(anon_sym_LBRACK);
+      ACCEPT_TOKEN(anon_sym_from);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 534:
-      ACCEPT_TOKEN(anon_sym_RBRACK);
+      ACCEPT_TOKEN(anon_sym_to);
       END_STATE();
     case 535:
-      ACCEPT_TOKEN(anon_sym_fqdn);
+      ACCEPT_TOKEN(anon_sym_to);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(530);
       END_STATE();
     case 536:
-      ACCEPT_TOKEN(anon_sym_service);
-      if (lookahead == 's') ADVANCE(537);
+      ACCEPT_TOKEN(anon_sym_to);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 537:
-      ACCEPT_TOKEN(anon_sym_services);
+      ACCEPT_TOKEN(anon_sym_anywhere);
       END_STATE();
     case 538:
-      ACCEPT_TOKEN(anon_sym_aws);
+      ACCEPT_TOKEN(anon_sym_entity);
       END_STATE();
     case 539:
-      ACCEPT_TOKEN(anon_sym_region);
+      ACCEPT_TOKEN(anon_sym_LBRACK);
       END_STATE();
     case 540:
-      ACCEPT_TOKEN(anon_sym_named);
+      ACCEPT_TOKEN(anon_sym_RBRACK);
       END_STATE();
     case 541:
-      ACCEPT_TOKEN(anon_sym_listener);
+      ACCEPT_TOKEN(anon_sym_fqdn);
       END_STATE();
     case 542:
+      ACCEPT_TOKEN(anon_sym_service);
+      if (lookahead == 's') ADVANCE(543);
+      END_STATE();
+    case 543:
+      ACCEPT_TOKEN(anon_sym_services);
+      END_STATE();
+    case 544:
+      ACCEPT_TOKEN(anon_sym_aws);
+      END_STATE();
+    case 545:
+      ACCEPT_TOKEN(anon_sym_region);
+      END_STATE();
+    case 546:
+      ACCEPT_TOKEN(anon_sym_named);
+      END_STATE();
+    case 547:
+      ACCEPT_TOKEN(anon_sym_listener);
+      END_STATE();
+    case 548:
       ACCEPT_TOKEN(anon_sym_listener);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 543:
-      ACCEPT_TOKEN(anon_sym_priority);
-      END_STATE();
-    case 544:
-      ACCEPT_TOKEN(anon_sym_terminate);
-      END_STATE();
-    case 545:
-      ACCEPT_TOKEN(anon_sym_terminate);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 546:
-      ACCEPT_TOKEN(anon_sym_originate);
-      END_STATE();
-    case 547:
-      ACCEPT_TOKEN(anon_sym_originate);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 548:
-      ACCEPT_TOKEN(anon_sym_tls);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 549:
-      ACCEPT_TOKEN(anon_sym_secret);
+      ACCEPT_TOKEN(anon_sym_priority);
       END_STATE();
     case 550:
-      ACCEPT_TOKEN(anon_sym_ca);
+      ACCEPT_TOKEN(anon_sym_terminate);
       END_STATE();
     case 551:
-      ACCEPT_TOKEN(anon_sym_ca);
-      if (lookahead == 't') ADVANCE(136);
+      ACCEPT_TOKEN(anon_sym_terminate);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 552:
-      ACCEPT_TOKEN(anon_sym_certificate);
+      ACCEPT_TOKEN(anon_sym_originate);
       END_STATE();
     case 553:
-      ACCEPT_TOKEN(anon_sym_key);
+      ACCEPT_TOKEN(anon_sym_originate);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 554:
-      ACCEPT_TOKEN(anon_sym_sni);
+      ACCEPT_TOKEN(anon_sym_tls);
       END_STATE();
     case 555:
+      ACCEPT_TOKEN(anon_sym_secret);
+      END_STATE();
+    case 556:
+      ACCEPT_TOKEN(anon_sym_ca);
+      END_STATE();
+    case 557:
+      ACCEPT_TOKEN(anon_sym_ca);
+      if (lookahead == 't') ADVANCE(143);
+      END_STATE();
+    case 558:
+      ACCEPT_TOKEN(anon_sym_certificate);
+      END_STATE();
+    case 559:
+      ACCEPT_TOKEN(anon_sym_key);
+      END_STATE();
+    case 560:
+      ACCEPT_TOKEN(anon_sym_sni);
+      END_STATE();
+    case 561:
       ACCEPT_TOKEN(anon_sym_sni);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
-    case 556:
+    case 562:
       ACCEPT_TOKEN(anon_sym_authentication);
       END_STATE();
-    case 557:
+    case 563:
       ACCEPT_TOKEN(anon_sym_authentication);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
-    case 558:
+    case 564:
       ACCEPT_TOKEN(anon_sym_icmp);
       END_STATE();
-    case 559:
+    case 565:
       ACCEPT_TOKEN(anon_sym_icmp);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
-    case 560:
+    case 566:
       ACCEPT_TOKEN(anon_sym_ipv4);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
       END_STATE();
-    case 561:
+    case 567:
       ACCEPT_TOKEN(anon_sym_ipv6);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 562:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == '4') ADVANCE(560);
-      if (lookahead == '6') ADVANCE(561);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 563:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'p') ADVANCE(564);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 564:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (lookahead == 'v') ADVANCE(562);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 565:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(565);
-      END_STATE();
-    case 566:
-      ACCEPT_TOKEN(sym_icmp_type);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(566);
-      END_STATE();
-    case 567:
-      ACCEPT_TOKEN(anon_sym_http);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
       END_STATE();
     case 568:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == '4') ADVANCE(566);
+      if (lookahead == '6') ADVANCE(567);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
+      END_STATE();
+    case 569:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'p') ADVANCE(570);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
+      END_STATE();
+    case 570:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (lookahead == 'v') ADVANCE(568);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
+      END_STATE();
+    case 571:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(571);
+      END_STATE();
+    case 572:
+      ACCEPT_TOKEN(sym_icmp_type);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(572);
+      END_STATE();
+    case 573:
+      ACCEPT_TOKEN(anon_sym_http);
+      END_STATE();
+    case 574:
       ACCEPT_TOKEN(anon_sym_http);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 569:
-      ACCEPT_TOKEN(anon_sym_method);
-      END_STATE();
-    case 570:
-      ACCEPT_TOKEN(anon_sym_host);
-      END_STATE();
-    case 571:
-      ACCEPT_TOKEN(anon_sym_header);
-      END_STATE();
-    case 572:
-      ACCEPT_TOKEN(anon_sym_mismatch);
-      END_STATE();
-    case 573:
-      ACCEPT_TOKEN(sym_http_method);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(573);
-      END_STATE();
-    case 574:
-      ACCEPT_TOKEN(anon_sym_grpc);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 575:
+      ACCEPT_TOKEN(anon_sym_method);
+      END_STATE();
+    case 576:
+      ACCEPT_TOKEN(anon_sym_host);
+      END_STATE();
+    case 577:
+      ACCEPT_TOKEN(anon_sym_header);
+      END_STATE();
+    case 578:
+      ACCEPT_TOKEN(anon_sym_fallback);
+      END_STATE();
+    case 579:
+      ACCEPT_TOKEN(anon_sym_mismatch);
+      END_STATE();
+    case 580:
+      ACCEPT_TOKEN(sym_http_method);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(580);
+      END_STATE();
+    case 581:
+      ACCEPT_TOKEN(anon_sym_grpc);
+      END_STATE();
+    case 582:
       ACCEPT_TOKEN(anon_sym_grpc);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 576:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      END_STATE();
-    case 577:
-      ACCEPT_TOKEN(anon_sym_kafka);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 578:
-      ACCEPT_TOKEN(anon_sym_produce);
-      END_STATE();
-    case 579:
-      ACCEPT_TOKEN(anon_sym_consume);
-      END_STATE();
-    case 580:
-      ACCEPT_TOKEN(anon_sym_apikey);
-      END_STATE();
-    case 581:
-      ACCEPT_TOKEN(anon_sym_topic);
-      END_STATE();
-    case 582:
-      ACCEPT_TOKEN(anon_sym_client);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 583:
-      ACCEPT_TOKEN(anon_sym_version);
+      ACCEPT_TOKEN(anon_sym_kafka);
       END_STATE();
     case 584:
-      ACCEPT_TOKEN(anon_sym_dns);
+      ACCEPT_TOKEN(anon_sym_kafka);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 585:
+      ACCEPT_TOKEN(anon_sym_produce);
+      END_STATE();
+    case 586:
+      ACCEPT_TOKEN(anon_sym_consume);
+      END_STATE();
+    case 587:
+      ACCEPT_TOKEN(anon_sym_apikey);
+      END_STATE();
+    case 588:
+      ACCEPT_TOKEN(anon_sym_topic);
+      END_STATE();
+    case 589:
+      ACCEPT_TOKEN(anon_sym_client);
+      END_STATE();
+    case 590:
+      ACCEPT_TOKEN(anon_sym_version);
+      END_STATE();
+    case 591:
+      ACCEPT_TOKEN(anon_sym_dns);
+      END_STATE();
+    case 592:
       ACCEPT_TOKEN(anon_sym_dns);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 586:
-      ACCEPT_TOKEN(anon_sym_l7);
-      END_STATE();
-    case 587:
-      ACCEPT_TOKEN(anon_sym_l7);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 588:
-      ACCEPT_TOKEN(anon_sym_expect);
-      END_STATE();
-    case 589:
-      ACCEPT_TOKEN(anon_sym_expect);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 590:
-      ACCEPT_TOKEN(anon_sym_account);
-      END_STATE();
-    case 591:
-      ACCEPT_TOKEN(anon_sym_node);
-      END_STATE();
-    case 592:
-      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 593:
-      ACCEPT_TOKEN(anon_sym_notin);
+      ACCEPT_TOKEN(anon_sym_l7);
       END_STATE();
     case 594:
-      ACCEPT_TOKEN(anon_sym_BANG);
+      ACCEPT_TOKEN(anon_sym_l7);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 595:
-      ACCEPT_TOKEN(anon_sym_BANG);
-      if (lookahead == '=') ADVANCE(592);
+      ACCEPT_TOKEN(anon_sym_expect);
       END_STATE();
     case 596:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == '7') ADVANCE(587);
-      if (lookahead == 'a') ADVANCE(611);
-      if (lookahead == 'i') ADVANCE(732);
-      if (lookahead == 'o') ADVANCE(654);
+      ACCEPT_TOKEN(anon_sym_expect);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 597:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(611);
-      if (lookahead == 'o') ADVANCE(654);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+      ACCEPT_TOKEN(anon_sym_account);
       END_STATE();
     case 598:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(685);
-      if (lookahead == 'o') ADVANCE(503);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+      ACCEPT_TOKEN(anon_sym_node);
       END_STATE();
     case 599:
+      ACCEPT_TOKEN(anon_sym_BANG_EQ);
+      END_STATE();
+    case 600:
+      ACCEPT_TOKEN(anon_sym_notin);
+      END_STATE();
+    case 601:
+      ACCEPT_TOKEN(anon_sym_BANG);
+      END_STATE();
+    case 602:
+      ACCEPT_TOKEN(anon_sym_BANG);
+      if (lookahead == '=') ADVANCE(599);
+      END_STATE();
+    case 603:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(685);
+      if (lookahead == '7') ADVANCE(594);
+      if (lookahead == 'a') ADVANCE(618);
+      if (lookahead == 'i') ADVANCE(739);
+      if (lookahead == 'o') ADVANCE(661);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
-    case 600:
+    case 604:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(618);
+      if (lookahead == 'o') ADVANCE(661);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 605:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(692);
+      if (lookahead == 'o') ADVANCE(509);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 606:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(692);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 607:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(764);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 608:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(634);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 609:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(502);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 610:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(660);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 611:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(584);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 612:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(754);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 613:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(763);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 614:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'a') ADVANCE(631);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 615:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'a') ADVANCE(757);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 601:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(627);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 602:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(496);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 603:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(653);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 604:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(577);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 605:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(747);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 606:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(756);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 607:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(624);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 608:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(750);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 609:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(751);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 610:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'a') ADVANCE(752);
-      if (lookahead == 'i') ADVANCE(628);
-      if (lookahead == 'l') ADVANCE(759);
-      if (lookahead == 'o') ADVANCE(695);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 611:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'b') ADVANCE(644);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 612:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(494);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 613:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(575);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 614:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(721);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 615:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(763);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 616:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(737);
+      if (lookahead == 'a') ADVANCE(758);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 617:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(684);
-      if (lookahead == 'm') ADVANCE(716);
-      if (lookahead == 'n') ADVANCE(514);
+      if (lookahead == 'a') ADVANCE(759);
+      if (lookahead == 'i') ADVANCE(635);
+      if (lookahead == 'l') ADVANCE(766);
+      if (lookahead == 'o') ADVANCE(702);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 618:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(684);
-      if (lookahead == 'm') ADVANCE(716);
+      if (lookahead == 'b') ADVANCE(651);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 619:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(684);
-      if (lookahead == 'n') ADVANCE(514);
+      if (lookahead == 'c') ADVANCE(500);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 620:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(684);
+      if (lookahead == 'c') ADVANCE(582);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 621:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(738);
+      if (lookahead == 'c') ADVANCE(728);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 622:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(606);
+      if (lookahead == 'c') ADVANCE(770);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 623:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(633);
+      if (lookahead == 'c') ADVANCE(744);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 624:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'c') ADVANCE(634);
+      if (lookahead == 'c') ADVANCE(691);
+      if (lookahead == 'm') ADVANCE(723);
+      if (lookahead == 'n') ADVANCE(520);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 625:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(728);
-      if (lookahead == 'l') ADVANCE(663);
-      if (lookahead == 'r') ADVANCE(736);
+      if (lookahead == 'c') ADVANCE(691);
+      if (lookahead == 'm') ADVANCE(723);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 626:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(728);
-      if (lookahead == 'r') ADVANCE(736);
+      if (lookahead == 'c') ADVANCE(691);
+      if (lookahead == 'n') ADVANCE(520);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 627:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(605);
+      if (lookahead == 'c') ADVANCE(691);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 628:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'd') ADVANCE(718);
-      if (lookahead == 'l') ADVANCE(662);
+      if (lookahead == 'c') ADVANCE(745);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 629:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(652);
-      if (lookahead == 'n') ADVANCE(729);
+      if (lookahead == 'c') ADVANCE(613);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 630:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(652);
+      if (lookahead == 'c') ADVANCE(640);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 631:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(743);
+      if (lookahead == 'c') ADVANCE(641);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 632:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(488);
+      if (lookahead == 'd') ADVANCE(735);
+      if (lookahead == 'l') ADVANCE(670);
+      if (lookahead == 'r') ADVANCE(743);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 633:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(443);
+      if (lookahead == 'd') ADVANCE(735);
+      if (lookahead == 'r') ADVANCE(743);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 634:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(484);
+      if (lookahead == 'd') ADVANCE(612);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 635:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(547);
+      if (lookahead == 'd') ADVANCE(725);
+      if (lookahead == 'l') ADVANCE(669);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 636:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(545);
+      if (lookahead == 'e') ADVANCE(659);
+      if (lookahead == 'n') ADVANCE(736);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 637:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(691);
+      if (lookahead == 'e') ADVANCE(659);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 638:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(612);
+      if (lookahead == 'e') ADVANCE(750);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 639:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(679);
-      if (lookahead == 'i') ADVANCE(680);
-      if (lookahead == 'n') ADVANCE(659);
-      if (lookahead == 'p') ADVANCE(638);
+      if (lookahead == 'e') ADVANCE(494);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 640:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(679);
-      if (lookahead == 'i') ADVANCE(680);
-      if (lookahead == 'p') ADVANCE(638);
+      if (lookahead == 'e') ADVANCE(449);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 641:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(730);
+      if (lookahead == 'e') ADVANCE(490);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 642:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(656);
+      if (lookahead == 'e') ADVANCE(553);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 643:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(616);
+      if (lookahead == 'e') ADVANCE(551);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 644:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(674);
+      if (lookahead == 'e') ADVANCE(698);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 645:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(725);
+      if (lookahead == 'e') ADVANCE(619);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 646:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(693);
+      if (lookahead == 'e') ADVANCE(686);
+      if (lookahead == 'i') ADVANCE(687);
+      if (lookahead == 'n') ADVANCE(666);
+      if (lookahead == 'p') ADVANCE(645);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 647:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(717);
+      if (lookahead == 'e') ADVANCE(686);
+      if (lookahead == 'i') ADVANCE(687);
+      if (lookahead == 'p') ADVANCE(645);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 648:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(694);
+      if (lookahead == 'e') ADVANCE(737);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 649:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(621);
+      if (lookahead == 'e') ADVANCE(663);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 650:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(683);
+      if (lookahead == 'e') ADVANCE(623);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 651:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'e') ADVANCE(719);
+      if (lookahead == 'e') ADVANCE(681);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 652:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(600);
-      if (lookahead == 'n') ADVANCE(762);
-      if (lookahead == 's') ADVANCE(614);
+      if (lookahead == 'e') ADVANCE(732);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 653:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'f') ADVANCE(671);
+      if (lookahead == 'e') ADVANCE(700);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 654:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(492);
+      if (lookahead == 'e') ADVANCE(724);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 655:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(665);
+      if (lookahead == 'e') ADVANCE(701);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 656:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'g') ADVANCE(709);
+      if (lookahead == 'e') ADVANCE(628);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 657:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(517);
+      if (lookahead == 'e') ADVANCE(690);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 658:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'h') ADVANCE(646);
+      if (lookahead == 'e') ADVANCE(726);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 659:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(555);
+      if (lookahead == 'f') ADVANCE(607);
+      if (lookahead == 'n') ADVANCE(769);
+      if (lookahead == 's') ADVANCE(621);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 660:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(655);
+      if (lookahead == 'f') ADVANCE(678);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 661:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(714);
+      if (lookahead == 'g') ADVANCE(498);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 662:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(758);
+      if (lookahead == 'g') ADVANCE(672);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 663:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(615);
+      if (lookahead == 'g') ADVANCE(716);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 664:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(704);
+      if (lookahead == 'h') ADVANCE(523);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 665:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(692);
+      if (lookahead == 'h') ADVANCE(653);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 666:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(707);
+      if (lookahead == 'i') ADVANCE(561);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 667:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(662);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 668:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(721);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 669:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'i') ADVANCE(765);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 670:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'i') ADVANCE(622);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 668:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(744);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 669:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(680);
-      if (lookahead == 'y') ADVANCE(734);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 670:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'i') ADVANCE(696);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 671:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'k') ADVANCE(604);
+      if (lookahead == 'i') ADVANCE(711);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 672:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(663);
-      if (lookahead == 'r') ADVANCE(736);
+      if (lookahead == 'i') ADVANCE(699);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 673:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(663);
+      if (lookahead == 'i') ADVANCE(714);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 674:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(465);
+      if (lookahead == 'i') ADVANCE(629);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 675:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(677);
-      if (lookahead == 'u') ADVANCE(740);
+      if (lookahead == 'i') ADVANCE(751);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 676:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(677);
+      if (lookahead == 'i') ADVANCE(687);
+      if (lookahead == 'y') ADVANCE(741);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 677:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(700);
+      if (lookahead == 'i') ADVANCE(703);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 678:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(739);
+      if (lookahead == 'k') ADVANCE(611);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 679:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(649);
+      if (lookahead == 'l') ADVANCE(670);
+      if (lookahead == 'r') ADVANCE(743);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 680:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'l') ADVANCE(637);
+      if (lookahead == 'l') ADVANCE(670);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 681:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(527);
+      if (lookahead == 'l') ADVANCE(471);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 682:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(456);
+      if (lookahead == 'l') ADVANCE(684);
+      if (lookahead == 'u') ADVANCE(747);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 683:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(481);
+      if (lookahead == 'l') ADVANCE(684);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 684:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(711);
+      if (lookahead == 'l') ADVANCE(707);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 685:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(641);
+      if (lookahead == 'l') ADVANCE(746);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 686:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'm') ADVANCE(670);
+      if (lookahead == 'l') ADVANCE(656);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 687:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(514);
+      if (lookahead == 'l') ADVANCE(644);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 688:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(490);
+      if (lookahead == 'm') ADVANCE(533);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 689:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(557);
+      if (lookahead == 'm') ADVANCE(462);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 690:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(729);
+      if (lookahead == 'm') ADVANCE(487);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 691:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(623);
+      if (lookahead == 'm') ADVANCE(718);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 692:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(608);
+      if (lookahead == 'm') ADVANCE(648);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 693:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(755);
+      if (lookahead == 'm') ADVANCE(677);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 694:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(647);
+      if (lookahead == 'n') ADVANCE(520);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 695:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(733);
+      if (lookahead == 'n') ADVANCE(496);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 696:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'n') ADVANCE(609);
+      if (lookahead == 'n') ADVANCE(563);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 697:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(503);
+      if (lookahead == 'n') ADVANCE(736);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 698:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(625);
+      if (lookahead == 'n') ADVANCE(630);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 699:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(530);
+      if (lookahead == 'n') ADVANCE(615);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 700:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(760);
+      if (lookahead == 'n') ADVANCE(762);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 701:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(672);
+      if (lookahead == 'n') ADVANCE(654);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 702:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(626);
+      if (lookahead == 'n') ADVANCE(740);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 703:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(681);
+      if (lookahead == 'n') ADVANCE(616);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 704:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(509);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 705:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(632);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 706:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(536);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 707:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(767);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 708:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(679);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 709:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'o') ADVANCE(633);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 710:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(688);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
-    case 705:
+    case 711:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(673);
+      if (lookahead == 'o') ADVANCE(695);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
-    case 706:
+    case 712:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(720);
+      if (lookahead == 'o') ADVANCE(680);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
-    case 707:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(689);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 708:
+    case 713:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'o') ADVANCE(727);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 709:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'o') ADVANCE(723);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 710:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(568);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 711:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(559);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 712:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(607);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 713:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(643);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 714:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(745);
+      if (lookahead == 'o') ADVANCE(696);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 715:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(613);
+      if (lookahead == 'o') ADVANCE(734);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 716:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'p') ADVANCE(708);
+      if (lookahead == 'o') ADVANCE(730);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 717:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(542);
+      if (lookahead == 'p') ADVANCE(574);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 718:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(565);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 719:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(614);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 720:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(650);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 721:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(752);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 722:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(620);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 723:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'p') ADVANCE(715);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 724:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(548);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 725:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'r') ADVANCE(459);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 726:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 'r') ADVANCE(453);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 719:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(447);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 720:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(736);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 721:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(661);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 722:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(703);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 723:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(764);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 724:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(715);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 725:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(686);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 726:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(660);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 727:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'r') ADVANCE(742);
+      if (lookahead == 'r') ADVANCE(743);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 728:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(509);
+      if (lookahead == 'r') ADVANCE(668);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 729:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(585);
+      if (lookahead == 'r') ADVANCE(710);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 730:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(712);
+      if (lookahead == 'r') ADVANCE(771);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 731:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(632);
+      if (lookahead == 'r') ADVANCE(722);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 732:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(749);
+      if (lookahead == 'r') ADVANCE(693);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 733:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(741);
+      if (lookahead == 'r') ADVANCE(667);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 734:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(753);
+      if (lookahead == 'r') ADVANCE(749);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 735:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 's') ADVANCE(754);
+      if (lookahead == 's') ADVANCE(515);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 736:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(476);
+      if (lookahead == 's') ADVANCE(592);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 737:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(589);
+      if (lookahead == 's') ADVANCE(719);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 738:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(507);
+      if (lookahead == 's') ADVANCE(639);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 739:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(499);
+      if (lookahead == 's') ADVANCE(756);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 740:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(658);
+      if (lookahead == 's') ADVANCE(748);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 741:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(461);
+      if (lookahead == 's') ADVANCE(760);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 742:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(459);
+      if (lookahead == 's') ADVANCE(761);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 743:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(601);
+      if (lookahead == 't') ADVANCE(482);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 744:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(657);
+      if (lookahead == 't') ADVANCE(596);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 745:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(513);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 746:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(505);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 747:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(665);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 748:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(467);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 749:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(465);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 750:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(608);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 751:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(664);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 746:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(710);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 747:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(602);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 748:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(746);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 749:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(648);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 750:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(635);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 751:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(636);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 752:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(671);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 753:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(717);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 754:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(609);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 755:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(753);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 756:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 't') ADVANCE(655);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 757:
       ACCEPT_TOKEN(sym_label_key);
       if (lookahead == 't') ADVANCE(642);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 753:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(650);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 754:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(651);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 755:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(667);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 756:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 't') ADVANCE(666);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
-      END_STATE();
-    case 757:
-      ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(678);
-      if (('-' <= lookahead && lookahead <= ':') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 758:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(682);
+      if (lookahead == 't') ADVANCE(643);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 759:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'u') ADVANCE(735);
+      if (lookahead == 't') ADVANCE(649);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 760:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'w') ADVANCE(519);
+      if (lookahead == 't') ADVANCE(657);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 761:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'x') ADVANCE(713);
+      if (lookahead == 't') ADVANCE(658);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 762:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(501);
+      if (lookahead == 't') ADVANCE(674);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 763:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(486);
+      if (lookahead == 't') ADVANCE(673);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 764:
       ACCEPT_TOKEN(sym_label_key);
-      if (lookahead == 'y') ADVANCE(467);
+      if (lookahead == 'u') ADVANCE(685);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
     case 765:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(689);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 766:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'u') ADVANCE(742);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 767:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'w') ADVANCE(525);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 768:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'x') ADVANCE(720);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 769:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(507);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 770:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(492);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 771:
+      ACCEPT_TOKEN(sym_label_key);
+      if (lookahead == 'y') ADVANCE(473);
+      if (('-' <= lookahead && lookahead <= ':') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
+      END_STATE();
+    case 772:
       ACCEPT_TOKEN(sym_label_key);
       if (('-' <= lookahead && lookahead <= ':') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(765);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(772);
       END_STATE();
-    case 766:
+    case 773:
       ACCEPT_TOKEN(sym_label_value);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(766);
-      END_STATE();
-    case 767:
-      ACCEPT_TOKEN(anon_sym_DASH);
-      END_STATE();
-    case 768:
-      ACCEPT_TOKEN(anon_sym_SLASH);
-      END_STATE();
-    case 769:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '.') ADVANCE(428);
-      if (lookahead == ':') ADVANCE(786);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(769);
-      if (('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(46);
-      END_STATE();
-    case 770:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == ':') ADVANCE(786);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(770);
-      if (lookahead == '-' ||
-          ('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(776);
-      END_STATE();
-    case 771:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'o') ADVANCE(774);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(776);
-      END_STATE();
-    case 772:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'p') ADVANCE(463);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(776);
-      END_STATE();
-    case 773:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'r') ADVANCE(771);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(776);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(773);
       END_STATE();
     case 774:
-      ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == 'u') ADVANCE(772);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(776);
+      ACCEPT_TOKEN(anon_sym_DASH);
       END_STATE();
     case 775:
-      ACCEPT_TOKEN(sym_port_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(775);
+      ACCEPT_TOKEN(anon_sym_SLASH);
       END_STATE();
     case 776:
       ACCEPT_TOKEN(sym_port_number);
-      if (lookahead == '-' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(776);
+      if (lookahead == '.') ADVANCE(434);
+      if (lookahead == ':') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(776);
+      if (('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(46);
       END_STATE();
     case 777:
-      ACCEPT_TOKEN(sym__port_number_immediate);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(777);
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == ':') ADVANCE(793);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(777);
+      if (lookahead == '-' ||
+          ('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(783);
       END_STATE();
     case 778:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'o') ADVANCE(781);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(783);
+      END_STATE();
+    case 779:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'p') ADVANCE(469);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(783);
+      END_STATE();
+    case 780:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'r') ADVANCE(778);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(783);
+      END_STATE();
+    case 781:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == 'u') ADVANCE(779);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(783);
+      END_STATE();
+    case 782:
+      ACCEPT_TOKEN(sym_port_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(782);
+      END_STATE();
+    case 783:
+      ACCEPT_TOKEN(sym_port_number);
+      if (lookahead == '-' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(783);
+      END_STATE();
+    case 784:
+      ACCEPT_TOKEN(sym__port_number_immediate);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(784);
+      END_STATE();
+    case 785:
       ACCEPT_TOKEN(sym__port_number_immediate);
       if (lookahead == '-' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(778);
-      END_STATE();
-    case 779:
-      ACCEPT_TOKEN(sym_protocol);
-      END_STATE();
-    case 780:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(425);
-      if (lookahead == '/') ADVANCE(426);
-      if (lookahead == ':') ADVANCE(787);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(780);
-      END_STATE();
-    case 781:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(425);
-      if (lookahead == '/') ADVANCE(426);
-      if (lookahead == ':') ADVANCE(780);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(781);
-      END_STATE();
-    case 782:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(425);
-      if (lookahead == '/') ADVANCE(426);
-      if (lookahead == ':') ADVANCE(781);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(782);
-      END_STATE();
-    case 783:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(425);
-      if (lookahead == '/') ADVANCE(426);
-      if (lookahead == ':') ADVANCE(782);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(783);
-      END_STATE();
-    case 784:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(425);
-      if (lookahead == '/') ADVANCE(426);
-      if (lookahead == ':') ADVANCE(783);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(784);
-      END_STATE();
-    case 785:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(425);
-      if (lookahead == '/') ADVANCE(426);
-      if (lookahead == ':') ADVANCE(784);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(785);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(785);
       END_STATE();
     case 786:
-      ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(425);
-      if (lookahead == '/') ADVANCE(426);
-      if (lookahead == ':') ADVANCE(785);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(786);
+      ACCEPT_TOKEN(sym_protocol);
       END_STATE();
     case 787:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(425);
-      if (lookahead == '/') ADVANCE(426);
+      if (lookahead == '.') ADVANCE(431);
+      if (lookahead == '/') ADVANCE(432);
+      if (lookahead == ':') ADVANCE(794);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'F') ||
           ('a' <= lookahead && lookahead <= 'f')) ADVANCE(787);
       END_STATE();
     case 788:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(427);
-      if (lookahead == '/') ADVANCE(426);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(788);
+      if (lookahead == '.') ADVANCE(431);
+      if (lookahead == '/') ADVANCE(432);
+      if (lookahead == ':') ADVANCE(787);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(788);
       END_STATE();
     case 789:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '.') ADVANCE(429);
-      if (lookahead == '/') ADVANCE(426);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(789);
+      if (lookahead == '.') ADVANCE(431);
+      if (lookahead == '/') ADVANCE(432);
+      if (lookahead == ':') ADVANCE(788);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(789);
       END_STATE();
     case 790:
       ACCEPT_TOKEN(sym_cidr);
-      if (lookahead == '/') ADVANCE(426);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(790);
+      if (lookahead == '.') ADVANCE(431);
+      if (lookahead == '/') ADVANCE(432);
+      if (lookahead == ':') ADVANCE(789);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(790);
       END_STATE();
     case 791:
       ACCEPT_TOKEN(sym_cidr);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(791);
+      if (lookahead == '.') ADVANCE(431);
+      if (lookahead == '/') ADVANCE(432);
+      if (lookahead == ':') ADVANCE(790);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(791);
       END_STATE();
     case 792:
-      ACCEPT_TOKEN(sym_number);
-      if (lookahead == '.') ADVANCE(424);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(792);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(431);
+      if (lookahead == '/') ADVANCE(432);
+      if (lookahead == ':') ADVANCE(791);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(792);
       END_STATE();
     case 793:
-      ACCEPT_TOKEN(sym_number);
-      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(793);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(431);
+      if (lookahead == '/') ADVANCE(432);
+      if (lookahead == ':') ADVANCE(792);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(793);
       END_STATE();
     case 794:
-      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(431);
+      if (lookahead == '/') ADVANCE(432);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(794);
       END_STATE();
     case 795:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(433);
+      if (lookahead == '/') ADVANCE(432);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(795);
+      END_STATE();
+    case 796:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '.') ADVANCE(435);
+      if (lookahead == '/') ADVANCE(432);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(796);
+      END_STATE();
+    case 797:
+      ACCEPT_TOKEN(sym_cidr);
+      if (lookahead == '/') ADVANCE(432);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(797);
+      END_STATE();
+    case 798:
+      ACCEPT_TOKEN(sym_cidr);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(798);
+      END_STATE();
+    case 799:
+      ACCEPT_TOKEN(sym_number);
+      if (lookahead == '.') ADVANCE(430);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(799);
+      END_STATE();
+    case 800:
+      ACCEPT_TOKEN(sym_number);
+      if (('0' <= lookahead && lookahead <= '9')) ADVANCE(800);
+      END_STATE();
+    case 801:
+      ACCEPT_TOKEN(anon_sym_DQUOTE);
+      END_STATE();
+    case 802:
       ACCEPT_TOKEN(aux_sym_string_token1);
-      if (lookahead == '#') ADVANCE(796);
+      if (lookahead == '#') ADVANCE(803);
       if (lookahead == '\t' ||
           (0x0b <= lookahead && lookahead <= '\r') ||
-          lookahead == ' ') ADVANCE(795);
+          lookahead == ' ') ADVANCE(802);
       if (lookahead != 0 &&
           (lookahead < '\t' || '\r' < lookahead) &&
           lookahead != '"' &&
           lookahead != '#' &&
-          lookahead != '\\') ADVANCE(796);
+          lookahead != '\\') ADVANCE(803);
       END_STATE();
-    case 796:
+    case 803:
       ACCEPT_TOKEN(aux_sym_string_token1);
       if (lookahead != 0 &&
           lookahead != '\n' &&
           lookahead != '"' &&
-          lookahead != '\\') ADVANCE(796);
+          lookahead != '\\') ADVANCE(803);
       END_STATE();
-    case 797:
+    case 804:
       ACCEPT_TOKEN(anon_sym_DQUOTE2);
       END_STATE();
-    case 798:
+    case 805:
       ACCEPT_TOKEN(sym_escape_sequence);
       END_STATE();
-    case 799:
+    case 806:
       ACCEPT_TOKEN(sym_const_ref);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(799);
-      END_STATE();
-    case 800:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '4') ADVANCE(1001);
-      if (lookahead == '6') ADVANCE(1001);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 801:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '7') ADVANCE(1001);
-      if (lookahead == 'a') ADVANCE(816);
-      if (lookahead == 'i') ADVANCE(962);
-      if (lookahead == 'o') ADVANCE(870);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 802:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(1001);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'F') ||
-          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(802);
-      if (('G' <= lookahead && lookahead <= 'Z') ||
-          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(803);
-      END_STATE();
-    case 803:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == '_') ADVANCE(1001);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(803);
-      END_STATE();
-    case 804:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(1001);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 805:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(868);
-      if (lookahead == 'e') ADVANCE(998);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 806:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(983);
-      if (lookahead == 'e') ADVANCE(949);
-      if (lookahead == 'i') ADVANCE(837);
-      if (lookahead == 'l') ADVANCE(885);
-      if (lookahead == 'o') ADVANCE(915);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(806);
       END_STATE();
     case 807:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(838);
+      if (lookahead == '4') ADVANCE(1014);
+      if (lookahead == '6') ADVANCE(1014);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 808:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(909);
-      if (lookahead == 'o') ADVANCE(976);
+      if (lookahead == '7') ADVANCE(1014);
+      if (lookahead == 'a') ADVANCE(826);
+      if (lookahead == 'i') ADVANCE(975);
+      if (lookahead == 'o') ADVANCE(881);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 809:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(839);
-      if (lookahead == 'h') ADVANCE(927);
+      if (lookahead == '_') ADVANCE(1014);
       if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('A' <= lookahead && lookahead <= 'F') ||
+          ('a' <= lookahead && lookahead <= 'f')) ADVANCE(809);
+      if (('G' <= lookahead && lookahead <= 'Z') ||
+          ('g' <= lookahead && lookahead <= 'z')) ADVANCE(810);
       END_STATE();
     case 810:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(992);
+      if (lookahead == '_') ADVANCE(1014);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(810);
       END_STATE();
     case 811:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(826);
+      if (lookahead == 'a') ADVANCE(1014);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 812:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(978);
+      if (lookahead == 'a') ADVANCE(879);
+      if (lookahead == 'e') ADVANCE(1011);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 813:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(973);
+      if (lookahead == 'a') ADVANCE(916);
+      if (lookahead == 'q') ADVANCE(846);
+      if (lookahead == 'r') ADVANCE(940);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 814:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(975);
+      if (lookahead == 'a') ADVANCE(996);
+      if (lookahead == 'e') ADVANCE(962);
+      if (lookahead == 'i') ADVANCE(848);
+      if (lookahead == 'l') ADVANCE(896);
+      if (lookahead == 'o') ADVANCE(929);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 815:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'a') ADVANCE(977);
+      if (lookahead == 'a') ADVANCE(849);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 816:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'b') ADVANCE(849);
+      if (lookahead == 'a') ADVANCE(923);
+      if (lookahead == 'o') ADVANCE(989);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 817:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(1001);
+      if (lookahead == 'a') ADVANCE(850);
+      if (lookahead == 'h') ADVANCE(941);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 818:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(821);
-      if (lookahead == 'l') ADVANCE(902);
-      if (lookahead == 'n') ADVANCE(913);
-      if (lookahead == 'p') ADVANCE(881);
-      if (lookahead == 'u') ADVANCE(968);
-      if (lookahead == 'w') ADVANCE(955);
+      if (lookahead == 'a') ADVANCE(1006);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 819:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(906);
-      if (lookahead == 'm') ADVANCE(934);
-      if (lookahead == 'n') ADVANCE(1001);
-      if (lookahead == 'p') ADVANCE(994);
+      if (lookahead == 'a') ADVANCE(837);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 820:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(998);
+      if (lookahead == 'a') ADVANCE(833);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 821:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(925);
+      if (lookahead == 'a') ADVANCE(991);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 822:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(876);
+      if (lookahead == 'a') ADVANCE(986);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 823:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(840);
+      if (lookahead == 'a') ADVANCE(988);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 824:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(852);
-      if (lookahead == 'p') ADVANCE(854);
+      if (lookahead == 'a') ADVANCE(990);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('b' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 825:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'b') ADVANCE(820);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 826:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'b') ADVANCE(867);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 827:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(1014);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 828:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(831);
+      if (lookahead == 'l') ADVANCE(915);
+      if (lookahead == 'n') ADVANCE(927);
+      if (lookahead == 'p') ADVANCE(892);
+      if (lookahead == 'u') ADVANCE(981);
+      if (lookahead == 'w') ADVANCE(968);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 829:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(920);
+      if (lookahead == 'm') ADVANCE(948);
+      if (lookahead == 'n') ADVANCE(1014);
+      if (lookahead == 'p') ADVANCE(1007);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 830:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(1011);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 831:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(939);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 832:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(887);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 833:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(910);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 834:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(851);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 835:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(862);
+      if (lookahead == 'p') ADVANCE(864);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 836:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(979);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 837:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(857);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 838:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(1000);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 839:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(965);
+      if (lookahead == 'l') ADVANCE(876);
+      if (lookahead == 'n') ADVANCE(992);
+      if (lookahead == 'r') ADVANCE(1008);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 840:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'c') ADVANCE(824);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 841:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'c') ADVANCE(966);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 826:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(846);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 827:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(987);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 828:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(952);
-      if (lookahead == 'l') ADVANCE(865);
-      if (lookahead == 'n') ADVANCE(979);
-      if (lookahead == 'r') ADVANCE(995);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 829:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(815);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 830:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(953);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 831:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'c') ADVANCE(814);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 832:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(1001);
-      if (lookahead == 's') ADVANCE(935);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 833:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(1001);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 834:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(955);
-      if (lookahead == 'l') ADVANCE(886);
-      if (lookahead == 'r') ADVANCE(970);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 835:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(911);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 836:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(993);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 837:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(942);
-      if (lookahead == 'l') ADVANCE(884);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 838:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(863);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 839:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'd') ADVANCE(813);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 840:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(1001);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 841:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(867);
-      if (lookahead == 'n') ADVANCE(955);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 842:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(807);
-      if (lookahead == 'o') ADVANCE(961);
-      if (lookahead == 't') ADVANCE(971);
+      if (lookahead == 'c') ADVANCE(823);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 843:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(998);
+      if (lookahead == 'd') ADVANCE(1014);
+      if (lookahead == 's') ADVANCE(950);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 844:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(828);
-      if (lookahead == 'i') ADVANCE(904);
-      if (lookahead == 'n') ADVANCE(880);
-      if (lookahead == 'p') ADVANCE(848);
-      if (lookahead == 't') ADVANCE(951);
-      if (lookahead == 'y') ADVANCE(964);
+      if (lookahead == 'd') ADVANCE(1014);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 845:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(832);
+      if (lookahead == 'd') ADVANCE(968);
+      if (lookahead == 'l') ADVANCE(897);
+      if (lookahead == 'r') ADVANCE(983);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 846:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(955);
+      if (lookahead == 'd') ADVANCE(925);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 847:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(873);
+      if (lookahead == 'd') ADVANCE(1005);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 848:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(817);
+      if (lookahead == 'd') ADVANCE(955);
+      if (lookahead == 'l') ADVANCE(895);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 849:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(901);
+      if (lookahead == 'd') ADVANCE(874);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 850:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(917);
+      if (lookahead == 'd') ADVANCE(822);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 851:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(905);
+      if (lookahead == 'e') ADVANCE(1014);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 852:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(936);
+      if (lookahead == 'e') ADVANCE(878);
+      if (lookahead == 'n') ADVANCE(968);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 853:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(875);
+      if (lookahead == 'e') ADVANCE(815);
+      if (lookahead == 'o') ADVANCE(974);
+      if (lookahead == 't') ADVANCE(984);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 854:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(825);
+      if (lookahead == 'e') ADVANCE(1011);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 855:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(916);
+      if (lookahead == 'e') ADVANCE(839);
+      if (lookahead == 'i') ADVANCE(918);
+      if (lookahead == 'n') ADVANCE(891);
+      if (lookahead == 'p') ADVANCE(859);
+      if (lookahead == 't') ADVANCE(964);
+      if (lookahead == 'y') ADVANCE(977);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 856:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(946);
-      if (lookahead == 'l') ADVANCE(955);
-      if (lookahead == 'o') ADVANCE(1001);
+      if (lookahead == 'e') ADVANCE(843);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 857:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(969);
-      if (lookahead == 'i') ADVANCE(959);
+      if (lookahead == 'e') ADVANCE(968);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 858:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(948);
+      if (lookahead == 'e') ADVANCE(884);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 859:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(918);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 860:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(957);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 861:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(943);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 862:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(966);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 863:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(939);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 864:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(919);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 865:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'e') ADVANCE(827);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 860:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(931);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 861:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(919);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 862:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(949);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 863:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(886);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 864:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(836);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 865:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'e') ADVANCE(930);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 866:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'e') ADVANCE(945);
+      if (lookahead == 'e') ADVANCE(959);
+      if (lookahead == 'l') ADVANCE(968);
+      if (lookahead == 'o') ADVANCE(1014);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 867:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(810);
-      if (lookahead == 'n') ADVANCE(998);
-      if (lookahead == 's') ADVANCE(830);
+      if (lookahead == 'e') ADVANCE(913);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 868:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(899);
+      if (lookahead == 'e') ADVANCE(982);
+      if (lookahead == 'i') ADVANCE(972);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 869:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'f') ADVANCE(893);
+      if (lookahead == 'e') ADVANCE(961);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 870:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(1001);
+      if (lookahead == 'e') ADVANCE(932);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 871:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(955);
+      if (lookahead == 'e') ADVANCE(970);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 872:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(947);
-      if (lookahead == 'n') ADVANCE(984);
-      if (lookahead == 'v') ADVANCE(861);
-      if (lookahead == 'x') ADVANCE(824);
+      if (lookahead == 'e') ADVANCE(956);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 873:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(892);
+      if (lookahead == 'e') ADVANCE(979);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 874:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(890);
+      if (lookahead == 'e') ADVANCE(952);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 875:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'g') ADVANCE(930);
+      if (lookahead == 'e') ADVANCE(933);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 876:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(1001);
+      if (lookahead == 'e') ADVANCE(838);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 877:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(891);
+      if (lookahead == 'e') ADVANCE(958);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 878:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(864);
+      if (lookahead == 'f') ADVANCE(818);
+      if (lookahead == 'n') ADVANCE(1011);
+      if (lookahead == 's') ADVANCE(841);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 879:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'h') ADVANCE(866);
+      if (lookahead == 'f') ADVANCE(911);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 880:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(1001);
+      if (lookahead == 'f') ADVANCE(904);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 881:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(900);
+      if (lookahead == 'g') ADVANCE(1014);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 882:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(911);
+      if (lookahead == 'g') ADVANCE(968);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 883:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(869);
+      if (lookahead == 'g') ADVANCE(960);
+      if (lookahead == 'n') ADVANCE(997);
+      if (lookahead == 'v') ADVANCE(872);
+      if (lookahead == 'x') ADVANCE(835);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 884:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(991);
+      if (lookahead == 'g') ADVANCE(903);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 885:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(850);
-      if (lookahead == 'u') ADVANCE(963);
+      if (lookahead == 'g') ADVANCE(901);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 886:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(820);
+      if (lookahead == 'g') ADVANCE(944);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 887:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(914);
+      if (lookahead == 'h') ADVANCE(1014);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 888:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(928);
-      if (lookahead == 'o') ADVANCE(836);
+      if (lookahead == 'h') ADVANCE(902);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 889:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(826);
+      if (lookahead == 'h') ADVANCE(875);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 890:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(920);
+      if (lookahead == 'h') ADVANCE(877);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 891:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(1014);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 892:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'i') ADVANCE(912);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 892:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(923);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 893:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(831);
+      if (lookahead == 'i') ADVANCE(925);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 894:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(967);
+      if (lookahead == 'i') ADVANCE(880);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 895:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(972);
+      if (lookahead == 'i') ADVANCE(1004);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 896:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(874);
+      if (lookahead == 'i') ADVANCE(860);
+      if (lookahead == 'u') ADVANCE(976);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 897:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(830);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 898:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(928);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 899:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(942);
+      if (lookahead == 'o') ADVANCE(847);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 900:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(837);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 901:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(934);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 902:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'i') ADVANCE(926);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 903:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'i') ADVANCE(937);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 898:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'i') ADVANCE(829);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 899:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(804);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 900:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'k') ADVANCE(843);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 901:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(1001);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 902:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(924);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 903:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(966);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 904:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'l') ADVANCE(855);
+      if (lookahead == 'i') ADVANCE(842);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 905:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(1001);
+      if (lookahead == 'i') ADVANCE(980);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 906:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(933);
+      if (lookahead == 'i') ADVANCE(985);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 907:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(840);
+      if (lookahead == 'i') ADVANCE(885);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 908:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(812);
+      if (lookahead == 'i') ADVANCE(951);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 909:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(845);
+      if (lookahead == 'i') ADVANCE(840);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 910:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'm') ADVANCE(890);
+      if (lookahead == 'k') ADVANCE(1014);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 911:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(811);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 912:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'k') ADVANCE(854);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 913:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(1014);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 914:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(825);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 915:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(938);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 916:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(914);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 917:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(979);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 918:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'l') ADVANCE(865);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 919:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(1014);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 920:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(947);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 921:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(851);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 922:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(821);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 923:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(856);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 924:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'm') ADVANCE(901);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 925:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(1014);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 926:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(881);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 927:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(945);
+      if (lookahead == 'y') ADVANCE(1010);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 928:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(882);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 929:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(969);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 930:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(834);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 931:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(979);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 932:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'n') ADVANCE(874);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 933:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'n') ADVANCE(1001);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 912:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(870);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 913:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(931);
-      if (lookahead == 'y') ADVANCE(997);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 914:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(871);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 915:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(956);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 916:
+    case 934:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'n') ADVANCE(823);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 917:
+    case 935:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(966);
+      if (lookahead == 'o') ADVANCE(845);
+      if (lookahead == 'r') ADVANCE(899);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 918:
+    case 936:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(863);
+      if (lookahead == 'o') ADVANCE(1002);
+      if (lookahead == 'p') ADVANCE(827);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 919:
+    case 937:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(988);
+      if (lookahead == 'o') ADVANCE(925);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 920:
+    case 938:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'n') ADVANCE(814);
+      if (lookahead == 'o') ADVANCE(1009);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 921:
+    case 939:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(834);
-      if (lookahead == 'r') ADVANCE(888);
+      if (lookahead == 'o') ADVANCE(1003);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 922:
+    case 940:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(989);
-      if (lookahead == 'p') ADVANCE(817);
+      if (lookahead == 'o') ADVANCE(919);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 923:
+    case 941:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(911);
+      if (lookahead == 'o') ADVANCE(844);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 924:
+    case 942:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(996);
+      if (lookahead == 'o') ADVANCE(967);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 925:
+    case 943:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(990);
+      if (lookahead == 'o') ADVANCE(952);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 926:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(905);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 927:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(833);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 928:
+    case 944:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'o') ADVANCE(954);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 929:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(939);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 930:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(941);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 931:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(985);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 932:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'o') ADVANCE(950);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 933:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(1001);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 934:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(932);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 935:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(811);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 936:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(966);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 937:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'p') ADVANCE(977);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 938:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'q') ADVANCE(835);
-      if (lookahead == 'r') ADVANCE(926);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 939:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(1001);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 940:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(922);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 941:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(998);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 942:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(955);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 943:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(999);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 944:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(896);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 945:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(840);
+      if (lookahead == 'o') ADVANCE(998);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 946:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(910);
+      if (lookahead == 'o') ADVANCE(963);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 947:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(860);
+      if (lookahead == 'p') ADVANCE(1014);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 948:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(960);
+      if (lookahead == 'p') ADVANCE(946);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 949:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(980);
+      if (lookahead == 'p') ADVANCE(979);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 950:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(966);
+      if (lookahead == 'p') ADVANCE(819);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 951:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(887);
+      if (lookahead == 'p') ADVANCE(990);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 952:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(862);
+      if (lookahead == 'r') ADVANCE(1014);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 953:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(897);
+      if (lookahead == 'r') ADVANCE(936);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 954:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'r') ADVANCE(894);
+      if (lookahead == 'r') ADVANCE(1011);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 955:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(1001);
+      if (lookahead == 'r') ADVANCE(968);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 956:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(965);
+      if (lookahead == 'r') ADVANCE(1012);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 957:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(955);
+      if (lookahead == 'r') ADVANCE(907);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 958:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(840);
+      if (lookahead == 'r') ADVANCE(851);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 959:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(908);
+      if (lookahead == 'r') ADVANCE(924);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 960:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(892);
+      if (lookahead == 'r') ADVANCE(871);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 961:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(966);
+      if (lookahead == 'r') ADVANCE(973);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 962:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(981);
+      if (lookahead == 'r') ADVANCE(993);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 963:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(986);
+      if (lookahead == 'r') ADVANCE(979);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 964:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 's') ADVANCE(982);
+      if (lookahead == 'r') ADVANCE(898);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 965:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(1001);
-      if (lookahead == 'u') ADVANCE(907);
+      if (lookahead == 'r') ADVANCE(873);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 966:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(1001);
+      if (lookahead == 'r') ADVANCE(908);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 967:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(998);
+      if (lookahead == 'r') ADVANCE(905);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 968:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(878);
+      if (lookahead == 's') ADVANCE(1014);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 969:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(809);
+      if (lookahead == 's') ADVANCE(978);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 970:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(955);
+      if (lookahead == 's') ADVANCE(968);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 971:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(933);
+      if (lookahead == 's') ADVANCE(851);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 972:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(876);
+      if (lookahead == 's') ADVANCE(922);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 973:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(804);
+      if (lookahead == 's') ADVANCE(903);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 974:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(877);
+      if (lookahead == 's') ADVANCE(979);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 975:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(840);
+      if (lookahead == 's') ADVANCE(994);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 976:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(882);
+      if (lookahead == 's') ADVANCE(999);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 977:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(892);
+      if (lookahead == 's') ADVANCE(995);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 978:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(822);
+      if (lookahead == 't') ADVANCE(1014);
+      if (lookahead == 'u') ADVANCE(921);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 979:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(855);
+      if (lookahead == 't') ADVANCE(1014);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 980:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(883);
+      if (lookahead == 't') ADVANCE(1011);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 981:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(859);
+      if (lookahead == 't') ADVANCE(889);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 982:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(817);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 983:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(968);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 984:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(947);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 985:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(887);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 986:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(811);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 987:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(888);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 988:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(851);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 983:
+    case 989:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(853);
+      if (lookahead == 't') ADVANCE(893);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 984:
+    case 990:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(903);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 991:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(832);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 992:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(865);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 993:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(894);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 985:
+    case 994:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(815);
+      if (lookahead == 't') ADVANCE(870);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 986:
+    case 995:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(861);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 996:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 't') ADVANCE(863);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 987:
+    case 997:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(929);
+      if (lookahead == 't') ADVANCE(905);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 988:
+    case 998:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 't') ADVANCE(898);
+      if (lookahead == 't') ADVANCE(824);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 989:
+    case 999:
       ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(933);
+      if (lookahead == 't') ADVANCE(874);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
-    case 990:
+    case 1000:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(943);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 1001:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 't') ADVANCE(909);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 1002:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(947);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 1003:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(931);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 1004:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(919);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 1005:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'u') ADVANCE(834);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 1006:
       ACCEPT_TOKEN(sym_identifier);
       if (lookahead == 'u') ADVANCE(917);
       if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 991:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(905);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 992:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(903);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 993:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'u') ADVANCE(823);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 994:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(800);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 995:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'v') ADVANCE(889);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 996:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(1001);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 997:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'w') ADVANCE(879);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 998:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(1001);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 999:
-      ACCEPT_TOKEN(sym_identifier);
-      if (lookahead == 'y') ADVANCE(974);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 1000:
-      ACCEPT_TOKEN(sym_identifier);
-      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(1000);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 1001:
-      ACCEPT_TOKEN(sym_identifier);
-      if (('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1001);
-      END_STATE();
-    case 1002:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'c') ADVANCE(1004);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1008);
-      END_STATE();
-    case 1003:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(1007);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1008);
-      END_STATE();
-    case 1004:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'e') ADVANCE(442);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1008);
-      END_STATE();
-    case 1005:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'i') ADVANCE(1006);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1008);
-      END_STATE();
-    case 1006:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'l') ADVANCE(1003);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
-          ('A' <= lookahead && lookahead <= 'Z') ||
-          lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1008);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 1007:
-      ACCEPT_TOKEN(sym__name_token);
-      if (lookahead == 'n') ADVANCE(1002);
-      if (lookahead == '-' ||
-          lookahead == '.' ||
-          ('0' <= lookahead && lookahead <= '9') ||
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(807);
+      if (('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1008);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
       END_STATE();
     case 1008:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'v') ADVANCE(900);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 1009:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(1014);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 1010:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'w') ADVANCE(890);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 1011:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(1014);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 1012:
+      ACCEPT_TOKEN(sym_identifier);
+      if (lookahead == 'y') ADVANCE(987);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 1013:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('A' <= lookahead && lookahead <= 'Z')) ADVANCE(1013);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 1014:
+      ACCEPT_TOKEN(sym_identifier);
+      if (('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1014);
+      END_STATE();
+    case 1015:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'c') ADVANCE(1017);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1021);
+      END_STATE();
+    case 1016:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(1020);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1021);
+      END_STATE();
+    case 1017:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'e') ADVANCE(448);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1021);
+      END_STATE();
+    case 1018:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'i') ADVANCE(1019);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1021);
+      END_STATE();
+    case 1019:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'l') ADVANCE(1016);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1021);
+      END_STATE();
+    case 1020:
+      ACCEPT_TOKEN(sym__name_token);
+      if (lookahead == 'n') ADVANCE(1015);
+      if (lookahead == '-' ||
+          lookahead == '.' ||
+          ('0' <= lookahead && lookahead <= '9') ||
+          ('A' <= lookahead && lookahead <= 'Z') ||
+          lookahead == '_' ||
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1021);
+      END_STATE();
+    case 1021:
       ACCEPT_TOKEN(sym__name_token);
       if (lookahead == '-' ||
           lookahead == '.' ||
           ('0' <= lookahead && lookahead <= '9') ||
           ('A' <= lookahead && lookahead <= 'Z') ||
           lookahead == '_' ||
-          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1008);
+          ('a' <= lookahead && lookahead <= 'z')) ADVANCE(1021);
       END_STATE();
-    case 1009:
+    case 1022:
       ACCEPT_TOKEN(sym_comment);
       if (lookahead != 0 &&
-          lookahead != '\n') ADVANCE(1009);
+          lookahead != '\n') ADVANCE(1022);
       END_STATE();
     default:
       return false;
@@ -9390,659 +9483,663 @@ static bool ts_lex(TSLexer *lexer, TSStateId state) {
 
 static const TSLexerMode ts_lex_modes[STATE_COUNT] = {
   [0] = {.lex_state = 0},
-  [1] = {.lex_state = 433},
-  [2] = {.lex_state = 435},
-  [3] = {.lex_state = 435},
-  [4] = {.lex_state = 433},
-  [5] = {.lex_state = 433},
-  [6] = {.lex_state = 433},
-  [7] = {.lex_state = 433},
-  [8] = {.lex_state = 433},
-  [9] = {.lex_state = 433},
-  [10] = {.lex_state = 433},
-  [11] = {.lex_state = 433},
-  [12] = {.lex_state = 433},
-  [13] = {.lex_state = 433},
-  [14] = {.lex_state = 433},
-  [15] = {.lex_state = 433},
-  [16] = {.lex_state = 433},
-  [17] = {.lex_state = 433},
-  [18] = {.lex_state = 433},
-  [19] = {.lex_state = 433},
-  [20] = {.lex_state = 433},
-  [21] = {.lex_state = 433},
+  [1] = {.lex_state = 439},
+  [2] = {.lex_state = 441},
+  [3] = {.lex_state = 441},
+  [4] = {.lex_state = 439},
+  [5] = {.lex_state = 439},
+  [6] = {.lex_state = 439},
+  [7] = {.lex_state = 439},
+  [8] = {.lex_state = 439},
+  [9] = {.lex_state = 439},
+  [10] = {.lex_state = 439},
+  [11] = {.lex_state = 439},
+  [12] = {.lex_state = 439},
+  [13] = {.lex_state = 439},
+  [14] = {.lex_state = 439},
+  [15] = {.lex_state = 439},
+  [16] = {.lex_state = 439},
+  [17] = {.lex_state = 439},
+  [18] = {.lex_state = 439},
+  [19] = {.lex_state = 439},
+  [20] = {.lex_state = 439},
+  [21] = {.lex_state = 439},
   [22] = {.lex_state = 8},
   [23] = {.lex_state = 17},
-  [24] = {.lex_state = 437},
-  [25] = {.lex_state = 9},
-  [26] = {.lex_state = 433},
-  [27] = {.lex_state = 433},
-  [28] = {.lex_state = 18},
-  [29] = {.lex_state = 433},
-  [30] = {.lex_state = 433},
-  [31] = {.lex_state = 433},
-  [32] = {.lex_state = 433},
-  [33] = {.lex_state = 433},
-  [34] = {.lex_state = 437},
-  [35] = {.lex_state = 433},
-  [36] = {.lex_state = 433},
-  [37] = {.lex_state = 433},
-  [38] = {.lex_state = 433},
-  [39] = {.lex_state = 433},
-  [40] = {.lex_state = 437},
-  [41] = {.lex_state = 433},
-  [42] = {.lex_state = 433},
-  [43] = {.lex_state = 433},
-  [44] = {.lex_state = 433},
-  [45] = {.lex_state = 433},
-  [46] = {.lex_state = 433},
-  [47] = {.lex_state = 433},
-  [48] = {.lex_state = 433},
-  [49] = {.lex_state = 433},
-  [50] = {.lex_state = 433},
-  [51] = {.lex_state = 433},
-  [52] = {.lex_state = 433},
-  [53] = {.lex_state = 433},
-  [54] = {.lex_state = 433},
-  [55] = {.lex_state = 433},
-  [56] = {.lex_state = 433},
-  [57] = {.lex_state = 433},
-  [58] = {.lex_state = 433},
-  [59] = {.lex_state = 433},
-  [60] = {.lex_state = 433},
-  [61] = {.lex_state = 433},
-  [62] = {.lex_state = 433},
-  [63] = {.lex_state = 433},
-  [64] = {.lex_state = 433},
-  [65] = {.lex_state = 433},
-  [66] = {.lex_state = 433},
-  [67] = {.lex_state = 433},
-  [68] = {.lex_state = 433},
-  [69] = {.lex_state = 433},
-  [70] = {.lex_state = 433},
-  [71] = {.lex_state = 433},
-  [72] = {.lex_state = 433},
-  [73] = {.lex_state = 433},
-  [74] = {.lex_state = 433},
-  [75] = {.lex_state = 433},
-  [76] = {.lex_state = 433},
-  [77] = {.lex_state = 433},
-  [78] = {.lex_state = 433},
-  [79] = {.lex_state = 433},
-  [80] = {.lex_state = 433},
-  [81] = {.lex_state = 433},
-  [82] = {.lex_state = 433},
-  [83] = {.lex_state = 433},
-  [84] = {.lex_state = 433},
-  [85] = {.lex_state = 433},
-  [86] = {.lex_state = 433},
-  [87] = {.lex_state = 433},
-  [88] = {.lex_state = 433},
-  [89] = {.lex_state = 433},
-  [90] = {.lex_state = 433},
-  [91] = {.lex_state = 433},
-  [92] = {.lex_state = 433},
-  [93] = {.lex_state = 433},
-  [94] = {.lex_state = 433},
-  [95] = {.lex_state = 433},
-  [96] = {.lex_state = 433},
-  [97] = {.lex_state = 433},
-  [98] = {.lex_state = 433},
-  [99] = {.lex_state = 433},
-  [100] = {.lex_state = 433},
-  [101] = {.lex_state = 433},
-  [102] = {.lex_state = 433},
-  [103] = {.lex_state = 433},
-  [104] = {.lex_state = 433},
-  [105] = {.lex_state = 433},
-  [106] = {.lex_state = 433},
-  [107] = {.lex_state = 433},
-  [108] = {.lex_state = 433},
-  [109] = {.lex_state = 433},
-  [110] = {.lex_state = 433},
-  [111] = {.lex_state = 433},
-  [112] = {.lex_state = 433},
-  [113] = {.lex_state = 433},
-  [114] = {.lex_state = 433},
-  [115] = {.lex_state = 433},
-  [116] = {.lex_state = 433},
+  [24] = {.lex_state = 443},
+  [25] = {.lex_state = 439},
+  [26] = {.lex_state = 9},
+  [27] = {.lex_state = 18},
+  [28] = {.lex_state = 439},
+  [29] = {.lex_state = 439},
+  [30] = {.lex_state = 439},
+  [31] = {.lex_state = 439},
+  [32] = {.lex_state = 439},
+  [33] = {.lex_state = 439},
+  [34] = {.lex_state = 439},
+  [35] = {.lex_state = 439},
+  [36] = {.lex_state = 439},
+  [37] = {.lex_state = 443},
+  [38] = {.lex_state = 439},
+  [39] = {.lex_state = 439},
+  [40] = {.lex_state = 439},
+  [41] = {.lex_state = 443},
+  [42] = {.lex_state = 439},
+  [43] = {.lex_state = 439},
+  [44] = {.lex_state = 439},
+  [45] = {.lex_state = 439},
+  [46] = {.lex_state = 439},
+  [47] = {.lex_state = 439},
+  [48] = {.lex_state = 439},
+  [49] = {.lex_state = 439},
+  [50] = {.lex_state = 439},
+  [51] = {.lex_state = 439},
+  [52] = {.lex_state = 439},
+  [53] = {.lex_state = 439},
+  [54] = {.lex_state = 439},
+  [55] = {.lex_state = 439},
+  [56] = {.lex_state = 439},
+  [57] = {.lex_state = 439},
+  [58] = {.lex_state = 439},
+  [59] = {.lex_state = 439},
+  [60] = {.lex_state = 439},
+  [61] = {.lex_state = 439},
+  [62] = {.lex_state = 439},
+  [63] = {.lex_state = 439},
+  [64] = {.lex_state = 439},
+  [65] = {.lex_state = 439},
+  [66] = {.lex_state = 439},
+  [67] = {.lex_state = 439},
+  [68] = {.lex_state = 439},
+  [69] = {.lex_state = 439},
+  [70] = {.lex_state = 439},
+  [71] = {.lex_state = 439},
+  [72] = {.lex_state = 439},
+  [73] = {.lex_state = 439},
+  [74] = {.lex_state = 439},
+  [75] = {.lex_state = 439},
+  [76] = {.lex_state = 439},
+  [77] = {.lex_state = 439},
+  [78] = {.lex_state = 439},
+  [79] = {.lex_state = 439},
+  [80] = {.lex_state = 439},
+  [81] = {.lex_state = 439},
+  [82] = {.lex_state = 439},
+  [83] = {.lex_state = 439},
+  [84] = {.lex_state = 439},
+  [85] = {.lex_state = 439},
+  [86] = {.lex_state = 439},
+  [87] = {.lex_state = 439},
+  [88] = {.lex_state = 439},
+  [89] = {.lex_state = 439},
+  [90] = {.lex_state = 439},
+  [91] = {.lex_state = 439},
+  [92] = {.lex_state = 439},
+  [93] = {.lex_state = 439},
+  [94] = {.lex_state = 439},
+  [95] = {.lex_state = 439},
+  [96] = {.lex_state = 439},
+  [97] = {.lex_state = 439},
+  [98] = {.lex_state = 439},
+  [99] = {.lex_state = 439},
+  [100] = {.lex_state = 439},
+  [101] = {.lex_state = 439},
+  [102] = {.lex_state = 439},
+  [103] = {.lex_state = 439},
+  [104] = {.lex_state = 439},
+  [105] = {.lex_state = 439},
+  [106] = {.lex_state = 439},
+  [107] = {.lex_state = 439},
+  [108] = {.lex_state = 439},
+  [109] = {.lex_state = 439},
+  [110] = {.lex_state = 439},
+  [111] = {.lex_state = 439},
+  [112] = {.lex_state = 439},
+  [113] = {.lex_state = 439},
+  [114] = {.lex_state = 439},
+  [115] = {.lex_state = 439},
+  [116] = {.lex_state = 439},
   [117] = {.lex_state = 22},
-  [118] = {.lex_state = 433},
-  [119] = {.lex_state = 433},
-  [120] = {.lex_state = 433},
-  [121] = {.lex_state = 433},
+  [118] = {.lex_state = 439},
+  [119] = {.lex_state = 439},
+  [120] = {.lex_state = 439},
+  [121] = {.lex_state = 439},
   [122] = {.lex_state = 22},
-  [123] = {.lex_state = 433},
-  [124] = {.lex_state = 433},
-  [125] = {.lex_state = 433},
-  [126] = {.lex_state = 433},
+  [123] = {.lex_state = 439},
+  [124] = {.lex_state = 439},
+  [125] = {.lex_state = 439},
+  [126] = {.lex_state = 439},
   [127] = {.lex_state = 22},
-  [128] = {.lex_state = 433},
-  [129] = {.lex_state = 433},
-  [130] = {.lex_state = 433},
-  [131] = {.lex_state = 433},
-  [132] = {.lex_state = 433},
-  [133] = {.lex_state = 433},
-  [134] = {.lex_state = 433},
-  [135] = {.lex_state = 433},
-  [136] = {.lex_state = 433},
-  [137] = {.lex_state = 433},
-  [138] = {.lex_state = 433},
-  [139] = {.lex_state = 433},
-  [140] = {.lex_state = 433},
-  [141] = {.lex_state = 433},
-  [142] = {.lex_state = 433},
-  [143] = {.lex_state = 433},
-  [144] = {.lex_state = 433},
-  [145] = {.lex_state = 433},
-  [146] = {.lex_state = 433},
-  [147] = {.lex_state = 433},
-  [148] = {.lex_state = 433},
-  [149] = {.lex_state = 433},
-  [150] = {.lex_state = 433},
-  [151] = {.lex_state = 433},
-  [152] = {.lex_state = 433},
-  [153] = {.lex_state = 433},
-  [154] = {.lex_state = 433},
-  [155] = {.lex_state = 433},
-  [156] = {.lex_state = 433},
-  [157] = {.lex_state = 433},
-  [158] = {.lex_state = 433},
-  [159] = {.lex_state = 433},
-  [160] = {.lex_state = 433},
-  [161] = {.lex_state = 433},
-  [162] = {.lex_state = 433},
-  [163] = {.lex_state = 433},
-  [164] = {.lex_state = 22},
-  [165] = {.lex_state = 433},
-  [166] = {.lex_state = 433},
-  [167] = {.lex_state = 433},
-  [168] = {.lex_state = 433},
-  [169] = {.lex_state = 433},
-  [170] = {.lex_state = 433},
-  [171] = {.lex_state = 433},
-  [172] = {.lex_state = 433},
-  [173] = {.lex_state = 433},
-  [174] = {.lex_state = 433},
-  [175] = {.lex_state = 15},
-  [176] = {.lex_state = 433},
-  [177] = {.lex_state = 433},
-  [178] = {.lex_state = 433},
-  [179] = {.lex_state = 433},
-  [180] = {.lex_state = 433},
-  [181] = {.lex_state = 433},
-  [182] = {.lex_state = 433},
-  [183] = {.lex_state = 433},
-  [184] = {.lex_state = 433},
-  [185] = {.lex_state = 433},
-  [186] = {.lex_state = 433},
-  [187] = {.lex_state = 433},
-  [188] = {.lex_state = 433},
-  [189] = {.lex_state = 433},
-  [190] = {.lex_state = 433},
-  [191] = {.lex_state = 433},
-  [192] = {.lex_state = 433},
-  [193] = {.lex_state = 433},
-  [194] = {.lex_state = 433},
-  [195] = {.lex_state = 433},
-  [196] = {.lex_state = 433},
-  [197] = {.lex_state = 433},
-  [198] = {.lex_state = 433},
-  [199] = {.lex_state = 433},
-  [200] = {.lex_state = 433},
-  [201] = {.lex_state = 433},
-  [202] = {.lex_state = 433},
-  [203] = {.lex_state = 433},
-  [204] = {.lex_state = 433},
-  [205] = {.lex_state = 433},
-  [206] = {.lex_state = 2},
+  [128] = {.lex_state = 439},
+  [129] = {.lex_state = 439},
+  [130] = {.lex_state = 439},
+  [131] = {.lex_state = 439},
+  [132] = {.lex_state = 439},
+  [133] = {.lex_state = 439},
+  [134] = {.lex_state = 439},
+  [135] = {.lex_state = 439},
+  [136] = {.lex_state = 439},
+  [137] = {.lex_state = 439},
+  [138] = {.lex_state = 439},
+  [139] = {.lex_state = 439},
+  [140] = {.lex_state = 439},
+  [141] = {.lex_state = 439},
+  [142] = {.lex_state = 439},
+  [143] = {.lex_state = 439},
+  [144] = {.lex_state = 439},
+  [145] = {.lex_state = 15},
+  [146] = {.lex_state = 439},
+  [147] = {.lex_state = 439},
+  [148] = {.lex_state = 439},
+  [149] = {.lex_state = 439},
+  [150] = {.lex_state = 439},
+  [151] = {.lex_state = 439},
+  [152] = {.lex_state = 439},
+  [153] = {.lex_state = 439},
+  [154] = {.lex_state = 439},
+  [155] = {.lex_state = 439},
+  [156] = {.lex_state = 439},
+  [157] = {.lex_state = 439},
+  [158] = {.lex_state = 439},
+  [159] = {.lex_state = 439},
+  [160] = {.lex_state = 439},
+  [161] = {.lex_state = 439},
+  [162] = {.lex_state = 439},
+  [163] = {.lex_state = 439},
+  [164] = {.lex_state = 439},
+  [165] = {.lex_state = 22},
+  [166] = {.lex_state = 439},
+  [167] = {.lex_state = 439},
+  [168] = {.lex_state = 439},
+  [169] = {.lex_state = 439},
+  [170] = {.lex_state = 439},
+  [171] = {.lex_state = 439},
+  [172] = {.lex_state = 439},
+  [173] = {.lex_state = 439},
+  [174] = {.lex_state = 439},
+  [175] = {.lex_state = 439},
+  [176] = {.lex_state = 439},
+  [177] = {.lex_state = 439},
+  [178] = {.lex_state = 439},
+  [179] = {.lex_state = 439},
+  [180] = {.lex_state = 439},
+  [181] = {.lex_state = 439},
+  [182] = {.lex_state = 439},
+  [183] = {.lex_state = 439},
+  [184] = {.lex_state = 439},
+  [185] = {.lex_state = 439},
+  [186] = {.lex_state = 439},
+  [187] = {.lex_state = 439},
+  [188] = {.lex_state = 439},
+  [189] = {.lex_state = 439},
+  [190] = {.lex_state = 439},
+  [191] = {.lex_state = 439},
+  [192] = {.lex_state = 439},
+  [193] = {.lex_state = 439},
+  [194] = {.lex_state = 439},
+  [195] = {.lex_state = 439},
+  [196] = {.lex_state = 439},
+  [197] = {.lex_state = 439},
+  [198] = {.lex_state = 439},
+  [199] = {.lex_state = 439},
+  [200] = {.lex_state = 439},
+  [201] = {.lex_state = 439},
+  [202] = {.lex_state = 439},
+  [203] = {.lex_state = 439},
+  [204] = {.lex_state = 2},
+  [205] = {.lex_state = 439},
+  [206] = {.lex_state = 439},
   [207] = {.lex_state = 2},
-  [208] = {.lex_state = 433},
-  [209] = {.lex_state = 433},
+  [208] = {.lex_state = 439},
+  [209] = {.lex_state = 439},
   [210] = {.lex_state = 16},
-  [211] = {.lex_state = 433},
-  [212] = {.lex_state = 433},
-  [213] = {.lex_state = 433},
-  [214] = {.lex_state = 433},
-  [215] = {.lex_state = 433},
-  [216] = {.lex_state = 433},
-  [217] = {.lex_state = 433},
-  [218] = {.lex_state = 433},
-  [219] = {.lex_state = 433},
-  [220] = {.lex_state = 433},
-  [221] = {.lex_state = 433},
-  [222] = {.lex_state = 433},
-  [223] = {.lex_state = 438},
-  [224] = {.lex_state = 433},
-  [225] = {.lex_state = 433},
-  [226] = {.lex_state = 433},
-  [227] = {.lex_state = 433},
-  [228] = {.lex_state = 433},
-  [229] = {.lex_state = 433},
-  [230] = {.lex_state = 433},
-  [231] = {.lex_state = 433},
-  [232] = {.lex_state = 433},
-  [233] = {.lex_state = 433},
+  [211] = {.lex_state = 439},
+  [212] = {.lex_state = 439},
+  [213] = {.lex_state = 439},
+  [214] = {.lex_state = 439},
+  [215] = {.lex_state = 439},
+  [216] = {.lex_state = 439},
+  [217] = {.lex_state = 444},
+  [218] = {.lex_state = 439},
+  [219] = {.lex_state = 439},
+  [220] = {.lex_state = 439},
+  [221] = {.lex_state = 439},
+  [222] = {.lex_state = 439},
+  [223] = {.lex_state = 439},
+  [224] = {.lex_state = 439},
+  [225] = {.lex_state = 439},
+  [226] = {.lex_state = 439},
+  [227] = {.lex_state = 439},
+  [228] = {.lex_state = 439},
+  [229] = {.lex_state = 439},
+  [230] = {.lex_state = 439},
+  [231] = {.lex_state = 439},
+  [232] = {.lex_state = 439},
+  [233] = {.lex_state = 439},
   [234] = {.lex_state = 13},
-  [235] = {.lex_state = 433},
-  [236] = {.lex_state = 433},
-  [237] = {.lex_state = 433},
-  [238] = {.lex_state = 433},
-  [239] = {.lex_state = 433},
-  [240] = {.lex_state = 433},
-  [241] = {.lex_state = 433},
-  [242] = {.lex_state = 433},
-  [243] = {.lex_state = 433},
-  [244] = {.lex_state = 433},
-  [245] = {.lex_state = 433},
-  [246] = {.lex_state = 433},
-  [247] = {.lex_state = 433},
-  [248] = {.lex_state = 433},
-  [249] = {.lex_state = 433},
-  [250] = {.lex_state = 433},
-  [251] = {.lex_state = 433},
-  [252] = {.lex_state = 433},
-  [253] = {.lex_state = 433},
-  [254] = {.lex_state = 433},
-  [255] = {.lex_state = 433},
-  [256] = {.lex_state = 433},
-  [257] = {.lex_state = 433},
-  [258] = {.lex_state = 433},
-  [259] = {.lex_state = 433},
-  [260] = {.lex_state = 433},
-  [261] = {.lex_state = 433},
-  [262] = {.lex_state = 433},
-  [263] = {.lex_state = 433},
-  [264] = {.lex_state = 433},
+  [235] = {.lex_state = 439},
+  [236] = {.lex_state = 439},
+  [237] = {.lex_state = 439},
+  [238] = {.lex_state = 439},
+  [239] = {.lex_state = 439},
+  [240] = {.lex_state = 439},
+  [241] = {.lex_state = 439},
+  [242] = {.lex_state = 439},
+  [243] = {.lex_state = 439},
+  [244] = {.lex_state = 439},
+  [245] = {.lex_state = 439},
+  [246] = {.lex_state = 439},
+  [247] = {.lex_state = 439},
+  [248] = {.lex_state = 439},
+  [249] = {.lex_state = 439},
+  [250] = {.lex_state = 439},
+  [251] = {.lex_state = 439},
+  [252] = {.lex_state = 439},
+  [253] = {.lex_state = 439},
+  [254] = {.lex_state = 439},
+  [255] = {.lex_state = 439},
+  [256] = {.lex_state = 439},
+  [257] = {.lex_state = 439},
+  [258] = {.lex_state = 439},
+  [259] = {.lex_state = 439},
+  [260] = {.lex_state = 439},
+  [261] = {.lex_state = 439},
+  [262] = {.lex_state = 439},
+  [263] = {.lex_state = 439},
+  [264] = {.lex_state = 439},
   [265] = {.lex_state = 439},
-  [266] = {.lex_state = 433},
-  [267] = {.lex_state = 433},
-  [268] = {.lex_state = 433},
-  [269] = {.lex_state = 433},
-  [270] = {.lex_state = 433},
-  [271] = {.lex_state = 433},
-  [272] = {.lex_state = 433},
-  [273] = {.lex_state = 433},
-  [274] = {.lex_state = 433},
-  [275] = {.lex_state = 433},
-  [276] = {.lex_state = 14},
-  [277] = {.lex_state = 433},
-  [278] = {.lex_state = 433},
-  [279] = {.lex_state = 433},
-  [280] = {.lex_state = 433},
-  [281] = {.lex_state = 433},
-  [282] = {.lex_state = 10},
-  [283] = {.lex_state = 433},
-  [284] = {.lex_state = 433},
-  [285] = {.lex_state = 433},
-  [286] = {.lex_state = 433},
-  [287] = {.lex_state = 433},
-  [288] = {.lex_state = 433},
-  [289] = {.lex_state = 433},
-  [290] = {.lex_state = 433},
-  [291] = {.lex_state = 433},
-  [292] = {.lex_state = 433},
-  [293] = {.lex_state = 433},
-  [294] = {.lex_state = 433},
-  [295] = {.lex_state = 433},
-  [296] = {.lex_state = 433},
-  [297] = {.lex_state = 433},
-  [298] = {.lex_state = 433},
-  [299] = {.lex_state = 433},
-  [300] = {.lex_state = 433},
-  [301] = {.lex_state = 433},
-  [302] = {.lex_state = 433},
-  [303] = {.lex_state = 433},
-  [304] = {.lex_state = 433},
-  [305] = {.lex_state = 433},
-  [306] = {.lex_state = 433},
-  [307] = {.lex_state = 433},
-  [308] = {.lex_state = 433},
-  [309] = {.lex_state = 4},
-  [310] = {.lex_state = 4},
+  [266] = {.lex_state = 439},
+  [267] = {.lex_state = 439},
+  [268] = {.lex_state = 439},
+  [269] = {.lex_state = 439},
+  [270] = {.lex_state = 439},
+  [271] = {.lex_state = 439},
+  [272] = {.lex_state = 439},
+  [273] = {.lex_state = 445},
+  [274] = {.lex_state = 439},
+  [275] = {.lex_state = 439},
+  [276] = {.lex_state = 439},
+  [277] = {.lex_state = 439},
+  [278] = {.lex_state = 14},
+  [279] = {.lex_state = 439},
+  [280] = {.lex_state = 439},
+  [281] = {.lex_state = 439},
+  [282] = {.lex_state = 439},
+  [283] = {.lex_state = 439},
+  [284] = {.lex_state = 10},
+  [285] = {.lex_state = 439},
+  [286] = {.lex_state = 439},
+  [287] = {.lex_state = 439},
+  [288] = {.lex_state = 439},
+  [289] = {.lex_state = 439},
+  [290] = {.lex_state = 439},
+  [291] = {.lex_state = 439},
+  [292] = {.lex_state = 439},
+  [293] = {.lex_state = 439},
+  [294] = {.lex_state = 439},
+  [295] = {.lex_state = 439},
+  [296] = {.lex_state = 439},
+  [297] = {.lex_state = 439},
+  [298] = {.lex_state = 439},
+  [299] = {.lex_state = 439},
+  [300] = {.lex_state = 439},
+  [301] = {.lex_state = 439},
+  [302] = {.lex_state = 439},
+  [303] = {.lex_state = 439},
+  [304] = {.lex_state = 439},
+  [305] = {.lex_state = 439},
+  [306] = {.lex_state = 439},
+  [307] = {.lex_state = 439},
+  [308] = {.lex_state = 439},
+  [309] = {.lex_state = 439},
+  [310] = {.lex_state = 439},
   [311] = {.lex_state = 4},
-  [312] = {.lex_state = 23},
-  [313] = {.lex_state = 433},
-  [314] = {.lex_state = 4},
-  [315] = {.lex_state = 433},
-  [316] = {.lex_state = 433},
-  [317] = {.lex_state = 433},
-  [318] = {.lex_state = 433},
-  [319] = {.lex_state = 10},
-  [320] = {.lex_state = 23},
-  [321] = {.lex_state = 23},
+  [312] = {.lex_state = 4},
+  [313] = {.lex_state = 4},
+  [314] = {.lex_state = 23},
+  [315] = {.lex_state = 439},
+  [316] = {.lex_state = 439},
+  [317] = {.lex_state = 10},
+  [318] = {.lex_state = 439},
+  [319] = {.lex_state = 4},
+  [320] = {.lex_state = 439},
+  [321] = {.lex_state = 439},
   [322] = {.lex_state = 23},
-  [323] = {.lex_state = 6},
-  [324] = {.lex_state = 7},
+  [323] = {.lex_state = 23},
+  [324] = {.lex_state = 23},
   [325] = {.lex_state = 6},
-  [326] = {.lex_state = 433},
-  [327] = {.lex_state = 433},
+  [326] = {.lex_state = 439},
+  [327] = {.lex_state = 7},
   [328] = {.lex_state = 2},
   [329] = {.lex_state = 6},
-  [330] = {.lex_state = 433},
-  [331] = {.lex_state = 433},
-  [332] = {.lex_state = 433},
-  [333] = {.lex_state = 433},
-  [334] = {.lex_state = 433},
-  [335] = {.lex_state = 433},
-  [336] = {.lex_state = 433},
-  [337] = {.lex_state = 6},
-  [338] = {.lex_state = 433},
-  [339] = {.lex_state = 433},
-  [340] = {.lex_state = 433},
-  [341] = {.lex_state = 433},
-  [342] = {.lex_state = 433},
-  [343] = {.lex_state = 433},
-  [344] = {.lex_state = 433},
-  [345] = {.lex_state = 433},
-  [346] = {.lex_state = 6},
-  [347] = {.lex_state = 433},
-  [348] = {.lex_state = 433},
-  [349] = {.lex_state = 433},
-  [350] = {.lex_state = 433},
-  [351] = {.lex_state = 6},
-  [352] = {.lex_state = 433},
-  [353] = {.lex_state = 6},
-  [354] = {.lex_state = 433},
-  [355] = {.lex_state = 433},
-  [356] = {.lex_state = 3},
-  [357] = {.lex_state = 3},
+  [330] = {.lex_state = 6},
+  [331] = {.lex_state = 439},
+  [332] = {.lex_state = 439},
+  [333] = {.lex_state = 439},
+  [334] = {.lex_state = 439},
+  [335] = {.lex_state = 439},
+  [336] = {.lex_state = 439},
+  [337] = {.lex_state = 439},
+  [338] = {.lex_state = 439},
+  [339] = {.lex_state = 439},
+  [340] = {.lex_state = 439},
+  [341] = {.lex_state = 439},
+  [342] = {.lex_state = 6},
+  [343] = {.lex_state = 439},
+  [344] = {.lex_state = 6},
+  [345] = {.lex_state = 439},
+  [346] = {.lex_state = 439},
+  [347] = {.lex_state = 439},
+  [348] = {.lex_state = 439},
+  [349] = {.lex_state = 6},
+  [350] = {.lex_state = 439},
+  [351] = {.lex_state = 439},
+  [352] = {.lex_state = 439},
+  [353] = {.lex_state = 439},
+  [354] = {.lex_state = 439},
+  [355] = {.lex_state = 439},
+  [356] = {.lex_state = 439},
+  [357] = {.lex_state = 6},
   [358] = {.lex_state = 3},
   [359] = {.lex_state = 3},
-  [360] = {.lex_state = 19},
+  [360] = {.lex_state = 3},
   [361] = {.lex_state = 3},
-  [362] = {.lex_state = 433},
-  [363] = {.lex_state = 433},
-  [364] = {.lex_state = 3},
+  [362] = {.lex_state = 439},
+  [363] = {.lex_state = 19},
+  [364] = {.lex_state = 439},
   [365] = {.lex_state = 3},
-  [366] = {.lex_state = 2},
+  [366] = {.lex_state = 3},
   [367] = {.lex_state = 2},
   [368] = {.lex_state = 2},
-  [369] = {.lex_state = 433},
-  [370] = {.lex_state = 12},
+  [369] = {.lex_state = 3},
+  [370] = {.lex_state = 2},
   [371] = {.lex_state = 12},
-  [372] = {.lex_state = 20},
-  [373] = {.lex_state = 437},
+  [372] = {.lex_state = 439},
+  [373] = {.lex_state = 20},
   [374] = {.lex_state = 12},
-  [375] = {.lex_state = 2},
-  [376] = {.lex_state = 5},
-  [377] = {.lex_state = 5},
+  [375] = {.lex_state = 443},
+  [376] = {.lex_state = 12},
+  [377] = {.lex_state = 12},
   [378] = {.lex_state = 3},
-  [379] = {.lex_state = 3},
-  [380] = {.lex_state = 2},
+  [379] = {.lex_state = 2},
+  [380] = {.lex_state = 3},
   [381] = {.lex_state = 5},
   [382] = {.lex_state = 5},
-  [383] = {.lex_state = 3},
-  [384] = {.lex_state = 3},
-  [385] = {.lex_state = 433},
-  [386] = {.lex_state = 3},
-  [387] = {.lex_state = 433},
+  [383] = {.lex_state = 11},
+  [384] = {.lex_state = 439},
+  [385] = {.lex_state = 3},
+  [386] = {.lex_state = 2},
+  [387] = {.lex_state = 12},
   [388] = {.lex_state = 3},
-  [389] = {.lex_state = 11},
+  [389] = {.lex_state = 439},
   [390] = {.lex_state = 3},
-  [391] = {.lex_state = 433},
-  [392] = {.lex_state = 12},
+  [391] = {.lex_state = 12},
+  [392] = {.lex_state = 439},
   [393] = {.lex_state = 3},
-  [394] = {.lex_state = 12},
-  [395] = {.lex_state = 12},
-  [396] = {.lex_state = 437},
+  [394] = {.lex_state = 3},
+  [395] = {.lex_state = 443},
+  [396] = {.lex_state = 3},
   [397] = {.lex_state = 3},
-  [398] = {.lex_state = 3},
+  [398] = {.lex_state = 5},
   [399] = {.lex_state = 2},
   [400] = {.lex_state = 5},
-  [401] = {.lex_state = 433},
-  [402] = {.lex_state = 437},
-  [403] = {.lex_state = 5},
-  [404] = {.lex_state = 5},
+  [401] = {.lex_state = 3},
+  [402] = {.lex_state = 5},
+  [403] = {.lex_state = 439},
+  [404] = {.lex_state = 12},
   [405] = {.lex_state = 5},
-  [406] = {.lex_state = 3},
-  [407] = {.lex_state = 433},
-  [408] = {.lex_state = 12},
-  [409] = {.lex_state = 5},
-  [410] = {.lex_state = 5},
-  [411] = {.lex_state = 433},
-  [412] = {.lex_state = 12},
-  [413] = {.lex_state = 433},
+  [406] = {.lex_state = 439},
+  [407] = {.lex_state = 5},
+  [408] = {.lex_state = 5},
+  [409] = {.lex_state = 439},
+  [410] = {.lex_state = 439},
+  [411] = {.lex_state = 12},
+  [412] = {.lex_state = 5},
+  [413] = {.lex_state = 3},
   [414] = {.lex_state = 5},
-  [415] = {.lex_state = 433},
-  [416] = {.lex_state = 1},
-  [417] = {.lex_state = 11},
-  [418] = {.lex_state = 433},
-  [419] = {.lex_state = 433},
-  [420] = {.lex_state = 433},
-  [421] = {.lex_state = 433},
-  [422] = {.lex_state = 1},
-  [423] = {.lex_state = 433},
-  [424] = {.lex_state = 437},
-  [425] = {.lex_state = 433},
-  [426] = {.lex_state = 433},
-  [427] = {.lex_state = 433},
-  [428] = {.lex_state = 433},
-  [429] = {.lex_state = 433},
-  [430] = {.lex_state = 433},
-  [431] = {.lex_state = 433},
-  [432] = {.lex_state = 433},
-  [433] = {.lex_state = 24},
-  [434] = {.lex_state = 433},
-  [435] = {.lex_state = 433},
-  [436] = {.lex_state = 433},
-  [437] = {.lex_state = 433},
-  [438] = {.lex_state = 11},
-  [439] = {.lex_state = 433},
-  [440] = {.lex_state = 437},
-  [441] = {.lex_state = 433},
-  [442] = {.lex_state = 433},
-  [443] = {.lex_state = 25},
-  [444] = {.lex_state = 25},
-  [445] = {.lex_state = 433},
-  [446] = {.lex_state = 433},
-  [447] = {.lex_state = 433},
-  [448] = {.lex_state = 433},
-  [449] = {.lex_state = 433},
-  [450] = {.lex_state = 433},
-  [451] = {.lex_state = 433},
-  [452] = {.lex_state = 433},
-  [453] = {.lex_state = 433},
-  [454] = {.lex_state = 433},
-  [455] = {.lex_state = 433},
-  [456] = {.lex_state = 433},
-  [457] = {.lex_state = 433},
-  [458] = {.lex_state = 433},
-  [459] = {.lex_state = 1},
-  [460] = {.lex_state = 433},
-  [461] = {.lex_state = 25},
-  [462] = {.lex_state = 12},
-  [463] = {.lex_state = 12},
-  [464] = {.lex_state = 433},
-  [465] = {.lex_state = 433},
-  [466] = {.lex_state = 433},
-  [467] = {.lex_state = 433},
-  [468] = {.lex_state = 11},
-  [469] = {.lex_state = 433},
-  [470] = {.lex_state = 1},
+  [415] = {.lex_state = 5},
+  [416] = {.lex_state = 443},
+  [417] = {.lex_state = 1},
+  [418] = {.lex_state = 11},
+  [419] = {.lex_state = 443},
+  [420] = {.lex_state = 11},
+  [421] = {.lex_state = 439},
+  [422] = {.lex_state = 443},
+  [423] = {.lex_state = 439},
+  [424] = {.lex_state = 25},
+  [425] = {.lex_state = 439},
+  [426] = {.lex_state = 439},
+  [427] = {.lex_state = 439},
+  [428] = {.lex_state = 439},
+  [429] = {.lex_state = 439},
+  [430] = {.lex_state = 439},
+  [431] = {.lex_state = 25},
+  [432] = {.lex_state = 439},
+  [433] = {.lex_state = 439},
+  [434] = {.lex_state = 439},
+  [435] = {.lex_state = 439},
+  [436] = {.lex_state = 1},
+  [437] = {.lex_state = 439},
+  [438] = {.lex_state = 443},
+  [439] = {.lex_state = 439},
+  [440] = {.lex_state = 439},
+  [441] = {.lex_state = 439},
+  [442] = {.lex_state = 439},
+  [443] = {.lex_state = 439},
+  [444] = {.lex_state = 439},
+  [445] = {.lex_state = 1},
+  [446] = {.lex_state = 439},
+  [447] = {.lex_state = 439},
+  [448] = {.lex_state = 439},
+  [449] = {.lex_state = 439},
+  [450] = {.lex_state = 439},
+  [451] = {.lex_state = 439},
+  [452] = {.lex_state = 439},
+  [453] = {.lex_state = 24},
+  [454] = {.lex_state = 439},
+  [455] = {.lex_state = 439},
+  [456] = {.lex_state = 439},
+  [457] = {.lex_state = 11},
+  [458] = {.lex_state = 439},
+  [459] = {.lex_state = 439},
+  [460] = {.lex_state = 439},
+  [461] = {.lex_state = 439},
+  [462] = {.lex_state = 439},
+  [463] = {.lex_state = 439},
+  [464] = {.lex_state = 439},
+  [465] = {.lex_state = 439},
+  [466] = {.lex_state = 439},
+  [467] = {.lex_state = 439},
+  [468] = {.lex_state = 439},
+  [469] = {.lex_state = 439},
+  [470] = {.lex_state = 25},
   [471] = {.lex_state = 1},
-  [472] = {.lex_state = 433},
-  [473] = {.lex_state = 24},
-  [474] = {.lex_state = 11},
-  [475] = {.lex_state = 437},
-  [476] = {.lex_state = 11},
-  [477] = {.lex_state = 437},
-  [478] = {.lex_state = 0},
-  [479] = {.lex_state = 0},
-  [480] = {.lex_state = 4},
+  [472] = {.lex_state = 439},
+  [473] = {.lex_state = 12},
+  [474] = {.lex_state = 439},
+  [475] = {.lex_state = 11},
+  [476] = {.lex_state = 1},
+  [477] = {.lex_state = 24},
+  [478] = {.lex_state = 11},
+  [479] = {.lex_state = 12},
+  [480] = {.lex_state = 0},
   [481] = {.lex_state = 0},
-  [482] = {.lex_state = 0},
-  [483] = {.lex_state = 11},
-  [484] = {.lex_state = 11},
-  [485] = {.lex_state = 11},
-  [486] = {.lex_state = 11},
-  [487] = {.lex_state = 433},
-  [488] = {.lex_state = 0},
+  [482] = {.lex_state = 11},
+  [483] = {.lex_state = 0},
+  [484] = {.lex_state = 0},
+  [485] = {.lex_state = 4},
+  [486] = {.lex_state = 0},
+  [487] = {.lex_state = 0},
+  [488] = {.lex_state = 21},
   [489] = {.lex_state = 0},
-  [490] = {.lex_state = 0},
+  [490] = {.lex_state = 443},
   [491] = {.lex_state = 0},
-  [492] = {.lex_state = 4},
-  [493] = {.lex_state = 437},
-  [494] = {.lex_state = 0},
-  [495] = {.lex_state = 11},
-  [496] = {.lex_state = 11},
-  [497] = {.lex_state = 0},
+  [492] = {.lex_state = 0},
+  [493] = {.lex_state = 0},
+  [494] = {.lex_state = 11},
+  [495] = {.lex_state = 21},
+  [496] = {.lex_state = 443},
+  [497] = {.lex_state = 443},
   [498] = {.lex_state = 0},
-  [499] = {.lex_state = 21},
-  [500] = {.lex_state = 4},
-  [501] = {.lex_state = 11},
-  [502] = {.lex_state = 0},
-  [503] = {.lex_state = 21},
+  [499] = {.lex_state = 443},
+  [500] = {.lex_state = 0},
+  [501] = {.lex_state = 439},
+  [502] = {.lex_state = 439},
+  [503] = {.lex_state = 11},
   [504] = {.lex_state = 0},
-  [505] = {.lex_state = 24},
-  [506] = {.lex_state = 21},
+  [505] = {.lex_state = 4},
+  [506] = {.lex_state = 0},
   [507] = {.lex_state = 0},
-  [508] = {.lex_state = 0},
-  [509] = {.lex_state = 437},
+  [508] = {.lex_state = 4},
+  [509] = {.lex_state = 0},
   [510] = {.lex_state = 11},
-  [511] = {.lex_state = 0},
-  [512] = {.lex_state = 11},
-  [513] = {.lex_state = 0},
-  [514] = {.lex_state = 0},
-  [515] = {.lex_state = 0},
+  [511] = {.lex_state = 11},
+  [512] = {.lex_state = 443},
+  [513] = {.lex_state = 11},
+  [514] = {.lex_state = 11},
+  [515] = {.lex_state = 21},
   [516] = {.lex_state = 0},
-  [517] = {.lex_state = 0},
+  [517] = {.lex_state = 24},
   [518] = {.lex_state = 0},
-  [519] = {.lex_state = 433},
-  [520] = {.lex_state = 433},
+  [519] = {.lex_state = 0},
+  [520] = {.lex_state = 0},
   [521] = {.lex_state = 0},
   [522] = {.lex_state = 0},
   [523] = {.lex_state = 0},
-  [524] = {.lex_state = 437},
-  [525] = {.lex_state = 437},
+  [524] = {.lex_state = 0},
+  [525] = {.lex_state = 11},
   [526] = {.lex_state = 0},
-  [527] = {.lex_state = 0},
+  [527] = {.lex_state = 439},
   [528] = {.lex_state = 11},
-  [529] = {.lex_state = 433},
-  [530] = {.lex_state = 4},
-  [531] = {.lex_state = 433},
+  [529] = {.lex_state = 3},
+  [530] = {.lex_state = 439},
+  [531] = {.lex_state = 0},
   [532] = {.lex_state = 0},
-  [533] = {.lex_state = 433},
-  [534] = {.lex_state = 0},
-  [535] = {.lex_state = 0},
+  [533] = {.lex_state = 11},
+  [534] = {.lex_state = 439},
+  [535] = {.lex_state = 439},
   [536] = {.lex_state = 0},
-  [537] = {.lex_state = 11},
-  [538] = {.lex_state = 11},
-  [539] = {.lex_state = 0},
-  [540] = {.lex_state = 3},
+  [537] = {.lex_state = 0},
+  [538] = {.lex_state = 0},
+  [539] = {.lex_state = 11},
+  [540] = {.lex_state = 0},
   [541] = {.lex_state = 0},
-  [542] = {.lex_state = 0},
-  [543] = {.lex_state = 11},
-  [544] = {.lex_state = 0},
-  [545] = {.lex_state = 11},
-  [546] = {.lex_state = 433},
+  [542] = {.lex_state = 11},
+  [543] = {.lex_state = 0},
+  [544] = {.lex_state = 11},
+  [545] = {.lex_state = 0},
+  [546] = {.lex_state = 0},
   [547] = {.lex_state = 0},
-  [548] = {.lex_state = 0},
-  [549] = {.lex_state = 0},
-  [550] = {.lex_state = 433},
-  [551] = {.lex_state = 0},
+  [548] = {.lex_state = 439},
+  [549] = {.lex_state = 11},
+  [550] = {.lex_state = 0},
+  [551] = {.lex_state = 4},
   [552] = {.lex_state = 11},
-  [553] = {.lex_state = 11},
-  [554] = {.lex_state = 0},
-  [555] = {.lex_state = 11},
-  [556] = {.lex_state = 433},
+  [553] = {.lex_state = 439},
+  [554] = {.lex_state = 439},
+  [555] = {.lex_state = 0},
+  [556] = {.lex_state = 0},
   [557] = {.lex_state = 0},
-  [558] = {.lex_state = 0},
-  [559] = {.lex_state = 0},
-  [560] = {.lex_state = 433},
-  [561] = {.lex_state = 11},
+  [558] = {.lex_state = 11},
+  [559] = {.lex_state = 11},
+  [560] = {.lex_state = 11},
+  [561] = {.lex_state = 0},
   [562] = {.lex_state = 0},
-  [563] = {.lex_state = 0},
-  [564] = {.lex_state = 0},
-  [565] = {.lex_state = 433},
+  [563] = {.lex_state = 439},
+  [564] = {.lex_state = 11},
+  [565] = {.lex_state = 439},
   [566] = {.lex_state = 0},
-  [567] = {.lex_state = 12},
-  [568] = {.lex_state = 0},
+  [567] = {.lex_state = 11},
+  [568] = {.lex_state = 12},
   [569] = {.lex_state = 12},
   [570] = {.lex_state = 12},
   [571] = {.lex_state = 12},
-  [572] = {.lex_state = 11},
+  [572] = {.lex_state = 0},
   [573] = {.lex_state = 0},
-  [574] = {.lex_state = 11},
-  [575] = {.lex_state = 433},
+  [574] = {.lex_state = 0},
+  [575] = {.lex_state = 22},
   [576] = {.lex_state = 0},
   [577] = {.lex_state = 0},
-  [578] = {.lex_state = 22},
-  [579] = {.lex_state = 3},
+  [578] = {.lex_state = 0},
+  [579] = {.lex_state = 0},
   [580] = {.lex_state = 0},
-  [581] = {.lex_state = 0},
+  [581] = {.lex_state = 439},
   [582] = {.lex_state = 3},
-  [583] = {.lex_state = 433},
-  [584] = {.lex_state = 433},
-  [585] = {.lex_state = 4},
-  [586] = {.lex_state = 3},
-  [587] = {.lex_state = 0},
-  [588] = {.lex_state = 433},
-  [589] = {.lex_state = 0},
-  [590] = {.lex_state = 433},
-  [591] = {.lex_state = 28},
-  [592] = {.lex_state = 435},
-  [593] = {.lex_state = 435},
-  [594] = {.lex_state = 435},
-  [595] = {.lex_state = 435},
-  [596] = {.lex_state = 433},
-  [597] = {.lex_state = 435},
-  [598] = {.lex_state = 2},
-  [599] = {.lex_state = 433},
-  [600] = {.lex_state = 433},
-  [601] = {.lex_state = 435},
-  [602] = {.lex_state = 4},
-  [603] = {.lex_state = 435},
-  [604] = {.lex_state = 433},
-  [605] = {.lex_state = 433},
-  [606] = {.lex_state = 433},
-  [607] = {.lex_state = 28},
-  [608] = {.lex_state = 22},
-  [609] = {.lex_state = 29},
-  [610] = {.lex_state = 433},
-  [611] = {.lex_state = 435},
+  [583] = {.lex_state = 0},
+  [584] = {.lex_state = 11},
+  [585] = {.lex_state = 439},
+  [586] = {.lex_state = 28},
+  [587] = {.lex_state = 439},
+  [588] = {.lex_state = 29},
+  [589] = {.lex_state = 439},
+  [590] = {.lex_state = 439},
+  [591] = {.lex_state = 439},
+  [592] = {.lex_state = 27},
+  [593] = {.lex_state = 439},
+  [594] = {.lex_state = 439},
+  [595] = {.lex_state = 439},
+  [596] = {.lex_state = 0},
+  [597] = {.lex_state = 0},
+  [598] = {.lex_state = 4},
+  [599] = {.lex_state = 3},
+  [600] = {.lex_state = 441},
+  [601] = {.lex_state = 439},
+  [602] = {.lex_state = 439},
+  [603] = {.lex_state = 439},
+  [604] = {.lex_state = 439},
+  [605] = {.lex_state = 439},
+  [606] = {.lex_state = 439},
+  [607] = {.lex_state = 439},
+  [608] = {.lex_state = 441},
+  [609] = {.lex_state = 2},
+  [610] = {.lex_state = 439},
+  [611] = {.lex_state = 439},
   [612] = {.lex_state = 0},
-  [613] = {.lex_state = 0},
-  [614] = {.lex_state = 433},
-  [615] = {.lex_state = 433},
-  [616] = {.lex_state = 433},
-  [617] = {.lex_state = 433},
-  [618] = {.lex_state = 433},
-  [619] = {.lex_state = 433},
-  [620] = {.lex_state = 435},
-  [621] = {.lex_state = 433},
-  [622] = {.lex_state = 3},
-  [623] = {.lex_state = 433},
-  [624] = {.lex_state = 0},
-  [625] = {.lex_state = 0},
-  [626] = {.lex_state = 435},
+  [613] = {.lex_state = 439},
+  [614] = {.lex_state = 11},
+  [615] = {.lex_state = 4},
+  [616] = {.lex_state = 0},
+  [617] = {.lex_state = 3},
+  [618] = {.lex_state = 439},
+  [619] = {.lex_state = 0},
+  [620] = {.lex_state = 439},
+  [621] = {.lex_state = 439},
+  [622] = {.lex_state = 0},
+  [623] = {.lex_state = 3},
+  [624] = {.lex_state = 439},
+  [625] = {.lex_state = 30},
+  [626] = {.lex_state = 439},
   [627] = {.lex_state = 0},
-  [628] = {.lex_state = 433},
-  [629] = {.lex_state = 433},
-  [630] = {.lex_state = 27},
-  [631] = {.lex_state = 4},
-  [632] = {.lex_state = 433},
-  [633] = {.lex_state = 433},
-  [634] = {.lex_state = 29},
-  [635] = {.lex_state = 433},
-  [636] = {.lex_state = 433},
-  [637] = {.lex_state = 28},
-  [638] = {.lex_state = 435},
-  [639] = {.lex_state = 28},
-  [640] = {.lex_state = 11},
-  [641] = {.lex_state = 0},
-  [642] = {.lex_state = 30},
-  [643] = {.lex_state = 435},
-  [644] = {.lex_state = 435},
-  [645] = {.lex_state = 0},
-  [646] = {.lex_state = 435},
-  [647] = {.lex_state = 433},
-  [648] = {.lex_state = 435},
-  [649] = {.lex_state = 22},
-  [650] = {.lex_state = 435},
-  [651] = {.lex_state = 0},
-  [652] = {.lex_state = 433},
-  [653] = {.lex_state = 433},
+  [628] = {.lex_state = 0},
+  [629] = {.lex_state = 439},
+  [630] = {.lex_state = 439},
+  [631] = {.lex_state = 0},
+  [632] = {.lex_state = 439},
+  [633] = {.lex_state = 439},
+  [634] = {.lex_state = 439},
+  [635] = {.lex_state = 4},
+  [636] = {.lex_state = 439},
+  [637] = {.lex_state = 0},
+  [638] = {.lex_state = 28},
+  [639] = {.lex_state = 439},
+  [640] = {.lex_state = 439},
+  [641] = {.lex_state = 30},
+  [642] = {.lex_state = 439},
+  [643] = {.lex_state = 30},
+  [644] = {.lex_state = 439},
+  [645] = {.lex_state = 439},
+  [646] = {.lex_state = 439},
+  [647] = {.lex_state = 441},
+  [648] = {.lex_state = 439},
+  [649] = {.lex_state = 439},
+  [650] = {.lex_state = 30},
+  [651] = {.lex_state = 439},
+  [652] = {.lex_state = 439},
+  [653] = {.lex_state = 22},
+  [654] = {.lex_state = 0},
+  [655] = {.lex_state = 439},
+  [656] = {.lex_state = 22},
+  [657] = {.lex_state = 439},
 };
 
 static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
@@ -10124,6 +10221,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [anon_sym_method] = ACTIONS(1),
     [anon_sym_host] = ACTIONS(1),
     [anon_sym_header] = ACTIONS(1),
+    [anon_sym_fallback] = ACTIONS(1),
     [anon_sym_mismatch] = ACTIONS(1),
     [sym_http_method] = ACTIONS(1),
     [anon_sym_grpc] = ACTIONS(1),
@@ -10151,7 +10249,7 @@ static const uint16_t ts_parse_table[LARGE_STATE_COUNT][SYMBOL_COUNT] = {
     [sym_comment] = ACTIONS(3),
   },
   [STATE(1)] = {
-    [sym_source_file] = STATE(613),
+    [sym_source_file] = STATE(654),
     [sym__item] = STATE(231),
     [sym_silence] = STATE(231),
     [sym_inventory] = STATE(231),
@@ -10185,7 +10283,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_comment,
     ACTIONS(29), 1,
       anon_sym_ca,
-    ACTIONS(27), 56,
+    ACTIONS(27), 57,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -10232,6 +10330,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_http,
       anon_sym_host,
       anon_sym_header,
+      anon_sym_fallback,
       anon_sym_mismatch,
       anon_sym_grpc,
       anon_sym_kafka,
@@ -10242,12 +10341,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [65] = 3,
+  [66] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(33), 1,
       anon_sym_ca,
-    ACTIONS(31), 56,
+    ACTIONS(31), 57,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -10294,6 +10393,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_http,
       anon_sym_host,
       anon_sym_header,
+      anon_sym_fallback,
       anon_sym_mismatch,
       anon_sym_grpc,
       anon_sym_kafka,
@@ -10304,7 +10404,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_expect,
       anon_sym_DQUOTE,
       sym_const_ref,
-  [130] = 2,
+  [132] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(35), 44,
@@ -10352,7 +10452,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [180] = 2,
+  [182] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(37), 44,
@@ -10400,7 +10500,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [230] = 2,
+  [232] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(39), 44,
@@ -10448,7 +10548,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [280] = 2,
+  [282] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(41), 44,
@@ -10496,7 +10596,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [330] = 2,
+  [332] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(43), 42,
@@ -10542,7 +10642,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [378] = 20,
+  [380] = 20,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(47), 1,
@@ -10567,21 +10667,21 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_l7,
     STATE(13), 1,
       sym_ports,
-    STATE(18), 1,
+    STATE(19), 1,
       sym_sni,
-    STATE(49), 1,
+    STATE(45), 1,
       sym_listener,
     STATE(108), 1,
       sym_icmps,
-    STATE(176), 1,
+    STATE(199), 1,
       sym_authentication,
     ACTIONS(51), 2,
       anon_sym_terminate,
       anon_sym_originate,
-    STATE(17), 2,
+    STATE(18), 2,
       sym_tls,
       aux_sym_rule_repeat1,
-    STATE(197), 7,
+    STATE(198), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -10605,7 +10705,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [461] = 4,
+  [463] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(71), 1,
@@ -10651,7 +10751,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [511] = 2,
+  [513] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 40,
@@ -10695,7 +10795,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [557] = 3,
+  [559] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(79), 1,
@@ -10739,7 +10839,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [604] = 18,
+  [606] = 18,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -10760,9 +10860,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(19), 1,
+    STATE(21), 1,
       sym_sni,
-    STATE(48), 1,
+    STATE(50), 1,
       sym_listener,
     STATE(87), 1,
       sym_icmps,
@@ -10771,10 +10871,10 @@ static const uint16_t ts_small_parse_table[] = {
     ACTIONS(51), 2,
       anon_sym_terminate,
       anon_sym_originate,
-    STATE(20), 2,
+    STATE(17), 2,
       sym_tls,
       aux_sym_rule_repeat1,
-    STATE(186), 7,
+    STATE(180), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -10798,49 +10898,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [681] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(77), 38,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_RBRACK,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [725] = 2,
+  [683] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(83), 38,
@@ -10882,7 +10940,49 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [769] = 2,
+  [727] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(77), 38,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_RBRACK,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [771] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(85), 38,
@@ -10924,117 +11024,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [813] = 16,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_listener,
-    ACTIONS(55), 1,
-      anon_sym_authentication,
-    ACTIONS(57), 1,
-      anon_sym_icmp,
-    ACTIONS(59), 1,
-      anon_sym_http,
-    ACTIONS(61), 1,
-      anon_sym_grpc,
-    ACTIONS(63), 1,
-      anon_sym_kafka,
-    ACTIONS(65), 1,
-      anon_sym_dns,
-    ACTIONS(67), 1,
-      anon_sym_l7,
-    STATE(48), 1,
-      sym_listener,
-    STATE(87), 1,
-      sym_icmps,
-    STATE(196), 1,
-      sym_authentication,
-    ACTIONS(51), 2,
-      anon_sym_terminate,
-      anon_sym_originate,
-    STATE(187), 2,
-      sym_tls,
-      aux_sym_rule_repeat1,
-    STATE(186), 7,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      sym_generic,
-      aux_sym_rule_repeat2,
-    ACTIONS(81), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [884] = 16,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(49), 1,
-      anon_sym_listener,
-    ACTIONS(55), 1,
-      anon_sym_authentication,
-    ACTIONS(57), 1,
-      anon_sym_icmp,
-    ACTIONS(59), 1,
-      anon_sym_http,
-    ACTIONS(61), 1,
-      anon_sym_grpc,
-    ACTIONS(63), 1,
-      anon_sym_kafka,
-    ACTIONS(65), 1,
-      anon_sym_dns,
-    ACTIONS(67), 1,
-      anon_sym_l7,
-    STATE(48), 1,
-      sym_listener,
-    STATE(87), 1,
-      sym_icmps,
-    STATE(196), 1,
-      sym_authentication,
-    ACTIONS(51), 2,
-      anon_sym_terminate,
-      anon_sym_originate,
-    STATE(20), 2,
-      sym_tls,
-      aux_sym_rule_repeat1,
-    STATE(186), 7,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      sym_generic,
-      aux_sym_rule_repeat2,
-    ACTIONS(81), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [955] = 16,
+  [815] = 16,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -11057,15 +11047,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_listener,
     STATE(111), 1,
       sym_icmps,
-    STATE(179), 1,
+    STATE(202), 1,
       sym_authentication,
     ACTIONS(51), 2,
       anon_sym_terminate,
       anon_sym_originate,
-    STATE(21), 2,
+    STATE(185), 2,
       sym_tls,
       aux_sym_rule_repeat1,
-    STATE(181), 7,
+    STATE(178), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -11089,7 +11079,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1026] = 16,
+  [886] = 16,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -11108,19 +11098,19 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(55), 1,
+    STATE(50), 1,
       sym_listener,
-    STATE(111), 1,
+    STATE(87), 1,
       sym_icmps,
-    STATE(179), 1,
+    STATE(196), 1,
       sym_authentication,
     ACTIONS(51), 2,
       anon_sym_terminate,
       anon_sym_originate,
-    STATE(187), 2,
+    STATE(185), 2,
       sym_tls,
       aux_sym_rule_repeat1,
-    STATE(181), 7,
+    STATE(180), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -11128,7 +11118,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_dns,
       sym_generic,
       aux_sym_rule_repeat2,
-    ACTIONS(87), 15,
+    ACTIONS(81), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -11144,7 +11134,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1097] = 16,
+  [957] = 16,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_listener,
+    ACTIONS(55), 1,
+      anon_sym_authentication,
+    ACTIONS(57), 1,
+      anon_sym_icmp,
+    ACTIONS(59), 1,
+      anon_sym_http,
+    ACTIONS(61), 1,
+      anon_sym_grpc,
+    ACTIONS(63), 1,
+      anon_sym_kafka,
+    ACTIONS(65), 1,
+      anon_sym_dns,
+    ACTIONS(67), 1,
+      anon_sym_l7,
+    STATE(50), 1,
+      sym_listener,
+    STATE(87), 1,
+      sym_icmps,
+    STATE(196), 1,
+      sym_authentication,
+    ACTIONS(51), 2,
+      anon_sym_terminate,
+      anon_sym_originate,
+    STATE(17), 2,
+      sym_tls,
+      aux_sym_rule_repeat1,
+    STATE(180), 7,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      sym_generic,
+      aux_sym_rule_repeat2,
+    ACTIONS(81), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1028] = 16,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(49), 1,
@@ -11167,15 +11212,15 @@ static const uint16_t ts_small_parse_table[] = {
       sym_listener,
     STATE(120), 1,
       sym_icmps,
-    STATE(177), 1,
+    STATE(176), 1,
       sym_authentication,
     ACTIONS(51), 2,
       anon_sym_terminate,
       anon_sym_originate,
-    STATE(187), 2,
+    STATE(185), 2,
       sym_tls,
       aux_sym_rule_repeat1,
-    STATE(202), 7,
+    STATE(201), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -11199,7 +11244,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1168] = 13,
+  [1099] = 16,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(49), 1,
+      anon_sym_listener,
+    ACTIONS(55), 1,
+      anon_sym_authentication,
+    ACTIONS(57), 1,
+      anon_sym_icmp,
+    ACTIONS(59), 1,
+      anon_sym_http,
+    ACTIONS(61), 1,
+      anon_sym_grpc,
+    ACTIONS(63), 1,
+      anon_sym_kafka,
+    ACTIONS(65), 1,
+      anon_sym_dns,
+    ACTIONS(67), 1,
+      anon_sym_l7,
+    STATE(55), 1,
+      sym_listener,
+    STATE(111), 1,
+      sym_icmps,
+    STATE(202), 1,
+      sym_authentication,
+    ACTIONS(51), 2,
+      anon_sym_terminate,
+      anon_sym_originate,
+    STATE(20), 2,
+      sym_tls,
+      aux_sym_rule_repeat1,
+    STATE(178), 7,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      sym_generic,
+      aux_sym_rule_repeat2,
+    ACTIONS(87), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [1170] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
@@ -11214,12 +11314,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_DQUOTE,
     ACTIONS(105), 1,
       sym_const_ref,
-    STATE(216), 1,
+    STATE(211), 1,
       sym_sentence_values,
-    STATE(215), 2,
+    STATE(213), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(282), 2,
+    STATE(284), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
     STATE(250), 5,
@@ -11250,7 +11350,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1232] = 9,
+  [1234] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
@@ -11263,9 +11363,9 @@ static const uint16_t ts_small_parse_table[] = {
       sym_label_key,
     ACTIONS(115), 1,
       sym_const_ref,
-    STATE(192), 1,
+    STATE(189), 1,
       sym_scope,
-    STATE(45), 3,
+    STATE(48), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
@@ -11296,7 +11396,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [1287] = 7,
+  [1289] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(121), 1,
@@ -11340,56 +11440,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [1338] = 13,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(95), 1,
-      anon_sym_RBRACE,
-    ACTIONS(99), 1,
-      anon_sym_LBRACK,
-    ACTIONS(101), 1,
-      sym_label_key,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(105), 1,
-      sym_const_ref,
-    STATE(216), 1,
-      sym_sentence_values,
-    STATE(215), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(282), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    STATE(250), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-    ACTIONS(97), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(91), 12,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [1400] = 9,
+  [1340] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(63), 1,
@@ -11402,10 +11453,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_http,
     ACTIONS(137), 1,
       anon_sym_dns,
-    STATE(85), 2,
+    STATE(71), 2,
       sym_flow_port,
       sym_flow_icmp,
-    STATE(221), 3,
+    STATE(219), 3,
       sym_kafka,
       sym_flow_http,
       sym_flow_dns,
@@ -11434,7 +11485,100 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [1454] = 7,
+  [1394] = 13,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(95), 1,
+      anon_sym_RBRACE,
+    ACTIONS(99), 1,
+      anon_sym_LBRACK,
+    ACTIONS(101), 1,
+      sym_label_key,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(105), 1,
+      sym_const_ref,
+    STATE(211), 1,
+      sym_sentence_values,
+    STATE(213), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(284), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    STATE(250), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+    ACTIONS(97), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(91), 12,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [1456] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(109), 1,
+      anon_sym_RBRACE,
+    ACTIONS(111), 1,
+      anon_sym_in,
+    ACTIONS(113), 1,
+      sym_label_key,
+    ACTIONS(115), 1,
+      sym_const_ref,
+    STATE(189), 1,
+      sym_scope,
+    STATE(48), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(107), 24,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+  [1509] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(141), 1,
@@ -11443,9 +11587,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
     ACTIONS(145), 1,
       anon_sym_with,
-    STATE(41), 1,
+    STATE(30), 1,
       sym_aws_ids,
-    STATE(43), 1,
+    STATE(31), 1,
       sym_aws_names,
     ACTIONS(139), 28,
       anon_sym_silence,
@@ -11476,166 +11620,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [1503] = 9,
+  [1558] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(109), 1,
-      anon_sym_RBRACE,
-    ACTIONS(111), 1,
-      anon_sym_in,
-    ACTIONS(113), 1,
-      sym_label_key,
-    ACTIONS(115), 1,
-      sym_const_ref,
-    STATE(192), 1,
-      sym_scope,
-    STATE(45), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(107), 24,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-  [1556] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(147), 32,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [1594] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(149), 32,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [1632] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(151), 32,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_RPAREN,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
-      anon_sym_RBRACK,
-      anon_sym_expect,
-  [1670] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(155), 1,
+    ACTIONS(149), 1,
       anon_sym_COMMA,
     STATE(39), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(153), 30,
+    ACTIONS(147), 30,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_groups,
@@ -11666,363 +11658,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [1712] = 17,
+  [1600] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
+    ACTIONS(154), 1,
+      anon_sym_groups,
+    ACTIONS(156), 1,
+      anon_sym_in,
     ACTIONS(158), 1,
-      anon_sym_RBRACE,
-    ACTIONS(160), 1,
-      anon_sym_label,
-    ACTIONS(162), 1,
-      anon_sym_policy,
-    ACTIONS(164), 1,
-      anon_sym_use,
-    ACTIONS(166), 1,
-      anon_sym_description,
-    ACTIONS(168), 1,
-      anon_sym_log,
-    ACTIONS(170), 1,
-      anon_sym_spec,
-    ACTIONS(172), 1,
-      anon_sym_metadata,
-    ACTIONS(174), 1,
-      anon_sym_default,
-    ACTIONS(178), 1,
-      anon_sym_no,
-    ACTIONS(180), 1,
-      anon_sym_select,
-    ACTIONS(182), 1,
-      anon_sym_expect,
-    STATE(433), 1,
-      sym_verb,
-    ACTIONS(176), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(35), 16,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_spec,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1780] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(186), 1,
-      anon_sym_topic,
-    ACTIONS(188), 1,
-      anon_sym_client,
-    ACTIONS(190), 1,
-      anon_sym_version,
-    ACTIONS(184), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [1824] = 17,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(192), 1,
-      anon_sym_silence,
-    ACTIONS(195), 1,
-      anon_sym_RBRACE,
-    ACTIONS(197), 1,
-      anon_sym_label,
-    ACTIONS(200), 1,
-      anon_sym_policy,
-    ACTIONS(203), 1,
-      anon_sym_use,
-    ACTIONS(206), 1,
-      anon_sym_description,
-    ACTIONS(209), 1,
-      anon_sym_log,
-    ACTIONS(212), 1,
-      anon_sym_spec,
-    ACTIONS(215), 1,
-      anon_sym_metadata,
-    ACTIONS(218), 1,
-      anon_sym_default,
-    ACTIONS(224), 1,
-      anon_sym_no,
-    ACTIONS(227), 1,
-      anon_sym_select,
-    ACTIONS(230), 1,
-      anon_sym_expect,
-    STATE(433), 1,
-      sym_verb,
-    ACTIONS(221), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(35), 16,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_spec,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [1892] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(235), 1,
-      anon_sym_in,
-    ACTIONS(237), 1,
       anon_sym_with,
-    ACTIONS(233), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [1934] = 17,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(7), 1,
-      anon_sym_silence,
-    ACTIONS(160), 1,
-      anon_sym_label,
-    ACTIONS(162), 1,
-      anon_sym_policy,
-    ACTIONS(164), 1,
-      anon_sym_use,
-    ACTIONS(166), 1,
-      anon_sym_description,
-    ACTIONS(168), 1,
-      anon_sym_log,
-    ACTIONS(170), 1,
-      anon_sym_spec,
-    ACTIONS(172), 1,
-      anon_sym_metadata,
-    ACTIONS(174), 1,
-      anon_sym_default,
-    ACTIONS(178), 1,
-      anon_sym_no,
-    ACTIONS(180), 1,
-      anon_sym_select,
-    ACTIONS(182), 1,
-      anon_sym_expect,
-    ACTIONS(239), 1,
-      anon_sym_RBRACE,
-    STATE(433), 1,
-      sym_verb,
-    ACTIONS(176), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-    STATE(33), 16,
-      sym_silence,
-      sym_policy,
-      sym__policy_item,
-      sym_use,
-      sym_description,
-      sym_label,
-      sym_log,
-      sym_spec,
-      sym_metadata,
-      sym_default_deny,
-      sym_no_default_deny,
-      sym_select,
-      sym_rule,
-      sym_sentence,
-      sym_expect,
-      aux_sym_body_repeat1,
-  [2002] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(243), 1,
-      anon_sym_COMMA,
-    STATE(38), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(241), 30,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_groups,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_with,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [2044] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(248), 1,
-      anon_sym_COMMA,
-    STATE(38), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(246), 30,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_groups,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_with,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [2086] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(253), 1,
-      anon_sym_topic,
-    ACTIONS(255), 1,
-      anon_sym_client,
-    ACTIONS(257), 1,
-      anon_sym_version,
-    ACTIONS(251), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [2130] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(261), 1,
-      anon_sym_groups,
-    ACTIONS(263), 1,
-      anon_sym_in,
-    ACTIONS(265), 1,
-      anon_sym_with,
-    STATE(86), 1,
+    STATE(68), 1,
       sym_aws_names,
-    ACTIONS(259), 28,
+    ACTIONS(152), 28,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -12051,10 +11698,50 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [2176] = 2,
+  [1646] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(267), 32,
+    ACTIONS(156), 1,
+      anon_sym_in,
+    ACTIONS(158), 1,
+      anon_sym_with,
+    ACTIONS(160), 1,
+      anon_sym_groups,
+    STATE(68), 1,
+      sym_aws_ids,
+    ACTIONS(152), 28,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [1692] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(162), 32,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -12087,166 +11774,192 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
       anon_sym_RBRACK,
       anon_sym_expect,
-  [2214] = 6,
+  [1730] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(263), 1,
-      anon_sym_in,
-    ACTIONS(265), 1,
-      anon_sym_with,
-    ACTIONS(269), 1,
-      anon_sym_groups,
-    STATE(86), 1,
-      sym_aws_ids,
-    ACTIONS(259), 28,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [2260] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(273), 1,
-      anon_sym_COMMA,
-    ACTIONS(275), 1,
-      anon_sym_in,
-    STATE(62), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(200), 1,
-      sym_scope,
-    ACTIONS(271), 27,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [2305] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(273), 1,
-      anon_sym_COMMA,
-    ACTIONS(275), 1,
-      anon_sym_in,
-    STATE(44), 1,
-      aux_sym_peer_pods_repeat1,
-    STATE(188), 1,
-      sym_scope,
-    ACTIONS(277), 27,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [2350] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(279), 31,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_groups,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_with,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [2387] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(281), 31,
+    ACTIONS(164), 32,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [1768] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(166), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [1806] = 17,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(168), 1,
+      anon_sym_RBRACE,
+    ACTIONS(170), 1,
+      anon_sym_label,
+    ACTIONS(172), 1,
+      anon_sym_policy,
+    ACTIONS(174), 1,
+      anon_sym_use,
+    ACTIONS(176), 1,
+      anon_sym_description,
+    ACTIONS(178), 1,
+      anon_sym_log,
+    ACTIONS(180), 1,
+      anon_sym_spec,
+    ACTIONS(182), 1,
+      anon_sym_metadata,
+    ACTIONS(184), 1,
+      anon_sym_default,
+    ACTIONS(188), 1,
+      anon_sym_no,
+    ACTIONS(190), 1,
+      anon_sym_select,
+    ACTIONS(192), 1,
+      anon_sym_expect,
+    STATE(453), 1,
+      sym_verb,
+    ACTIONS(186), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(36), 16,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1874] = 17,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(194), 1,
+      anon_sym_silence,
+    ACTIONS(197), 1,
+      anon_sym_RBRACE,
+    ACTIONS(199), 1,
+      anon_sym_label,
+    ACTIONS(202), 1,
+      anon_sym_policy,
+    ACTIONS(205), 1,
+      anon_sym_use,
+    ACTIONS(208), 1,
+      anon_sym_description,
+    ACTIONS(211), 1,
+      anon_sym_log,
+    ACTIONS(214), 1,
+      anon_sym_spec,
+    ACTIONS(217), 1,
+      anon_sym_metadata,
+    ACTIONS(220), 1,
+      anon_sym_default,
+    ACTIONS(226), 1,
+      anon_sym_no,
+    ACTIONS(229), 1,
+      anon_sym_select,
+    ACTIONS(232), 1,
+      anon_sym_expect,
+    STATE(453), 1,
+      sym_verb,
+    ACTIONS(223), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(36), 16,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [1942] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(237), 1,
+      anon_sym_topic,
+    ACTIONS(239), 1,
+      anon_sym_client,
+    ACTIONS(241), 1,
+      anon_sym_version,
+    ACTIONS(235), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
       anon_sym_cluster,
       anon_sym_RBRACE,
       anon_sym_cidr,
@@ -12268,46 +11981,146 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_authentication,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [2424] = 12,
+  [1986] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(55), 1,
-      anon_sym_authentication,
-    ACTIONS(57), 1,
-      anon_sym_icmp,
-    ACTIONS(59), 1,
-      anon_sym_http,
-    ACTIONS(61), 1,
-      anon_sym_grpc,
-    ACTIONS(63), 1,
-      anon_sym_kafka,
-    ACTIONS(65), 1,
-      anon_sym_dns,
-    ACTIONS(67), 1,
-      anon_sym_l7,
-    STATE(111), 1,
-      sym_icmps,
-    STATE(179), 1,
-      sym_authentication,
-    STATE(181), 7,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      sym_generic,
-      aux_sym_rule_repeat2,
-    ACTIONS(87), 15,
+    ACTIONS(245), 1,
+      anon_sym_COMMA,
+    STATE(38), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(243), 30,
       anon_sym_silence,
       anon_sym_RBRACE,
+      anon_sym_groups,
       anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [2028] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(250), 1,
+      anon_sym_COMMA,
+    STATE(38), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(248), 30,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [2070] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(253), 32,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_RPAREN,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_RBRACK,
+      anon_sym_expect,
+  [2108] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(257), 1,
+      anon_sym_topic,
+    ACTIONS(259), 1,
+      anon_sym_client,
+    ACTIONS(261), 1,
+      anon_sym_version,
+    ACTIONS(255), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -12319,8 +12132,138 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
       anon_sym_expect,
-  [2481] = 12,
+  [2152] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(265), 1,
+      anon_sym_in,
+    ACTIONS(267), 1,
+      anon_sym_with,
+    ACTIONS(263), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2194] = 17,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(7), 1,
+      anon_sym_silence,
+    ACTIONS(170), 1,
+      anon_sym_label,
+    ACTIONS(172), 1,
+      anon_sym_policy,
+    ACTIONS(174), 1,
+      anon_sym_use,
+    ACTIONS(176), 1,
+      anon_sym_description,
+    ACTIONS(178), 1,
+      anon_sym_log,
+    ACTIONS(180), 1,
+      anon_sym_spec,
+    ACTIONS(182), 1,
+      anon_sym_metadata,
+    ACTIONS(184), 1,
+      anon_sym_default,
+    ACTIONS(188), 1,
+      anon_sym_no,
+    ACTIONS(190), 1,
+      anon_sym_select,
+    ACTIONS(192), 1,
+      anon_sym_expect,
+    ACTIONS(269), 1,
+      anon_sym_RBRACE,
+    STATE(453), 1,
+      sym_verb,
+    ACTIONS(186), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+    STATE(35), 16,
+      sym_silence,
+      sym_policy,
+      sym__policy_item,
+      sym_use,
+      sym_description,
+      sym_label,
+      sym_log,
+      sym_spec,
+      sym_metadata,
+      sym_default_deny,
+      sym_no_default_deny,
+      sym_select,
+      sym_rule,
+      sym_sentence,
+      sym_expect,
+      aux_sym_body_repeat1,
+  [2262] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(273), 1,
+      anon_sym_in,
+    ACTIONS(271), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [2301] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(55), 1,
@@ -12341,7 +12284,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_icmps,
     STATE(196), 1,
       sym_authentication,
-    STATE(186), 7,
+    STATE(180), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -12365,12 +12308,205 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2538] = 3,
+  [2358] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(285), 1,
+    ACTIONS(277), 1,
+      anon_sym_COMMA,
+    ACTIONS(279), 1,
       anon_sym_in,
-    ACTIONS(283), 30,
+    STATE(62), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(200), 1,
+      sym_scope,
+    ACTIONS(275), 27,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [2403] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(281), 31,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [2440] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(277), 1,
+      anon_sym_COMMA,
+    ACTIONS(279), 1,
+      anon_sym_in,
+    STATE(46), 1,
+      aux_sym_peer_pods_repeat1,
+    STATE(194), 1,
+      sym_scope,
+    ACTIONS(283), 27,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [2485] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(285), 31,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [2522] = 12,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(55), 1,
+      anon_sym_authentication,
+    ACTIONS(57), 1,
+      anon_sym_icmp,
+    ACTIONS(59), 1,
+      anon_sym_http,
+    ACTIONS(61), 1,
+      anon_sym_grpc,
+    ACTIONS(63), 1,
+      anon_sym_kafka,
+    ACTIONS(65), 1,
+      anon_sym_dns,
+    ACTIONS(67), 1,
+      anon_sym_l7,
+    STATE(111), 1,
+      sym_icmps,
+    STATE(202), 1,
+      sym_authentication,
+    STATE(178), 7,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      sym_generic,
+      aux_sym_rule_repeat2,
+    ACTIONS(87), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [2579] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(289), 1,
+      anon_sym_in,
+    ACTIONS(287), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12401,80 +12537,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [2577] = 2,
+  [2618] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(241), 31,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_groups,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_with,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [2614] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(287), 31,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_groups,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_in,
-      anon_sym_with,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [2651] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(289), 31,
+    ACTIONS(291), 31,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -12506,26 +12572,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [2688] = 4,
+  [2655] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(293), 1,
-      anon_sym_client,
-    ACTIONS(295), 1,
-      anon_sym_version,
-    ACTIONS(291), 29,
-      ts_builtin_sym_end,
+    ACTIONS(293), 31,
       anon_sym_silence,
-      anon_sym_cluster,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
+      anon_sym_groups,
       anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -12536,7 +12592,50 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
       anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [2692] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(243), 31,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_groups,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_in,
+      anon_sym_with,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
@@ -12562,9 +12661,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_l7,
     STATE(120), 1,
       sym_icmps,
-    STATE(177), 1,
+    STATE(176), 1,
       sym_authentication,
-    STATE(202), 7,
+    STATE(201), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -12588,12 +12687,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2786] = 3,
+  [2786] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(297), 1,
+      anon_sym_client,
     ACTIONS(299), 1,
-      anon_sym_in,
-    ACTIONS(297), 30,
+      anon_sym_version,
+    ACTIONS(295), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12604,7 +12705,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_const,
       anon_sym_label,
       anon_sym_category,
-      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -12618,13 +12718,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
       anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
+      anon_sym_l7,
       anon_sym_expect,
-  [2825] = 4,
+  [2827] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(303), 1,
@@ -12661,7 +12761,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [2866] = 12,
+  [2868] = 12,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(55), 1,
@@ -12680,9 +12780,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_l7,
     STATE(126), 1,
       sym_icmps,
-    STATE(185), 1,
+    STATE(184), 1,
       sym_authentication,
-    STATE(184), 7,
+    STATE(183), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -12706,7 +12806,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [2923] = 4,
+  [2925] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(311), 1,
@@ -12743,12 +12843,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [2964] = 3,
+  [2966] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(317), 1,
-      anon_sym_version,
-    ACTIONS(315), 29,
+    ACTIONS(315), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12759,6 +12857,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_const,
       anon_sym_label,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -12772,20 +12871,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-      anon_sym_l7,
       anon_sym_expect,
   [3002] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(321), 1,
+    ACTIONS(319), 1,
       anon_sym_in,
     STATE(148), 1,
       sym_scope,
-    ACTIONS(319), 28,
+    ACTIONS(317), 28,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -12817,11 +12916,11 @@ static const uint16_t ts_small_parse_table[] = {
   [3042] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(325), 1,
+    ACTIONS(323), 1,
       anon_sym_COMMA,
     STATE(62), 1,
       aux_sym_peer_pods_repeat1,
-    ACTIONS(323), 28,
+    ACTIONS(321), 28,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -12850,12 +12949,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [3082] = 4,
+  [3082] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(321), 1,
+    ACTIONS(326), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3118] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(319), 1,
       anon_sym_in,
-    STATE(145), 1,
+    STATE(144), 1,
       sym_scope,
     ACTIONS(328), 28,
       anon_sym_silence,
@@ -12886,10 +13019,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [3122] = 2,
+  [3158] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(330), 30,
+    ACTIONS(319), 1,
+      anon_sym_in,
+    STATE(175), 1,
+      sym_scope,
+    ACTIONS(330), 28,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [3198] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(332), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -12920,28 +13089,98 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3158] = 10,
+  [3234] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(334), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3270] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(338), 1,
+      anon_sym_in,
+    ACTIONS(340), 1,
+      anon_sym_with,
+    ACTIONS(336), 28,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [3310] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(334), 1,
+    ACTIONS(344), 1,
       anon_sym_method,
-    ACTIONS(336), 1,
+    ACTIONS(346), 1,
       anon_sym_host,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    ACTIONS(340), 1,
+    ACTIONS(350), 1,
       sym_http_method,
-    ACTIONS(342), 1,
+    ACTIONS(352), 1,
       sym_const_ref,
-    STATE(224), 2,
+    STATE(227), 2,
       sym__string_or_ref,
       sym_string,
     STATE(233), 2,
       sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(332), 20,
+    ACTIONS(342), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -12962,148 +13201,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [3210] = 2,
+  [3362] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(344), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3246] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(346), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3282] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(348), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3318] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(350), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3354] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(354), 1,
+    ACTIONS(356), 1,
       anon_sym_version,
-    ACTIONS(352), 29,
+    ACTIONS(354), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13133,10 +13236,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [3392] = 2,
+  [3400] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(356), 30,
+    ACTIONS(63), 1,
+      anon_sym_kafka,
+    ACTIONS(135), 1,
+      anon_sym_http,
+    ACTIONS(137), 1,
+      anon_sym_dns,
+    STATE(221), 3,
+      sym_kafka,
+      sym_flow_http,
+      sym_flow_dns,
+    ACTIONS(358), 24,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13147,7 +13260,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_const,
       anon_sym_label,
       anon_sym_category,
-      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -13161,47 +13273,8 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
       anon_sym_expect,
-  [3428] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(358), 30,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_to,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [3464] = 2,
+  [3444] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(360), 30,
@@ -13235,45 +13308,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3500] = 3,
+  [3480] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(364), 1,
-      anon_sym_version,
-    ACTIONS(362), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [3538] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(366), 30,
+    ACTIONS(362), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13304,7 +13342,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3574] = 2,
+  [3516] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(366), 1,
+      anon_sym_version,
+    ACTIONS(364), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [3554] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(368), 30,
@@ -13338,7 +13411,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3610] = 2,
+  [3590] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(370), 30,
@@ -13372,7 +13445,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3646] = 2,
+  [3626] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(372), 30,
@@ -13406,81 +13479,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3682] = 3,
+  [3662] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(376), 1,
-      anon_sym_version,
-    ACTIONS(374), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [3720] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(321), 1,
-      anon_sym_in,
-    STATE(166), 1,
-      sym_scope,
-    ACTIONS(378), 28,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [3760] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(380), 30,
+    ACTIONS(374), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13511,10 +13513,80 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3796] = 2,
+  [3698] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(382), 30,
+    ACTIONS(378), 1,
+      anon_sym_version,
+    ACTIONS(376), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [3736] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(382), 1,
+      anon_sym_version,
+    ACTIONS(380), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [3774] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(384), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13545,12 +13617,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [3832] = 3,
+  [3810] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(386), 1,
-      anon_sym_version,
-    ACTIONS(384), 29,
+    ACTIONS(386), 30,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13561,6 +13631,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_const,
       anon_sym_label,
       anon_sym_category,
+      anon_sym_port,
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_policy,
@@ -13574,13 +13645,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-      anon_sym_l7,
       anon_sym_expect,
-  [3870] = 3,
+  [3846] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(390), 1,
@@ -13615,20 +13686,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [3908] = 6,
+  [3884] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(63), 1,
-      anon_sym_kafka,
-    ACTIONS(135), 1,
-      anon_sym_http,
-    ACTIONS(137), 1,
-      anon_sym_dns,
-    STATE(220), 3,
-      sym_kafka,
-      sym_flow_http,
-      sym_flow_dns,
-    ACTIONS(392), 24,
+    ACTIONS(394), 1,
+      anon_sym_version,
+    ACTIONS(392), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -13652,20 +13715,29 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
       anon_sym_expect,
-  [3952] = 4,
+  [3922] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(396), 1,
-      anon_sym_in,
-    ACTIONS(398), 1,
-      anon_sym_with,
-    ACTIONS(394), 28,
+    ACTIONS(396), 30,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
       anon_sym_label,
+      anon_sym_category,
       anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -13677,19 +13749,47 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
+      anon_sym_to,
       anon_sym_icmp,
       anon_sym_http,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-      anon_sym_l7,
       anon_sym_expect,
-  [3992] = 10,
+  [3958] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(398), 30,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_to,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [3994] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(55), 1,
@@ -13704,9 +13804,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(179), 1,
+    STATE(202), 1,
       sym_authentication,
-    STATE(181), 7,
+    STATE(178), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -13730,13 +13830,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4043] = 4,
+  [4045] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(273), 1,
+    ACTIONS(402), 1,
       anon_sym_COMMA,
-    STATE(62), 1,
-      aux_sym_peer_pods_repeat1,
+    STATE(136), 1,
+      aux_sym_peer_cidr_repeat1,
     ACTIONS(400), 27,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -13765,14 +13865,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4082] = 4,
+  [4084] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(404), 1,
+    ACTIONS(277), 1,
       anon_sym_COMMA,
-    STATE(106), 1,
-      aux_sym_peer_entity_repeat1,
-    ACTIONS(402), 27,
+    STATE(62), 1,
+      aux_sym_peer_pods_repeat1,
+    ACTIONS(404), 27,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -13800,13 +13900,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4121] = 4,
+  [4123] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(408), 1,
       anon_sym_COMMA,
-    STATE(38), 1,
-      aux_sym_peer_fqdn_repeat1,
+    STATE(106), 1,
+      aux_sym_peer_entity_repeat1,
     ACTIONS(406), 27,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -13835,13 +13935,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4160] = 4,
+  [4162] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(412), 1,
       anon_sym_COMMA,
-    STATE(136), 1,
-      aux_sym_peer_cidr_repeat1,
+    STATE(38), 1,
+      aux_sym_peer_fqdn_repeat1,
     ACTIONS(410), 27,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -13870,7 +13970,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4199] = 3,
+  [4201] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(416), 1,
@@ -13904,7 +14004,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4236] = 4,
+  [4238] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(420), 1,
@@ -13939,12 +14039,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4275] = 3,
+  [4277] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(396), 1,
+    ACTIONS(338), 1,
       anon_sym_in,
-    ACTIONS(394), 28,
+    ACTIONS(336), 28,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -13973,12 +14073,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4312] = 4,
+  [4314] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(420), 1,
       anon_sym_COMMA,
-    STATE(138), 1,
+    STATE(115), 1,
       aux_sym__name_list_repeat1,
     ACTIONS(422), 27,
       anon_sym_silence,
@@ -14008,12 +14108,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4351] = 4,
+  [4353] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(273), 1,
+    ACTIONS(277), 1,
       anon_sym_COMMA,
-    STATE(88), 1,
+    STATE(89), 1,
       aux_sym_peer_pods_repeat1,
     ACTIONS(424), 27,
       anon_sym_silence,
@@ -14043,12 +14143,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4390] = 4,
+  [4392] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(404), 1,
+    ACTIONS(408), 1,
       anon_sym_COMMA,
-    STATE(89), 1,
+    STATE(90), 1,
       aux_sym_peer_entity_repeat1,
     ACTIONS(426), 27,
       anon_sym_silence,
@@ -14078,12 +14178,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4429] = 4,
+  [4431] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(408), 1,
+    ACTIONS(412), 1,
       anon_sym_COMMA,
-    STATE(90), 1,
+    STATE(91), 1,
       aux_sym_peer_fqdn_repeat1,
     ACTIONS(428), 27,
       anon_sym_silence,
@@ -14113,7 +14213,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4468] = 4,
+  [4470] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(432), 1,
@@ -14148,7 +14248,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4507] = 4,
+  [4509] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(437), 1,
@@ -14183,10 +14283,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4546] = 4,
+  [4548] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(273), 1,
+    ACTIONS(277), 1,
       anon_sym_COMMA,
     STATE(114), 1,
       aux_sym_peer_pods_repeat1,
@@ -14218,7 +14318,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4585] = 2,
+  [4587] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(442), 29,
@@ -14251,7 +14351,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4620] = 4,
+  [4622] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(446), 1,
@@ -14286,7 +14386,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4659] = 4,
+  [4661] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(451), 1,
@@ -14321,10 +14421,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4698] = 2,
+  [4700] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(323), 29,
+    ACTIONS(321), 29,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -14354,7 +14454,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4733] = 4,
+  [4735] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(456), 1,
@@ -14389,7 +14489,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4772] = 3,
+  [4774] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(461), 1,
@@ -14423,7 +14523,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4809] = 10,
+  [4811] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(55), 1,
@@ -14440,7 +14540,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_l7,
     STATE(196), 1,
       sym_authentication,
-    STATE(186), 7,
+    STATE(180), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -14464,7 +14564,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4860] = 4,
+  [4862] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(465), 1,
@@ -14499,7 +14599,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4899] = 2,
+  [4901] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(467), 29,
@@ -14532,7 +14632,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [4934] = 10,
+  [4936] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(55), 1,
@@ -14547,9 +14647,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(177), 1,
+    STATE(176), 1,
       sym_authentication,
-    STATE(202), 7,
+    STATE(201), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -14573,7 +14673,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [4985] = 4,
+  [4987] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(465), 1,
@@ -14608,7 +14708,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5024] = 4,
+  [5026] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(473), 1,
@@ -14643,10 +14743,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5063] = 4,
+  [5065] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(273), 1,
+    ACTIONS(277), 1,
       anon_sym_COMMA,
     STATE(62), 1,
       aux_sym_peer_pods_repeat1,
@@ -14678,14 +14778,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5102] = 3,
+  [5104] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(479), 1,
-      anon_sym_except,
-    ACTIONS(477), 28,
-      anon_sym_silence,
+    ACTIONS(420), 1,
       anon_sym_COMMA,
+    STATE(104), 1,
+      aux_sym__name_list_repeat1,
+    ACTIONS(477), 27,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
       anon_sym_port,
@@ -14712,12 +14813,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5139] = 3,
+  [5143] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(483), 1,
+    ACTIONS(481), 1,
       anon_sym_in,
-    ACTIONS(481), 28,
+    ACTIONS(479), 28,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -14746,16 +14847,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5176] = 4,
+  [5180] = 4,
     ACTIONS(3), 1,
       sym_comment,
     STATE(122), 1,
       aux_sym_tls_repeat1,
-    ACTIONS(487), 3,
+    ACTIONS(485), 3,
       anon_sym_ca,
       anon_sym_certificate,
       anon_sym_key,
-    ACTIONS(485), 25,
+    ACTIONS(483), 25,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -14781,14 +14882,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5215] = 4,
+  [5219] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(473), 1,
       anon_sym_COMMA,
     STATE(113), 1,
       aux_sym_peer_aws_repeat1,
-    ACTIONS(489), 27,
+    ACTIONS(487), 27,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -14816,10 +14917,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5254] = 2,
+  [5258] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(491), 29,
+    ACTIONS(489), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -14849,7 +14950,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5289] = 10,
+  [5293] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(55), 1,
@@ -14864,9 +14965,9 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(185), 1,
+    STATE(184), 1,
       sym_authentication,
-    STATE(184), 7,
+    STATE(183), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -14890,10 +14991,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [5340] = 2,
+  [5344] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(493), 29,
+    ACTIONS(491), 29,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -14923,16 +15024,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5375] = 4,
+  [5379] = 4,
     ACTIONS(3), 1,
       sym_comment,
     STATE(127), 1,
       aux_sym_tls_repeat1,
-    ACTIONS(487), 3,
+    ACTIONS(485), 3,
       anon_sym_ca,
       anon_sym_certificate,
       anon_sym_key,
-    ACTIONS(495), 25,
+    ACTIONS(493), 25,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -14958,7 +15059,40 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5414] = 2,
+  [5418] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(495), 29,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [5453] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(497), 29,
@@ -14991,7 +15125,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5449] = 2,
+  [5488] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(499), 29,
@@ -15024,10 +15158,86 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5484] = 2,
+  [5523] = 10,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(501), 29,
+    ACTIONS(55), 1,
+      anon_sym_authentication,
+    ACTIONS(59), 1,
+      anon_sym_http,
+    ACTIONS(61), 1,
+      anon_sym_grpc,
+    ACTIONS(63), 1,
+      anon_sym_kafka,
+    ACTIONS(65), 1,
+      anon_sym_dns,
+    ACTIONS(67), 1,
+      anon_sym_l7,
+    STATE(191), 1,
+      sym_authentication,
+    STATE(190), 7,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      sym_generic,
+      aux_sym_rule_repeat2,
+    ACTIONS(501), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [5574] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(127), 1,
+      aux_sym_tls_repeat1,
+    ACTIONS(505), 3,
+      anon_sym_ca,
+      anon_sym_certificate,
+      anon_sym_key,
+    ACTIONS(503), 25,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [5613] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(508), 29,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -15057,83 +15267,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5519] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(55), 1,
-      anon_sym_authentication,
-    ACTIONS(59), 1,
-      anon_sym_http,
-    ACTIONS(61), 1,
-      anon_sym_grpc,
-    ACTIONS(63), 1,
-      anon_sym_kafka,
-    ACTIONS(65), 1,
-      anon_sym_dns,
-    ACTIONS(67), 1,
-      anon_sym_l7,
-    STATE(194), 1,
-      sym_authentication,
-    STATE(193), 7,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      sym_generic,
-      aux_sym_rule_repeat2,
-    ACTIONS(503), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [5570] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(127), 1,
-      aux_sym_tls_repeat1,
-    ACTIONS(507), 3,
-      anon_sym_ca,
-      anon_sym_certificate,
-      anon_sym_key,
-    ACTIONS(505), 25,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [5609] = 2,
+  [5648] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(510), 29,
@@ -15166,7 +15300,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5644] = 2,
+  [5683] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(512), 29,
@@ -15199,15 +15333,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5679] = 2,
+  [5718] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(514), 29,
+      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_COMMA,
+      anon_sym_cluster,
       anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
       anon_sym_label,
-      anon_sym_port,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -15218,21 +15359,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_except,
       anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5714] = 2,
+  [5753] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(516), 29,
@@ -15265,7 +15399,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5749] = 2,
+  [5788] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(518), 29,
@@ -15298,7 +15432,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5784] = 2,
+  [5823] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(520), 29,
@@ -15331,22 +15465,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5819] = 2,
+  [5858] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(522), 29,
-      ts_builtin_sym_end,
       anon_sym_silence,
-      anon_sym_cluster,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
       anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -15357,53 +15484,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
+      anon_sym_except,
       anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
       anon_sym_http,
       anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5854] = 2,
+  [5893] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(524), 29,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [5889] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(412), 1,
+    ACTIONS(402), 1,
       anon_sym_COMMA,
     STATE(103), 1,
       aux_sym_peer_cidr_repeat1,
+    ACTIONS(524), 27,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [5932] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(420), 1,
+      anon_sym_COMMA,
+    STATE(104), 1,
+      aux_sym__name_list_repeat1,
     ACTIONS(526), 27,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -15432,82 +15568,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [5928] = 4,
+  [5971] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(420), 1,
+    ACTIONS(528), 1,
       anon_sym_COMMA,
-    STATE(104), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(528), 27,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [5967] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(420), 1,
-      anon_sym_COMMA,
-    STATE(104), 1,
-      aux_sym__name_list_repeat1,
-    ACTIONS(530), 27,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [6006] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(532), 1,
-      anon_sym_COMMA,
-    STATE(141), 1,
+    STATE(140), 1,
       aux_sym__name_list_repeat1,
     ACTIONS(418), 27,
       anon_sym_silence,
@@ -15537,12 +15603,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6045] = 4,
+  [6010] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(535), 1,
+    ACTIONS(531), 1,
       anon_sym_COMMA,
-    STATE(142), 1,
+    STATE(141), 1,
       aux_sym__name_list_repeat1,
     ACTIONS(422), 27,
       anon_sym_silence,
@@ -15572,14 +15638,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6084] = 4,
+  [6049] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(538), 1,
+    ACTIONS(534), 1,
       anon_sym_COMMA,
     STATE(104), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(528), 27,
+    ACTIONS(526), 27,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -15607,14 +15673,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6123] = 4,
+  [6088] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(541), 1,
+    ACTIONS(537), 1,
       anon_sym_COMMA,
     STATE(104), 1,
       aux_sym__name_list_repeat1,
-    ACTIONS(530), 27,
+    ACTIONS(477), 27,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -15642,7 +15708,41 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6162] = 2,
+  [6127] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(542), 1,
+      anon_sym_except,
+    ACTIONS(540), 28,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [6164] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(544), 29,
@@ -15675,46 +15775,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6197] = 6,
+  [6199] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(548), 1,
-      anon_sym_COMMA,
-    STATE(158), 1,
-      aux_sym_silence_repeat1,
-    STATE(228), 1,
-      sym_string,
-    ACTIONS(546), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [6239] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(550), 28,
+    ACTIONS(546), 28,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -15743,34 +15807,73 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6273] = 15,
+  [6233] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(113), 1,
+      sym_label_key,
+    ACTIONS(550), 1,
+      anon_sym_RBRACE,
+    ACTIONS(552), 1,
+      anon_sym_in,
+    ACTIONS(554), 1,
+      anon_sym_with,
+    ACTIONS(556), 1,
+      sym_const_ref,
+    STATE(42), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(548), 19,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_expect,
+  [6281] = 15,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(160), 1,
-      anon_sym_label,
-    ACTIONS(164), 1,
-      anon_sym_use,
-    ACTIONS(166), 1,
-      anon_sym_description,
-    ACTIONS(168), 1,
-      anon_sym_log,
     ACTIONS(170), 1,
-      anon_sym_spec,
-    ACTIONS(172), 1,
-      anon_sym_metadata,
+      anon_sym_label,
     ACTIONS(174), 1,
-      anon_sym_default,
+      anon_sym_use,
+    ACTIONS(176), 1,
+      anon_sym_description,
     ACTIONS(178), 1,
+      anon_sym_log,
+    ACTIONS(180), 1,
+      anon_sym_spec,
+    ACTIONS(182), 1,
+      anon_sym_metadata,
+    ACTIONS(184), 1,
+      anon_sym_default,
+    ACTIONS(188), 1,
       anon_sym_no,
-    ACTIONS(552), 1,
+    ACTIONS(558), 1,
       anon_sym_RBRACE,
-    ACTIONS(554), 1,
+    ACTIONS(560), 1,
       anon_sym_select,
-    STATE(473), 1,
+    STATE(477), 1,
       sym_verb,
-    ACTIONS(176), 2,
+    ACTIONS(186), 2,
       anon_sym_deny,
       anon_sym_allow,
     STATE(173), 14,
@@ -15788,7 +15891,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_rule,
       sym_sentence,
       aux_sym_policy_body_repeat1,
-  [6333] = 2,
+  [6341] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(459), 28,
@@ -15820,10 +15923,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6367] = 2,
+  [6375] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(556), 28,
+    ACTIONS(562), 28,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -15852,14 +15955,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6401] = 4,
+  [6409] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(560), 1,
+    ACTIONS(566), 1,
       anon_sym_COMMA,
     STATE(155), 1,
       aux_sym_ports_repeat1,
-    ACTIONS(558), 26,
+    ACTIONS(564), 26,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -15886,24 +15989,24 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6439] = 8,
+  [6447] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    ACTIONS(564), 1,
+    ACTIONS(570), 1,
       anon_sym_host,
-    ACTIONS(566), 1,
+    ACTIONS(572), 1,
       sym_const_ref,
-    STATE(222), 2,
+    STATE(226), 2,
       sym__string_or_ref,
       sym_string,
     STATE(244), 2,
       sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(562), 20,
+    ACTIONS(568), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -15924,10 +16027,46 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6485] = 2,
+  [6493] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(568), 28,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(576), 1,
+      anon_sym_COMMA,
+    STATE(159), 1,
+      aux_sym_silence_repeat1,
+    STATE(222), 1,
+      sym_string,
+    ACTIONS(574), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [6535] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(578), 28,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -15956,7 +16095,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6519] = 2,
+  [6569] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(430), 28,
@@ -15988,10 +16127,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6553] = 2,
+  [6603] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(481), 28,
+    ACTIONS(479), 28,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -16020,48 +16159,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6587] = 4,
+  [6637] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(560), 1,
-      anon_sym_COMMA,
-    STATE(149), 1,
-      aux_sym_ports_repeat1,
-    ACTIONS(570), 26,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [6625] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(574), 1,
+    ACTIONS(582), 1,
       anon_sym_COMMA,
     STATE(155), 1,
       aux_sym_ports_repeat1,
-    ACTIONS(572), 26,
+    ACTIONS(580), 26,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -16088,7 +16193,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6663] = 2,
+  [6675] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(435), 28,
@@ -16120,34 +16225,68 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [6697] = 15,
+  [6709] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(566), 1,
+      anon_sym_COMMA,
+    STATE(149), 1,
+      aux_sym_ports_repeat1,
+    ACTIONS(585), 26,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [6747] = 15,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
       anon_sym_silence,
-    ACTIONS(160), 1,
-      anon_sym_label,
-    ACTIONS(164), 1,
-      anon_sym_use,
-    ACTIONS(166), 1,
-      anon_sym_description,
-    ACTIONS(168), 1,
-      anon_sym_log,
     ACTIONS(170), 1,
-      anon_sym_spec,
-    ACTIONS(172), 1,
-      anon_sym_metadata,
+      anon_sym_label,
     ACTIONS(174), 1,
-      anon_sym_default,
+      anon_sym_use,
+    ACTIONS(176), 1,
+      anon_sym_description,
     ACTIONS(178), 1,
+      anon_sym_log,
+    ACTIONS(180), 1,
+      anon_sym_spec,
+    ACTIONS(182), 1,
+      anon_sym_metadata,
+    ACTIONS(184), 1,
+      anon_sym_default,
+    ACTIONS(188), 1,
       anon_sym_no,
-    ACTIONS(554), 1,
+    ACTIONS(560), 1,
       anon_sym_select,
-    ACTIONS(577), 1,
+    ACTIONS(587), 1,
       anon_sym_RBRACE,
-    STATE(473), 1,
+    STATE(477), 1,
       sym_verb,
-    ACTIONS(176), 2,
+    ACTIONS(186), 2,
       anon_sym_deny,
       anon_sym_allow,
     STATE(146), 14,
@@ -16165,18 +16304,18 @@ static const uint16_t ts_small_parse_table[] = {
       sym_rule,
       sym_sentence,
       aux_sym_policy_body_repeat1,
-  [6757] = 6,
+  [6807] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(548), 1,
+    ACTIONS(576), 1,
       anon_sym_COMMA,
-    STATE(178), 1,
+    STATE(177), 1,
       aux_sym_silence_repeat1,
-    STATE(219), 1,
+    STATE(225), 1,
       sym_string,
-    ACTIONS(579), 24,
+    ACTIONS(589), 24,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -16201,174 +16340,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [6799] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(581), 28,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [6833] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(583), 28,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [6867] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(585), 28,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [6901] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(587), 1,
-      anon_sym_except,
-    ACTIONS(477), 27,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [6937] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(589), 28,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [6971] = 2,
+  [6849] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(591), 28,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_label,
+      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -16383,9 +16363,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_listener,
       anon_sym_terminate,
       anon_sym_originate,
-      anon_sym_ca,
-      anon_sym_certificate,
-      anon_sym_key,
+      anon_sym_sni,
       anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
@@ -16394,7 +16372,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [7005] = 2,
+  [6883] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(593), 28,
@@ -16426,7 +16404,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [7039] = 2,
+  [6917] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(595), 28,
@@ -16458,10 +16436,43 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [7073] = 2,
+  [6951] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(597), 28,
+    ACTIONS(597), 1,
+      anon_sym_except,
+    ACTIONS(540), 27,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [6987] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(599), 28,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -16490,10 +16501,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [7107] = 2,
+  [7021] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(444), 28,
+    ACTIONS(601), 28,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_ca,
+      anon_sym_certificate,
+      anon_sym_key,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [7055] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(603), 28,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -16522,45 +16565,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [7141] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(338), 1,
-      anon_sym_header,
-    ACTIONS(601), 1,
-      anon_sym_host,
-    ACTIONS(603), 1,
-      sym_const_ref,
-    STATE(218), 2,
-      sym__string_or_ref,
-      sym_string,
-    STATE(239), 2,
-      sym_header_match,
-      aux_sym_http_repeat1,
-    ACTIONS(599), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [7187] = 2,
+  [7089] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(605), 28,
@@ -16592,7 +16597,109 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [7221] = 2,
+  [7123] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(444), 28,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [7157] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(348), 1,
+      anon_sym_header,
+    ACTIONS(609), 1,
+      anon_sym_host,
+    ACTIONS(611), 1,
+      sym_const_ref,
+    STATE(220), 2,
+      sym__string_or_ref,
+      sym_string,
+    STATE(239), 2,
+      sym_header_match,
+      aux_sym_http_repeat1,
+    ACTIONS(607), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [7203] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(613), 28,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [7237] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(449), 28,
@@ -16624,10 +16731,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [7255] = 2,
+  [7271] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(607), 28,
+    ACTIONS(615), 28,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -16656,34 +16763,34 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [7289] = 15,
+  [7305] = 15,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(609), 1,
-      anon_sym_silence,
-    ACTIONS(612), 1,
-      anon_sym_RBRACE,
-    ACTIONS(614), 1,
-      anon_sym_label,
     ACTIONS(617), 1,
-      anon_sym_use,
+      anon_sym_silence,
     ACTIONS(620), 1,
+      anon_sym_RBRACE,
+    ACTIONS(622), 1,
+      anon_sym_label,
+    ACTIONS(625), 1,
+      anon_sym_use,
+    ACTIONS(628), 1,
       anon_sym_description,
-    ACTIONS(623), 1,
+    ACTIONS(631), 1,
       anon_sym_log,
-    ACTIONS(626), 1,
+    ACTIONS(634), 1,
       anon_sym_spec,
-    ACTIONS(629), 1,
+    ACTIONS(637), 1,
       anon_sym_metadata,
-    ACTIONS(632), 1,
+    ACTIONS(640), 1,
       anon_sym_default,
-    ACTIONS(638), 1,
+    ACTIONS(646), 1,
       anon_sym_no,
-    ACTIONS(641), 1,
+    ACTIONS(649), 1,
       anon_sym_select,
-    STATE(473), 1,
+    STATE(477), 1,
       sym_verb,
-    ACTIONS(635), 2,
+    ACTIONS(643), 2,
       anon_sym_deny,
       anon_sym_allow,
     STATE(173), 14,
@@ -16701,7 +16808,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_rule,
       sym_sentence,
       aux_sym_policy_body_repeat1,
-  [7349] = 2,
+  [7365] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(454), 28,
@@ -16733,27 +16840,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [7383] = 9,
+  [7399] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(113), 1,
-      sym_label_key,
-    ACTIONS(646), 1,
-      anon_sym_RBRACE,
-    ACTIONS(648), 1,
-      anon_sym_in,
-    ACTIONS(650), 1,
-      anon_sym_with,
-    ACTIONS(652), 1,
-      sym_const_ref,
-    STATE(36), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(644), 19,
+    ACTIONS(652), 28,
       anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
       anon_sym_label,
       anon_sym_port,
       anon_sym_policy,
@@ -16767,12 +16860,19 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_no,
       anon_sym_select,
       anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
+      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
+      anon_sym_l7,
       anon_sym_expect,
-  [7431] = 8,
+  [7433] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
@@ -16785,44 +16885,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(186), 7,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      sym_generic,
-      aux_sym_rule_repeat2,
-    ACTIONS(81), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7476] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_http,
-    ACTIONS(61), 1,
-      anon_sym_grpc,
-    ACTIONS(63), 1,
-      anon_sym_kafka,
-    ACTIONS(65), 1,
-      anon_sym_dns,
-    ACTIONS(67), 1,
-      anon_sym_l7,
-    STATE(184), 7,
+    STATE(183), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -16846,12 +16909,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7521] = 4,
+  [7478] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(656), 1,
       anon_sym_COMMA,
-    STATE(178), 1,
+    STATE(177), 1,
       aux_sym_silence_repeat1,
     ACTIONS(654), 25,
       ts_builtin_sym_end,
@@ -16879,7 +16942,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_expect,
       anon_sym_DQUOTE,
-  [7558] = 8,
+  [7515] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
@@ -16892,7 +16955,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(202), 7,
+    STATE(187), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -16916,7 +16979,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7603] = 2,
+  [7560] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(659), 27,
@@ -16947,7 +17010,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7636] = 8,
+  [7593] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
@@ -16960,7 +17023,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(189), 7,
+    STATE(187), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -16968,7 +17031,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_dns,
       sym_generic,
       aux_sym_rule_repeat2,
-    ACTIONS(89), 15,
+    ACTIONS(87), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -16984,7 +17047,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7681] = 2,
+  [7638] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(661), 27,
@@ -17015,14 +17078,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [7714] = 5,
+  [7671] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(665), 1,
       anon_sym_host,
     ACTIONS(667), 1,
       anon_sym_header,
-    STATE(203), 1,
+    STATE(208), 1,
       aux_sym_flow_http_repeat1,
     ACTIONS(663), 24,
       ts_builtin_sym_end,
@@ -17049,7 +17112,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7753] = 8,
+  [7710] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
@@ -17062,7 +17125,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(189), 7,
+    STATE(187), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -17070,7 +17133,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_dns,
       sym_generic,
       aux_sym_rule_repeat2,
-    ACTIONS(503), 15,
+    ACTIONS(501), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -17086,7 +17149,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7798] = 8,
+  [7755] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
@@ -17099,7 +17162,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(193), 7,
+    STATE(190), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -17107,7 +17170,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_dns,
       sym_generic,
       aux_sym_rule_repeat2,
-    ACTIONS(503), 15,
+    ACTIONS(501), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -17123,50 +17186,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [7843] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(59), 1,
-      anon_sym_http,
-    ACTIONS(61), 1,
-      anon_sym_grpc,
-    ACTIONS(63), 1,
-      anon_sym_kafka,
-    ACTIONS(65), 1,
-      anon_sym_dns,
-    ACTIONS(67), 1,
-      anon_sym_l7,
-    STATE(189), 7,
-      sym__l7,
-      sym_http,
-      sym_grpc,
-      sym_kafka,
-      sym_dns,
-      sym_generic,
-      aux_sym_rule_repeat2,
-    ACTIONS(87), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [7888] = 4,
+  [7800] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(671), 2,
       anon_sym_terminate,
       anon_sym_originate,
-    STATE(187), 2,
+    STATE(185), 2,
       sym_tls,
       aux_sym_rule_repeat1,
     ACTIONS(669), 23,
@@ -17193,14 +17219,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [7925] = 2,
+  [7837] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(271), 27,
+    ACTIONS(412), 1,
+      anon_sym_COMMA,
+    STATE(38), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(674), 25,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_port,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -17215,7 +17244,6 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_listener,
       anon_sym_terminate,
       anon_sym_originate,
-      anon_sym_sni,
       anon_sym_authentication,
       anon_sym_icmp,
       anon_sym_http,
@@ -17224,20 +17252,20 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [7958] = 8,
+  [7874] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(676), 1,
+    ACTIONS(678), 1,
       anon_sym_http,
-    ACTIONS(679), 1,
+    ACTIONS(681), 1,
       anon_sym_grpc,
-    ACTIONS(682), 1,
+    ACTIONS(684), 1,
       anon_sym_kafka,
-    ACTIONS(685), 1,
+    ACTIONS(687), 1,
       anon_sym_dns,
-    ACTIONS(688), 1,
+    ACTIONS(690), 1,
       anon_sym_l7,
-    STATE(189), 7,
+    STATE(187), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -17245,7 +17273,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_dns,
       sym_generic,
       aux_sym_rule_repeat2,
-    ACTIONS(674), 15,
+    ACTIONS(676), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -17261,43 +17289,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8003] = 2,
+  [7919] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(691), 27,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [8036] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(408), 1,
+    ACTIONS(412), 1,
       anon_sym_COMMA,
-    STATE(38), 1,
+    STATE(186), 1,
       aux_sym_peer_fqdn_repeat1,
     ACTIONS(693), 25,
       anon_sym_silence,
@@ -17325,10 +17322,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [8073] = 2,
+  [7956] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(277), 27,
+    ACTIONS(283), 27,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -17356,7 +17353,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [8106] = 8,
+  [7989] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
@@ -17369,7 +17366,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(189), 7,
+    STATE(187), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -17393,7 +17390,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8151] = 8,
+  [8034] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
@@ -17406,7 +17403,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(198), 7,
+    STATE(197), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -17430,10 +17427,103 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8196] = 2,
+  [8079] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(572), 27,
+    ACTIONS(697), 27,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [8112] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(699), 27,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [8145] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(275), 27,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_listener,
+      anon_sym_terminate,
+      anon_sym_originate,
+      anon_sym_sni,
+      anon_sym_authentication,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [8178] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(580), 27,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -17461,7 +17551,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [8229] = 8,
+  [8211] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
@@ -17474,7 +17564,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(181), 7,
+    STATE(178), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -17498,7 +17588,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8274] = 8,
+  [8256] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
@@ -17511,7 +17601,44 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(189), 7,
+    STATE(187), 7,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      sym_generic,
+      aux_sym_rule_repeat2,
+    ACTIONS(701), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8301] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(59), 1,
+      anon_sym_http,
+    ACTIONS(61), 1,
+      anon_sym_grpc,
+    ACTIONS(63), 1,
+      anon_sym_kafka,
+    ACTIONS(65), 1,
+      anon_sym_dns,
+    ACTIONS(67), 1,
+      anon_sym_l7,
+    STATE(187), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -17535,7 +17662,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8319] = 8,
+  [8346] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
@@ -17548,7 +17675,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(189), 7,
+    STATE(180), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -17556,7 +17683,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_dns,
       sym_generic,
       aux_sym_rule_repeat2,
-    ACTIONS(697), 15,
+    ACTIONS(81), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -17572,71 +17699,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8364] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(408), 1,
-      anon_sym_COMMA,
-    STATE(191), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(699), 25,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [8401] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(701), 27,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_port,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_listener,
-      anon_sym_terminate,
-      anon_sym_originate,
-      anon_sym_sni,
-      anon_sym_authentication,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [8434] = 2,
+  [8391] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(703), 27,
@@ -17667,7 +17730,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [8467] = 8,
+  [8424] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(59), 1,
@@ -17680,7 +17743,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
     ACTIONS(67), 1,
       anon_sym_l7,
-    STATE(189), 7,
+    STATE(187), 7,
       sym__l7,
       sym_http,
       sym_grpc,
@@ -17704,26 +17767,31 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8512] = 4,
+  [8469] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(667), 1,
-      anon_sym_header,
-    STATE(205), 1,
-      aux_sym_flow_http_repeat1,
-    ACTIONS(705), 24,
-      ts_builtin_sym_end,
+    ACTIONS(59), 1,
+      anon_sym_http,
+    ACTIONS(61), 1,
+      anon_sym_grpc,
+    ACTIONS(63), 1,
+      anon_sym_kafka,
+    ACTIONS(65), 1,
+      anon_sym_dns,
+    ACTIONS(67), 1,
+      anon_sym_l7,
+    STATE(201), 7,
+      sym__l7,
+      sym_http,
+      sym_grpc,
+      sym_kafka,
+      sym_dns,
+      sym_generic,
+      aux_sym_rule_repeat2,
+    ACTIONS(89), 15,
       anon_sym_silence,
-      anon_sym_cluster,
       anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
       anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -17736,189 +17804,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8548] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(667), 1,
-      anon_sym_header,
-    STATE(208), 1,
-      aux_sym_flow_http_repeat1,
-    ACTIONS(707), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8584] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(711), 1,
-      anon_sym_header,
-    STATE(205), 1,
-      aux_sym_flow_http_repeat1,
-    ACTIONS(709), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8620] = 15,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(714), 1,
-      anon_sym_namespaces,
-    ACTIONS(716), 1,
-      anon_sym_cidr,
-    ACTIONS(718), 1,
-      anon_sym_namespace,
-    ACTIONS(720), 1,
-      anon_sym_pods,
-    ACTIONS(722), 1,
-      anon_sym_nodes,
-    ACTIONS(726), 1,
-      anon_sym_entity,
-    ACTIONS(728), 1,
-      anon_sym_fqdn,
-    ACTIONS(730), 1,
-      anon_sym_service,
-    ACTIONS(732), 1,
-      anon_sym_services,
-    ACTIONS(734), 1,
-      anon_sym_aws,
-    STATE(118), 1,
-      sym_aws_group,
-    ACTIONS(724), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(109), 2,
-      sym_peer_service,
-      sym_peer_services,
-    STATE(9), 11,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service_list,
-      sym_peer_cidr_groups,
-      sym_peer_nodes,
-      sym_peer_aws,
-  [8678] = 15,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(714), 1,
-      anon_sym_namespaces,
-    ACTIONS(716), 1,
-      anon_sym_cidr,
-    ACTIONS(718), 1,
-      anon_sym_namespace,
-    ACTIONS(722), 1,
-      anon_sym_nodes,
-    ACTIONS(726), 1,
-      anon_sym_entity,
-    ACTIONS(728), 1,
-      anon_sym_fqdn,
-    ACTIONS(730), 1,
-      anon_sym_service,
-    ACTIONS(732), 1,
-      anon_sym_services,
-    ACTIONS(734), 1,
-      anon_sym_aws,
-    ACTIONS(736), 1,
-      anon_sym_pods,
-    STATE(118), 1,
-      sym_aws_group,
-    ACTIONS(724), 2,
-      anon_sym_everything,
-      anon_sym_anywhere,
-    STATE(109), 2,
-      sym_peer_service,
-      sym_peer_services,
-    STATE(9), 11,
-      sym__peer,
-      sym_peer_pods,
-      sym_peer_namespace,
-      sym_peer_namespaces,
-      sym_peer_entity,
-      sym_peer_cidr,
-      sym_peer_fqdn,
-      sym_peer_service_list,
-      sym_peer_cidr_groups,
-      sym_peer_nodes,
-      sym_peer_aws,
-  [8736] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(667), 1,
-      anon_sym_header,
-    STATE(205), 1,
-      aux_sym_flow_http_repeat1,
-    ACTIONS(738), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [8772] = 2,
+  [8514] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(654), 26,
@@ -17948,7 +17834,221 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_expect,
       anon_sym_DQUOTE,
-  [8804] = 7,
+  [8546] = 15,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(705), 1,
+      anon_sym_namespaces,
+    ACTIONS(707), 1,
+      anon_sym_cidr,
+    ACTIONS(709), 1,
+      anon_sym_namespace,
+    ACTIONS(711), 1,
+      anon_sym_pods,
+    ACTIONS(713), 1,
+      anon_sym_nodes,
+    ACTIONS(717), 1,
+      anon_sym_entity,
+    ACTIONS(719), 1,
+      anon_sym_fqdn,
+    ACTIONS(721), 1,
+      anon_sym_service,
+    ACTIONS(723), 1,
+      anon_sym_services,
+    ACTIONS(725), 1,
+      anon_sym_aws,
+    STATE(118), 1,
+      sym_aws_group,
+    ACTIONS(715), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(109), 2,
+      sym_peer_service,
+      sym_peer_services,
+    STATE(9), 11,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service_list,
+      sym_peer_cidr_groups,
+      sym_peer_nodes,
+      sym_peer_aws,
+  [8604] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(667), 1,
+      anon_sym_header,
+    STATE(209), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(727), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8640] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(731), 1,
+      anon_sym_header,
+    STATE(206), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(729), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8676] = 15,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(705), 1,
+      anon_sym_namespaces,
+    ACTIONS(707), 1,
+      anon_sym_cidr,
+    ACTIONS(709), 1,
+      anon_sym_namespace,
+    ACTIONS(713), 1,
+      anon_sym_nodes,
+    ACTIONS(717), 1,
+      anon_sym_entity,
+    ACTIONS(719), 1,
+      anon_sym_fqdn,
+    ACTIONS(721), 1,
+      anon_sym_service,
+    ACTIONS(723), 1,
+      anon_sym_services,
+    ACTIONS(725), 1,
+      anon_sym_aws,
+    ACTIONS(734), 1,
+      anon_sym_pods,
+    STATE(118), 1,
+      sym_aws_group,
+    ACTIONS(715), 2,
+      anon_sym_everything,
+      anon_sym_anywhere,
+    STATE(109), 2,
+      sym_peer_service,
+      sym_peer_services,
+    STATE(9), 11,
+      sym__peer,
+      sym_peer_pods,
+      sym_peer_namespace,
+      sym_peer_namespaces,
+      sym_peer_entity,
+      sym_peer_cidr,
+      sym_peer_fqdn,
+      sym_peer_service_list,
+      sym_peer_cidr_groups,
+      sym_peer_nodes,
+      sym_peer_aws,
+  [8734] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(667), 1,
+      anon_sym_header,
+    STATE(206), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(736), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8770] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(667), 1,
+      anon_sym_header,
+    STATE(206), 1,
+      aux_sym_flow_http_repeat1,
+    ACTIONS(738), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8806] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
@@ -17959,7 +18059,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     ACTIONS(744), 1,
       sym_const_ref,
-    STATE(69), 3,
+    STATE(63), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
@@ -17983,13 +18083,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_kafka,
       anon_sym_dns,
       anon_sym_expect,
-  [8846] = 5,
+  [8848] = 5,
     ACTIONS(3), 1,
       sym_comment,
     STATE(212), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(282), 2,
+    STATE(284), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
     ACTIONS(748), 6,
@@ -18015,16 +18115,16 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8883] = 5,
+  [8885] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(212), 2,
+    STATE(216), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(282), 2,
+    STATE(284), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(752), 6,
+    ACTIONS(748), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
@@ -18047,10 +18147,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [8920] = 2,
+  [8922] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(755), 25,
+    STATE(216), 2,
+      sym_sentence_clause,
+      aux_sym_sentence_repeat1,
+    STATE(284), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(748), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+    ACTIONS(752), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [8959] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(754), 25,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -18076,19 +18208,19 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_allow,
       anon_sym_header,
       anon_sym_expect,
-  [8951] = 6,
+  [8990] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(759), 1,
+    ACTIONS(758), 1,
       sym_const_ref,
-    STATE(264), 1,
+    STATE(265), 1,
       sym_generic_pair,
-    STATE(589), 2,
+    STATE(616), 2,
       sym__string_or_ref,
       sym_string,
-    ACTIONS(757), 20,
+    ACTIONS(756), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -18109,23 +18241,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [8990] = 5,
+  [9029] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(212), 2,
+    STATE(216), 2,
       sym_sentence_clause,
       aux_sym_sentence_repeat1,
-    STATE(282), 2,
+    STATE(284), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(748), 6,
+    ACTIONS(762), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-    ACTIONS(761), 15,
+    ACTIONS(760), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -18141,39 +18273,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [9027] = 5,
+  [9066] = 9,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(211), 2,
-      sym_sentence_clause,
-      aux_sym_sentence_repeat1,
-    STATE(282), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(748), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(113), 1,
+      sym_label_key,
+    ACTIONS(550), 1,
+      ts_builtin_sym_end,
+    ACTIONS(552), 1,
       anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-    ACTIONS(763), 15,
+    ACTIONS(554), 1,
+      anon_sym_with,
+    ACTIONS(556), 1,
+      sym_const_ref,
+    STATE(42), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(548), 15,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
+      anon_sym_http,
+      anon_sym_kafka,
+      anon_sym_dns,
       anon_sym_expect,
-  [9064] = 2,
+  [9110] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(765), 24,
@@ -18201,10 +18336,38 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [9094] = 5,
+  [9140] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(358), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9170] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
       anon_sym_header,
     ACTIONS(769), 1,
       anon_sym_host,
@@ -18232,7 +18395,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [9130] = 2,
+  [9206] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(771), 24,
@@ -18260,7 +18423,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [9160] = 2,
+  [9236] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(773), 24,
@@ -18288,10 +18451,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [9190] = 2,
+  [9266] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(392), 24,
+    ACTIONS(775), 24,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -18316,17 +18479,73 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [9220] = 5,
+  [9296] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(777), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9326] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(779), 24,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_RBRACE,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_label,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [9356] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
       anon_sym_header,
-    ACTIONS(777), 1,
+    ACTIONS(783), 1,
       anon_sym_host,
     STATE(253), 2,
       sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(775), 20,
+    ACTIONS(781), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -18347,52 +18566,17 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [9256] = 9,
+  [9392] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(113), 1,
-      sym_label_key,
-    ACTIONS(646), 1,
-      ts_builtin_sym_end,
-    ACTIONS(648), 1,
-      anon_sym_in,
-    ACTIONS(650), 1,
-      anon_sym_with,
-    ACTIONS(652), 1,
-      sym_const_ref,
-    STATE(36), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(644), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [9300] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    ACTIONS(781), 1,
+    ACTIONS(787), 1,
       anon_sym_host,
     STATE(240), 2,
       sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(779), 20,
+    ACTIONS(785), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -18413,91 +18597,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [9336] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(783), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [9366] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(785), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [9396] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(787), 24,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_RBRACE,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_label,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [9426] = 2,
+  [9428] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(789), 24,
@@ -18525,43 +18625,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [9456] = 4,
+  [9458] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(793), 1,
       anon_sym_COMMA,
-    STATE(236), 1,
-      aux_sym_icmps_repeat1,
-    ACTIONS(791), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_authentication,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [9489] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(797), 1,
-      anon_sym_COMMA,
-    STATE(232), 1,
+    STATE(229), 1,
       aux_sym_sentence_values_repeat1,
-    ACTIONS(795), 21,
+    ACTIONS(791), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -18583,7 +18654,36 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [9522] = 13,
+  [9491] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(798), 1,
+      anon_sym_COMMA,
+    STATE(229), 1,
+      aux_sym_sentence_values_repeat1,
+    ACTIONS(796), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_allow,
+      anon_sym_from,
+      anon_sym_to,
+      anon_sym_expect,
+  [9524] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(7), 1,
@@ -18606,7 +18706,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_namespace,
     ACTIONS(25), 1,
       anon_sym_expect,
-    ACTIONS(799), 1,
+    ACTIONS(800), 1,
       ts_builtin_sym_end,
     STATE(235), 12,
       sym__item,
@@ -18621,19 +18721,17 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [9573] = 4,
+  [9575] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(803), 1,
+    ACTIONS(804), 1,
       anon_sym_COMMA,
-    STATE(232), 1,
-      aux_sym_sentence_values_repeat1,
-    ACTIONS(801), 21,
+    STATE(236), 1,
+      aux_sym_icmps_repeat1,
+    ACTIONS(802), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
-      anon_sym_port,
-      anon_sym_namespace,
       anon_sym_policy,
       anon_sym_use,
       anon_sym_description,
@@ -18644,16 +18742,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_deny,
       anon_sym_no,
       anon_sym_select,
-      anon_sym_pods,
-      anon_sym_in,
       anon_sym_allow,
-      anon_sym_from,
-      anon_sym_to,
+      anon_sym_authentication,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
       anon_sym_expect,
-  [9606] = 4,
+  [9608] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(241), 2,
       sym_header_match,
@@ -18679,7 +18779,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [9639] = 9,
+  [9641] = 9,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
@@ -18692,7 +18792,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
     ACTIONS(812), 1,
       sym_const_ref,
-    STATE(294), 1,
+    STATE(309), 1,
       sym_scope,
     STATE(287), 3,
       sym__selector,
@@ -18713,7 +18813,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [9682] = 13,
+  [9684] = 13,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(814), 1,
@@ -18751,10 +18851,10 @@ static const uint16_t ts_small_parse_table[] = {
       sym_cluster_policy,
       sym_expect,
       aux_sym_source_file_repeat1,
-  [9733] = 4,
+  [9735] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(793), 1,
+    ACTIONS(804), 1,
       anon_sym_COMMA,
     STATE(243), 1,
       aux_sym_icmps_repeat1,
@@ -18780,10 +18880,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [9766] = 4,
+  [9768] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(245), 2,
       sym_header_match,
@@ -18809,7 +18909,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [9799] = 4,
+  [9801] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(852), 1,
@@ -18838,10 +18938,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [9832] = 4,
+  [9834] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(241), 2,
       sym_header_match,
@@ -18867,10 +18967,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [9865] = 4,
+  [9867] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(241), 2,
       sym_header_match,
@@ -18896,7 +18996,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [9898] = 4,
+  [9900] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(862), 1,
@@ -18925,7 +19025,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [9931] = 3,
+  [9933] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(867), 1,
@@ -18953,7 +19053,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [9962] = 4,
+  [9964] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(871), 1,
@@ -18982,10 +19082,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [9995] = 4,
+  [9997] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(241), 2,
       sym_header_match,
@@ -19011,10 +19111,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10028] = 4,
+  [10030] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(241), 2,
       sym_header_match,
@@ -19040,10 +19140,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10061] = 4,
+  [10063] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(254), 2,
       sym_header_match,
@@ -19069,10 +19169,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10094] = 4,
+  [10096] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(241), 2,
       sym_header_match,
@@ -19098,10 +19198,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10127] = 4,
+  [10129] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(256), 2,
       sym_header_match,
@@ -19127,7 +19227,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10160] = 3,
+  [10162] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(886), 1,
@@ -19155,10 +19255,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [10191] = 4,
+  [10193] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(797), 1,
+    ACTIONS(798), 1,
       anon_sym_COMMA,
     STATE(230), 1,
       aux_sym_sentence_values_repeat1,
@@ -19184,7 +19284,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [10224] = 3,
+  [10226] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(892), 1,
@@ -19212,10 +19312,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10255] = 4,
+  [10257] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(257), 2,
       sym_header_match,
@@ -19241,10 +19341,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10288] = 4,
+  [10290] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(241), 2,
       sym_header_match,
@@ -19270,10 +19370,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10321] = 4,
+  [10323] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(241), 2,
       sym_header_match,
@@ -19299,12 +19399,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10354] = 4,
+  [10356] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(259), 2,
+    STATE(260), 2,
       sym_header_match,
       aux_sym_http_repeat1,
     ACTIONS(900), 20,
@@ -19328,10 +19428,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10387] = 4,
+  [10389] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(241), 2,
       sym_header_match,
@@ -19357,10 +19457,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10420] = 4,
+  [10422] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(241), 2,
       sym_header_match,
@@ -19386,12 +19486,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10453] = 4,
+  [10455] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
-    STATE(260), 2,
+    STATE(261), 2,
       sym_header_match,
       aux_sym_http_repeat1,
     ACTIONS(906), 20,
@@ -19415,15 +19515,44 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10486] = 4,
+  [10488] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(910), 1,
+      anon_sym_fallback,
+    ACTIONS(912), 1,
+      anon_sym_mismatch,
+    ACTIONS(908), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [10521] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(241), 2,
       sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(908), 20,
+    ACTIONS(914), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -19444,15 +19573,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10519] = 4,
+  [10554] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(338), 1,
+    ACTIONS(348), 1,
       anon_sym_header,
     STATE(241), 2,
       sym_header_match,
       aux_sym_http_repeat1,
-    ACTIONS(910), 20,
+    ACTIONS(916), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -19473,153 +19602,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10552] = 4,
+  [10587] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(914), 1,
-      anon_sym_COMMA,
-    STATE(261), 1,
-      aux_sym_generic_repeat1,
-    ACTIONS(912), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [10584] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(919), 1,
-      anon_sym_COMMA,
-    STATE(261), 1,
-      aux_sym_generic_repeat1,
-    ACTIONS(917), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [10616] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(408), 1,
-      anon_sym_COMMA,
-    STATE(38), 1,
-      aux_sym_peer_fqdn_repeat1,
-    ACTIONS(921), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [10648] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(919), 1,
-      anon_sym_COMMA,
-    STATE(262), 1,
-      aux_sym_generic_repeat1,
-    ACTIONS(923), 20,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [10680] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(113), 1,
-      sym_label_key,
-    ACTIONS(742), 1,
-      ts_builtin_sym_end,
-    ACTIONS(744), 1,
-      sym_const_ref,
-    STATE(69), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(740), 15,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_port,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_icmp,
-      anon_sym_http,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_expect,
-  [10718] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(925), 22,
+    ACTIONS(918), 22,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -19642,10 +19628,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10746] = 2,
+  [10615] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(801), 22,
+    ACTIONS(791), 22,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -19668,7 +19654,173 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [10774] = 2,
+  [10643] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(922), 1,
+      anon_sym_mismatch,
+    ACTIONS(920), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [10673] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(926), 1,
+      anon_sym_COMMA,
+    STATE(268), 1,
+      aux_sym_generic_repeat1,
+    ACTIONS(924), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [10705] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(930), 1,
+      anon_sym_COMMA,
+    STATE(266), 1,
+      aux_sym_generic_repeat1,
+    ACTIONS(928), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [10737] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(412), 1,
+      anon_sym_COMMA,
+    STATE(38), 1,
+      aux_sym_peer_fqdn_repeat1,
+    ACTIONS(933), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [10769] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(926), 1,
+      anon_sym_COMMA,
+    STATE(266), 1,
+      aux_sym_generic_repeat1,
+    ACTIONS(935), 20,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [10801] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(939), 1,
+      anon_sym_mismatch,
+    ACTIONS(937), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [10831] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(869), 22,
@@ -19694,41 +19846,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10802] = 3,
+  [10859] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(929), 1,
-      anon_sym_mismatch,
-    ACTIONS(927), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [10832] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(408), 1,
+    ACTIONS(412), 1,
       anon_sym_COMMA,
-    STATE(263), 1,
+    STATE(267), 1,
       aux_sym_peer_fqdn_repeat1,
-    ACTIONS(931), 20,
+    ACTIONS(941), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -19749,10 +19874,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10864] = 2,
+  [10891] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(933), 22,
+    ACTIONS(943), 22,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -19775,62 +19900,41 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [10892] = 3,
+  [10919] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(937), 1,
-      anon_sym_mismatch,
-    ACTIONS(935), 21,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(113), 1,
+      sym_label_key,
+    ACTIONS(742), 1,
+      ts_builtin_sym_end,
+    ACTIONS(744), 1,
+      sym_const_ref,
+    STATE(63), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(740), 15,
       anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_port,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_icmp,
       anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
       anon_sym_kafka,
       anon_sym_dns,
-      anon_sym_l7,
       anon_sym_expect,
-  [10922] = 2,
+  [10957] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(912), 21,
-      anon_sym_silence,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [10949] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(939), 21,
+    ACTIONS(945), 21,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -19852,67 +19956,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_from,
       anon_sym_to,
       anon_sym_expect,
-  [10976] = 2,
+  [10984] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(941), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [11003] = 9,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(111), 1,
-      anon_sym_in,
-    ACTIONS(113), 1,
-      sym_label_key,
-    ACTIONS(810), 1,
-      anon_sym_RBRACE,
-    ACTIONS(812), 1,
-      sym_const_ref,
-    STATE(294), 1,
-      sym_scope,
-    STATE(287), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-    ACTIONS(808), 12,
-      anon_sym_silence,
-      anon_sym_label,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-  [11044] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(943), 21,
+    ACTIONS(928), 21,
       anon_sym_silence,
       anon_sym_COMMA,
       anon_sym_RBRACE,
@@ -19934,32 +19981,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [11071] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(945), 21,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_http,
-      anon_sym_header,
-      anon_sym_grpc,
-      anon_sym_kafka,
-      anon_sym_dns,
-      anon_sym_l7,
-      anon_sym_expect,
-  [11098] = 2,
+  [11011] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(947), 21,
@@ -19984,10 +20006,142 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [11125] = 2,
+  [11038] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(949), 20,
+    ACTIONS(949), 21,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [11065] = 9,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(111), 1,
+      anon_sym_in,
+    ACTIONS(113), 1,
+      sym_label_key,
+    ACTIONS(810), 1,
+      anon_sym_RBRACE,
+    ACTIONS(812), 1,
+      sym_const_ref,
+    STATE(309), 1,
+      sym_scope,
+    STATE(287), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+    ACTIONS(808), 12,
+      anon_sym_silence,
+      anon_sym_label,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+  [11106] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(951), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [11133] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(953), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [11160] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(955), 21,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_http,
+      anon_sym_header,
+      anon_sym_grpc,
+      anon_sym_kafka,
+      anon_sym_dns,
+      anon_sym_l7,
+      anon_sym_expect,
+  [11187] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(957), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -20008,10 +20162,10 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [11151] = 2,
+  [11213] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(951), 20,
+    ACTIONS(959), 20,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -20032,7 +20186,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_dns,
       anon_sym_l7,
       anon_sym_expect,
-  [11177] = 10,
+  [11239] = 10,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
@@ -20047,7 +20201,7 @@ static const uint16_t ts_small_parse_table[] = {
       sym_const_ref,
     STATE(274), 1,
       sym_sentence_values,
-    STATE(319), 2,
+    STATE(317), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
     STATE(250), 5,
@@ -20056,88 +20210,19 @@ static const uint16_t ts_small_parse_table[] = {
       sym_selector_eq,
       sym_list,
       sym_string,
-    ACTIONS(953), 6,
+    ACTIONS(961), 6,
       anon_sym_port,
       anon_sym_namespace,
       anon_sym_pods,
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [11218] = 4,
+  [11280] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(957), 1,
+    ACTIONS(965), 1,
       anon_sym_COMMA,
-    STATE(284), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(955), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [11245] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(957), 1,
-      anon_sym_COMMA,
-    STATE(289), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(959), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [11272] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(957), 1,
-      anon_sym_COMMA,
-    STATE(286), 1,
-      aux_sym_default_deny_repeat1,
-    ACTIONS(961), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [11299] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(957), 1,
-      anon_sym_COMMA,
-    STATE(289), 1,
+    STATE(290), 1,
       aux_sym_default_deny_repeat1,
     ACTIONS(963), 15,
       anon_sym_silence,
@@ -20155,35 +20240,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11326] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(275), 1,
-      anon_sym_in,
-    STATE(297), 1,
-      sym_scope,
-    ACTIONS(965), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [11353] = 4,
+  [11307] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(969), 1,
       anon_sym_LPAREN,
-    STATE(301), 1,
+    STATE(294), 1,
       sym_arguments,
     ACTIONS(967), 15,
       anon_sym_silence,
@@ -20201,13 +20263,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11380] = 4,
+  [11334] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(973), 1,
-      anon_sym_COMMA,
-    STATE(289), 1,
-      aux_sym_default_deny_repeat1,
+    ACTIONS(279), 1,
+      anon_sym_in,
+    STATE(308), 1,
+      sym_scope,
     ACTIONS(971), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -20224,12 +20286,15 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11407] = 2,
+  [11361] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(971), 16,
-      anon_sym_silence,
+    ACTIONS(965), 1,
       anon_sym_COMMA,
+    STATE(291), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(973), 15,
+      anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
       anon_sym_policy,
@@ -20244,30 +20309,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11429] = 2,
+  [11388] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(976), 16,
-      anon_sym_silence,
+    ACTIONS(977), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [11451] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(978), 15,
+    STATE(289), 1,
+      aux_sym_default_deny_repeat1,
+    ACTIONS(975), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
       anon_sym_label,
@@ -20283,9 +20332,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11472] = 2,
+  [11415] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(965), 1,
+      anon_sym_COMMA,
+    STATE(289), 1,
+      aux_sym_default_deny_repeat1,
     ACTIONS(980), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -20302,28 +20355,13 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11493] = 2,
+  [11442] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(965), 15,
-      anon_sym_silence,
-      anon_sym_RBRACE,
-      anon_sym_label,
-      anon_sym_policy,
-      anon_sym_use,
-      anon_sym_description,
-      anon_sym_log,
-      anon_sym_spec,
-      anon_sym_metadata,
-      anon_sym_default,
-      anon_sym_deny,
-      anon_sym_no,
-      anon_sym_select,
-      anon_sym_allow,
-      anon_sym_expect,
-  [11514] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
+    ACTIONS(965), 1,
+      anon_sym_COMMA,
+    STATE(289), 1,
+      aux_sym_default_deny_repeat1,
     ACTIONS(982), 15,
       anon_sym_silence,
       anon_sym_RBRACE,
@@ -20340,11 +20378,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11535] = 2,
+  [11469] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(984), 15,
+    ACTIONS(984), 16,
       anon_sym_silence,
+      anon_sym_COMMA,
       anon_sym_RBRACE,
       anon_sym_label,
       anon_sym_policy,
@@ -20359,7 +20398,27 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11556] = 2,
+  [11491] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(975), 16,
+      anon_sym_silence,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [11513] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(986), 15,
@@ -20378,7 +20437,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11577] = 2,
+  [11534] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(988), 15,
@@ -20397,7 +20456,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11598] = 2,
+  [11555] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(990), 15,
@@ -20416,7 +20475,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11619] = 2,
+  [11576] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(992), 15,
@@ -20435,7 +20494,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11640] = 2,
+  [11597] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(994), 15,
@@ -20454,7 +20513,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11661] = 2,
+  [11618] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(996), 15,
@@ -20473,7 +20532,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11682] = 2,
+  [11639] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(998), 15,
@@ -20492,7 +20551,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11703] = 2,
+  [11660] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1000), 15,
@@ -20511,7 +20570,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11724] = 2,
+  [11681] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1002), 15,
@@ -20530,7 +20589,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11745] = 2,
+  [11702] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1004), 15,
@@ -20549,7 +20608,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11766] = 2,
+  [11723] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1006), 15,
@@ -20568,7 +20627,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11787] = 2,
+  [11744] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1008), 15,
@@ -20587,7 +20646,102 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_select,
       anon_sym_allow,
       anon_sym_expect,
-  [11808] = 11,
+  [11765] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1010), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [11786] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1012), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [11807] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1014), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [11828] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(971), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [11849] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1016), 15,
+      anon_sym_silence,
+      anon_sym_RBRACE,
+      anon_sym_label,
+      anon_sym_policy,
+      anon_sym_use,
+      anon_sym_description,
+      anon_sym_log,
+      anon_sym_spec,
+      anon_sym_metadata,
+      anon_sym_default,
+      anon_sym_deny,
+      anon_sym_no,
+      anon_sym_select,
+      anon_sym_allow,
+      anon_sym_expect,
+  [11870] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
@@ -20596,52 +20750,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1010), 1,
+    ACTIONS(1018), 1,
       anon_sym_RPAREN,
-    ACTIONS(1012), 1,
-      sym_port_number,
-    ACTIONS(1014), 1,
-      sym_cidr,
-    ACTIONS(1016), 1,
-      sym_const_ref,
-    ACTIONS(1018), 1,
-      sym_identifier,
-    STATE(541), 1,
-      sym_argument,
-    STATE(554), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [11846] = 11,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(99), 1,
-      anon_sym_LBRACK,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1012), 1,
-      sym_port_number,
-    ACTIONS(1014), 1,
-      sym_cidr,
-    ACTIONS(1016), 1,
-      sym_const_ref,
-    ACTIONS(1018), 1,
-      sym_identifier,
     ACTIONS(1020), 1,
-      anon_sym_RPAREN,
-    STATE(479), 1,
+      sym_port_number,
+    ACTIONS(1022), 1,
+      sym_cidr,
+    ACTIONS(1024), 1,
+      sym_const_ref,
+    ACTIONS(1026), 1,
+      sym_identifier,
+    STATE(583), 1,
       sym_argument,
-    STATE(554), 5,
+    STATE(541), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [11884] = 11,
+  [11908] = 11,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
@@ -20650,40 +20777,67 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1012), 1,
+    ACTIONS(1020), 1,
       sym_port_number,
-    ACTIONS(1014), 1,
-      sym_cidr,
-    ACTIONS(1016), 1,
-      sym_const_ref,
-    ACTIONS(1018), 1,
-      sym_identifier,
     ACTIONS(1022), 1,
+      sym_cidr,
+    ACTIONS(1024), 1,
+      sym_const_ref,
+    ACTIONS(1026), 1,
+      sym_identifier,
+    ACTIONS(1028), 1,
       anon_sym_RPAREN,
-    STATE(541), 1,
+    STATE(498), 1,
       sym_argument,
-    STATE(554), 5,
+    STATE(541), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [11922] = 8,
+  [11946] = 11,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(99), 1,
+      anon_sym_LBRACK,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1020), 1,
+      sym_port_number,
+    ACTIONS(1022), 1,
+      sym_cidr,
     ACTIONS(1024), 1,
-      anon_sym_cidr,
+      sym_const_ref,
     ACTIONS(1026), 1,
-      anon_sym_namespace,
-    ACTIONS(1028), 1,
-      anon_sym_pods,
+      sym_identifier,
     ACTIONS(1030), 1,
-      anon_sym_entity,
+      anon_sym_RPAREN,
+    STATE(583), 1,
+      sym_argument,
+    STATE(541), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [11984] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(1032), 1,
-      anon_sym_fqdn,
+      anon_sym_cidr,
     ACTIONS(1034), 1,
+      anon_sym_namespace,
+    ACTIONS(1036), 1,
+      anon_sym_pods,
+    ACTIONS(1038), 1,
+      anon_sym_entity,
+    ACTIONS(1040), 1,
+      anon_sym_fqdn,
+    ACTIONS(1042), 1,
       anon_sym_node,
-    STATE(26), 7,
+    STATE(25), 7,
       sym__endpoint,
       sym_endpoint_pods,
       sym_endpoint_namespace,
@@ -20691,76 +20845,13 @@ static const uint16_t ts_small_parse_table[] = {
       sym_endpoint_entity,
       sym_endpoint_cidr,
       sym_endpoint_fqdn,
-  [11953] = 4,
+  [12015] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1038), 1,
+    ACTIONS(1046), 1,
       anon_sym_COMMA,
-    STATE(318), 1,
+    STATE(315), 1,
       aux_sym_group_labels_repeat1,
-    ACTIONS(1036), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [11976] = 10,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(99), 1,
-      anon_sym_LBRACK,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1012), 1,
-      sym_port_number,
-    ACTIONS(1014), 1,
-      sym_cidr,
-    ACTIONS(1016), 1,
-      sym_const_ref,
-    ACTIONS(1018), 1,
-      sym_identifier,
-    STATE(541), 1,
-      sym_argument,
-    STATE(554), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [12011] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      anon_sym_label,
-    STATE(335), 1,
-      sym_group_labels,
-    ACTIONS(1040), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [12034] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1042), 1,
-      anon_sym_label,
-    STATE(343), 1,
-      sym_group_labels,
     ACTIONS(1044), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
@@ -20773,14 +20864,14 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12057] = 4,
+  [12038] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1048), 1,
-      anon_sym_COMMA,
-    STATE(317), 1,
-      aux_sym_group_labels_repeat1,
-    ACTIONS(1046), 11,
+    ACTIONS(1051), 1,
+      anon_sym_label,
+    STATE(340), 1,
+      sym_group_labels,
+    ACTIONS(1049), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -20792,31 +20883,12 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12080] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1038), 1,
-      anon_sym_COMMA,
-    STATE(317), 1,
-      aux_sym_group_labels_repeat1,
-    ACTIONS(1051), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [12103] = 5,
+  [12061] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1058), 1,
       sym_label_key,
-    STATE(319), 2,
+    STATE(317), 2,
       sym__sentence_keyword,
       aux_sym_sentence_declaration_clause_repeat1,
     ACTIONS(1053), 4,
@@ -20831,68 +20903,104 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [12128] = 8,
+  [12086] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1024), 1,
+    ACTIONS(1051), 1,
+      anon_sym_label,
+    STATE(334), 1,
+      sym_group_labels,
+    ACTIONS(1060), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
       anon_sym_cidr,
-    ACTIONS(1026), 1,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-    ACTIONS(1030), 1,
-      anon_sym_entity,
-    ACTIONS(1032), 1,
-      anon_sym_fqdn,
-    ACTIONS(1060), 1,
-      anon_sym_pods,
-    ACTIONS(1062), 1,
-      anon_sym_node,
-    STATE(629), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
-  [12159] = 8,
+      anon_sym_expect,
+  [12109] = 10,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(99), 1,
+      anon_sym_LBRACK,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1020), 1,
+      sym_port_number,
+    ACTIONS(1022), 1,
+      sym_cidr,
     ACTIONS(1024), 1,
-      anon_sym_cidr,
+      sym_const_ref,
     ACTIONS(1026), 1,
-      anon_sym_namespace,
-    ACTIONS(1030), 1,
-      anon_sym_entity,
-    ACTIONS(1032), 1,
-      anon_sym_fqdn,
+      sym_identifier,
+    STATE(583), 1,
+      sym_argument,
+    STATE(541), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [12144] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(1064), 1,
-      anon_sym_pods,
-    ACTIONS(1066), 1,
-      anon_sym_node,
-    STATE(26), 7,
-      sym__endpoint,
-      sym_endpoint_pods,
-      sym_endpoint_namespace,
-      sym_endpoint_node,
-      sym_endpoint_entity,
-      sym_endpoint_cidr,
-      sym_endpoint_fqdn,
+      anon_sym_COMMA,
+    STATE(315), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(1062), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [12167] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1064), 1,
+      anon_sym_COMMA,
+    STATE(320), 1,
+      aux_sym_group_labels_repeat1,
+    ACTIONS(1066), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
   [12190] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1024), 1,
-      anon_sym_cidr,
-    ACTIONS(1026), 1,
-      anon_sym_namespace,
-    ACTIONS(1030), 1,
-      anon_sym_entity,
     ACTIONS(1032), 1,
+      anon_sym_cidr,
+    ACTIONS(1034), 1,
+      anon_sym_namespace,
+    ACTIONS(1038), 1,
+      anon_sym_entity,
+    ACTIONS(1040), 1,
       anon_sym_fqdn,
-    ACTIONS(1060), 1,
+    ACTIONS(1068), 1,
       anon_sym_pods,
-    ACTIONS(1062), 1,
+    ACTIONS(1070), 1,
       anon_sym_node,
-    STATE(647), 7,
+    STATE(652), 7,
       sym__endpoint,
       sym_endpoint_pods,
       sym_endpoint_namespace,
@@ -20903,48 +21011,50 @@ static const uint16_t ts_small_parse_table[] = {
   [12221] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(99), 1,
-      anon_sym_LBRACK,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1012), 1,
-      sym_port_number,
-    ACTIONS(1068), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1070), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(576), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [12251] = 8,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(99), 1,
-      anon_sym_LBRACK,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1012), 1,
-      sym_port_number,
+    ACTIONS(1032), 1,
+      anon_sym_cidr,
+    ACTIONS(1034), 1,
+      anon_sym_namespace,
+    ACTIONS(1038), 1,
+      anon_sym_entity,
+    ACTIONS(1040), 1,
+      anon_sym_fqdn,
     ACTIONS(1072), 1,
-      anon_sym_group,
-    ACTIONS(1074), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(315), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [12281] = 8,
+      anon_sym_pods,
+    ACTIONS(1074), 1,
+      anon_sym_node,
+    STATE(25), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [12252] = 8,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1032), 1,
+      anon_sym_cidr,
+    ACTIONS(1034), 1,
+      anon_sym_namespace,
+    ACTIONS(1038), 1,
+      anon_sym_entity,
+    ACTIONS(1040), 1,
+      anon_sym_fqdn,
+    ACTIONS(1068), 1,
+      anon_sym_pods,
+    ACTIONS(1070), 1,
+      anon_sym_node,
+    STATE(651), 7,
+      sym__endpoint,
+      sym_endpoint_pods,
+      sym_endpoint_namespace,
+      sym_endpoint_node,
+      sym_endpoint_entity,
+      sym_endpoint_cidr,
+      sym_endpoint_fqdn,
+  [12283] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
@@ -20953,43 +21063,23 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1012), 1,
+    ACTIONS(1020), 1,
       sym_port_number,
     ACTIONS(1076), 1,
       anon_sym_RBRACK,
     ACTIONS(1078), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(511), 5,
+    STATE(500), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [12311] = 6,
+  [12313] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1080), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1084), 1,
-      sym_const_ref,
-    STATE(350), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(362), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(1082), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [12337] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1046), 12,
+    ACTIONS(1044), 12,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_COMMA,
@@ -21002,13 +21092,35 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12355] = 3,
+  [12331] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1088), 2,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(99), 1,
+      anon_sym_LBRACK,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1020), 1,
+      sym_port_number,
+    ACTIONS(1080), 1,
+      anon_sym_group,
+    ACTIONS(1082), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(316), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [12361] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1086), 2,
       anon_sym_namespace,
       anon_sym_service,
-    ACTIONS(1086), 10,
+    ACTIONS(1084), 10,
       anon_sym_namespaces,
       anon_sym_cidr,
       anon_sym_pods,
@@ -21019,7 +21131,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_fqdn,
       anon_sym_services,
       anon_sym_aws,
-  [12375] = 8,
+  [12381] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
@@ -21028,80 +21140,62 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1012), 1,
+    ACTIONS(1020), 1,
       sym_port_number,
-    ACTIONS(1090), 1,
+    ACTIONS(1088), 1,
       anon_sym_RBRACK,
-    ACTIONS(1070), 2,
+    ACTIONS(1090), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(576), 5,
+    STATE(577), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [12405] = 2,
+  [12411] = 8,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1092), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [12422] = 2,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(99), 1,
+      anon_sym_LBRACK,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1020), 1,
+      sym_port_number,
+    ACTIONS(1092), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1090), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(577), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [12441] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1094), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(1094), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1098), 1,
+      sym_const_ref,
+    STATE(352), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(362), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1096), 6,
+      anon_sym_port,
       anon_sym_namespace,
-      anon_sym_expect,
-  [12439] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1096), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [12456] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1098), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
-      anon_sym_namespace,
-      anon_sym_expect,
-  [12473] = 2,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [12467] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1100), 11,
@@ -21116,7 +21210,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12490] = 2,
+  [12484] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1102), 11,
@@ -21131,7 +21225,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12507] = 2,
+  [12501] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1104), 11,
@@ -21146,27 +21240,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12524] = 7,
+  [12518] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(99), 1,
-      anon_sym_LBRACK,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1012), 1,
-      sym_port_number,
-    ACTIONS(1106), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(316), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [12551] = 2,
+    ACTIONS(1106), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [12535] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1108), 11,
@@ -21181,7 +21270,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12568] = 2,
+  [12552] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1110), 11,
@@ -21196,7 +21285,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12585] = 2,
+  [12569] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1112), 11,
@@ -21211,22 +21300,25 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12602] = 2,
+  [12586] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1114), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(1114), 1,
+      anon_sym_LBRACE,
+    STATE(341), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(362), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1096), 6,
+      anon_sym_port,
       anon_sym_namespace,
-      anon_sym_expect,
-  [12619] = 2,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [12609] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1116), 11,
@@ -21241,10 +21333,48 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12636] = 2,
+  [12626] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1118), 11,
+    ACTIONS(1118), 1,
+      anon_sym_LBRACE,
+    STATE(341), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(362), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1120), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [12649] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(99), 1,
+      anon_sym_LBRACK,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1020), 1,
+      sym_port_number,
+    ACTIONS(1123), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(562), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [12676] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1125), 11,
       ts_builtin_sym_end,
       anon_sym_silence,
       anon_sym_cluster,
@@ -21256,43 +21386,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12653] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1120), 1,
-      anon_sym_LBRACE,
-    STATE(345), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(362), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(1082), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [12676] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1122), 1,
-      anon_sym_LBRACE,
-    STATE(345), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(362), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(1124), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [12699] = 7,
+  [12693] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
@@ -21301,18 +21395,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1012), 1,
+    ACTIONS(1020), 1,
       sym_port_number,
-    ACTIONS(1127), 2,
+    ACTIONS(1090), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(563), 5,
+    STATE(577), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [12726] = 2,
+  [12720] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1127), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [12737] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1129), 11,
@@ -21327,7 +21436,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12743] = 2,
+  [12754] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1131), 11,
@@ -21342,43 +21451,22 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12760] = 5,
+  [12771] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1133), 1,
-      anon_sym_LBRACE,
-    STATE(344), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(362), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(1082), 6,
-      anon_sym_port,
+    ACTIONS(1133), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
       anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [12783] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1135), 1,
-      anon_sym_LBRACE,
-    STATE(345), 2,
-      sym_sentence_declaration_clause,
-      aux_sym_sentence_declaration_repeat1,
-    STATE(362), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(1082), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [12806] = 7,
+      anon_sym_expect,
+  [12788] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
@@ -21387,18 +21475,18 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1012), 1,
+    ACTIONS(1020), 1,
       sym_port_number,
-    ACTIONS(1070), 2,
+    ACTIONS(1135), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(576), 5,
+    STATE(580), 5,
       sym_selector,
       sym__value,
       sym_list,
       sym_port,
       sym_string,
-  [12833] = 2,
+  [12815] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1137), 11,
@@ -21413,42 +21501,43 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12850] = 7,
+  [12832] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(93), 1,
+    ACTIONS(1139), 1,
       anon_sym_LBRACE,
-    ACTIONS(99), 1,
-      anon_sym_LBRACK,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1012), 1,
-      sym_port_number,
-    ACTIONS(1139), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(539), 5,
-      sym_selector,
-      sym__value,
-      sym_list,
-      sym_port,
-      sym_string,
-  [12877] = 2,
+    STATE(339), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(362), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1096), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [12855] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1141), 11,
-      ts_builtin_sym_end,
-      anon_sym_silence,
-      anon_sym_cluster,
-      anon_sym_cidr,
-      anon_sym_cilium,
-      anon_sym_import,
-      anon_sym_const,
-      anon_sym_category,
-      anon_sym_system,
+    ACTIONS(1141), 1,
+      anon_sym_LBRACE,
+    STATE(341), 2,
+      sym_sentence_declaration_clause,
+      aux_sym_sentence_declaration_repeat1,
+    STATE(362), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1096), 6,
+      anon_sym_port,
       anon_sym_namespace,
-      anon_sym_expect,
-  [12894] = 2,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [12878] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1143), 11,
@@ -21463,43 +21552,52 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_system,
       anon_sym_namespace,
       anon_sym_expect,
-  [12911] = 6,
+  [12895] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1145), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1147), 1,
-      anon_sym_BANG,
-    ACTIONS(1149), 1,
-      sym_label_key,
-    ACTIONS(1151), 1,
-      sym_const_ref,
-    STATE(521), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [12935] = 6,
+    ACTIONS(1145), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [12912] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1147), 1,
-      anon_sym_BANG,
-    ACTIONS(1149), 1,
-      sym_label_key,
-    ACTIONS(1153), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1155), 1,
-      sym_const_ref,
-    STATE(573), 6,
-      sym_selector_eq,
-      sym_selector_ne,
-      sym_selector_in,
-      sym_selector_notin,
-      sym_selector_exists,
-      sym_selector_not_exists,
-  [12959] = 7,
+    ACTIONS(1147), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [12929] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1149), 11,
+      ts_builtin_sym_end,
+      anon_sym_silence,
+      anon_sym_cluster,
+      anon_sym_cidr,
+      anon_sym_cilium,
+      anon_sym_import,
+      anon_sym_const,
+      anon_sym_category,
+      anon_sym_system,
+      anon_sym_namespace,
+      anon_sym_expect,
+  [12946] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
@@ -21508,146 +21606,172 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_LBRACK,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
+    ACTIONS(1020), 1,
+      sym_port_number,
+    ACTIONS(1151), 2,
+      sym_cidr,
+      sym_const_ref,
+    STATE(318), 5,
+      sym_selector,
+      sym__value,
+      sym_list,
+      sym_port,
+      sym_string,
+  [12973] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1153), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1155), 1,
+      anon_sym_BANG,
     ACTIONS(1157), 1,
       sym_label_key,
     ACTIONS(1159), 1,
       sym_const_ref,
-    STATE(267), 5,
-      sym__sentence_value,
-      sym_selector,
-      sym_selector_eq,
-      sym_list,
-      sym_string,
-  [12985] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1147), 1,
-      anon_sym_BANG,
-    ACTIONS(1149), 1,
-      sym_label_key,
-    ACTIONS(1155), 1,
-      sym_const_ref,
-    ACTIONS(1161), 1,
-      anon_sym_RBRACE,
-    STATE(573), 6,
+    STATE(574), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [13009] = 8,
+  [12997] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1155), 1,
+      anon_sym_BANG,
+    ACTIONS(1157), 1,
+      sym_label_key,
+    ACTIONS(1161), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1163), 1,
+      sym_const_ref,
+    STATE(492), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [13021] = 7,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(99), 1,
+      anon_sym_LBRACK,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1165), 1,
+      sym_label_key,
+    ACTIONS(1167), 1,
+      sym_const_ref,
+    STATE(263), 5,
+      sym__sentence_value,
+      sym_selector,
+      sym_selector_eq,
+      sym_list,
+      sym_string,
+  [13047] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1155), 1,
+      anon_sym_BANG,
+    ACTIONS(1157), 1,
+      sym_label_key,
+    ACTIONS(1159), 1,
+      sym_const_ref,
+    ACTIONS(1169), 1,
+      anon_sym_RBRACE,
+    STATE(574), 6,
+      sym_selector_eq,
+      sym_selector_ne,
+      sym_selector_in,
+      sym_selector_notin,
+      sym_selector_exists,
+      sym_selector_not_exists,
+  [13071] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1173), 1,
+      sym_const_ref,
+    STATE(364), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1171), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [13090] = 8,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
       anon_sym_LBRACE,
     ACTIONS(113), 1,
       sym_label_key,
-    ACTIONS(644), 1,
+    ACTIONS(548), 1,
       anon_sym_to,
-    ACTIONS(648), 1,
+    ACTIONS(552), 1,
       anon_sym_in,
-    ACTIONS(650), 1,
+    ACTIONS(554), 1,
       anon_sym_with,
-    ACTIONS(652), 1,
+    ACTIONS(556), 1,
       sym_const_ref,
-    STATE(36), 3,
+    STATE(42), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [13036] = 5,
+  [13117] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1147), 1,
-      anon_sym_BANG,
-    ACTIONS(1149), 1,
-      sym_label_key,
-    ACTIONS(1155), 1,
+    ACTIONS(1053), 1,
       sym_const_ref,
-    STATE(573), 6,
+    STATE(364), 2,
+      sym__sentence_keyword,
+      aux_sym_sentence_declaration_clause_repeat1,
+    ACTIONS(1175), 6,
+      anon_sym_port,
+      anon_sym_namespace,
+      anon_sym_pods,
+      anon_sym_in,
+      anon_sym_from,
+      anon_sym_to,
+  [13136] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1155), 1,
+      anon_sym_BANG,
+    ACTIONS(1157), 1,
+      sym_label_key,
+    ACTIONS(1159), 1,
+      sym_const_ref,
+    STATE(574), 6,
       sym_selector_eq,
       sym_selector_ne,
       sym_selector_in,
       sym_selector_notin,
       sym_selector_exists,
       sym_selector_not_exists,
-  [13057] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1165), 1,
-      sym_const_ref,
-    STATE(363), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(1163), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [13076] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1053), 1,
-      sym_const_ref,
-    STATE(363), 2,
-      sym__sentence_keyword,
-      aux_sym_sentence_declaration_clause_repeat1,
-    ACTIONS(1167), 6,
-      anon_sym_port,
-      anon_sym_namespace,
-      anon_sym_pods,
-      anon_sym_in,
-      anon_sym_from,
-      anon_sym_to,
-  [13095] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1172), 1,
-      sym_label_key,
-    ACTIONS(1174), 1,
-      sym_const_ref,
-    ACTIONS(1170), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(526), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [13117] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1172), 1,
-      sym_label_key,
-    ACTIONS(1178), 1,
-      sym_const_ref,
-    ACTIONS(1176), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-    STATE(577), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [13139] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(489), 1,
-      sym_type,
-    ACTIONS(1180), 3,
-      anon_sym_cidr,
-      anon_sym_port,
-      anon_sym_string,
-    ACTIONS(1182), 4,
-      anon_sym_cidrs,
-      anon_sym_ports,
-      anon_sym_strings,
-      anon_sym_selector,
   [13157] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1180), 1,
+      sym_label_key,
+    ACTIONS(1182), 1,
+      sym_const_ref,
+    ACTIONS(1178), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(572), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [13179] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1184), 1,
@@ -21658,12 +21782,42 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_nodes,
     ACTIONS(1190), 1,
       anon_sym_everything,
-    STATE(307), 4,
+    STATE(305), 4,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
       sym_subject_everything,
-  [13179] = 6,
+  [13201] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(507), 1,
+      sym_type,
+    ACTIONS(1192), 3,
+      anon_sym_cidr,
+      anon_sym_port,
+      anon_sym_string,
+    ACTIONS(1194), 4,
+      anon_sym_cidrs,
+      anon_sym_ports,
+      anon_sym_strings,
+      anon_sym_selector,
+  [13219] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1180), 1,
+      sym_label_key,
+    ACTIONS(1198), 1,
+      sym_const_ref,
+    ACTIONS(1196), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+    STATE(546), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [13241] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1186), 1,
@@ -21672,17 +21826,33 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_nodes,
     ACTIONS(1190), 1,
       anon_sym_everything,
-    ACTIONS(1192), 1,
+    ACTIONS(1200), 1,
       anon_sym_pods,
-    STATE(307), 4,
+    STATE(305), 4,
       sym_subject_pods,
       sym_subject_all_nodes,
       sym_subject_nodes,
       sym_subject_everything,
-  [13201] = 2,
+  [13263] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1194), 7,
+    ACTIONS(1202), 1,
+      anon_sym_silence,
+    ACTIONS(1204), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1206), 1,
+      sym__name_token,
+    STATE(369), 1,
+      sym_name,
+    STATE(493), 1,
+      sym_inventory_entry,
+    STATE(411), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [13286] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1208), 7,
       anon_sym_LBRACE,
       anon_sym_port,
       anon_sym_namespace,
@@ -21690,39 +21860,7 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_in,
       anon_sym_from,
       anon_sym_to,
-  [13214] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1196), 1,
-      anon_sym_silence,
-    ACTIONS(1198), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1200), 1,
-      sym__name_token,
-    STATE(364), 1,
-      sym_name,
-    STATE(568), 1,
-      sym_inventory_entry,
-    STATE(412), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [13237] = 7,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1196), 1,
-      anon_sym_silence,
-    ACTIONS(1200), 1,
-      sym__name_token,
-    ACTIONS(1202), 1,
-      anon_sym_RBRACE,
-    STATE(364), 1,
-      sym_name,
-    STATE(568), 1,
-      sym_inventory_entry,
-    STATE(412), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [13260] = 6,
+  [13299] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
@@ -21733,199 +21871,150 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_to,
     ACTIONS(744), 1,
       sym_const_ref,
-    STATE(69), 3,
+    STATE(63), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [13281] = 6,
+  [13320] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1204), 1,
-      anon_sym_groups,
+    ACTIONS(1202), 1,
+      anon_sym_silence,
     ACTIONS(1206), 1,
+      sym__name_token,
+    ACTIONS(1210), 1,
+      anon_sym_RBRACE,
+    STATE(369), 1,
+      sym_name,
+    STATE(532), 1,
+      sym_inventory_entry,
+    STATE(411), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [13343] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1212), 1,
+      anon_sym_groups,
+    ACTIONS(1214), 1,
       anon_sym_LBRACK,
-    STATE(91), 1,
+    STATE(88), 1,
       sym_cidr_item,
-    ACTIONS(1208), 2,
+    ACTIONS(1216), 2,
       sym_cidr,
       sym_const_ref,
     STATE(92), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [13302] = 7,
+  [13364] = 7,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1196), 1,
+    ACTIONS(1202), 1,
       anon_sym_silence,
-    ACTIONS(1200), 1,
+    ACTIONS(1206), 1,
       sym__name_token,
-    ACTIONS(1210), 1,
+    ACTIONS(1218), 1,
       anon_sym_RBRACE,
-    STATE(364), 1,
+    STATE(369), 1,
       sym_name,
-    STATE(482), 1,
+    STATE(532), 1,
       sym_inventory_entry,
-    STATE(412), 2,
+    STATE(411), 2,
       sym_silence,
       aux_sym_inventory_entry_repeat1,
-  [13325] = 5,
+  [13387] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1212), 1,
-      anon_sym_namespaces,
-    ACTIONS(1214), 1,
-      anon_sym_namespace,
-    ACTIONS(1216), 1,
-      anon_sym_all,
-    STATE(160), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [13343] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1218), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1220), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(580), 2,
-      sym__label_value,
-      sym_string,
-  [13361] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1222), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1220), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(580), 2,
-      sym__label_value,
-      sym_string,
-  [13379] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1172), 1,
-      sym_label_key,
+      anon_sym_COMMA,
     ACTIONS(1224), 1,
-      sym_const_ref,
-    STATE(105), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [13397] = 5,
+      anon_sym_DQUOTE,
+    STATE(404), 1,
+      aux_sym_silence_repeat1,
+    STATE(570), 1,
+      sym_string,
+    ACTIONS(1220), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [13407] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
       anon_sym_LBRACE,
-    ACTIONS(1172), 1,
+    ACTIONS(1180), 1,
       sym_label_key,
     ACTIONS(1226), 1,
-      sym_const_ref,
-    STATE(107), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [13415] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1212), 1,
-      anon_sym_namespaces,
-    ACTIONS(1228), 1,
-      anon_sym_namespace,
-    ACTIONS(1230), 1,
-      anon_sym_all,
-    STATE(160), 3,
-      sym_scope_all,
-      sym_scope_labelled,
-      sym_scope_named,
-  [13433] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1232), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1220), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(580), 2,
-      sym__label_value,
-      sym_string,
-  [13451] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1234), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1220), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(580), 2,
-      sym__label_value,
-      sym_string,
-  [13469] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1172), 1,
-      sym_label_key,
-    ACTIONS(1236), 1,
-      sym_const_ref,
-    STATE(63), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [13487] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1172), 1,
-      sym_label_key,
-    ACTIONS(1238), 1,
       sym_const_ref,
     STATE(96), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [13505] = 6,
+  [13425] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1228), 1,
+      anon_sym_namespaces,
+    ACTIONS(1230), 1,
+      anon_sym_namespace,
+    ACTIONS(1232), 1,
+      anon_sym_all,
+    STATE(161), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [13443] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1180), 1,
+      sym_label_key,
+    ACTIONS(1234), 1,
+      sym_const_ref,
+    STATE(105), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [13461] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1236), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1238), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(545), 2,
+      sym__label_value,
+      sym_string,
+  [13479] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
     ACTIONS(1240), 1,
-      anon_sym_named,
-    ACTIONS(1242), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1238), 2,
+      sym_label_value,
       sym_const_ref,
-    STATE(46), 1,
-      sym__aws_strings,
-    STATE(32), 2,
-      sym__string_or_ref,
+    STATE(545), 2,
+      sym__label_value,
       sym_string,
-  [13525] = 5,
+  [13497] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1172), 1,
-      sym_label_key,
-    ACTIONS(1244), 1,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1242), 1,
       sym_const_ref,
-    STATE(101), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [13543] = 7,
+    ACTIONS(1244), 1,
+      sym__name_token,
+    STATE(77), 3,
+      sym__string_or_ref,
+      sym_string,
+      sym_name,
+  [13515] = 7,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1246), 1,
@@ -21934,240 +22023,365 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_sentence,
     ACTIONS(1250), 1,
       anon_sym_LPAREN,
-    STATE(348), 1,
+    STATE(350), 1,
       sym_body,
-    STATE(452), 1,
+    STATE(466), 1,
       sym_parameters,
-    STATE(548), 1,
+    STATE(547), 1,
       sym_sentence_declaration,
-  [13565] = 5,
+  [13537] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
       anon_sym_LBRACE,
-    ACTIONS(1172), 1,
+    ACTIONS(1180), 1,
       sym_label_key,
     ACTIONS(1252), 1,
       sym_const_ref,
-    STATE(94), 3,
+    STATE(107), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [13583] = 5,
+  [13555] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1254), 1,
-      sym_const_ref,
+    ACTIONS(886), 1,
+      anon_sym_EQ,
     ACTIONS(1256), 1,
+      anon_sym_in,
+    ACTIONS(1258), 1,
+      anon_sym_BANG_EQ,
+    ACTIONS(1260), 1,
+      anon_sym_notin,
+    ACTIONS(1254), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [13575] = 6,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      anon_sym_silence,
+    ACTIONS(1206), 1,
       sym__name_token,
-    STATE(64), 3,
-      sym__string_or_ref,
-      sym_string,
+    STATE(369), 1,
       sym_name,
-  [13601] = 5,
+    STATE(532), 1,
+      sym_inventory_entry,
+    STATE(411), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [13595] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
       anon_sym_LBRACE,
-    ACTIONS(1172), 1,
+    ACTIONS(1180), 1,
       sym_label_key,
-    ACTIONS(1258), 1,
+    ACTIONS(1262), 1,
       sym_const_ref,
     STATE(116), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [13619] = 5,
+  [13613] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1262), 1,
+    ACTIONS(1266), 1,
       sym_const_ref,
-    ACTIONS(1260), 2,
+    ACTIONS(1264), 2,
       anon_sym_cluster,
       anon_sym_namespace,
     STATE(242), 2,
       sym__string_or_ref,
       sym_string,
-  [13637] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1196), 1,
-      anon_sym_silence,
-    ACTIONS(1200), 1,
-      sym__name_token,
-    STATE(364), 1,
-      sym_name,
-    STATE(568), 1,
-      sym_inventory_entry,
-    STATE(412), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [13657] = 5,
+  [13631] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(93), 1,
       anon_sym_LBRACE,
-    ACTIONS(1172), 1,
+    ACTIONS(1180), 1,
       sym_label_key,
-    ACTIONS(1264), 1,
-      sym_const_ref,
-    STATE(190), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [13675] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(1268), 1,
-      anon_sym_COMMA,
-    ACTIONS(1270), 1,
-      anon_sym_DQUOTE,
-    STATE(395), 1,
-      aux_sym_silence_repeat1,
-    STATE(567), 1,
-      sym_string,
-    ACTIONS(1266), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [13695] = 6,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1268), 1,
-      anon_sym_COMMA,
-    ACTIONS(1270), 1,
-      anon_sym_DQUOTE,
-    STATE(408), 1,
-      aux_sym_silence_repeat1,
-    STATE(570), 1,
-      sym_string,
-    ACTIONS(1272), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [13715] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1206), 1,
-      anon_sym_LBRACK,
-    STATE(168), 1,
-      sym_cidr_item,
-    ACTIONS(1208), 2,
-      sym_cidr,
-      sym_const_ref,
-    STATE(92), 2,
-      sym_cidr_list,
-      sym__cidr_or_ref,
-  [13733] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1172), 1,
-      sym_label_key,
-    ACTIONS(1274), 1,
-      sym_const_ref,
-    STATE(165), 3,
-      sym__selector,
-      sym_selector,
-      sym_selector_eq,
-  [13751] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(93), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1172), 1,
-      sym_label_key,
-    ACTIONS(1276), 1,
       sym_const_ref,
     STATE(296), 3,
       sym__selector,
       sym_selector,
       sym_selector_eq,
-  [13769] = 6,
+  [13649] = 6,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(886), 1,
-      anon_sym_EQ,
-    ACTIONS(1280), 1,
-      anon_sym_in,
-    ACTIONS(1282), 1,
-      anon_sym_BANG_EQ,
-    ACTIONS(1284), 1,
-      anon_sym_notin,
-    ACTIONS(1278), 2,
+    ACTIONS(1222), 1,
       anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [13789] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
+    ACTIONS(1224), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1286), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(8), 2,
-      sym__label_value,
+    STATE(377), 1,
+      aux_sym_silence_repeat1,
+    STATE(568), 1,
       sym_string,
-  [13804] = 5,
+    ACTIONS(1270), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [13669] = 6,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1242), 1,
+    ACTIONS(1272), 1,
+      anon_sym_named,
+    ACTIONS(1274), 1,
       sym_const_ref,
-    STATE(46), 1,
+    STATE(47), 1,
       sym__aws_strings,
-    STATE(32), 2,
+    STATE(29), 2,
       sym__string_or_ref,
       sym_string,
-  [13821] = 4,
+  [13689] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1206), 1,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1180), 1,
+      sym_label_key,
+    ACTIONS(1276), 1,
+      sym_const_ref,
+    STATE(166), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [13707] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1180), 1,
+      sym_label_key,
+    ACTIONS(1278), 1,
+      sym_const_ref,
+    STATE(94), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [13725] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1214), 1,
       anon_sym_LBRACK,
-    ACTIONS(1288), 2,
+    STATE(168), 1,
+      sym_cidr_item,
+    ACTIONS(1216), 2,
       sym_cidr,
       sym_const_ref,
-    STATE(170), 2,
+    STATE(92), 2,
       sym_cidr_list,
       sym__cidr_or_ref,
-  [13836] = 4,
+  [13743] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1180), 1,
+      sym_label_key,
+    ACTIONS(1280), 1,
+      sym_const_ref,
+    STATE(193), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [13761] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1180), 1,
+      sym_label_key,
+    ACTIONS(1282), 1,
+      sym_const_ref,
+    STATE(65), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
+  [13779] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1290), 2,
+    ACTIONS(1284), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1238), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(302), 2,
+    STATE(545), 2,
       sym__label_value,
       sym_string,
+  [13797] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1228), 1,
+      anon_sym_namespaces,
+    ACTIONS(1286), 1,
+      anon_sym_namespace,
+    ACTIONS(1288), 1,
+      anon_sym_all,
+    STATE(161), 3,
+      sym_scope_all,
+      sym_scope_labelled,
+      sym_scope_named,
+  [13815] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1290), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1238), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(545), 2,
+      sym__label_value,
+      sym_string,
+  [13833] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(93), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1180), 1,
+      sym_label_key,
+    ACTIONS(1292), 1,
+      sym_const_ref,
+    STATE(101), 3,
+      sym__selector,
+      sym_selector,
+      sym_selector_eq,
   [13851] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1220), 2,
+    ACTIONS(1294), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(580), 2,
+    STATE(307), 2,
       sym__label_value,
       sym_string,
-  [13866] = 4,
+  [13866] = 5,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1292), 2,
+    ACTIONS(1296), 1,
+      anon_sym_secret,
+    ACTIONS(1298), 1,
+      sym_const_ref,
+    STATE(264), 2,
+      sym__string_or_ref,
+      sym_string,
+  [13883] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(654), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1302), 1,
+      anon_sym_COMMA,
+    STATE(404), 1,
+      aux_sym_silence_repeat1,
+    ACTIONS(1300), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [13900] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1305), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(517), 2,
+    STATE(526), 2,
       sym__label_value,
       sym_string,
-  [13881] = 2,
+  [13915] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(758), 1,
+      sym_const_ref,
+    STATE(275), 1,
+      sym_generic_pair,
+    STATE(616), 2,
+      sym__string_or_ref,
+      sym_string,
+  [13932] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1307), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(298), 2,
+      sym__label_value,
+      sym_string,
+  [13947] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1238), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(545), 2,
+      sym__label_value,
+      sym_string,
+  [13962] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1274), 1,
+      sym_const_ref,
+    STATE(47), 1,
+      sym__aws_strings,
+    STATE(29), 2,
+      sym__string_or_ref,
+      sym_string,
+  [13979] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1274), 1,
+      sym_const_ref,
+    STATE(53), 1,
+      sym__aws_strings,
+    STATE(29), 2,
+      sym__string_or_ref,
+      sym_string,
+  [13996] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1202), 1,
+      anon_sym_silence,
+    ACTIONS(1206), 1,
+      sym__name_token,
+    STATE(366), 1,
+      sym_name,
+    STATE(479), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
+  [14013] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1309), 2,
+      sym_label_value,
+      sym_const_ref,
+    STATE(8), 2,
+      sym__label_value,
+      sym_string,
+  [14028] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(75), 5,
@@ -22176,2528 +22390,2489 @@ static const uint16_t ts_small_parse_table[] = {
       anon_sym_RBRACE,
       sym_label_key,
       sym_const_ref,
-  [13892] = 5,
+  [14039] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1294), 1,
-      anon_sym_secret,
-    ACTIONS(1296), 1,
-      sym_const_ref,
-    STATE(272), 2,
-      sym__string_or_ref,
-      sym_string,
-  [13909] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(654), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1300), 1,
-      anon_sym_COMMA,
-    STATE(408), 1,
-      aux_sym_silence_repeat1,
-    ACTIONS(1298), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [13926] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1303), 2,
-      sym_label_value,
-      sym_const_ref,
-    STATE(518), 2,
-      sym__label_value,
-      sym_string,
-  [13941] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1305), 2,
+    ACTIONS(1311), 2,
       sym_label_value,
       sym_const_ref,
     STATE(566), 2,
       sym__label_value,
       sym_string,
-  [13956] = 5,
+  [14054] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(759), 1,
-      sym_const_ref,
-    STATE(273), 1,
-      sym_generic_pair,
-    STATE(589), 2,
-      sym__string_or_ref,
-      sym_string,
-  [13973] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1196), 1,
-      anon_sym_silence,
-    ACTIONS(1200), 1,
-      sym__name_token,
-    STATE(365), 1,
-      sym_name,
-    STATE(462), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [13990] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1242), 1,
-      sym_const_ref,
-    STATE(52), 1,
-      sym__aws_strings,
-    STATE(32), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14007] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1307), 2,
+    ACTIONS(1313), 2,
       sym_label_value,
       sym_const_ref,
-    STATE(300), 2,
+    STATE(521), 2,
       sym__label_value,
       sym_string,
-  [14022] = 4,
+  [14069] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1309), 1,
+    ACTIONS(1214), 1,
+      anon_sym_LBRACK,
+    ACTIONS(1315), 2,
+      sym_cidr,
       sym_const_ref,
-    STATE(252), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14036] = 4,
-    ACTIONS(1313), 1,
+    STATE(170), 2,
+      sym_cidr_list,
+      sym__cidr_or_ref,
+  [14084] = 4,
+    ACTIONS(1319), 1,
       anon_sym_DQUOTE2,
-    ACTIONS(1315), 1,
+    ACTIONS(1321), 1,
       sym_comment,
-    STATE(422), 1,
+    STATE(476), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1311), 2,
+    ACTIONS(1317), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [14050] = 5,
+  [14098] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1256), 1,
+    ACTIONS(1244), 1,
       sym__name_token,
-    ACTIONS(1317), 1,
+    ACTIONS(1323), 1,
       sym_const_ref,
     STATE(95), 1,
       sym_name,
-    STATE(161), 1,
+    STATE(152), 1,
       sym__name_list,
-  [14066] = 4,
+  [14114] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1319), 1,
-      sym_const_ref,
-    STATE(281), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14080] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1321), 1,
-      sym_const_ref,
-    STATE(204), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14094] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1323), 1,
-      sym_const_ref,
-    STATE(213), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14108] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1325), 1,
-      sym_const_ref,
-    STATE(270), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14122] = 4,
-    ACTIONS(1315), 1,
-      sym_comment,
-    ACTIONS(1329), 1,
-      anon_sym_DQUOTE2,
-    STATE(459), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1327), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [14136] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1331), 1,
-      sym_const_ref,
-    STATE(214), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14150] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1333), 1,
       anon_sym_RBRACK,
-    STATE(558), 1,
+    STATE(531), 1,
       sym__cidr_or_ref,
-    ACTIONS(1335), 2,
+    ACTIONS(1327), 2,
       sym_cidr,
       sym_const_ref,
-  [14164] = 4,
+  [14128] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
+      sym__name_token,
+    ACTIONS(1323), 1,
+      sym_const_ref,
+    STATE(95), 1,
+      sym_name,
+    STATE(162), 1,
+      sym__name_list,
+  [14144] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1337), 1,
+    ACTIONS(1329), 1,
       sym_const_ref,
-    STATE(159), 2,
+    STATE(154), 2,
       sym__string_or_ref,
       sym_string,
-  [14178] = 4,
+  [14158] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1331), 1,
+      anon_sym_RBRACK,
+    STATE(516), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1333), 2,
+      sym_cidr,
+      sym_const_ref,
+  [14172] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
+    ACTIONS(1335), 1,
+      sym_const_ref,
+    STATE(117), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14186] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
     ACTIONS(1339), 1,
-      sym_const_ref,
-    STATE(150), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14192] = 4,
+      sym_icmp_type,
+    STATE(270), 1,
+      sym_icmp_item,
+    ACTIONS(1337), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [14200] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
     ACTIONS(1341), 1,
       sym_const_ref,
-    STATE(303), 2,
+    STATE(655), 2,
       sym__string_or_ref,
       sym_string,
-  [14206] = 4,
+  [14214] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
     ACTIONS(1343), 1,
       sym_const_ref,
-    STATE(304), 2,
+    STATE(246), 2,
       sym__string_or_ref,
       sym_string,
-  [14220] = 4,
+  [14228] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
     ACTIONS(1345), 1,
       sym_const_ref,
-    STATE(251), 2,
+    STATE(248), 2,
       sym__string_or_ref,
       sym_string,
-  [14234] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(730), 1,
-      anon_sym_service,
-    ACTIONS(732), 1,
-      anon_sym_services,
-    STATE(152), 2,
-      sym_peer_service,
-      sym_peer_services,
-  [14248] = 4,
+  [14242] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
     ACTIONS(1347), 1,
       sym_const_ref,
-    STATE(237), 2,
+    STATE(188), 2,
       sym__string_or_ref,
       sym_string,
-  [14262] = 4,
+  [14256] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
     ACTIONS(1349), 1,
       sym_const_ref,
-    STATE(255), 2,
+    STATE(56), 2,
       sym__string_or_ref,
       sym_string,
-  [14276] = 4,
+  [14270] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1351), 1,
-      sym_sentence_word,
-    STATE(206), 1,
-      sym_way,
-    ACTIONS(1353), 2,
-      anon_sym_from,
-      anon_sym_to,
-  [14290] = 4,
+      sym_const_ref,
+    STATE(74), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14284] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1339), 1,
+      sym_icmp_type,
+    STATE(232), 1,
+      sym_icmp_item,
+    ACTIONS(1337), 2,
+      anon_sym_ipv4,
+      anon_sym_ipv6,
+  [14298] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1353), 1,
+      sym_const_ref,
+    STATE(283), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14312] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
     ACTIONS(1355), 1,
       sym_const_ref,
-    STATE(238), 2,
+    STATE(205), 2,
       sym__string_or_ref,
       sym_string,
-  [14304] = 4,
+  [14326] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
     ACTIONS(1357), 1,
       sym_const_ref,
-    STATE(59), 2,
+    STATE(214), 2,
       sym__string_or_ref,
       sym_string,
-  [14318] = 4,
+  [14340] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
     ACTIONS(1359), 1,
       sym_const_ref,
-    STATE(79), 2,
+    STATE(271), 2,
       sym__string_or_ref,
       sym_string,
-  [14332] = 4,
-    ACTIONS(3), 1,
+  [14354] = 4,
+    ACTIONS(1321), 1,
       sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1361), 1,
-      sym_const_ref,
-    STATE(60), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14346] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1256), 1,
-      sym__name_token,
-    ACTIONS(1317), 1,
-      sym_const_ref,
-    STATE(95), 1,
-      sym_name,
-    STATE(151), 1,
-      sym__name_list,
-  [14362] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
     ACTIONS(1363), 1,
-      sym_const_ref,
-    STATE(277), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14376] = 4,
+      anon_sym_DQUOTE2,
+    STATE(445), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1361), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [14368] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1365), 1,
+      sym_const_ref,
+    STATE(215), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14382] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1367), 1,
       anon_sym_RBRACK,
-    STATE(558), 1,
+    STATE(531), 1,
       sym__cidr_or_ref,
-    ACTIONS(1335), 2,
+    ACTIONS(1327), 2,
       sym_cidr,
       sym_const_ref,
-  [14390] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1367), 1,
-      sym_const_ref,
-    STATE(163), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14404] = 4,
+  [14396] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
     ACTIONS(1369), 1,
       sym_const_ref,
-    STATE(164), 2,
+    STATE(160), 2,
       sym__string_or_ref,
       sym_string,
-  [14418] = 4,
+  [14410] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1373), 1,
-      sym_icmp_type,
-    STATE(229), 1,
-      sym_icmp_item,
-    ACTIONS(1371), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [14432] = 4,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1371), 1,
+      sym_const_ref,
+    STATE(301), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14424] = 4,
     ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1373), 1,
-      sym_icmp_type,
-    STATE(182), 1,
-      sym_icmp_item,
-    ACTIONS(1371), 2,
-      anon_sym_ipv4,
-      anon_sym_ipv6,
-  [14446] = 4,
+      sym_const_ref,
+    STATE(251), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14438] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
     ACTIONS(1375), 1,
       sym_const_ref,
-    STATE(258), 2,
+    STATE(54), 2,
       sym__string_or_ref,
       sym_string,
-  [14460] = 4,
+  [14452] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
     ACTIONS(1377), 1,
       sym_const_ref,
-    STATE(183), 2,
+    STATE(252), 2,
       sym__string_or_ref,
       sym_string,
-  [14474] = 4,
+  [14466] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
     ACTIONS(1379), 1,
       sym_const_ref,
-    STATE(269), 2,
+    STATE(302), 2,
       sym__string_or_ref,
       sym_string,
-  [14488] = 4,
+  [14480] = 4,
+    ACTIONS(1321), 1,
+      sym_comment,
+    ACTIONS(1384), 1,
+      anon_sym_DQUOTE2,
+    STATE(445), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1381), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [14494] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1381), 1,
+    ACTIONS(1386), 1,
       sym_const_ref,
-    STATE(217), 2,
+    STATE(255), 2,
       sym__string_or_ref,
       sym_string,
-  [14502] = 4,
+  [14508] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1383), 1,
-      sym_const_ref,
-    STATE(83), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14516] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1385), 1,
-      sym_const_ref,
-    STATE(98), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14530] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1387), 1,
+    ACTIONS(1388), 1,
       sym_const_ref,
     STATE(147), 2,
       sym__string_or_ref,
       sym_string,
-  [14544] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1246), 1,
-      anon_sym_LBRACE,
-    ACTIONS(1248), 1,
-      anon_sym_sentence,
-    STATE(352), 1,
-      sym_body,
-    STATE(547), 1,
-      sym_sentence_declaration,
-  [14560] = 4,
+  [14522] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1389), 1,
+    ACTIONS(1390), 1,
       sym_const_ref,
-    STATE(54), 2,
+    STATE(59), 2,
       sym__string_or_ref,
       sym_string,
-  [14574] = 4,
+  [14536] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1391), 1,
+    ACTIONS(1392), 1,
       sym_const_ref,
-    STATE(70), 2,
+    STATE(79), 2,
       sym__string_or_ref,
       sym_string,
-  [14588] = 4,
+  [14550] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1393), 1,
+    ACTIONS(1394), 1,
       sym_const_ref,
-    STATE(51), 2,
+    STATE(80), 2,
       sym__string_or_ref,
       sym_string,
-  [14602] = 4,
+  [14564] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1395), 1,
+    ACTIONS(1396), 1,
       sym_const_ref,
-    STATE(167), 2,
+    STATE(277), 2,
       sym__string_or_ref,
       sym_string,
-  [14616] = 4,
+  [14578] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1397), 1,
-      sym_const_ref,
+    ACTIONS(721), 1,
+      anon_sym_service,
+    ACTIONS(723), 1,
+      anon_sym_services,
     STATE(153), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14630] = 4,
+      sym_peer_service,
+      sym_peer_services,
+  [14592] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1398), 1,
+      sym_sentence_word,
+    STATE(207), 1,
+      sym_way,
+    ACTIONS(1400), 2,
+      anon_sym_from,
+      anon_sym_to,
+  [14606] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1399), 1,
+    ACTIONS(1402), 1,
       sym_const_ref,
-    STATE(84), 2,
+    STATE(164), 2,
       sym__string_or_ref,
       sym_string,
-  [14644] = 4,
-    ACTIONS(1315), 1,
+  [14620] = 4,
+    ACTIONS(3), 1,
       sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
     ACTIONS(1404), 1,
-      anon_sym_DQUOTE2,
-    STATE(459), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1401), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [14658] = 4,
+      sym_const_ref,
+    STATE(150), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14634] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
     ACTIONS(1406), 1,
       sym_const_ref,
-    STATE(117), 2,
+    STATE(165), 2,
       sym__string_or_ref,
       sym_string,
-  [14672] = 4,
+  [14648] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1373), 1,
+    ACTIONS(1244), 1,
+      sym__name_token,
+    ACTIONS(1323), 1,
+      sym_const_ref,
+    STATE(95), 1,
+      sym_name,
+    STATE(192), 1,
+      sym__name_list,
+  [14664] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1408), 1,
+      sym_const_ref,
+    STATE(237), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14678] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1410), 1,
+      sym_const_ref,
+    STATE(258), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14692] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1412), 1,
+      sym_const_ref,
+    STATE(238), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14706] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1414), 1,
+      sym_const_ref,
+    STATE(259), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14720] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1416), 1,
+      sym_const_ref,
+    STATE(83), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14734] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1418), 1,
+      sym_const_ref,
+    STATE(98), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14748] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1420), 1,
+      sym_const_ref,
+    STATE(57), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14762] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1422), 1,
+      sym_const_ref,
+    STATE(70), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14776] = 5,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1246), 1,
+      anon_sym_LBRACE,
+    ACTIONS(1248), 1,
+      anon_sym_sentence,
+    STATE(345), 1,
+      sym_body,
+    STATE(576), 1,
+      sym_sentence_declaration,
+  [14792] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1424), 1,
+      sym_const_ref,
+    STATE(167), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14806] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1426), 1,
+      sym_const_ref,
+    STATE(84), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14820] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1428), 1,
+      sym_const_ref,
+    STATE(269), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14834] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1339), 1,
       sym_icmp_type,
-    STATE(268), 1,
+    STATE(181), 1,
       sym_icmp_item,
-    ACTIONS(1371), 2,
+    ACTIONS(1337), 2,
       anon_sym_ipv4,
       anon_sym_ipv6,
-  [14686] = 4,
+  [14848] = 4,
+    ACTIONS(1321), 1,
+      sym_comment,
+    ACTIONS(1432), 1,
+      anon_sym_DQUOTE2,
+    STATE(436), 1,
+      aux_sym_string_repeat1,
+    ACTIONS(1430), 2,
+      aux_sym_string_token1,
+      sym_escape_sequence,
+  [14862] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1408), 1,
-      anon_sym_silence,
-    ACTIONS(1411), 1,
-      sym__name_token,
-    STATE(462), 2,
-      sym_silence,
-      aux_sym_inventory_entry_repeat1,
-  [14700] = 3,
+    ACTIONS(103), 1,
+      anon_sym_DQUOTE,
+    ACTIONS(1434), 1,
+      sym_const_ref,
+    STATE(182), 2,
+      sym__string_or_ref,
+      sym_string,
+  [14876] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(654), 2,
       anon_sym_COMMA,
       anon_sym_DQUOTE,
-    ACTIONS(1298), 2,
+    ACTIONS(1300), 2,
       anon_sym_silence,
       sym__name_token,
-  [14712] = 4,
+  [14888] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    ACTIONS(1413), 1,
+    ACTIONS(1436), 1,
       sym_const_ref,
-    STATE(636), 2,
+    STATE(224), 2,
       sym__string_or_ref,
       sym_string,
-  [14726] = 4,
+  [14902] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1415), 1,
-      sym_const_ref,
-    STATE(246), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14740] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1417), 1,
-      sym_const_ref,
-    STATE(248), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14754] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1419), 1,
-      sym_const_ref,
-    STATE(199), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14768] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1256), 1,
+    ACTIONS(1244), 1,
       sym__name_token,
-    ACTIONS(1421), 1,
+    ACTIONS(1438), 1,
       sym_const_ref,
-    STATE(140), 1,
+    STATE(139), 1,
       sym_name,
-    STATE(151), 1,
+    STATE(152), 1,
       sym__name_list,
-  [14784] = 4,
-    ACTIONS(3), 1,
+  [14918] = 4,
+    ACTIONS(1321), 1,
       sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1423), 1,
-      sym_const_ref,
-    STATE(57), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14798] = 4,
-    ACTIONS(1315), 1,
-      sym_comment,
-    ACTIONS(1427), 1,
+    ACTIONS(1440), 1,
       anon_sym_DQUOTE2,
-    STATE(471), 1,
+    STATE(445), 1,
       aux_sym_string_repeat1,
-    ACTIONS(1425), 2,
+    ACTIONS(1361), 2,
       aux_sym_string_token1,
       sym_escape_sequence,
-  [14812] = 4,
-    ACTIONS(1315), 1,
-      sym_comment,
-    ACTIONS(1429), 1,
-      anon_sym_DQUOTE2,
-    STATE(459), 1,
-      aux_sym_string_repeat1,
-    ACTIONS(1327), 2,
-      aux_sym_string_token1,
-      sym_escape_sequence,
-  [14826] = 4,
+  [14932] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(103), 1,
-      anon_sym_DQUOTE,
-    ACTIONS(1431), 1,
-      sym_const_ref,
-    STATE(74), 2,
-      sym__string_or_ref,
-      sym_string,
-  [14840] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1433), 1,
+    ACTIONS(1442), 1,
       sym_sentence_word,
-    STATE(207), 1,
+    STATE(204), 1,
       sym_way,
-    ACTIONS(1353), 2,
+    ACTIONS(1400), 2,
       anon_sym_from,
       anon_sym_to,
-  [14854] = 5,
+  [14946] = 5,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1256), 1,
+    ACTIONS(1244), 1,
       sym__name_token,
-    ACTIONS(1421), 1,
+    ACTIONS(1438), 1,
       sym_const_ref,
-    STATE(140), 1,
+    STATE(139), 1,
       sym_name,
-    STATE(161), 1,
+    STATE(162), 1,
       sym__name_list,
-  [14870] = 4,
+  [14962] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1435), 1,
-      anon_sym_RBRACK,
-    STATE(497), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1437), 2,
-      sym_cidr,
-      sym_const_ref,
-  [14884] = 5,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1256), 1,
-      sym__name_token,
-    ACTIONS(1317), 1,
-      sym_const_ref,
-    STATE(95), 1,
-      sym_name,
-    STATE(201), 1,
-      sym__name_list,
-  [14900] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(290), 1,
-      sym_direction,
-    ACTIONS(1439), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [14911] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1441), 1,
-      anon_sym_COMMA,
-    ACTIONS(1443), 1,
-      anon_sym_RPAREN,
-    STATE(494), 1,
-      aux_sym_parameters_repeat1,
-  [14924] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1445), 1,
-      anon_sym_COMMA,
+    ACTIONS(1444), 1,
+      anon_sym_silence,
     ACTIONS(1447), 1,
-      anon_sym_RPAREN,
-    STATE(498), 1,
-      aux_sym_arguments_repeat1,
-  [14937] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1449), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1451), 1,
-      sym_identifier,
-    STATE(515), 1,
-      sym_parameter,
-  [14950] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1232), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1453), 1,
-      anon_sym_COMMA,
-    STATE(502), 1,
-      aux_sym_selector_in_repeat1,
-  [14963] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1455), 1,
-      anon_sym_COMMA,
-    ACTIONS(1457), 1,
-      anon_sym_RBRACE,
-    STATE(504), 1,
-      aux_sym_inventory_repeat1,
+      sym__name_token,
+    STATE(479), 2,
+      sym_silence,
+      aux_sym_inventory_entry_repeat1,
   [14976] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1256), 1,
-      sym__name_token,
-    ACTIONS(1459), 1,
-      sym_const_ref,
-    STATE(82), 1,
-      sym_name,
+    ACTIONS(1449), 1,
+      anon_sym_COMMA,
+    ACTIONS(1452), 1,
+      anon_sym_RPAREN,
+    STATE(480), 1,
+      aux_sym_arguments_repeat1,
   [14989] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1256), 1,
-      sym__name_token,
-    ACTIONS(1461), 1,
-      sym_const_ref,
-    STATE(78), 1,
-      sym_name,
+    ACTIONS(1454), 1,
+      anon_sym_COMMA,
+    ACTIONS(1457), 1,
+      anon_sym_RPAREN,
+    STATE(481), 1,
+      aux_sym_selector_in_repeat1,
   [15002] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1256), 1,
+    ACTIONS(1244), 1,
       sym__name_token,
-    ACTIONS(1463), 1,
+    ACTIONS(1459), 1,
       sym_const_ref,
     STATE(172), 1,
       sym_name,
   [15015] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1256), 1,
-      sym__name_token,
-    ACTIONS(1465), 1,
-      sym_const_ref,
-    STATE(50), 1,
-      sym_name,
-  [15028] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(560), 1,
-      sym_verb,
-    ACTIONS(1467), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [15039] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1469), 3,
+    ACTIONS(1461), 1,
       anon_sym_COMMA,
-      anon_sym_EQ,
-      anon_sym_RPAREN,
-  [15048] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1473), 1,
-      anon_sym_EQ,
-    ACTIONS(1471), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [15059] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1475), 1,
-      anon_sym_COMMA,
-    ACTIONS(1478), 1,
+    ACTIONS(1464), 1,
       anon_sym_RBRACK,
-    STATE(490), 1,
+    STATE(483), 1,
       aux_sym_cidr_list_repeat1,
-  [15072] = 4,
+  [15028] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1480), 1,
-      anon_sym_COMMA,
-    ACTIONS(1483), 1,
+    ACTIONS(1210), 1,
       anon_sym_RBRACE,
-    STATE(491), 1,
+    ACTIONS(1466), 1,
+      anon_sym_COMMA,
+    STATE(486), 1,
       aux_sym_inventory_repeat1,
-  [15085] = 4,
+  [15041] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1451), 1,
+    ACTIONS(1468), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1470), 1,
       sym_identifier,
-    ACTIONS(1485), 1,
-      anon_sym_RPAREN,
-    STATE(557), 1,
+    STATE(555), 1,
       sym_parameter,
-  [15098] = 3,
+  [15054] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(558), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1335), 2,
-      sym_cidr,
-      sym_const_ref,
-  [15109] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1487), 1,
+    ACTIONS(1472), 1,
       anon_sym_COMMA,
-    ACTIONS(1490), 1,
+    ACTIONS(1475), 1,
+      anon_sym_RBRACE,
+    STATE(486), 1,
+      aux_sym_inventory_repeat1,
+  [15067] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1018), 1,
       anon_sym_RPAREN,
-    STATE(494), 1,
-      aux_sym_parameters_repeat1,
-  [15122] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1256), 1,
-      sym__name_token,
-    ACTIONS(1492), 1,
-      sym_const_ref,
-    STATE(68), 1,
-      sym_name,
-  [15135] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1256), 1,
-      sym__name_token,
-    ACTIONS(1494), 1,
-      sym_const_ref,
-    STATE(56), 1,
-      sym_name,
-  [15148] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1496), 1,
+    ACTIONS(1477), 1,
       anon_sym_COMMA,
-    ACTIONS(1498), 1,
-      anon_sym_RBRACK,
-    STATE(522), 1,
-      aux_sym_cidr_list_repeat1,
-  [15161] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1022), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1500), 1,
-      anon_sym_COMMA,
-    STATE(523), 1,
+    STATE(480), 1,
       aux_sym_arguments_repeat1,
-  [15174] = 4,
+  [15080] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1502), 1,
+    ACTIONS(1479), 1,
       sym_port_number,
-    ACTIONS(1504), 1,
+    ACTIONS(1481), 1,
       sym_const_ref,
     STATE(195), 1,
       sym_port,
-  [15187] = 4,
+  [15093] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1443), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1451), 1,
-      sym_identifier,
-    STATE(557), 1,
-      sym_parameter,
-  [15200] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1256), 1,
-      sym__name_token,
-    ACTIONS(1506), 1,
-      sym_const_ref,
-    STATE(61), 1,
-      sym_name,
-  [15213] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1508), 1,
+    ACTIONS(1325), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1483), 1,
       anon_sym_COMMA,
-    ACTIONS(1511), 1,
-      anon_sym_RPAREN,
-    STATE(502), 1,
-      aux_sym_selector_in_repeat1,
-  [15226] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1502), 1,
-      sym_port_number,
-    ACTIONS(1513), 1,
-      sym_const_ref,
-    STATE(180), 1,
-      sym_port,
-  [15239] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1198), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1515), 1,
-      anon_sym_COMMA,
-    STATE(491), 1,
-      aux_sym_inventory_repeat1,
-  [15252] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1517), 3,
-      sym_sentence_word,
-      anon_sym_from,
-      anon_sym_to,
-  [15261] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1502), 1,
-      sym_port_number,
-    ACTIONS(1519), 1,
-      sym_const_ref,
-    STATE(154), 1,
-      sym_port,
-  [15274] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1234), 1,
-      anon_sym_RPAREN,
-    ACTIONS(1521), 1,
-      anon_sym_COMMA,
-    STATE(502), 1,
-      aux_sym_selector_in_repeat1,
-  [15287] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1153), 1,
-      anon_sym_RBRACE,
-    ACTIONS(1523), 1,
-      anon_sym_COMMA,
-    STATE(513), 1,
-      aux_sym_selector_repeat1,
-  [15300] = 3,
+    STATE(483), 1,
+      aux_sym_cidr_list_repeat1,
+  [15106] = 3,
     ACTIONS(3), 1,
       sym_comment,
     STATE(285), 1,
       sym_direction,
-    ACTIONS(1439), 2,
+    ACTIONS(1485), 2,
       anon_sym_ingress,
       anon_sym_egress,
-  [15311] = 4,
+  [15117] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1256), 1,
-      sym__name_token,
-    ACTIONS(1525), 1,
-      sym_const_ref,
-    STATE(72), 1,
-      sym_name,
-  [15324] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1527), 1,
-      anon_sym_COMMA,
-    ACTIONS(1529), 1,
-      anon_sym_RBRACK,
-    STATE(514), 1,
-      aux_sym_list_repeat1,
-  [15337] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1256), 1,
-      sym__name_token,
-    ACTIONS(1531), 1,
-      sym_const_ref,
-    STATE(77), 1,
-      sym_name,
-  [15350] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1533), 1,
-      anon_sym_COMMA,
-    ACTIONS(1536), 1,
-      anon_sym_RBRACE,
-    STATE(513), 1,
-      aux_sym_selector_repeat1,
-  [15363] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1068), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1538), 1,
-      anon_sym_COMMA,
-    STATE(516), 1,
-      aux_sym_list_repeat1,
-  [15376] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1540), 1,
-      anon_sym_COMMA,
-    ACTIONS(1542), 1,
+    ACTIONS(1468), 1,
       anon_sym_RPAREN,
-    STATE(478), 1,
+    ACTIONS(1487), 1,
+      anon_sym_COMMA,
+    STATE(509), 1,
       aux_sym_parameters_repeat1,
-  [15389] = 4,
+  [15130] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1489), 1,
+      anon_sym_COMMA,
+    ACTIONS(1491), 1,
+      anon_sym_RBRACE,
+    STATE(518), 1,
+      aux_sym_selector_repeat1,
+  [15143] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1493), 1,
+      anon_sym_COMMA,
+    ACTIONS(1495), 1,
+      anon_sym_RBRACE,
+    STATE(484), 1,
+      aux_sym_inventory_repeat1,
+  [15156] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
+      sym__name_token,
+    ACTIONS(1497), 1,
+      sym_const_ref,
+    STATE(82), 1,
+      sym_name,
+  [15169] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1479), 1,
+      sym_port_number,
+    ACTIONS(1499), 1,
+      sym_const_ref,
+    STATE(157), 1,
+      sym_port,
+  [15182] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(531), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1327), 2,
+      sym_cidr,
+      sym_const_ref,
+  [15193] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(293), 1,
+      sym_direction,
+    ACTIONS(1485), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [15204] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1501), 1,
+      anon_sym_COMMA,
+    ACTIONS(1503), 1,
+      anon_sym_RPAREN,
+    STATE(487), 1,
+      aux_sym_arguments_repeat1,
+  [15217] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(75), 1,
+      sym__cidr_or_ref,
+    ACTIONS(1505), 2,
+      sym_cidr,
+      sym_const_ref,
+  [15228] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1507), 1,
+      anon_sym_COMMA,
+    ACTIONS(1509), 1,
+      anon_sym_RBRACK,
+    STATE(504), 1,
+      aux_sym_list_repeat1,
+  [15241] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(581), 1,
+      sym_verb,
+    ACTIONS(1511), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [15252] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(586), 1,
+      sym_verb,
+    ACTIONS(1513), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [15263] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
+      sym__name_token,
+    ACTIONS(1515), 1,
+      sym_const_ref,
+    STATE(64), 1,
+      sym_name,
+  [15276] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1088), 1,
+      anon_sym_RBRACK,
+    ACTIONS(1517), 1,
+      anon_sym_COMMA,
+    STATE(523), 1,
+      aux_sym_list_repeat1,
+  [15289] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1470), 1,
+      sym_identifier,
+    ACTIONS(1519), 1,
+      anon_sym_RPAREN,
+    STATE(519), 1,
+      sym_parameter,
+  [15302] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1521), 3,
+      anon_sym_COMMA,
+      anon_sym_EQ,
+      anon_sym_RPAREN,
+  [15311] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1525), 1,
+      anon_sym_EQ,
+    ACTIONS(1523), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [15322] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1470), 1,
+      sym_identifier,
+    ACTIONS(1527), 1,
+      anon_sym_RPAREN,
+    STATE(555), 1,
+      sym_parameter,
+  [15335] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1529), 1,
+      anon_sym_COMMA,
+    ACTIONS(1532), 1,
+      anon_sym_RPAREN,
+    STATE(509), 1,
+      aux_sym_parameters_repeat1,
+  [15348] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
+      sym__name_token,
+    ACTIONS(1534), 1,
+      sym_const_ref,
+    STATE(67), 1,
+      sym_name,
+  [15361] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
+      sym__name_token,
+    ACTIONS(1536), 1,
+      sym_const_ref,
+    STATE(44), 1,
+      sym_name,
+  [15374] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(288), 1,
+      sym_direction,
+    ACTIONS(1485), 2,
+      anon_sym_ingress,
+      anon_sym_egress,
+  [15385] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
+      sym__name_token,
+    ACTIONS(1538), 1,
+      sym_const_ref,
+    STATE(86), 1,
+      sym_name,
+  [15398] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
+      sym__name_token,
+    ACTIONS(1540), 1,
+      sym_const_ref,
+    STATE(51), 1,
+      sym_name,
+  [15411] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1479), 1,
+      sym_port_number,
+    ACTIONS(1542), 1,
+      sym_const_ref,
+    STATE(179), 1,
+      sym_port,
+  [15424] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1544), 1,
       anon_sym_COMMA,
-    ACTIONS(1547), 1,
+    ACTIONS(1546), 1,
       anon_sym_RBRACK,
-    STATE(516), 1,
-      aux_sym_list_repeat1,
-  [15402] = 4,
+    STATE(489), 1,
+      aux_sym_cidr_list_repeat1,
+  [15437] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1549), 1,
+    ACTIONS(1548), 3,
+      sym_sentence_word,
+      anon_sym_from,
+      anon_sym_to,
+  [15446] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1153), 1,
+      anon_sym_RBRACE,
+    ACTIONS(1550), 1,
       anon_sym_COMMA,
-    ACTIONS(1551), 1,
+    STATE(522), 1,
+      aux_sym_selector_repeat1,
+  [15459] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1552), 1,
+      anon_sym_COMMA,
+    ACTIONS(1554), 1,
       anon_sym_RPAREN,
+    STATE(491), 1,
+      aux_sym_parameters_repeat1,
+  [15472] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1284), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1556), 1,
+      anon_sym_COMMA,
     STATE(481), 1,
       aux_sym_selector_in_repeat1,
-  [15415] = 4,
+  [15485] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1553), 1,
+    ACTIONS(1558), 1,
       anon_sym_COMMA,
-    ACTIONS(1555), 1,
+    ACTIONS(1560), 1,
       anon_sym_RPAREN,
-    STATE(507), 1,
+    STATE(520), 1,
       aux_sym_selector_in_repeat1,
-  [15428] = 3,
+  [15498] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(550), 1,
-      sym_verb,
-    ACTIONS(1467), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [15439] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(609), 1,
-      sym_verb,
-    ACTIONS(1557), 2,
-      anon_sym_deny,
-      anon_sym_allow,
-  [15450] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1559), 1,
+    ACTIONS(1562), 1,
       anon_sym_COMMA,
-    ACTIONS(1561), 1,
-      anon_sym_RBRACE,
-    STATE(508), 1,
-      aux_sym_selector_repeat1,
-  [15463] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1365), 1,
-      anon_sym_RBRACK,
-    ACTIONS(1563), 1,
-      anon_sym_COMMA,
-    STATE(490), 1,
-      aux_sym_cidr_list_repeat1,
-  [15476] = 4,
-    ACTIONS(3), 1,
-      sym_comment,
     ACTIONS(1565), 1,
+      anon_sym_RBRACE,
+    STATE(522), 1,
+      aux_sym_selector_repeat1,
+  [15511] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1567), 1,
       anon_sym_COMMA,
-    ACTIONS(1568), 1,
-      anon_sym_RPAREN,
+    ACTIONS(1570), 1,
+      anon_sym_RBRACK,
     STATE(523), 1,
-      aux_sym_arguments_repeat1,
-  [15489] = 3,
+      aux_sym_list_repeat1,
+  [15524] = 4,
     ACTIONS(3), 1,
       sym_comment,
-    STATE(67), 1,
-      sym__cidr_or_ref,
-    ACTIONS(1570), 2,
-      sym_cidr,
+    ACTIONS(1290), 1,
+      anon_sym_RPAREN,
+    ACTIONS(1572), 1,
+      anon_sym_COMMA,
+    STATE(481), 1,
+      aux_sym_selector_in_repeat1,
+  [15537] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
+      sym__name_token,
+    ACTIONS(1574), 1,
       sym_const_ref,
-  [15500] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    STATE(283), 1,
-      sym_direction,
-    ACTIONS(1439), 2,
-      anon_sym_ingress,
-      anon_sym_egress,
-  [15511] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1572), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [15519] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1574), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [15527] = 3,
+    STATE(60), 1,
+      sym_name,
+  [15550] = 4,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1576), 1,
+      anon_sym_COMMA,
+    ACTIONS(1578), 1,
+      anon_sym_RPAREN,
+    STATE(524), 1,
+      aux_sym_selector_in_repeat1,
+  [15563] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    STATE(530), 1,
+      sym_verb,
+    ACTIONS(1511), 2,
+      anon_sym_deny,
+      anon_sym_allow,
+  [15574] = 4,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
       sym__name_token,
-    STATE(544), 1,
+    ACTIONS(1580), 1,
+      sym_const_ref,
+    STATE(72), 1,
       sym_name,
-  [15537] = 2,
+  [15587] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1578), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [15545] = 3,
+    ACTIONS(1180), 1,
+      sym_label_key,
+    STATE(321), 1,
+      sym_selector_eq,
+  [15597] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1451), 1,
-      sym_identifier,
-    STATE(557), 1,
-      sym_parameter,
-  [15555] = 2,
+    ACTIONS(1582), 1,
+      anon_sym_from,
+    STATE(228), 1,
+      sym_flow,
+  [15607] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1580), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [15563] = 2,
+    ACTIONS(1464), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [15615] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1582), 2,
+    ACTIONS(1475), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [15571] = 3,
+  [15623] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1584), 1,
+      sym__name_token,
+    STATE(550), 1,
+      sym_name,
+  [15633] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(725), 1,
+      anon_sym_aws,
+    STATE(156), 1,
+      sym_aws_group,
+  [15643] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(103), 1,
       anon_sym_DQUOTE,
-    STATE(338), 1,
+    STATE(347), 1,
       sym_string,
-  [15581] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1584), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [15589] = 2,
+  [15653] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1586), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [15597] = 2,
+  [15661] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1588), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [15605] = 3,
+  [15669] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1590), 1,
-      sym__name_token,
-    STATE(174), 1,
-      sym_entity,
-  [15615] = 3,
+    ACTIONS(1590), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [15677] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1256), 1,
+    ACTIONS(1584), 1,
       sym__name_token,
-    STATE(280), 1,
+    STATE(561), 1,
       sym_name,
-  [15625] = 2,
+  [15687] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1592), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [15633] = 3,
+      anon_sym_RBRACE,
+  [15695] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1172), 1,
-      sym_label_key,
-    STATE(313), 1,
-      sym_selector_eq,
-  [15643] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1568), 2,
+    ACTIONS(1594), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [15651] = 3,
+  [15703] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1594), 1,
-      anon_sym_LBRACE,
-    STATE(292), 1,
-      sym_policy_body,
-  [15661] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1590), 1,
+    ACTIONS(1596), 1,
       sym__name_token,
-    STATE(73), 1,
+    STATE(174), 1,
       sym_entity,
-  [15671] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1594), 1,
-      anon_sym_LBRACE,
-    STATE(336), 1,
-      sym_policy_body,
-  [15681] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1590), 1,
-      sym__name_token,
-    STATE(97), 1,
-      sym_entity,
-  [15691] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1596), 2,
-      anon_sym_LBRACE,
-      anon_sym_sentence,
-  [15699] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1246), 1,
-      anon_sym_LBRACE,
-    STATE(340), 1,
-      sym_body,
-  [15709] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1246), 1,
-      anon_sym_LBRACE,
-    STATE(347), 1,
-      sym_body,
-  [15719] = 2,
+  [15713] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1598), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [15727] = 3,
+  [15721] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1600), 1,
-      anon_sym_from,
-    STATE(226), 1,
-      sym_flow,
-  [15737] = 2,
+    ACTIONS(1596), 1,
+      sym__name_token,
+    STATE(97), 1,
+      sym_entity,
+  [15731] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1457), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [15739] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1600), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [15747] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1246), 1,
+      anon_sym_LBRACE,
+    STATE(343), 1,
+      sym_body,
+  [15757] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1602), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [15745] = 3,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [15765] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1576), 1,
+    ACTIONS(1244), 1,
       sym__name_token,
-    STATE(562), 1,
+    STATE(282), 1,
       sym_name,
-  [15755] = 3,
+  [15775] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1576), 1,
-      sym__name_token,
-    STATE(542), 1,
-      sym_name,
-  [15765] = 2,
+    ACTIONS(1604), 1,
+      anon_sym_LBRACE,
+    STATE(310), 1,
+      sym_policy_body,
+  [15785] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1604), 2,
-      anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [15773] = 3,
+    ACTIONS(1470), 1,
+      sym_identifier,
+    STATE(555), 1,
+      sym_parameter,
+  [15795] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1256), 1,
+    ACTIONS(1244), 1,
       sym__name_token,
     STATE(279), 1,
       sym_name,
-  [15783] = 2,
+  [15805] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1606), 2,
       anon_sym_LBRACE,
       anon_sym_sentence,
-  [15791] = 2,
+  [15813] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1490), 2,
+    ACTIONS(1608), 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [15821] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1532), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [15799] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1478), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [15807] = 3,
+  [15829] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1246), 1,
       anon_sym_LBRACE,
-    STATE(331), 1,
+    STATE(332), 1,
       sym_body,
-  [15817] = 3,
+  [15839] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1608), 1,
-      anon_sym_from,
-    STATE(226), 1,
-      sym_flow,
-  [15827] = 3,
+    ACTIONS(1604), 1,
+      anon_sym_LBRACE,
+    STATE(303), 1,
+      sym_policy_body,
+  [15849] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1256), 1,
+    ACTIONS(1244), 1,
       sym__name_token,
-    STATE(278), 1,
+    STATE(276), 1,
       sym_name,
-  [15837] = 3,
+  [15859] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1584), 1,
+      sym__name_token,
+    STATE(578), 1,
+      sym_name,
+  [15869] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
+      sym__name_token,
+    STATE(280), 1,
+      sym_name,
+  [15879] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1246), 1,
       anon_sym_LBRACE,
-    STATE(355), 1,
+    STATE(333), 1,
       sym_body,
-  [15847] = 2,
+  [15889] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1610), 2,
       anon_sym_COMMA,
       anon_sym_RPAREN,
-  [15855] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1594), 1,
-      anon_sym_LBRACE,
-    STATE(305), 1,
-      sym_policy_body,
-  [15865] = 2,
+  [15897] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1612), 2,
       anon_sym_label,
       anon_sym_annotation,
-  [15873] = 2,
+  [15905] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1244), 1,
+      sym__name_token,
+    STATE(281), 1,
+      sym_name,
+  [15915] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1614), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [15881] = 2,
+      anon_sym_LBRACE,
+      anon_sym_sentence,
+  [15923] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1616), 2,
-      anon_sym_silence,
-      sym__name_token,
-  [15889] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1483), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [15897] = 2,
+  [15931] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(33), 2,
-      anon_sym_silence,
+    ACTIONS(1584), 1,
       sym__name_token,
-  [15905] = 2,
+    STATE(556), 1,
+      sym_name,
+  [15941] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1618), 2,
       anon_sym_silence,
       sym__name_token,
-  [15913] = 2,
+  [15949] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(29), 2,
       anon_sym_silence,
       sym__name_token,
-  [15921] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1576), 1,
-      sym__name_token,
-    STATE(559), 1,
-      sym_name,
-  [15931] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1536), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACE,
-  [15939] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1256), 1,
-      sym__name_token,
-    STATE(275), 1,
-      sym_name,
-  [15949] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(734), 1,
-      anon_sym_aws,
-    STATE(156), 1,
-      sym_aws_group,
-  [15959] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1547), 2,
-      anon_sym_COMMA,
-      anon_sym_RBRACK,
-  [15967] = 2,
+  [15957] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1620), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [15965] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(33), 2,
+      anon_sym_silence,
+      sym__name_token,
+  [15973] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1622), 2,
       anon_sym_COMMA,
       anon_sym_RBRACE,
-  [15975] = 3,
+  [15981] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1622), 1,
-      anon_sym_namespaces,
-    ACTIONS(1624), 1,
-      anon_sym_policy,
-  [15985] = 3,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1172), 1,
-      sym_label_key,
-    STATE(327), 1,
-      sym_selector_eq,
-  [15995] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1511), 2,
+    ACTIONS(1624), 2,
       anon_sym_COMMA,
-      anon_sym_RPAREN,
-  [16003] = 2,
+      anon_sym_RBRACE,
+  [15989] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1565), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [15997] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1626), 1,
-      anon_sym_LBRACE,
-  [16010] = 2,
+      anon_sym_namespaces,
+    ACTIONS(1628), 1,
+      anon_sym_policy,
+  [16007] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1628), 1,
-      sym_label_key,
+    ACTIONS(1246), 1,
+      anon_sym_LBRACE,
+    STATE(353), 1,
+      sym_body,
   [16017] = 2,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1630), 1,
-      sym_cilium_version,
-  [16024] = 2,
+    ACTIONS(1570), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACK,
+  [16025] = 3,
     ACTIONS(3), 1,
       sym_comment,
-    ACTIONS(1632), 1,
-      anon_sym_namespace,
-  [16031] = 2,
+    ACTIONS(1604), 1,
+      anon_sym_LBRACE,
+    STATE(354), 1,
+      sym_policy_body,
+  [16035] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1630), 2,
+      anon_sym_COMMA,
+      anon_sym_RBRACE,
+  [16043] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1632), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [16051] = 3,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1634), 1,
-      sym_identifier,
-  [16038] = 2,
+      anon_sym_from,
+    STATE(228), 1,
+      sym_flow,
+  [16061] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1180), 1,
+      sym_label_key,
+    STATE(326), 1,
+      sym_selector_eq,
+  [16071] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1452), 2,
+      anon_sym_COMMA,
+      anon_sym_RPAREN,
+  [16079] = 3,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1596), 1,
+      sym__name_token,
+    STATE(73), 1,
+      sym_entity,
+  [16089] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1636), 1,
-      sym_label_key,
-  [16045] = 2,
+      anon_sym_region,
+  [16096] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1638), 1,
-      anon_sym_COLON,
-  [16052] = 2,
+      sym_sentence_word,
+  [16103] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1640), 1,
-      anon_sym_account,
-  [16059] = 2,
+      anon_sym_region,
+  [16110] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1642), 1,
-      anon_sym_EQ,
-  [16066] = 2,
+      sym_icmp_type,
+  [16117] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1644), 1,
-      anon_sym_region,
-  [16073] = 2,
+      anon_sym_namespace,
+  [16124] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1646), 1,
-      sym_lint_code,
-  [16080] = 2,
+      anon_sym_with,
+  [16131] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1648), 1,
-      sym_number,
-  [16087] = 2,
+      anon_sym_with,
+  [16138] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1650), 1,
-      sym_number,
-  [16094] = 2,
+      sym__port_number_immediate,
+  [16145] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1652), 1,
       sym_number,
-  [16101] = 2,
+  [16152] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1654), 1,
       sym_number,
-  [16108] = 2,
+  [16159] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1656), 1,
-      anon_sym_from,
-  [16115] = 2,
+      sym_number,
+  [16166] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1658), 1,
-      sym_number,
-  [16122] = 2,
+      anon_sym_LBRACE,
+  [16173] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1660), 1,
-      anon_sym_nodes,
-  [16129] = 2,
+      anon_sym_COLON,
+  [16180] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1662), 1,
-      anon_sym_namespace,
-  [16136] = 2,
+      sym_identifier,
+  [16187] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1664), 1,
-      anon_sym_region,
-  [16143] = 2,
+      sym_label_key,
+  [16194] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1666), 1,
-      sym_number,
-  [16150] = 2,
+      sym_protocol,
+  [16201] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1668), 1,
-      sym_identifier,
-  [16157] = 2,
+      anon_sym_default,
+  [16208] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1670), 1,
-      sym_number,
-  [16164] = 2,
+      anon_sym_account,
+  [16215] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1672), 1,
-      anon_sym_namespace,
-  [16171] = 2,
+      anon_sym_deny,
+  [16222] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1674), 1,
-      anon_sym_account,
-  [16178] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1240), 1,
-      anon_sym_named,
-  [16185] = 2,
+      sym_number,
+  [16229] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1676), 1,
-      sym_lint_code,
-  [16192] = 2,
+      anon_sym_namespace,
+  [16236] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1678), 1,
-      anon_sym_namespaces,
-  [16199] = 2,
+      anon_sym_account,
+  [16243] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1680), 1,
-      sym_sentence_word,
-  [16206] = 2,
+      sym_number,
+  [16250] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1682), 1,
-      anon_sym_region,
-  [16213] = 2,
+      sym_cilium_version,
+  [16257] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1684), 1,
-      sym_number,
-  [16220] = 2,
+      anon_sym_nodes,
+  [16264] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1686), 1,
-      anon_sym_EQ,
-  [16227] = 2,
+      sym_number,
+  [16271] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1688), 1,
-      ts_builtin_sym_end,
-  [16234] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1690), 1,
       anon_sym_namespace,
-  [16241] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1692), 1,
-      anon_sym_deny,
-  [16248] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1694), 1,
-      anon_sym_with,
-  [16255] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1696), 1,
-      anon_sym_region,
-  [16262] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1698), 1,
-      anon_sym_tls,
-  [16269] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1700), 1,
-      anon_sym_default,
-  [16276] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1702), 1,
-      sym_number,
-  [16283] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1704), 1,
-      anon_sym_groups,
-  [16290] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1706), 1,
-      sym_label_key,
-  [16297] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1708), 1,
-      anon_sym_region,
-  [16304] = 2,
+  [16278] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(886), 1,
       anon_sym_EQ,
-  [16311] = 2,
+  [16285] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1690), 1,
+      sym_number,
+  [16292] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1692), 1,
+      sym__name_token,
+  [16299] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1694), 1,
+      sym_identifier,
+  [16306] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1696), 1,
+      anon_sym_EQ,
+  [16313] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1698), 1,
+      sym_label_key,
+  [16320] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1700), 1,
+      sym_number,
+  [16327] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1702), 1,
+      anon_sym_EQ,
+  [16334] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1704), 1,
+      anon_sym_with,
+  [16341] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1272), 1,
+      anon_sym_named,
+  [16348] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1706), 1,
+      anon_sym_LPAREN,
+  [16355] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1708), 1,
+      sym_label_key,
+  [16362] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1710), 1,
-      anon_sym_COLON,
-  [16318] = 2,
+      anon_sym_groups,
+  [16369] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1712), 1,
-      sym_number,
-  [16325] = 2,
+      sym_lint_code,
+  [16376] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1714), 1,
-      anon_sym_LPAREN,
-  [16332] = 2,
+      sym_number,
+  [16383] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1716), 1,
-      anon_sym_with,
-  [16339] = 2,
+      anon_sym_COLON,
+  [16390] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1718), 1,
-      anon_sym_to,
-  [16346] = 2,
+      anon_sym_EQ,
+  [16397] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1720), 1,
-      sym__port_number_immediate,
-  [16353] = 2,
+      anon_sym_region,
+  [16404] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1722), 1,
-      sym_identifier,
-  [16360] = 2,
+      anon_sym_region,
+  [16411] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1724), 1,
-      anon_sym_deny,
-  [16367] = 2,
+      anon_sym_LPAREN,
+  [16418] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1726), 1,
-      anon_sym_with,
-  [16374] = 2,
-    ACTIONS(3), 1,
-      sym_comment,
-    ACTIONS(1656), 1,
-      sym_sentence_word,
-  [16381] = 2,
+      anon_sym_namespace,
+  [16425] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1728), 1,
-      anon_sym_with,
-  [16388] = 2,
+      sym_number,
+  [16432] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1730), 1,
-      anon_sym_in,
-  [16395] = 2,
+      anon_sym_with,
+  [16439] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1732), 1,
-      sym_lint_code,
-  [16402] = 2,
+      sym_identifier,
+  [16446] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1734), 1,
-      sym_protocol,
-  [16409] = 2,
+      sym_number,
+  [16453] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1736), 1,
-      sym_lint_code,
-  [16416] = 2,
+      anon_sym_EQ,
+  [16460] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1738), 1,
-      sym__name_token,
-  [16423] = 2,
+      sym_sentence_word,
+  [16467] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1740), 1,
-      anon_sym_LPAREN,
-  [16430] = 2,
+      anon_sym_secret,
+  [16474] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1742), 1,
-      sym_icmp_type,
-  [16437] = 2,
+      sym_number,
+  [16481] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1744), 1,
-      sym_protocol,
-  [16444] = 2,
+      sym_lint_code,
+  [16488] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1746), 1,
       sym_number,
-  [16451] = 2,
+  [16495] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1748), 1,
-      anon_sym_EQ,
-  [16458] = 2,
+      sym_lint_code,
+  [16502] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1750), 1,
-      sym_number,
-  [16465] = 2,
+      anon_sym_region,
+  [16509] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1752), 1,
-      anon_sym_to,
-  [16472] = 2,
+      sym_number,
+  [16516] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1754), 1,
-      sym_number,
-  [16479] = 2,
+      anon_sym_namespace,
+  [16523] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1756), 1,
-      anon_sym_namespaces,
-  [16486] = 2,
+      sym_protocol,
+  [16530] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1758), 1,
-      sym_number,
-  [16493] = 2,
+      anon_sym_deny,
+  [16537] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1760), 1,
-      anon_sym_EQ,
-  [16500] = 2,
+      anon_sym_tls,
+  [16544] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1762), 1,
-      anon_sym_secret,
-  [16507] = 2,
+      sym_lint_code,
+  [16551] = 2,
     ACTIONS(3), 1,
       sym_comment,
     ACTIONS(1764), 1,
-      anon_sym_namespace,
+      anon_sym_to,
+  [16558] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1766), 1,
+      anon_sym_to,
+  [16565] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1768), 1,
+      anon_sym_namespaces,
+  [16572] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1770), 1,
+      ts_builtin_sym_end,
+  [16579] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1772), 1,
+      anon_sym_in,
+  [16586] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1774), 1,
+      anon_sym_namespaces,
+  [16593] = 2,
+    ACTIONS(3), 1,
+      sym_comment,
+    ACTIONS(1738), 1,
+      anon_sym_from,
 };
 
 static const uint32_t ts_small_parse_table_map[] = {
   [SMALL_STATE(2)] = 0,
-  [SMALL_STATE(3)] = 65,
-  [SMALL_STATE(4)] = 130,
-  [SMALL_STATE(5)] = 180,
-  [SMALL_STATE(6)] = 230,
-  [SMALL_STATE(7)] = 280,
-  [SMALL_STATE(8)] = 330,
-  [SMALL_STATE(9)] = 378,
-  [SMALL_STATE(10)] = 461,
-  [SMALL_STATE(11)] = 511,
-  [SMALL_STATE(12)] = 557,
-  [SMALL_STATE(13)] = 604,
-  [SMALL_STATE(14)] = 681,
-  [SMALL_STATE(15)] = 725,
-  [SMALL_STATE(16)] = 769,
-  [SMALL_STATE(17)] = 813,
-  [SMALL_STATE(18)] = 884,
-  [SMALL_STATE(19)] = 955,
-  [SMALL_STATE(20)] = 1026,
-  [SMALL_STATE(21)] = 1097,
-  [SMALL_STATE(22)] = 1168,
-  [SMALL_STATE(23)] = 1232,
-  [SMALL_STATE(24)] = 1287,
-  [SMALL_STATE(25)] = 1338,
-  [SMALL_STATE(26)] = 1400,
-  [SMALL_STATE(27)] = 1454,
-  [SMALL_STATE(28)] = 1503,
-  [SMALL_STATE(29)] = 1556,
-  [SMALL_STATE(30)] = 1594,
-  [SMALL_STATE(31)] = 1632,
-  [SMALL_STATE(32)] = 1670,
-  [SMALL_STATE(33)] = 1712,
-  [SMALL_STATE(34)] = 1780,
-  [SMALL_STATE(35)] = 1824,
-  [SMALL_STATE(36)] = 1892,
-  [SMALL_STATE(37)] = 1934,
-  [SMALL_STATE(38)] = 2002,
-  [SMALL_STATE(39)] = 2044,
-  [SMALL_STATE(40)] = 2086,
-  [SMALL_STATE(41)] = 2130,
-  [SMALL_STATE(42)] = 2176,
-  [SMALL_STATE(43)] = 2214,
-  [SMALL_STATE(44)] = 2260,
-  [SMALL_STATE(45)] = 2305,
-  [SMALL_STATE(46)] = 2350,
-  [SMALL_STATE(47)] = 2387,
-  [SMALL_STATE(48)] = 2424,
-  [SMALL_STATE(49)] = 2481,
-  [SMALL_STATE(50)] = 2538,
-  [SMALL_STATE(51)] = 2577,
-  [SMALL_STATE(52)] = 2614,
-  [SMALL_STATE(53)] = 2651,
-  [SMALL_STATE(54)] = 2688,
+  [SMALL_STATE(3)] = 66,
+  [SMALL_STATE(4)] = 132,
+  [SMALL_STATE(5)] = 182,
+  [SMALL_STATE(6)] = 232,
+  [SMALL_STATE(7)] = 282,
+  [SMALL_STATE(8)] = 332,
+  [SMALL_STATE(9)] = 380,
+  [SMALL_STATE(10)] = 463,
+  [SMALL_STATE(11)] = 513,
+  [SMALL_STATE(12)] = 559,
+  [SMALL_STATE(13)] = 606,
+  [SMALL_STATE(14)] = 683,
+  [SMALL_STATE(15)] = 727,
+  [SMALL_STATE(16)] = 771,
+  [SMALL_STATE(17)] = 815,
+  [SMALL_STATE(18)] = 886,
+  [SMALL_STATE(19)] = 957,
+  [SMALL_STATE(20)] = 1028,
+  [SMALL_STATE(21)] = 1099,
+  [SMALL_STATE(22)] = 1170,
+  [SMALL_STATE(23)] = 1234,
+  [SMALL_STATE(24)] = 1289,
+  [SMALL_STATE(25)] = 1340,
+  [SMALL_STATE(26)] = 1394,
+  [SMALL_STATE(27)] = 1456,
+  [SMALL_STATE(28)] = 1509,
+  [SMALL_STATE(29)] = 1558,
+  [SMALL_STATE(30)] = 1600,
+  [SMALL_STATE(31)] = 1646,
+  [SMALL_STATE(32)] = 1692,
+  [SMALL_STATE(33)] = 1730,
+  [SMALL_STATE(34)] = 1768,
+  [SMALL_STATE(35)] = 1806,
+  [SMALL_STATE(36)] = 1874,
+  [SMALL_STATE(37)] = 1942,
+  [SMALL_STATE(38)] = 1986,
+  [SMALL_STATE(39)] = 2028,
+  [SMALL_STATE(40)] = 2070,
+  [SMALL_STATE(41)] = 2108,
+  [SMALL_STATE(42)] = 2152,
+  [SMALL_STATE(43)] = 2194,
+  [SMALL_STATE(44)] = 2262,
+  [SMALL_STATE(45)] = 2301,
+  [SMALL_STATE(46)] = 2358,
+  [SMALL_STATE(47)] = 2403,
+  [SMALL_STATE(48)] = 2440,
+  [SMALL_STATE(49)] = 2485,
+  [SMALL_STATE(50)] = 2522,
+  [SMALL_STATE(51)] = 2579,
+  [SMALL_STATE(52)] = 2618,
+  [SMALL_STATE(53)] = 2655,
+  [SMALL_STATE(54)] = 2692,
   [SMALL_STATE(55)] = 2729,
   [SMALL_STATE(56)] = 2786,
-  [SMALL_STATE(57)] = 2825,
-  [SMALL_STATE(58)] = 2866,
-  [SMALL_STATE(59)] = 2923,
-  [SMALL_STATE(60)] = 2964,
+  [SMALL_STATE(57)] = 2827,
+  [SMALL_STATE(58)] = 2868,
+  [SMALL_STATE(59)] = 2925,
+  [SMALL_STATE(60)] = 2966,
   [SMALL_STATE(61)] = 3002,
   [SMALL_STATE(62)] = 3042,
   [SMALL_STATE(63)] = 3082,
-  [SMALL_STATE(64)] = 3122,
+  [SMALL_STATE(64)] = 3118,
   [SMALL_STATE(65)] = 3158,
-  [SMALL_STATE(66)] = 3210,
-  [SMALL_STATE(67)] = 3246,
-  [SMALL_STATE(68)] = 3282,
-  [SMALL_STATE(69)] = 3318,
-  [SMALL_STATE(70)] = 3354,
-  [SMALL_STATE(71)] = 3392,
-  [SMALL_STATE(72)] = 3428,
-  [SMALL_STATE(73)] = 3464,
-  [SMALL_STATE(74)] = 3500,
-  [SMALL_STATE(75)] = 3538,
-  [SMALL_STATE(76)] = 3574,
-  [SMALL_STATE(77)] = 3610,
-  [SMALL_STATE(78)] = 3646,
-  [SMALL_STATE(79)] = 3682,
-  [SMALL_STATE(80)] = 3720,
-  [SMALL_STATE(81)] = 3760,
-  [SMALL_STATE(82)] = 3796,
-  [SMALL_STATE(83)] = 3832,
-  [SMALL_STATE(84)] = 3870,
-  [SMALL_STATE(85)] = 3908,
-  [SMALL_STATE(86)] = 3952,
-  [SMALL_STATE(87)] = 3992,
-  [SMALL_STATE(88)] = 4043,
-  [SMALL_STATE(89)] = 4082,
-  [SMALL_STATE(90)] = 4121,
-  [SMALL_STATE(91)] = 4160,
-  [SMALL_STATE(92)] = 4199,
-  [SMALL_STATE(93)] = 4236,
-  [SMALL_STATE(94)] = 4275,
-  [SMALL_STATE(95)] = 4312,
-  [SMALL_STATE(96)] = 4351,
-  [SMALL_STATE(97)] = 4390,
-  [SMALL_STATE(98)] = 4429,
-  [SMALL_STATE(99)] = 4468,
-  [SMALL_STATE(100)] = 4507,
-  [SMALL_STATE(101)] = 4546,
-  [SMALL_STATE(102)] = 4585,
-  [SMALL_STATE(103)] = 4620,
-  [SMALL_STATE(104)] = 4659,
-  [SMALL_STATE(105)] = 4698,
-  [SMALL_STATE(106)] = 4733,
-  [SMALL_STATE(107)] = 4772,
-  [SMALL_STATE(108)] = 4809,
-  [SMALL_STATE(109)] = 4860,
-  [SMALL_STATE(110)] = 4899,
-  [SMALL_STATE(111)] = 4934,
-  [SMALL_STATE(112)] = 4985,
-  [SMALL_STATE(113)] = 5024,
-  [SMALL_STATE(114)] = 5063,
-  [SMALL_STATE(115)] = 5102,
-  [SMALL_STATE(116)] = 5139,
-  [SMALL_STATE(117)] = 5176,
-  [SMALL_STATE(118)] = 5215,
-  [SMALL_STATE(119)] = 5254,
-  [SMALL_STATE(120)] = 5289,
-  [SMALL_STATE(121)] = 5340,
-  [SMALL_STATE(122)] = 5375,
-  [SMALL_STATE(123)] = 5414,
-  [SMALL_STATE(124)] = 5449,
-  [SMALL_STATE(125)] = 5484,
-  [SMALL_STATE(126)] = 5519,
-  [SMALL_STATE(127)] = 5570,
-  [SMALL_STATE(128)] = 5609,
-  [SMALL_STATE(129)] = 5644,
-  [SMALL_STATE(130)] = 5679,
-  [SMALL_STATE(131)] = 5714,
-  [SMALL_STATE(132)] = 5749,
-  [SMALL_STATE(133)] = 5784,
-  [SMALL_STATE(134)] = 5819,
-  [SMALL_STATE(135)] = 5854,
-  [SMALL_STATE(136)] = 5889,
-  [SMALL_STATE(137)] = 5928,
-  [SMALL_STATE(138)] = 5967,
-  [SMALL_STATE(139)] = 6006,
-  [SMALL_STATE(140)] = 6045,
-  [SMALL_STATE(141)] = 6084,
-  [SMALL_STATE(142)] = 6123,
-  [SMALL_STATE(143)] = 6162,
-  [SMALL_STATE(144)] = 6197,
-  [SMALL_STATE(145)] = 6239,
-  [SMALL_STATE(146)] = 6273,
-  [SMALL_STATE(147)] = 6333,
-  [SMALL_STATE(148)] = 6367,
-  [SMALL_STATE(149)] = 6401,
-  [SMALL_STATE(150)] = 6439,
-  [SMALL_STATE(151)] = 6485,
-  [SMALL_STATE(152)] = 6519,
-  [SMALL_STATE(153)] = 6553,
-  [SMALL_STATE(154)] = 6587,
-  [SMALL_STATE(155)] = 6625,
-  [SMALL_STATE(156)] = 6663,
-  [SMALL_STATE(157)] = 6697,
-  [SMALL_STATE(158)] = 6757,
-  [SMALL_STATE(159)] = 6799,
-  [SMALL_STATE(160)] = 6833,
-  [SMALL_STATE(161)] = 6867,
-  [SMALL_STATE(162)] = 6901,
-  [SMALL_STATE(163)] = 6937,
-  [SMALL_STATE(164)] = 6971,
-  [SMALL_STATE(165)] = 7005,
-  [SMALL_STATE(166)] = 7039,
-  [SMALL_STATE(167)] = 7073,
-  [SMALL_STATE(168)] = 7107,
-  [SMALL_STATE(169)] = 7141,
-  [SMALL_STATE(170)] = 7187,
-  [SMALL_STATE(171)] = 7221,
-  [SMALL_STATE(172)] = 7255,
-  [SMALL_STATE(173)] = 7289,
-  [SMALL_STATE(174)] = 7349,
-  [SMALL_STATE(175)] = 7383,
-  [SMALL_STATE(176)] = 7431,
-  [SMALL_STATE(177)] = 7476,
-  [SMALL_STATE(178)] = 7521,
-  [SMALL_STATE(179)] = 7558,
-  [SMALL_STATE(180)] = 7603,
-  [SMALL_STATE(181)] = 7636,
-  [SMALL_STATE(182)] = 7681,
-  [SMALL_STATE(183)] = 7714,
-  [SMALL_STATE(184)] = 7753,
-  [SMALL_STATE(185)] = 7798,
-  [SMALL_STATE(186)] = 7843,
-  [SMALL_STATE(187)] = 7888,
-  [SMALL_STATE(188)] = 7925,
-  [SMALL_STATE(189)] = 7958,
-  [SMALL_STATE(190)] = 8003,
-  [SMALL_STATE(191)] = 8036,
-  [SMALL_STATE(192)] = 8073,
-  [SMALL_STATE(193)] = 8106,
-  [SMALL_STATE(194)] = 8151,
-  [SMALL_STATE(195)] = 8196,
-  [SMALL_STATE(196)] = 8229,
-  [SMALL_STATE(197)] = 8274,
-  [SMALL_STATE(198)] = 8319,
-  [SMALL_STATE(199)] = 8364,
-  [SMALL_STATE(200)] = 8401,
-  [SMALL_STATE(201)] = 8434,
-  [SMALL_STATE(202)] = 8467,
-  [SMALL_STATE(203)] = 8512,
-  [SMALL_STATE(204)] = 8548,
-  [SMALL_STATE(205)] = 8584,
-  [SMALL_STATE(206)] = 8620,
-  [SMALL_STATE(207)] = 8678,
-  [SMALL_STATE(208)] = 8736,
-  [SMALL_STATE(209)] = 8772,
-  [SMALL_STATE(210)] = 8804,
-  [SMALL_STATE(211)] = 8846,
-  [SMALL_STATE(212)] = 8883,
-  [SMALL_STATE(213)] = 8920,
-  [SMALL_STATE(214)] = 8951,
+  [SMALL_STATE(66)] = 3198,
+  [SMALL_STATE(67)] = 3234,
+  [SMALL_STATE(68)] = 3270,
+  [SMALL_STATE(69)] = 3310,
+  [SMALL_STATE(70)] = 3362,
+  [SMALL_STATE(71)] = 3400,
+  [SMALL_STATE(72)] = 3444,
+  [SMALL_STATE(73)] = 3480,
+  [SMALL_STATE(74)] = 3516,
+  [SMALL_STATE(75)] = 3554,
+  [SMALL_STATE(76)] = 3590,
+  [SMALL_STATE(77)] = 3626,
+  [SMALL_STATE(78)] = 3662,
+  [SMALL_STATE(79)] = 3698,
+  [SMALL_STATE(80)] = 3736,
+  [SMALL_STATE(81)] = 3774,
+  [SMALL_STATE(82)] = 3810,
+  [SMALL_STATE(83)] = 3846,
+  [SMALL_STATE(84)] = 3884,
+  [SMALL_STATE(85)] = 3922,
+  [SMALL_STATE(86)] = 3958,
+  [SMALL_STATE(87)] = 3994,
+  [SMALL_STATE(88)] = 4045,
+  [SMALL_STATE(89)] = 4084,
+  [SMALL_STATE(90)] = 4123,
+  [SMALL_STATE(91)] = 4162,
+  [SMALL_STATE(92)] = 4201,
+  [SMALL_STATE(93)] = 4238,
+  [SMALL_STATE(94)] = 4277,
+  [SMALL_STATE(95)] = 4314,
+  [SMALL_STATE(96)] = 4353,
+  [SMALL_STATE(97)] = 4392,
+  [SMALL_STATE(98)] = 4431,
+  [SMALL_STATE(99)] = 4470,
+  [SMALL_STATE(100)] = 4509,
+  [SMALL_STATE(101)] = 4548,
+  [SMALL_STATE(102)] = 4587,
+  [SMALL_STATE(103)] = 4622,
+  [SMALL_STATE(104)] = 4661,
+  [SMALL_STATE(105)] = 4700,
+  [SMALL_STATE(106)] = 4735,
+  [SMALL_STATE(107)] = 4774,
+  [SMALL_STATE(108)] = 4811,
+  [SMALL_STATE(109)] = 4862,
+  [SMALL_STATE(110)] = 4901,
+  [SMALL_STATE(111)] = 4936,
+  [SMALL_STATE(112)] = 4987,
+  [SMALL_STATE(113)] = 5026,
+  [SMALL_STATE(114)] = 5065,
+  [SMALL_STATE(115)] = 5104,
+  [SMALL_STATE(116)] = 5143,
+  [SMALL_STATE(117)] = 5180,
+  [SMALL_STATE(118)] = 5219,
+  [SMALL_STATE(119)] = 5258,
+  [SMALL_STATE(120)] = 5293,
+  [SMALL_STATE(121)] = 5344,
+  [SMALL_STATE(122)] = 5379,
+  [SMALL_STATE(123)] = 5418,
+  [SMALL_STATE(124)] = 5453,
+  [SMALL_STATE(125)] = 5488,
+  [SMALL_STATE(126)] = 5523,
+  [SMALL_STATE(127)] = 5574,
+  [SMALL_STATE(128)] = 5613,
+  [SMALL_STATE(129)] = 5648,
+  [SMALL_STATE(130)] = 5683,
+  [SMALL_STATE(131)] = 5718,
+  [SMALL_STATE(132)] = 5753,
+  [SMALL_STATE(133)] = 5788,
+  [SMALL_STATE(134)] = 5823,
+  [SMALL_STATE(135)] = 5858,
+  [SMALL_STATE(136)] = 5893,
+  [SMALL_STATE(137)] = 5932,
+  [SMALL_STATE(138)] = 5971,
+  [SMALL_STATE(139)] = 6010,
+  [SMALL_STATE(140)] = 6049,
+  [SMALL_STATE(141)] = 6088,
+  [SMALL_STATE(142)] = 6127,
+  [SMALL_STATE(143)] = 6164,
+  [SMALL_STATE(144)] = 6199,
+  [SMALL_STATE(145)] = 6233,
+  [SMALL_STATE(146)] = 6281,
+  [SMALL_STATE(147)] = 6341,
+  [SMALL_STATE(148)] = 6375,
+  [SMALL_STATE(149)] = 6409,
+  [SMALL_STATE(150)] = 6447,
+  [SMALL_STATE(151)] = 6493,
+  [SMALL_STATE(152)] = 6535,
+  [SMALL_STATE(153)] = 6569,
+  [SMALL_STATE(154)] = 6603,
+  [SMALL_STATE(155)] = 6637,
+  [SMALL_STATE(156)] = 6675,
+  [SMALL_STATE(157)] = 6709,
+  [SMALL_STATE(158)] = 6747,
+  [SMALL_STATE(159)] = 6807,
+  [SMALL_STATE(160)] = 6849,
+  [SMALL_STATE(161)] = 6883,
+  [SMALL_STATE(162)] = 6917,
+  [SMALL_STATE(163)] = 6951,
+  [SMALL_STATE(164)] = 6987,
+  [SMALL_STATE(165)] = 7021,
+  [SMALL_STATE(166)] = 7055,
+  [SMALL_STATE(167)] = 7089,
+  [SMALL_STATE(168)] = 7123,
+  [SMALL_STATE(169)] = 7157,
+  [SMALL_STATE(170)] = 7203,
+  [SMALL_STATE(171)] = 7237,
+  [SMALL_STATE(172)] = 7271,
+  [SMALL_STATE(173)] = 7305,
+  [SMALL_STATE(174)] = 7365,
+  [SMALL_STATE(175)] = 7399,
+  [SMALL_STATE(176)] = 7433,
+  [SMALL_STATE(177)] = 7478,
+  [SMALL_STATE(178)] = 7515,
+  [SMALL_STATE(179)] = 7560,
+  [SMALL_STATE(180)] = 7593,
+  [SMALL_STATE(181)] = 7638,
+  [SMALL_STATE(182)] = 7671,
+  [SMALL_STATE(183)] = 7710,
+  [SMALL_STATE(184)] = 7755,
+  [SMALL_STATE(185)] = 7800,
+  [SMALL_STATE(186)] = 7837,
+  [SMALL_STATE(187)] = 7874,
+  [SMALL_STATE(188)] = 7919,
+  [SMALL_STATE(189)] = 7956,
+  [SMALL_STATE(190)] = 7989,
+  [SMALL_STATE(191)] = 8034,
+  [SMALL_STATE(192)] = 8079,
+  [SMALL_STATE(193)] = 8112,
+  [SMALL_STATE(194)] = 8145,
+  [SMALL_STATE(195)] = 8178,
+  [SMALL_STATE(196)] = 8211,
+  [SMALL_STATE(197)] = 8256,
+  [SMALL_STATE(198)] = 8301,
+  [SMALL_STATE(199)] = 8346,
+  [SMALL_STATE(200)] = 8391,
+  [SMALL_STATE(201)] = 8424,
+  [SMALL_STATE(202)] = 8469,
+  [SMALL_STATE(203)] = 8514,
+  [SMALL_STATE(204)] = 8546,
+  [SMALL_STATE(205)] = 8604,
+  [SMALL_STATE(206)] = 8640,
+  [SMALL_STATE(207)] = 8676,
+  [SMALL_STATE(208)] = 8734,
+  [SMALL_STATE(209)] = 8770,
+  [SMALL_STATE(210)] = 8806,
+  [SMALL_STATE(211)] = 8848,
+  [SMALL_STATE(212)] = 8885,
+  [SMALL_STATE(213)] = 8922,
+  [SMALL_STATE(214)] = 8959,
   [SMALL_STATE(215)] = 8990,
-  [SMALL_STATE(216)] = 9027,
-  [SMALL_STATE(217)] = 9064,
-  [SMALL_STATE(218)] = 9094,
-  [SMALL_STATE(219)] = 9130,
-  [SMALL_STATE(220)] = 9160,
-  [SMALL_STATE(221)] = 9190,
-  [SMALL_STATE(222)] = 9220,
-  [SMALL_STATE(223)] = 9256,
-  [SMALL_STATE(224)] = 9300,
-  [SMALL_STATE(225)] = 9336,
-  [SMALL_STATE(226)] = 9366,
-  [SMALL_STATE(227)] = 9396,
-  [SMALL_STATE(228)] = 9426,
-  [SMALL_STATE(229)] = 9456,
-  [SMALL_STATE(230)] = 9489,
-  [SMALL_STATE(231)] = 9522,
-  [SMALL_STATE(232)] = 9573,
-  [SMALL_STATE(233)] = 9606,
-  [SMALL_STATE(234)] = 9639,
-  [SMALL_STATE(235)] = 9682,
-  [SMALL_STATE(236)] = 9733,
-  [SMALL_STATE(237)] = 9766,
-  [SMALL_STATE(238)] = 9799,
-  [SMALL_STATE(239)] = 9832,
-  [SMALL_STATE(240)] = 9865,
-  [SMALL_STATE(241)] = 9898,
-  [SMALL_STATE(242)] = 9931,
-  [SMALL_STATE(243)] = 9962,
-  [SMALL_STATE(244)] = 9995,
-  [SMALL_STATE(245)] = 10028,
-  [SMALL_STATE(246)] = 10061,
-  [SMALL_STATE(247)] = 10094,
-  [SMALL_STATE(248)] = 10127,
-  [SMALL_STATE(249)] = 10160,
-  [SMALL_STATE(250)] = 10191,
-  [SMALL_STATE(251)] = 10224,
-  [SMALL_STATE(252)] = 10255,
-  [SMALL_STATE(253)] = 10288,
-  [SMALL_STATE(254)] = 10321,
-  [SMALL_STATE(255)] = 10354,
-  [SMALL_STATE(256)] = 10387,
-  [SMALL_STATE(257)] = 10420,
-  [SMALL_STATE(258)] = 10453,
-  [SMALL_STATE(259)] = 10486,
-  [SMALL_STATE(260)] = 10519,
-  [SMALL_STATE(261)] = 10552,
-  [SMALL_STATE(262)] = 10584,
-  [SMALL_STATE(263)] = 10616,
-  [SMALL_STATE(264)] = 10648,
-  [SMALL_STATE(265)] = 10680,
-  [SMALL_STATE(266)] = 10718,
-  [SMALL_STATE(267)] = 10746,
-  [SMALL_STATE(268)] = 10774,
-  [SMALL_STATE(269)] = 10802,
-  [SMALL_STATE(270)] = 10832,
-  [SMALL_STATE(271)] = 10864,
-  [SMALL_STATE(272)] = 10892,
-  [SMALL_STATE(273)] = 10922,
-  [SMALL_STATE(274)] = 10949,
-  [SMALL_STATE(275)] = 10976,
-  [SMALL_STATE(276)] = 11003,
-  [SMALL_STATE(277)] = 11044,
-  [SMALL_STATE(278)] = 11071,
-  [SMALL_STATE(279)] = 11098,
-  [SMALL_STATE(280)] = 11125,
-  [SMALL_STATE(281)] = 11151,
-  [SMALL_STATE(282)] = 11177,
-  [SMALL_STATE(283)] = 11218,
-  [SMALL_STATE(284)] = 11245,
-  [SMALL_STATE(285)] = 11272,
-  [SMALL_STATE(286)] = 11299,
-  [SMALL_STATE(287)] = 11326,
-  [SMALL_STATE(288)] = 11353,
-  [SMALL_STATE(289)] = 11380,
-  [SMALL_STATE(290)] = 11407,
-  [SMALL_STATE(291)] = 11429,
-  [SMALL_STATE(292)] = 11451,
-  [SMALL_STATE(293)] = 11472,
-  [SMALL_STATE(294)] = 11493,
-  [SMALL_STATE(295)] = 11514,
-  [SMALL_STATE(296)] = 11535,
-  [SMALL_STATE(297)] = 11556,
-  [SMALL_STATE(298)] = 11577,
-  [SMALL_STATE(299)] = 11598,
-  [SMALL_STATE(300)] = 11619,
-  [SMALL_STATE(301)] = 11640,
-  [SMALL_STATE(302)] = 11661,
-  [SMALL_STATE(303)] = 11682,
-  [SMALL_STATE(304)] = 11703,
-  [SMALL_STATE(305)] = 11724,
-  [SMALL_STATE(306)] = 11745,
-  [SMALL_STATE(307)] = 11766,
-  [SMALL_STATE(308)] = 11787,
-  [SMALL_STATE(309)] = 11808,
-  [SMALL_STATE(310)] = 11846,
-  [SMALL_STATE(311)] = 11884,
-  [SMALL_STATE(312)] = 11922,
-  [SMALL_STATE(313)] = 11953,
-  [SMALL_STATE(314)] = 11976,
-  [SMALL_STATE(315)] = 12011,
-  [SMALL_STATE(316)] = 12034,
-  [SMALL_STATE(317)] = 12057,
-  [SMALL_STATE(318)] = 12080,
-  [SMALL_STATE(319)] = 12103,
-  [SMALL_STATE(320)] = 12128,
-  [SMALL_STATE(321)] = 12159,
+  [SMALL_STATE(216)] = 9029,
+  [SMALL_STATE(217)] = 9066,
+  [SMALL_STATE(218)] = 9110,
+  [SMALL_STATE(219)] = 9140,
+  [SMALL_STATE(220)] = 9170,
+  [SMALL_STATE(221)] = 9206,
+  [SMALL_STATE(222)] = 9236,
+  [SMALL_STATE(223)] = 9266,
+  [SMALL_STATE(224)] = 9296,
+  [SMALL_STATE(225)] = 9326,
+  [SMALL_STATE(226)] = 9356,
+  [SMALL_STATE(227)] = 9392,
+  [SMALL_STATE(228)] = 9428,
+  [SMALL_STATE(229)] = 9458,
+  [SMALL_STATE(230)] = 9491,
+  [SMALL_STATE(231)] = 9524,
+  [SMALL_STATE(232)] = 9575,
+  [SMALL_STATE(233)] = 9608,
+  [SMALL_STATE(234)] = 9641,
+  [SMALL_STATE(235)] = 9684,
+  [SMALL_STATE(236)] = 9735,
+  [SMALL_STATE(237)] = 9768,
+  [SMALL_STATE(238)] = 9801,
+  [SMALL_STATE(239)] = 9834,
+  [SMALL_STATE(240)] = 9867,
+  [SMALL_STATE(241)] = 9900,
+  [SMALL_STATE(242)] = 9933,
+  [SMALL_STATE(243)] = 9964,
+  [SMALL_STATE(244)] = 9997,
+  [SMALL_STATE(245)] = 10030,
+  [SMALL_STATE(246)] = 10063,
+  [SMALL_STATE(247)] = 10096,
+  [SMALL_STATE(248)] = 10129,
+  [SMALL_STATE(249)] = 10162,
+  [SMALL_STATE(250)] = 10193,
+  [SMALL_STATE(251)] = 10226,
+  [SMALL_STATE(252)] = 10257,
+  [SMALL_STATE(253)] = 10290,
+  [SMALL_STATE(254)] = 10323,
+  [SMALL_STATE(255)] = 10356,
+  [SMALL_STATE(256)] = 10389,
+  [SMALL_STATE(257)] = 10422,
+  [SMALL_STATE(258)] = 10455,
+  [SMALL_STATE(259)] = 10488,
+  [SMALL_STATE(260)] = 10521,
+  [SMALL_STATE(261)] = 10554,
+  [SMALL_STATE(262)] = 10587,
+  [SMALL_STATE(263)] = 10615,
+  [SMALL_STATE(264)] = 10643,
+  [SMALL_STATE(265)] = 10673,
+  [SMALL_STATE(266)] = 10705,
+  [SMALL_STATE(267)] = 10737,
+  [SMALL_STATE(268)] = 10769,
+  [SMALL_STATE(269)] = 10801,
+  [SMALL_STATE(270)] = 10831,
+  [SMALL_STATE(271)] = 10859,
+  [SMALL_STATE(272)] = 10891,
+  [SMALL_STATE(273)] = 10919,
+  [SMALL_STATE(274)] = 10957,
+  [SMALL_STATE(275)] = 10984,
+  [SMALL_STATE(276)] = 11011,
+  [SMALL_STATE(277)] = 11038,
+  [SMALL_STATE(278)] = 11065,
+  [SMALL_STATE(279)] = 11106,
+  [SMALL_STATE(280)] = 11133,
+  [SMALL_STATE(281)] = 11160,
+  [SMALL_STATE(282)] = 11187,
+  [SMALL_STATE(283)] = 11213,
+  [SMALL_STATE(284)] = 11239,
+  [SMALL_STATE(285)] = 11280,
+  [SMALL_STATE(286)] = 11307,
+  [SMALL_STATE(287)] = 11334,
+  [SMALL_STATE(288)] = 11361,
+  [SMALL_STATE(289)] = 11388,
+  [SMALL_STATE(290)] = 11415,
+  [SMALL_STATE(291)] = 11442,
+  [SMALL_STATE(292)] = 11469,
+  [SMALL_STATE(293)] = 11491,
+  [SMALL_STATE(294)] = 11513,
+  [SMALL_STATE(295)] = 11534,
+  [SMALL_STATE(296)] = 11555,
+  [SMALL_STATE(297)] = 11576,
+  [SMALL_STATE(298)] = 11597,
+  [SMALL_STATE(299)] = 11618,
+  [SMALL_STATE(300)] = 11639,
+  [SMALL_STATE(301)] = 11660,
+  [SMALL_STATE(302)] = 11681,
+  [SMALL_STATE(303)] = 11702,
+  [SMALL_STATE(304)] = 11723,
+  [SMALL_STATE(305)] = 11744,
+  [SMALL_STATE(306)] = 11765,
+  [SMALL_STATE(307)] = 11786,
+  [SMALL_STATE(308)] = 11807,
+  [SMALL_STATE(309)] = 11828,
+  [SMALL_STATE(310)] = 11849,
+  [SMALL_STATE(311)] = 11870,
+  [SMALL_STATE(312)] = 11908,
+  [SMALL_STATE(313)] = 11946,
+  [SMALL_STATE(314)] = 11984,
+  [SMALL_STATE(315)] = 12015,
+  [SMALL_STATE(316)] = 12038,
+  [SMALL_STATE(317)] = 12061,
+  [SMALL_STATE(318)] = 12086,
+  [SMALL_STATE(319)] = 12109,
+  [SMALL_STATE(320)] = 12144,
+  [SMALL_STATE(321)] = 12167,
   [SMALL_STATE(322)] = 12190,
   [SMALL_STATE(323)] = 12221,
-  [SMALL_STATE(324)] = 12251,
-  [SMALL_STATE(325)] = 12281,
-  [SMALL_STATE(326)] = 12311,
-  [SMALL_STATE(327)] = 12337,
-  [SMALL_STATE(328)] = 12355,
-  [SMALL_STATE(329)] = 12375,
-  [SMALL_STATE(330)] = 12405,
-  [SMALL_STATE(331)] = 12422,
-  [SMALL_STATE(332)] = 12439,
-  [SMALL_STATE(333)] = 12456,
-  [SMALL_STATE(334)] = 12473,
-  [SMALL_STATE(335)] = 12490,
-  [SMALL_STATE(336)] = 12507,
-  [SMALL_STATE(337)] = 12524,
-  [SMALL_STATE(338)] = 12551,
-  [SMALL_STATE(339)] = 12568,
-  [SMALL_STATE(340)] = 12585,
-  [SMALL_STATE(341)] = 12602,
-  [SMALL_STATE(342)] = 12619,
-  [SMALL_STATE(343)] = 12636,
-  [SMALL_STATE(344)] = 12653,
-  [SMALL_STATE(345)] = 12676,
-  [SMALL_STATE(346)] = 12699,
-  [SMALL_STATE(347)] = 12726,
-  [SMALL_STATE(348)] = 12743,
-  [SMALL_STATE(349)] = 12760,
-  [SMALL_STATE(350)] = 12783,
-  [SMALL_STATE(351)] = 12806,
-  [SMALL_STATE(352)] = 12833,
-  [SMALL_STATE(353)] = 12850,
-  [SMALL_STATE(354)] = 12877,
-  [SMALL_STATE(355)] = 12894,
-  [SMALL_STATE(356)] = 12911,
-  [SMALL_STATE(357)] = 12935,
-  [SMALL_STATE(358)] = 12959,
-  [SMALL_STATE(359)] = 12985,
-  [SMALL_STATE(360)] = 13009,
-  [SMALL_STATE(361)] = 13036,
-  [SMALL_STATE(362)] = 13057,
-  [SMALL_STATE(363)] = 13076,
-  [SMALL_STATE(364)] = 13095,
-  [SMALL_STATE(365)] = 13117,
-  [SMALL_STATE(366)] = 13139,
-  [SMALL_STATE(367)] = 13157,
-  [SMALL_STATE(368)] = 13179,
-  [SMALL_STATE(369)] = 13201,
-  [SMALL_STATE(370)] = 13214,
-  [SMALL_STATE(371)] = 13237,
-  [SMALL_STATE(372)] = 13260,
-  [SMALL_STATE(373)] = 13281,
-  [SMALL_STATE(374)] = 13302,
-  [SMALL_STATE(375)] = 13325,
-  [SMALL_STATE(376)] = 13343,
-  [SMALL_STATE(377)] = 13361,
-  [SMALL_STATE(378)] = 13379,
-  [SMALL_STATE(379)] = 13397,
-  [SMALL_STATE(380)] = 13415,
-  [SMALL_STATE(381)] = 13433,
-  [SMALL_STATE(382)] = 13451,
-  [SMALL_STATE(383)] = 13469,
-  [SMALL_STATE(384)] = 13487,
-  [SMALL_STATE(385)] = 13505,
-  [SMALL_STATE(386)] = 13525,
-  [SMALL_STATE(387)] = 13543,
-  [SMALL_STATE(388)] = 13565,
-  [SMALL_STATE(389)] = 13583,
-  [SMALL_STATE(390)] = 13601,
-  [SMALL_STATE(391)] = 13619,
-  [SMALL_STATE(392)] = 13637,
-  [SMALL_STATE(393)] = 13657,
-  [SMALL_STATE(394)] = 13675,
-  [SMALL_STATE(395)] = 13695,
-  [SMALL_STATE(396)] = 13715,
-  [SMALL_STATE(397)] = 13733,
-  [SMALL_STATE(398)] = 13751,
-  [SMALL_STATE(399)] = 13769,
-  [SMALL_STATE(400)] = 13789,
-  [SMALL_STATE(401)] = 13804,
-  [SMALL_STATE(402)] = 13821,
-  [SMALL_STATE(403)] = 13836,
-  [SMALL_STATE(404)] = 13851,
-  [SMALL_STATE(405)] = 13866,
-  [SMALL_STATE(406)] = 13881,
-  [SMALL_STATE(407)] = 13892,
-  [SMALL_STATE(408)] = 13909,
-  [SMALL_STATE(409)] = 13926,
-  [SMALL_STATE(410)] = 13941,
-  [SMALL_STATE(411)] = 13956,
-  [SMALL_STATE(412)] = 13973,
-  [SMALL_STATE(413)] = 13990,
-  [SMALL_STATE(414)] = 14007,
-  [SMALL_STATE(415)] = 14022,
-  [SMALL_STATE(416)] = 14036,
-  [SMALL_STATE(417)] = 14050,
-  [SMALL_STATE(418)] = 14066,
-  [SMALL_STATE(419)] = 14080,
-  [SMALL_STATE(420)] = 14094,
-  [SMALL_STATE(421)] = 14108,
-  [SMALL_STATE(422)] = 14122,
-  [SMALL_STATE(423)] = 14136,
-  [SMALL_STATE(424)] = 14150,
-  [SMALL_STATE(425)] = 14164,
-  [SMALL_STATE(426)] = 14178,
-  [SMALL_STATE(427)] = 14192,
-  [SMALL_STATE(428)] = 14206,
-  [SMALL_STATE(429)] = 14220,
-  [SMALL_STATE(430)] = 14234,
-  [SMALL_STATE(431)] = 14248,
-  [SMALL_STATE(432)] = 14262,
-  [SMALL_STATE(433)] = 14276,
-  [SMALL_STATE(434)] = 14290,
-  [SMALL_STATE(435)] = 14304,
-  [SMALL_STATE(436)] = 14318,
-  [SMALL_STATE(437)] = 14332,
-  [SMALL_STATE(438)] = 14346,
-  [SMALL_STATE(439)] = 14362,
-  [SMALL_STATE(440)] = 14376,
-  [SMALL_STATE(441)] = 14390,
-  [SMALL_STATE(442)] = 14404,
-  [SMALL_STATE(443)] = 14418,
-  [SMALL_STATE(444)] = 14432,
-  [SMALL_STATE(445)] = 14446,
-  [SMALL_STATE(446)] = 14460,
-  [SMALL_STATE(447)] = 14474,
-  [SMALL_STATE(448)] = 14488,
-  [SMALL_STATE(449)] = 14502,
-  [SMALL_STATE(450)] = 14516,
-  [SMALL_STATE(451)] = 14530,
-  [SMALL_STATE(452)] = 14544,
-  [SMALL_STATE(453)] = 14560,
-  [SMALL_STATE(454)] = 14574,
-  [SMALL_STATE(455)] = 14588,
-  [SMALL_STATE(456)] = 14602,
-  [SMALL_STATE(457)] = 14616,
-  [SMALL_STATE(458)] = 14630,
-  [SMALL_STATE(459)] = 14644,
-  [SMALL_STATE(460)] = 14658,
-  [SMALL_STATE(461)] = 14672,
-  [SMALL_STATE(462)] = 14686,
-  [SMALL_STATE(463)] = 14700,
-  [SMALL_STATE(464)] = 14712,
-  [SMALL_STATE(465)] = 14726,
-  [SMALL_STATE(466)] = 14740,
-  [SMALL_STATE(467)] = 14754,
-  [SMALL_STATE(468)] = 14768,
-  [SMALL_STATE(469)] = 14784,
-  [SMALL_STATE(470)] = 14798,
-  [SMALL_STATE(471)] = 14812,
-  [SMALL_STATE(472)] = 14826,
-  [SMALL_STATE(473)] = 14840,
-  [SMALL_STATE(474)] = 14854,
-  [SMALL_STATE(475)] = 14870,
-  [SMALL_STATE(476)] = 14884,
-  [SMALL_STATE(477)] = 14900,
-  [SMALL_STATE(478)] = 14911,
-  [SMALL_STATE(479)] = 14924,
-  [SMALL_STATE(480)] = 14937,
-  [SMALL_STATE(481)] = 14950,
-  [SMALL_STATE(482)] = 14963,
-  [SMALL_STATE(483)] = 14976,
-  [SMALL_STATE(484)] = 14989,
-  [SMALL_STATE(485)] = 15002,
-  [SMALL_STATE(486)] = 15015,
-  [SMALL_STATE(487)] = 15028,
-  [SMALL_STATE(488)] = 15039,
-  [SMALL_STATE(489)] = 15048,
-  [SMALL_STATE(490)] = 15059,
-  [SMALL_STATE(491)] = 15072,
-  [SMALL_STATE(492)] = 15085,
-  [SMALL_STATE(493)] = 15098,
-  [SMALL_STATE(494)] = 15109,
-  [SMALL_STATE(495)] = 15122,
-  [SMALL_STATE(496)] = 15135,
-  [SMALL_STATE(497)] = 15148,
-  [SMALL_STATE(498)] = 15161,
-  [SMALL_STATE(499)] = 15174,
-  [SMALL_STATE(500)] = 15187,
-  [SMALL_STATE(501)] = 15200,
-  [SMALL_STATE(502)] = 15213,
-  [SMALL_STATE(503)] = 15226,
-  [SMALL_STATE(504)] = 15239,
-  [SMALL_STATE(505)] = 15252,
-  [SMALL_STATE(506)] = 15261,
-  [SMALL_STATE(507)] = 15274,
-  [SMALL_STATE(508)] = 15287,
-  [SMALL_STATE(509)] = 15300,
-  [SMALL_STATE(510)] = 15311,
-  [SMALL_STATE(511)] = 15324,
-  [SMALL_STATE(512)] = 15337,
-  [SMALL_STATE(513)] = 15350,
-  [SMALL_STATE(514)] = 15363,
-  [SMALL_STATE(515)] = 15376,
-  [SMALL_STATE(516)] = 15389,
-  [SMALL_STATE(517)] = 15402,
-  [SMALL_STATE(518)] = 15415,
-  [SMALL_STATE(519)] = 15428,
-  [SMALL_STATE(520)] = 15439,
-  [SMALL_STATE(521)] = 15450,
-  [SMALL_STATE(522)] = 15463,
-  [SMALL_STATE(523)] = 15476,
-  [SMALL_STATE(524)] = 15489,
-  [SMALL_STATE(525)] = 15500,
-  [SMALL_STATE(526)] = 15511,
-  [SMALL_STATE(527)] = 15519,
-  [SMALL_STATE(528)] = 15527,
-  [SMALL_STATE(529)] = 15537,
-  [SMALL_STATE(530)] = 15545,
-  [SMALL_STATE(531)] = 15555,
-  [SMALL_STATE(532)] = 15563,
-  [SMALL_STATE(533)] = 15571,
-  [SMALL_STATE(534)] = 15581,
-  [SMALL_STATE(535)] = 15589,
-  [SMALL_STATE(536)] = 15597,
-  [SMALL_STATE(537)] = 15605,
-  [SMALL_STATE(538)] = 15615,
-  [SMALL_STATE(539)] = 15625,
-  [SMALL_STATE(540)] = 15633,
-  [SMALL_STATE(541)] = 15643,
-  [SMALL_STATE(542)] = 15651,
-  [SMALL_STATE(543)] = 15661,
-  [SMALL_STATE(544)] = 15671,
-  [SMALL_STATE(545)] = 15681,
-  [SMALL_STATE(546)] = 15691,
-  [SMALL_STATE(547)] = 15699,
-  [SMALL_STATE(548)] = 15709,
-  [SMALL_STATE(549)] = 15719,
-  [SMALL_STATE(550)] = 15727,
-  [SMALL_STATE(551)] = 15737,
-  [SMALL_STATE(552)] = 15745,
-  [SMALL_STATE(553)] = 15755,
-  [SMALL_STATE(554)] = 15765,
-  [SMALL_STATE(555)] = 15773,
-  [SMALL_STATE(556)] = 15783,
-  [SMALL_STATE(557)] = 15791,
-  [SMALL_STATE(558)] = 15799,
-  [SMALL_STATE(559)] = 15807,
-  [SMALL_STATE(560)] = 15817,
-  [SMALL_STATE(561)] = 15827,
-  [SMALL_STATE(562)] = 15837,
-  [SMALL_STATE(563)] = 15847,
-  [SMALL_STATE(564)] = 15855,
-  [SMALL_STATE(565)] = 15865,
-  [SMALL_STATE(566)] = 15873,
-  [SMALL_STATE(567)] = 15881,
-  [SMALL_STATE(568)] = 15889,
-  [SMALL_STATE(569)] = 15897,
-  [SMALL_STATE(570)] = 15905,
-  [SMALL_STATE(571)] = 15913,
-  [SMALL_STATE(572)] = 15921,
-  [SMALL_STATE(573)] = 15931,
-  [SMALL_STATE(574)] = 15939,
-  [SMALL_STATE(575)] = 15949,
-  [SMALL_STATE(576)] = 15959,
-  [SMALL_STATE(577)] = 15967,
-  [SMALL_STATE(578)] = 15975,
-  [SMALL_STATE(579)] = 15985,
-  [SMALL_STATE(580)] = 15995,
-  [SMALL_STATE(581)] = 16003,
-  [SMALL_STATE(582)] = 16010,
-  [SMALL_STATE(583)] = 16017,
-  [SMALL_STATE(584)] = 16024,
-  [SMALL_STATE(585)] = 16031,
-  [SMALL_STATE(586)] = 16038,
-  [SMALL_STATE(587)] = 16045,
-  [SMALL_STATE(588)] = 16052,
-  [SMALL_STATE(589)] = 16059,
-  [SMALL_STATE(590)] = 16066,
-  [SMALL_STATE(591)] = 16073,
-  [SMALL_STATE(592)] = 16080,
-  [SMALL_STATE(593)] = 16087,
-  [SMALL_STATE(594)] = 16094,
-  [SMALL_STATE(595)] = 16101,
-  [SMALL_STATE(596)] = 16108,
-  [SMALL_STATE(597)] = 16115,
-  [SMALL_STATE(598)] = 16122,
-  [SMALL_STATE(599)] = 16129,
-  [SMALL_STATE(600)] = 16136,
-  [SMALL_STATE(601)] = 16143,
-  [SMALL_STATE(602)] = 16150,
-  [SMALL_STATE(603)] = 16157,
-  [SMALL_STATE(604)] = 16164,
-  [SMALL_STATE(605)] = 16171,
-  [SMALL_STATE(606)] = 16178,
-  [SMALL_STATE(607)] = 16185,
-  [SMALL_STATE(608)] = 16192,
-  [SMALL_STATE(609)] = 16199,
-  [SMALL_STATE(610)] = 16206,
-  [SMALL_STATE(611)] = 16213,
-  [SMALL_STATE(612)] = 16220,
-  [SMALL_STATE(613)] = 16227,
-  [SMALL_STATE(614)] = 16234,
-  [SMALL_STATE(615)] = 16241,
-  [SMALL_STATE(616)] = 16248,
-  [SMALL_STATE(617)] = 16255,
-  [SMALL_STATE(618)] = 16262,
-  [SMALL_STATE(619)] = 16269,
-  [SMALL_STATE(620)] = 16276,
-  [SMALL_STATE(621)] = 16283,
-  [SMALL_STATE(622)] = 16290,
-  [SMALL_STATE(623)] = 16297,
-  [SMALL_STATE(624)] = 16304,
-  [SMALL_STATE(625)] = 16311,
-  [SMALL_STATE(626)] = 16318,
-  [SMALL_STATE(627)] = 16325,
-  [SMALL_STATE(628)] = 16332,
-  [SMALL_STATE(629)] = 16339,
-  [SMALL_STATE(630)] = 16346,
-  [SMALL_STATE(631)] = 16353,
-  [SMALL_STATE(632)] = 16360,
-  [SMALL_STATE(633)] = 16367,
-  [SMALL_STATE(634)] = 16374,
-  [SMALL_STATE(635)] = 16381,
-  [SMALL_STATE(636)] = 16388,
-  [SMALL_STATE(637)] = 16395,
-  [SMALL_STATE(638)] = 16402,
-  [SMALL_STATE(639)] = 16409,
-  [SMALL_STATE(640)] = 16416,
-  [SMALL_STATE(641)] = 16423,
-  [SMALL_STATE(642)] = 16430,
-  [SMALL_STATE(643)] = 16437,
-  [SMALL_STATE(644)] = 16444,
-  [SMALL_STATE(645)] = 16451,
-  [SMALL_STATE(646)] = 16458,
-  [SMALL_STATE(647)] = 16465,
-  [SMALL_STATE(648)] = 16472,
-  [SMALL_STATE(649)] = 16479,
-  [SMALL_STATE(650)] = 16486,
-  [SMALL_STATE(651)] = 16493,
-  [SMALL_STATE(652)] = 16500,
-  [SMALL_STATE(653)] = 16507,
+  [SMALL_STATE(324)] = 12252,
+  [SMALL_STATE(325)] = 12283,
+  [SMALL_STATE(326)] = 12313,
+  [SMALL_STATE(327)] = 12331,
+  [SMALL_STATE(328)] = 12361,
+  [SMALL_STATE(329)] = 12381,
+  [SMALL_STATE(330)] = 12411,
+  [SMALL_STATE(331)] = 12441,
+  [SMALL_STATE(332)] = 12467,
+  [SMALL_STATE(333)] = 12484,
+  [SMALL_STATE(334)] = 12501,
+  [SMALL_STATE(335)] = 12518,
+  [SMALL_STATE(336)] = 12535,
+  [SMALL_STATE(337)] = 12552,
+  [SMALL_STATE(338)] = 12569,
+  [SMALL_STATE(339)] = 12586,
+  [SMALL_STATE(340)] = 12609,
+  [SMALL_STATE(341)] = 12626,
+  [SMALL_STATE(342)] = 12649,
+  [SMALL_STATE(343)] = 12676,
+  [SMALL_STATE(344)] = 12693,
+  [SMALL_STATE(345)] = 12720,
+  [SMALL_STATE(346)] = 12737,
+  [SMALL_STATE(347)] = 12754,
+  [SMALL_STATE(348)] = 12771,
+  [SMALL_STATE(349)] = 12788,
+  [SMALL_STATE(350)] = 12815,
+  [SMALL_STATE(351)] = 12832,
+  [SMALL_STATE(352)] = 12855,
+  [SMALL_STATE(353)] = 12878,
+  [SMALL_STATE(354)] = 12895,
+  [SMALL_STATE(355)] = 12912,
+  [SMALL_STATE(356)] = 12929,
+  [SMALL_STATE(357)] = 12946,
+  [SMALL_STATE(358)] = 12973,
+  [SMALL_STATE(359)] = 12997,
+  [SMALL_STATE(360)] = 13021,
+  [SMALL_STATE(361)] = 13047,
+  [SMALL_STATE(362)] = 13071,
+  [SMALL_STATE(363)] = 13090,
+  [SMALL_STATE(364)] = 13117,
+  [SMALL_STATE(365)] = 13136,
+  [SMALL_STATE(366)] = 13157,
+  [SMALL_STATE(367)] = 13179,
+  [SMALL_STATE(368)] = 13201,
+  [SMALL_STATE(369)] = 13219,
+  [SMALL_STATE(370)] = 13241,
+  [SMALL_STATE(371)] = 13263,
+  [SMALL_STATE(372)] = 13286,
+  [SMALL_STATE(373)] = 13299,
+  [SMALL_STATE(374)] = 13320,
+  [SMALL_STATE(375)] = 13343,
+  [SMALL_STATE(376)] = 13364,
+  [SMALL_STATE(377)] = 13387,
+  [SMALL_STATE(378)] = 13407,
+  [SMALL_STATE(379)] = 13425,
+  [SMALL_STATE(380)] = 13443,
+  [SMALL_STATE(381)] = 13461,
+  [SMALL_STATE(382)] = 13479,
+  [SMALL_STATE(383)] = 13497,
+  [SMALL_STATE(384)] = 13515,
+  [SMALL_STATE(385)] = 13537,
+  [SMALL_STATE(386)] = 13555,
+  [SMALL_STATE(387)] = 13575,
+  [SMALL_STATE(388)] = 13595,
+  [SMALL_STATE(389)] = 13613,
+  [SMALL_STATE(390)] = 13631,
+  [SMALL_STATE(391)] = 13649,
+  [SMALL_STATE(392)] = 13669,
+  [SMALL_STATE(393)] = 13689,
+  [SMALL_STATE(394)] = 13707,
+  [SMALL_STATE(395)] = 13725,
+  [SMALL_STATE(396)] = 13743,
+  [SMALL_STATE(397)] = 13761,
+  [SMALL_STATE(398)] = 13779,
+  [SMALL_STATE(399)] = 13797,
+  [SMALL_STATE(400)] = 13815,
+  [SMALL_STATE(401)] = 13833,
+  [SMALL_STATE(402)] = 13851,
+  [SMALL_STATE(403)] = 13866,
+  [SMALL_STATE(404)] = 13883,
+  [SMALL_STATE(405)] = 13900,
+  [SMALL_STATE(406)] = 13915,
+  [SMALL_STATE(407)] = 13932,
+  [SMALL_STATE(408)] = 13947,
+  [SMALL_STATE(409)] = 13962,
+  [SMALL_STATE(410)] = 13979,
+  [SMALL_STATE(411)] = 13996,
+  [SMALL_STATE(412)] = 14013,
+  [SMALL_STATE(413)] = 14028,
+  [SMALL_STATE(414)] = 14039,
+  [SMALL_STATE(415)] = 14054,
+  [SMALL_STATE(416)] = 14069,
+  [SMALL_STATE(417)] = 14084,
+  [SMALL_STATE(418)] = 14098,
+  [SMALL_STATE(419)] = 14114,
+  [SMALL_STATE(420)] = 14128,
+  [SMALL_STATE(421)] = 14144,
+  [SMALL_STATE(422)] = 14158,
+  [SMALL_STATE(423)] = 14172,
+  [SMALL_STATE(424)] = 14186,
+  [SMALL_STATE(425)] = 14200,
+  [SMALL_STATE(426)] = 14214,
+  [SMALL_STATE(427)] = 14228,
+  [SMALL_STATE(428)] = 14242,
+  [SMALL_STATE(429)] = 14256,
+  [SMALL_STATE(430)] = 14270,
+  [SMALL_STATE(431)] = 14284,
+  [SMALL_STATE(432)] = 14298,
+  [SMALL_STATE(433)] = 14312,
+  [SMALL_STATE(434)] = 14326,
+  [SMALL_STATE(435)] = 14340,
+  [SMALL_STATE(436)] = 14354,
+  [SMALL_STATE(437)] = 14368,
+  [SMALL_STATE(438)] = 14382,
+  [SMALL_STATE(439)] = 14396,
+  [SMALL_STATE(440)] = 14410,
+  [SMALL_STATE(441)] = 14424,
+  [SMALL_STATE(442)] = 14438,
+  [SMALL_STATE(443)] = 14452,
+  [SMALL_STATE(444)] = 14466,
+  [SMALL_STATE(445)] = 14480,
+  [SMALL_STATE(446)] = 14494,
+  [SMALL_STATE(447)] = 14508,
+  [SMALL_STATE(448)] = 14522,
+  [SMALL_STATE(449)] = 14536,
+  [SMALL_STATE(450)] = 14550,
+  [SMALL_STATE(451)] = 14564,
+  [SMALL_STATE(452)] = 14578,
+  [SMALL_STATE(453)] = 14592,
+  [SMALL_STATE(454)] = 14606,
+  [SMALL_STATE(455)] = 14620,
+  [SMALL_STATE(456)] = 14634,
+  [SMALL_STATE(457)] = 14648,
+  [SMALL_STATE(458)] = 14664,
+  [SMALL_STATE(459)] = 14678,
+  [SMALL_STATE(460)] = 14692,
+  [SMALL_STATE(461)] = 14706,
+  [SMALL_STATE(462)] = 14720,
+  [SMALL_STATE(463)] = 14734,
+  [SMALL_STATE(464)] = 14748,
+  [SMALL_STATE(465)] = 14762,
+  [SMALL_STATE(466)] = 14776,
+  [SMALL_STATE(467)] = 14792,
+  [SMALL_STATE(468)] = 14806,
+  [SMALL_STATE(469)] = 14820,
+  [SMALL_STATE(470)] = 14834,
+  [SMALL_STATE(471)] = 14848,
+  [SMALL_STATE(472)] = 14862,
+  [SMALL_STATE(473)] = 14876,
+  [SMALL_STATE(474)] = 14888,
+  [SMALL_STATE(475)] = 14902,
+  [SMALL_STATE(476)] = 14918,
+  [SMALL_STATE(477)] = 14932,
+  [SMALL_STATE(478)] = 14946,
+  [SMALL_STATE(479)] = 14962,
+  [SMALL_STATE(480)] = 14976,
+  [SMALL_STATE(481)] = 14989,
+  [SMALL_STATE(482)] = 15002,
+  [SMALL_STATE(483)] = 15015,
+  [SMALL_STATE(484)] = 15028,
+  [SMALL_STATE(485)] = 15041,
+  [SMALL_STATE(486)] = 15054,
+  [SMALL_STATE(487)] = 15067,
+  [SMALL_STATE(488)] = 15080,
+  [SMALL_STATE(489)] = 15093,
+  [SMALL_STATE(490)] = 15106,
+  [SMALL_STATE(491)] = 15117,
+  [SMALL_STATE(492)] = 15130,
+  [SMALL_STATE(493)] = 15143,
+  [SMALL_STATE(494)] = 15156,
+  [SMALL_STATE(495)] = 15169,
+  [SMALL_STATE(496)] = 15182,
+  [SMALL_STATE(497)] = 15193,
+  [SMALL_STATE(498)] = 15204,
+  [SMALL_STATE(499)] = 15217,
+  [SMALL_STATE(500)] = 15228,
+  [SMALL_STATE(501)] = 15241,
+  [SMALL_STATE(502)] = 15252,
+  [SMALL_STATE(503)] = 15263,
+  [SMALL_STATE(504)] = 15276,
+  [SMALL_STATE(505)] = 15289,
+  [SMALL_STATE(506)] = 15302,
+  [SMALL_STATE(507)] = 15311,
+  [SMALL_STATE(508)] = 15322,
+  [SMALL_STATE(509)] = 15335,
+  [SMALL_STATE(510)] = 15348,
+  [SMALL_STATE(511)] = 15361,
+  [SMALL_STATE(512)] = 15374,
+  [SMALL_STATE(513)] = 15385,
+  [SMALL_STATE(514)] = 15398,
+  [SMALL_STATE(515)] = 15411,
+  [SMALL_STATE(516)] = 15424,
+  [SMALL_STATE(517)] = 15437,
+  [SMALL_STATE(518)] = 15446,
+  [SMALL_STATE(519)] = 15459,
+  [SMALL_STATE(520)] = 15472,
+  [SMALL_STATE(521)] = 15485,
+  [SMALL_STATE(522)] = 15498,
+  [SMALL_STATE(523)] = 15511,
+  [SMALL_STATE(524)] = 15524,
+  [SMALL_STATE(525)] = 15537,
+  [SMALL_STATE(526)] = 15550,
+  [SMALL_STATE(527)] = 15563,
+  [SMALL_STATE(528)] = 15574,
+  [SMALL_STATE(529)] = 15587,
+  [SMALL_STATE(530)] = 15597,
+  [SMALL_STATE(531)] = 15607,
+  [SMALL_STATE(532)] = 15615,
+  [SMALL_STATE(533)] = 15623,
+  [SMALL_STATE(534)] = 15633,
+  [SMALL_STATE(535)] = 15643,
+  [SMALL_STATE(536)] = 15653,
+  [SMALL_STATE(537)] = 15661,
+  [SMALL_STATE(538)] = 15669,
+  [SMALL_STATE(539)] = 15677,
+  [SMALL_STATE(540)] = 15687,
+  [SMALL_STATE(541)] = 15695,
+  [SMALL_STATE(542)] = 15703,
+  [SMALL_STATE(543)] = 15713,
+  [SMALL_STATE(544)] = 15721,
+  [SMALL_STATE(545)] = 15731,
+  [SMALL_STATE(546)] = 15739,
+  [SMALL_STATE(547)] = 15747,
+  [SMALL_STATE(548)] = 15757,
+  [SMALL_STATE(549)] = 15765,
+  [SMALL_STATE(550)] = 15775,
+  [SMALL_STATE(551)] = 15785,
+  [SMALL_STATE(552)] = 15795,
+  [SMALL_STATE(553)] = 15805,
+  [SMALL_STATE(554)] = 15813,
+  [SMALL_STATE(555)] = 15821,
+  [SMALL_STATE(556)] = 15829,
+  [SMALL_STATE(557)] = 15839,
+  [SMALL_STATE(558)] = 15849,
+  [SMALL_STATE(559)] = 15859,
+  [SMALL_STATE(560)] = 15869,
+  [SMALL_STATE(561)] = 15879,
+  [SMALL_STATE(562)] = 15889,
+  [SMALL_STATE(563)] = 15897,
+  [SMALL_STATE(564)] = 15905,
+  [SMALL_STATE(565)] = 15915,
+  [SMALL_STATE(566)] = 15923,
+  [SMALL_STATE(567)] = 15931,
+  [SMALL_STATE(568)] = 15941,
+  [SMALL_STATE(569)] = 15949,
+  [SMALL_STATE(570)] = 15957,
+  [SMALL_STATE(571)] = 15965,
+  [SMALL_STATE(572)] = 15973,
+  [SMALL_STATE(573)] = 15981,
+  [SMALL_STATE(574)] = 15989,
+  [SMALL_STATE(575)] = 15997,
+  [SMALL_STATE(576)] = 16007,
+  [SMALL_STATE(577)] = 16017,
+  [SMALL_STATE(578)] = 16025,
+  [SMALL_STATE(579)] = 16035,
+  [SMALL_STATE(580)] = 16043,
+  [SMALL_STATE(581)] = 16051,
+  [SMALL_STATE(582)] = 16061,
+  [SMALL_STATE(583)] = 16071,
+  [SMALL_STATE(584)] = 16079,
+  [SMALL_STATE(585)] = 16089,
+  [SMALL_STATE(586)] = 16096,
+  [SMALL_STATE(587)] = 16103,
+  [SMALL_STATE(588)] = 16110,
+  [SMALL_STATE(589)] = 16117,
+  [SMALL_STATE(590)] = 16124,
+  [SMALL_STATE(591)] = 16131,
+  [SMALL_STATE(592)] = 16138,
+  [SMALL_STATE(593)] = 16145,
+  [SMALL_STATE(594)] = 16152,
+  [SMALL_STATE(595)] = 16159,
+  [SMALL_STATE(596)] = 16166,
+  [SMALL_STATE(597)] = 16173,
+  [SMALL_STATE(598)] = 16180,
+  [SMALL_STATE(599)] = 16187,
+  [SMALL_STATE(600)] = 16194,
+  [SMALL_STATE(601)] = 16201,
+  [SMALL_STATE(602)] = 16208,
+  [SMALL_STATE(603)] = 16215,
+  [SMALL_STATE(604)] = 16222,
+  [SMALL_STATE(605)] = 16229,
+  [SMALL_STATE(606)] = 16236,
+  [SMALL_STATE(607)] = 16243,
+  [SMALL_STATE(608)] = 16250,
+  [SMALL_STATE(609)] = 16257,
+  [SMALL_STATE(610)] = 16264,
+  [SMALL_STATE(611)] = 16271,
+  [SMALL_STATE(612)] = 16278,
+  [SMALL_STATE(613)] = 16285,
+  [SMALL_STATE(614)] = 16292,
+  [SMALL_STATE(615)] = 16299,
+  [SMALL_STATE(616)] = 16306,
+  [SMALL_STATE(617)] = 16313,
+  [SMALL_STATE(618)] = 16320,
+  [SMALL_STATE(619)] = 16327,
+  [SMALL_STATE(620)] = 16334,
+  [SMALL_STATE(621)] = 16341,
+  [SMALL_STATE(622)] = 16348,
+  [SMALL_STATE(623)] = 16355,
+  [SMALL_STATE(624)] = 16362,
+  [SMALL_STATE(625)] = 16369,
+  [SMALL_STATE(626)] = 16376,
+  [SMALL_STATE(627)] = 16383,
+  [SMALL_STATE(628)] = 16390,
+  [SMALL_STATE(629)] = 16397,
+  [SMALL_STATE(630)] = 16404,
+  [SMALL_STATE(631)] = 16411,
+  [SMALL_STATE(632)] = 16418,
+  [SMALL_STATE(633)] = 16425,
+  [SMALL_STATE(634)] = 16432,
+  [SMALL_STATE(635)] = 16439,
+  [SMALL_STATE(636)] = 16446,
+  [SMALL_STATE(637)] = 16453,
+  [SMALL_STATE(638)] = 16460,
+  [SMALL_STATE(639)] = 16467,
+  [SMALL_STATE(640)] = 16474,
+  [SMALL_STATE(641)] = 16481,
+  [SMALL_STATE(642)] = 16488,
+  [SMALL_STATE(643)] = 16495,
+  [SMALL_STATE(644)] = 16502,
+  [SMALL_STATE(645)] = 16509,
+  [SMALL_STATE(646)] = 16516,
+  [SMALL_STATE(647)] = 16523,
+  [SMALL_STATE(648)] = 16530,
+  [SMALL_STATE(649)] = 16537,
+  [SMALL_STATE(650)] = 16544,
+  [SMALL_STATE(651)] = 16551,
+  [SMALL_STATE(652)] = 16558,
+  [SMALL_STATE(653)] = 16565,
+  [SMALL_STATE(654)] = 16572,
+  [SMALL_STATE(655)] = 16579,
+  [SMALL_STATE(656)] = 16586,
+  [SMALL_STATE(657)] = 16593,
 };
 
 static const TSParseActionEntry ts_parse_actions[] = {
@@ -24705,419 +24880,419 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [1] = {.entry = {.count = 1, .reusable = false}}, RECOVER(),
   [3] = {.entry = {.count = 1, .reusable = true}}, SHIFT_EXTRA(),
   [5] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 0, 0, 0),
-  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(591),
-  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(578),
-  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(621),
-  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(583),
-  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(533),
-  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(631),
-  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(585),
-  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(599),
-  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(572),
-  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(487),
-  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
-  [29] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
-  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
-  [33] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
-  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
+  [7] = {.entry = {.count = 1, .reusable = true}}, SHIFT(625),
+  [9] = {.entry = {.count = 1, .reusable = true}}, SHIFT(575),
+  [11] = {.entry = {.count = 1, .reusable = true}}, SHIFT(624),
+  [13] = {.entry = {.count = 1, .reusable = true}}, SHIFT(608),
+  [15] = {.entry = {.count = 1, .reusable = true}}, SHIFT(535),
+  [17] = {.entry = {.count = 1, .reusable = true}}, SHIFT(635),
+  [19] = {.entry = {.count = 1, .reusable = true}}, SHIFT(615),
+  [21] = {.entry = {.count = 1, .reusable = true}}, SHIFT(632),
+  [23] = {.entry = {.count = 1, .reusable = true}}, SHIFT(567),
+  [25] = {.entry = {.count = 1, .reusable = true}}, SHIFT(501),
+  [27] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 2, 0, 0),
+  [29] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 2, 0, 0),
+  [31] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_string, 3, 0, 0),
+  [33] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_string, 3, 0, 0),
+  [35] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
   [37] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 3, 0, 0),
   [39] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 5, 0, 0),
-  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 2, 0, 0),
+  [41] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector, 4, 0, 0),
   [43] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_eq, 3, 0, 30),
   [45] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 3, 0, 26),
-  [47] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
-  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
-  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(618),
-  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
-  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(538),
-  [57] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
-  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
-  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [47] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
+  [49] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
+  [51] = {.entry = {.count = 1, .reusable = true}}, SHIFT(649),
+  [53] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
+  [55] = {.entry = {.count = 1, .reusable = true}}, SHIFT(549),
+  [57] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
+  [59] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
+  [61] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
   [63] = {.entry = {.count = 1, .reusable = true}}, SHIFT(24),
-  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
-  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
+  [65] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
+  [67] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
   [69] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 1, 0, 0),
-  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(630),
-  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(638),
+  [71] = {.entry = {.count = 1, .reusable = true}}, SHIFT(592),
+  [73] = {.entry = {.count = 1, .reusable = true}}, SHIFT(600),
   [75] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_name, 1, 0, 0),
   [77] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 3, 0, 0),
-  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(643),
+  [79] = {.entry = {.count = 1, .reusable = true}}, SHIFT(647),
   [81] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 4, 0, 26),
   [83] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_entity, 1, 0, 0),
   [85] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_port, 5, 0, 0),
   [87] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 5, 0, 26),
   [89] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 6, 0, 26),
   [91] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_sentence, 2, 0, 17),
-  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [93] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
   [95] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 2, 0, 17),
-  [97] = {.entry = {.count = 1, .reusable = false}}, SHIFT(282),
+  [97] = {.entry = {.count = 1, .reusable = false}}, SHIFT(284),
   [99] = {.entry = {.count = 1, .reusable = true}}, SHIFT(325),
   [101] = {.entry = {.count = 1, .reusable = false}}, SHIFT(249),
-  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
+  [103] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
   [105] = {.entry = {.count = 1, .reusable = true}}, SHIFT(250),
   [107] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_peer_pods, 1, 0, 0),
   [109] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 1, 0, 0),
-  [111] = {.entry = {.count = 1, .reusable = false}}, SHIFT(380),
-  [113] = {.entry = {.count = 1, .reusable = false}}, SHIFT(624),
-  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(45),
+  [111] = {.entry = {.count = 1, .reusable = false}}, SHIFT(379),
+  [113] = {.entry = {.count = 1, .reusable = false}}, SHIFT(612),
+  [115] = {.entry = {.count = 1, .reusable = true}}, SHIFT(48),
   [117] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 1, 0, 0),
-  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
-  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(640),
-  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(453),
-  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
-  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(592),
+  [119] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
+  [121] = {.entry = {.count = 1, .reusable = true}}, SHIFT(614),
+  [123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(464),
+  [125] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
+  [127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(626),
   [129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 4, 0, 29),
-  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(503),
-  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
-  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
-  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
+  [131] = {.entry = {.count = 1, .reusable = true}}, SHIFT(515),
+  [133] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
+  [135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
+  [137] = {.entry = {.count = 1, .reusable = true}}, SHIFT(474),
   [139] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 1, 0, 0),
-  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
-  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(590),
-  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
-  [147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
-  [149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
-  [151] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
-  [153] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__aws_strings, 1, 0, 0),
-  [155] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__aws_strings, 1, 0, 0), SHIFT(455),
-  [158] = {.entry = {.count = 1, .reusable = true}}, SHIFT(339),
-  [160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(586),
-  [162] = {.entry = {.count = 1, .reusable = true}}, SHIFT(553),
-  [164] = {.entry = {.count = 1, .reusable = true}}, SHIFT(602),
-  [166] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
-  [168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(428),
-  [170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(564),
-  [172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(565),
-  [174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(615),
-  [176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
-  [178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(619),
-  [180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
-  [182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(519),
-  [184] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
-  [186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
-  [188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(472),
-  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(626),
-  [192] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(591),
-  [195] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
-  [197] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(586),
-  [200] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(553),
-  [203] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(602),
-  [206] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(427),
-  [209] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(428),
-  [212] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(564),
-  [215] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(565),
-  [218] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(615),
-  [221] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(505),
-  [224] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(619),
-  [227] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(367),
-  [230] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(519),
-  [233] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
-  [235] = {.entry = {.count = 1, .reusable = true}}, SHIFT(604),
-  [237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(605),
-  [239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
-  [241] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
-  [243] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(455),
-  [246] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__aws_strings, 2, 0, 0),
-  [248] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__aws_strings, 2, 0, 0), SHIFT(455),
-  [251] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
-  [253] = {.entry = {.count = 1, .reusable = true}}, SHIFT(435),
-  [255] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
-  [257] = {.entry = {.count = 1, .reusable = true}}, SHIFT(644),
-  [259] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 2, 0, 0),
-  [261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(606),
-  [263] = {.entry = {.count = 1, .reusable = true}}, SHIFT(617),
-  [265] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
-  [267] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
-  [269] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
-  [271] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
-  [273] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
-  [275] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
-  [277] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
-  [279] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_ids, 2, 0, 0),
-  [281] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
-  [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 44),
-  [285] = {.entry = {.count = 1, .reusable = true}}, SHIFT(614),
-  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_names, 3, 0, 0),
-  [289] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
-  [291] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
-  [293] = {.entry = {.count = 1, .reusable = true}}, SHIFT(437),
-  [295] = {.entry = {.count = 1, .reusable = true}}, SHIFT(648),
-  [297] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
-  [299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(653),
-  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 67),
-  [303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
-  [305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(597),
+  [141] = {.entry = {.count = 1, .reusable = true}}, SHIFT(392),
+  [143] = {.entry = {.count = 1, .reusable = true}}, SHIFT(587),
+  [145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
+  [147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__aws_strings, 1, 0, 0),
+  [149] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__aws_strings, 1, 0, 0), SHIFT(442),
+  [152] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 2, 0, 0),
+  [154] = {.entry = {.count = 1, .reusable = true}}, SHIFT(621),
+  [156] = {.entry = {.count = 1, .reusable = true}}, SHIFT(644),
+  [158] = {.entry = {.count = 1, .reusable = true}}, SHIFT(385),
+  [160] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
+  [162] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 5, 0, 0),
+  [164] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 2, 0, 0),
+  [166] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 3, 0, 0),
+  [168] = {.entry = {.count = 1, .reusable = true}}, SHIFT(348),
+  [170] = {.entry = {.count = 1, .reusable = true}}, SHIFT(623),
+  [172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(533),
+  [174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(598),
+  [176] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
+  [178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(444),
+  [180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(557),
+  [182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(563),
+  [184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(648),
+  [186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
+  [188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(601),
+  [190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(367),
+  [192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(527),
+  [194] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(625),
+  [197] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0),
+  [199] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(623),
+  [202] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(533),
+  [205] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(598),
+  [208] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(440),
+  [211] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(444),
+  [214] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(557),
+  [217] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(563),
+  [220] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(648),
+  [223] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(517),
+  [226] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(601),
+  [229] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(367),
+  [232] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_body_repeat1, 2, 0, 0), SHIFT_REPEAT(527),
+  [235] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 2, 0, 0),
+  [237] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
+  [239] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [241] = {.entry = {.count = 1, .reusable = true}}, SHIFT(618),
+  [243] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0),
+  [245] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_fqdn_repeat1, 2, 0, 0), SHIFT_REPEAT(442),
+  [248] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__aws_strings, 2, 0, 0),
+  [250] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__aws_strings, 2, 0, 0), SHIFT(442),
+  [253] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_list, 4, 0, 0),
+  [255] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 54),
+  [257] = {.entry = {.count = 1, .reusable = true}}, SHIFT(448),
+  [259] = {.entry = {.count = 1, .reusable = true}}, SHIFT(449),
+  [261] = {.entry = {.count = 1, .reusable = true}}, SHIFT(633),
+  [263] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 2, 0, 0),
+  [265] = {.entry = {.count = 1, .reusable = true}}, SHIFT(605),
+  [267] = {.entry = {.count = 1, .reusable = true}}, SHIFT(606),
+  [269] = {.entry = {.count = 1, .reusable = true}}, SHIFT(338),
+  [271] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 38),
+  [273] = {.entry = {.count = 1, .reusable = true}}, SHIFT(611),
+  [275] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 3, 0, 0),
+  [277] = {.entry = {.count = 1, .reusable = true}}, SHIFT(380),
+  [279] = {.entry = {.count = 1, .reusable = true}}, SHIFT(379),
+  [281] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_ids, 2, 0, 0),
+  [283] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 2, 0, 0),
+  [285] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 1, 0, 0),
+  [287] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 44),
+  [289] = {.entry = {.count = 1, .reusable = true}}, SHIFT(646),
+  [291] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmp_item, 2, 0, 0),
+  [293] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_names, 3, 0, 0),
+  [295] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 67),
+  [297] = {.entry = {.count = 1, .reusable = true}}, SHIFT(462),
+  [299] = {.entry = {.count = 1, .reusable = true}}, SHIFT(607),
+  [301] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 55),
+  [303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
+  [305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(640),
   [307] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 7, 0, 26),
   [309] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 80),
-  [311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
+  [311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
   [313] = {.entry = {.count = 1, .reusable = true}}, SHIFT(593),
-  [315] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 83),
-  [317] = {.entry = {.count = 1, .reusable = true}}, SHIFT(595),
-  [319] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
-  [321] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
-  [323] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
-  [325] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(378),
-  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
-  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
-  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
-  [334] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
-  [336] = {.entry = {.count = 1, .reusable = true}}, SHIFT(431),
-  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
-  [340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
-  [342] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
-  [344] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
-  [346] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
-  [348] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
-  [350] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
-  [352] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 56),
-  [354] = {.entry = {.count = 1, .reusable = true}}, SHIFT(650),
-  [356] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
-  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
-  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
-  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 68),
-  [364] = {.entry = {.count = 1, .reusable = true}}, SHIFT(601),
-  [366] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
-  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
-  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 70),
-  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 43),
-  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 81),
-  [376] = {.entry = {.count = 1, .reusable = true}}, SHIFT(594),
-  [378] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
-  [380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 44),
-  [382] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 86),
-  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 95),
-  [386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(603),
-  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 101),
-  [390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(611),
-  [392] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
-  [394] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 3, 0, 0),
-  [396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(623),
-  [398] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
-  [400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 3, 0, 0),
-  [402] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
-  [404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(537),
-  [406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
-  [408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
-  [410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
-  [412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [315] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 70),
+  [317] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 0),
+  [319] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
+  [321] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0),
+  [323] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_pods_repeat1, 2, 0, 0), SHIFT_REPEAT(380),
+  [326] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 2, 0, 0),
+  [328] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 2, 0, 35),
+  [330] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 3, 0, 0),
+  [332] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 0),
+  [334] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 4, 0, 37),
+  [336] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 3, 0, 0),
+  [338] = {.entry = {.count = 1, .reusable = true}}, SHIFT(630),
+  [340] = {.entry = {.count = 1, .reusable = true}}, SHIFT(388),
+  [342] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 1, 0, 0),
+  [344] = {.entry = {.count = 1, .reusable = true}}, SHIFT(455),
+  [346] = {.entry = {.count = 1, .reusable = true}}, SHIFT(458),
+  [348] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
+  [350] = {.entry = {.count = 1, .reusable = true}}, SHIFT(169),
+  [352] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
+  [354] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 56),
+  [356] = {.entry = {.count = 1, .reusable = true}}, SHIFT(642),
+  [358] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 5, 0, 29),
+  [360] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 20),
+  [362] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_entity, 2, 0, 0),
+  [364] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 68),
+  [366] = {.entry = {.count = 1, .reusable = true}}, SHIFT(610),
+  [368] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_cidr, 2, 0, 0),
+  [370] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 7, 0, 38),
+  [372] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_fqdn, 2, 0, 0),
+  [374] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_namespace, 2, 0, 0),
+  [376] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 81),
+  [378] = {.entry = {.count = 1, .reusable = true}}, SHIFT(594),
+  [380] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 83),
+  [382] = {.entry = {.count = 1, .reusable = true}}, SHIFT(595),
+  [384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 44),
+  [386] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 8, 0, 86),
+  [388] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 95),
+  [390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(604),
+  [392] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 101),
+  [394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(613),
+  [396] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 0),
+  [398] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 5, 0, 43),
+  [400] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 2, 0, 0),
+  [402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(395),
+  [404] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 3, 0, 0),
+  [406] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 3, 0, 0),
+  [408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(542),
+  [410] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 3, 0, 0),
+  [412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
   [414] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 1, 0, 0),
-  [416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(416),
   [418] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0),
-  [420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(482),
   [422] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34),
   [424] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_nodes, 2, 0, 0),
   [426] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_entity, 2, 0, 0),
   [428] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_fqdn, 2, 0, 0),
   [430] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0),
-  [432] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0), SHIFT_REPEAT(430),
+  [432] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_service_list_repeat1, 2, 0, 0), SHIFT_REPEAT(452),
   [435] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_aws_repeat1, 2, 0, 0),
-  [437] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_aws_repeat1, 2, 0, 0), SHIFT_REPEAT(575),
+  [437] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_aws_repeat1, 2, 0, 0), SHIFT_REPEAT(534),
   [440] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 4, 0, 0),
   [442] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 3, 0, 0),
   [444] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0),
-  [446] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(396),
+  [446] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_cidr_repeat1, 2, 0, 0), SHIFT_REPEAT(395),
   [449] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0),
-  [451] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(485),
+  [451] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 0), SHIFT_REPEAT(482),
   [454] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0),
-  [456] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(537),
+  [456] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_peer_entity_repeat1, 2, 0, 0), SHIFT_REPEAT(542),
   [459] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 4, 0, 0),
-  [461] = {.entry = {.count = 1, .reusable = true}}, SHIFT(600),
+  [461] = {.entry = {.count = 1, .reusable = true}}, SHIFT(585),
   [463] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__peer, 1, 0, 0),
-  [465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(430),
+  [465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(452),
   [467] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 3, 0, 57),
   [469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service_list, 2, 0, 0),
   [471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_aws, 2, 0, 0),
-  [473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(575),
+  [473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(534),
   [475] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr_groups, 5, 0, 0),
-  [477] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
-  [479] = {.entry = {.count = 1, .reusable = true}}, SHIFT(468),
-  [481] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 5, 0, 0),
-  [483] = {.entry = {.count = 1, .reusable = true}}, SHIFT(610),
-  [485] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_tls, 4, 0, 60),
-  [487] = {.entry = {.count = 1, .reusable = true}}, SHIFT(442),
-  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_aws, 1, 0, 0),
-  [491] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 69),
-  [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
-  [495] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_tls, 5, 0, 73),
-  [497] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 82),
-  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 84),
-  [501] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 85),
-  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 8, 0, 26),
-  [505] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_tls_repeat1, 2, 0, 90),
-  [507] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_tls_repeat1, 2, 0, 90), SHIFT_REPEAT(442),
-  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 96),
-  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 97),
-  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
-  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 102),
-  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 103),
-  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 104),
-  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 106),
-  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 107),
-  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
-  [528] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
-  [530] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
-  [532] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0), SHIFT(485),
-  [535] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34), SHIFT(485),
-  [538] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0), SHIFT(485),
-  [541] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34), SHIFT(485),
+  [477] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34),
+  [479] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 5, 0, 0),
+  [481] = {.entry = {.count = 1, .reusable = true}}, SHIFT(629),
+  [483] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_tls, 4, 0, 60),
+  [485] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
+  [487] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_aws, 1, 0, 0),
+  [489] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 4, 0, 69),
+  [491] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 5, 0, 0),
+  [493] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_tls, 5, 0, 73),
+  [495] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 82),
+  [497] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 84),
+  [499] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 5, 0, 85),
+  [501] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 8, 0, 26),
+  [503] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_tls_repeat1, 2, 0, 90),
+  [505] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_tls_repeat1, 2, 0, 90), SHIFT_REPEAT(456),
+  [508] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 96),
+  [510] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 6, 0, 97),
+  [512] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 102),
+  [514] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 103),
+  [516] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 7, 0, 104),
+  [518] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 8, 0, 107),
+  [520] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_kafka, 9, 0, 108),
+  [522] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 2, 0, 0),
+  [524] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_cidr, 3, 0, 0),
+  [526] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0),
+  [528] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 0), SHIFT(482),
+  [531] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 1, 0, 34), SHIFT(482),
+  [534] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 0), SHIFT(482),
+  [537] = {.entry = {.count = 2, .reusable = true}}, REDUCE(sym__name_list, 2, 0, 34), SHIFT(482),
+  [540] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 2, 0, 0),
+  [542] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
   [544] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_list, 4, 0, 0),
-  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
-  [548] = {.entry = {.count = 1, .reusable = true}}, SHIFT(607),
-  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
-  [552] = {.entry = {.count = 1, .reusable = true}}, SHIFT(225),
-  [554] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
-  [556] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
-  [558] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
-  [560] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
-  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 47),
-  [564] = {.entry = {.count = 1, .reusable = true}}, SHIFT(415),
-  [566] = {.entry = {.count = 1, .reusable = true}}, SHIFT(222),
-  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
-  [570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
-  [572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
-  [574] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(499),
-  [577] = {.entry = {.count = 1, .reusable = true}}, SHIFT(227),
-  [579] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
-  [581] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 6, 0, 0),
-  [583] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
-  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
-  [587] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
-  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 7, 0, 0),
-  [591] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_tls_repeat1, 2, 0, 89),
-  [593] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
-  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
-  [597] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 8, 0, 0),
-  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
-  [601] = {.entry = {.count = 1, .reusable = true}}, SHIFT(465),
-  [603] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
-  [605] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
-  [607] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
-  [609] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(591),
-  [612] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
-  [614] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(586),
-  [617] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(602),
-  [620] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(427),
-  [623] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(428),
-  [626] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(564),
-  [629] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(565),
-  [632] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(615),
-  [635] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(505),
-  [638] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(619),
-  [641] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(368),
-  [644] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [646] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
-  [648] = {.entry = {.count = 1, .reusable = false}}, SHIFT(584),
-  [650] = {.entry = {.count = 1, .reusable = false}}, SHIFT(588),
-  [652] = {.entry = {.count = 1, .reusable = true}}, SHIFT(36),
+  [546] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 35),
+  [548] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [550] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_pods, 1, 0, 0),
+  [552] = {.entry = {.count = 1, .reusable = false}}, SHIFT(589),
+  [554] = {.entry = {.count = 1, .reusable = false}}, SHIFT(602),
+  [556] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
+  [558] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
+  [560] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
+  [562] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_service, 3, 0, 0),
+  [564] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 3, 0, 0),
+  [566] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 47),
+  [570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(443),
+  [572] = {.entry = {.count = 1, .reusable = true}}, SHIFT(226),
+  [574] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 2, 0, 0),
+  [576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(650),
+  [578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_all, 4, 0, 0),
+  [580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0),
+  [582] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_ports_repeat1, 2, 0, 0), SHIFT_REPEAT(488),
+  [585] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_ports, 2, 0, 0),
+  [587] = {.entry = {.count = 1, .reusable = true}}, SHIFT(218),
+  [589] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 0),
+  [591] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 6, 0, 0),
+  [593] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope, 2, 0, 0),
+  [595] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_named, 2, 0, 0),
+  [597] = {.entry = {.count = 1, .reusable = true}}, SHIFT(418),
+  [599] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 7, 0, 0),
+  [601] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_tls_repeat1, 2, 0, 89),
+  [603] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_scope_labelled, 3, 0, 0),
+  [605] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_aws_group, 8, 0, 0),
+  [607] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 0),
+  [609] = {.entry = {.count = 1, .reusable = true}}, SHIFT(426),
+  [611] = {.entry = {.count = 1, .reusable = true}}, SHIFT(220),
+  [613] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_item, 3, 0, 0),
+  [615] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym__name_list_repeat1, 2, 0, 20),
+  [617] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(625),
+  [620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0),
+  [622] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(623),
+  [625] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(598),
+  [628] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(440),
+  [631] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(444),
+  [634] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(557),
+  [637] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(563),
+  [640] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(648),
+  [643] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(517),
+  [646] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(601),
+  [649] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_policy_body_repeat1, 2, 0, 0), SHIFT_REPEAT(370),
+  [652] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_services, 4, 0, 0),
   [654] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [656] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(607),
+  [656] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(650),
   [659] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_port, 2, 0, 0),
   [661] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_icmp, 2, 0, 0),
   [663] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 2, 0, 45),
-  [665] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
-  [667] = {.entry = {.count = 1, .reusable = true}}, SHIFT(420),
+  [665] = {.entry = {.count = 1, .reusable = true}}, SHIFT(433),
+  [667] = {.entry = {.count = 1, .reusable = true}}, SHIFT(434),
   [669] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0),
-  [671] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(618),
-  [674] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat2, 2, 0, 0),
-  [676] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat2, 2, 0, 0), SHIFT_REPEAT(65),
-  [679] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat2, 2, 0, 0), SHIFT_REPEAT(418),
-  [682] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat2, 2, 0, 0), SHIFT_REPEAT(24),
-  [685] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat2, 2, 0, 0), SHIFT_REPEAT(421),
-  [688] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat2, 2, 0, 0), SHIFT_REPEAT(423),
-  [691] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
-  [693] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [671] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat1, 2, 0, 0), SHIFT_REPEAT(649),
+  [674] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 3, 0, 0),
+  [676] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_rule_repeat2, 2, 0, 0),
+  [678] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat2, 2, 0, 0), SHIFT_REPEAT(69),
+  [681] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat2, 2, 0, 0), SHIFT_REPEAT(432),
+  [684] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat2, 2, 0, 0), SHIFT_REPEAT(24),
+  [687] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat2, 2, 0, 0), SHIFT_REPEAT(435),
+  [690] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_rule_repeat2, 2, 0, 0), SHIFT_REPEAT(437),
+  [693] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
   [695] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 9, 0, 26),
-  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 10, 0, 26),
-  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sni, 2, 0, 0),
-  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
-  [703] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
-  [705] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 58),
-  [707] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 71),
-  [709] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 53),
-  [711] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 53), SHIFT_REPEAT(420),
-  [714] = {.entry = {.count = 1, .reusable = true}}, SHIFT(628),
-  [716] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
-  [718] = {.entry = {.count = 1, .reusable = false}}, SHIFT(476),
-  [720] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
-  [722] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
-  [724] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
-  [726] = {.entry = {.count = 1, .reusable = true}}, SHIFT(545),
-  [728] = {.entry = {.count = 1, .reusable = true}}, SHIFT(450),
-  [730] = {.entry = {.count = 1, .reusable = false}}, SHIFT(501),
-  [732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(616),
-  [734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
-  [736] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [697] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespace, 2, 0, 0),
+  [699] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_namespaces, 3, 0, 0),
+  [701] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_rule, 10, 0, 26),
+  [703] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_peer_pods, 4, 0, 0),
+  [705] = {.entry = {.count = 1, .reusable = true}}, SHIFT(590),
+  [707] = {.entry = {.count = 1, .reusable = true}}, SHIFT(375),
+  [709] = {.entry = {.count = 1, .reusable = false}}, SHIFT(457),
+  [711] = {.entry = {.count = 1, .reusable = true}}, SHIFT(27),
+  [713] = {.entry = {.count = 1, .reusable = true}}, SHIFT(378),
+  [715] = {.entry = {.count = 1, .reusable = true}}, SHIFT(9),
+  [717] = {.entry = {.count = 1, .reusable = true}}, SHIFT(544),
+  [719] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
+  [721] = {.entry = {.count = 1, .reusable = false}}, SHIFT(503),
+  [723] = {.entry = {.count = 1, .reusable = true}}, SHIFT(620),
+  [725] = {.entry = {.count = 1, .reusable = true}}, SHIFT(28),
+  [727] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 4, 0, 71),
+  [729] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 53),
+  [731] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 53), SHIFT_REPEAT(434),
+  [734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(23),
+  [736] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 3, 0, 58),
   [738] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_http, 5, 0, 87),
   [740] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_endpoint_node, 1, 0, 0),
   [742] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_endpoint_node, 1, 0, 0),
-  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(69),
-  [746] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
-  [748] = {.entry = {.count = 1, .reusable = true}}, SHIFT(282),
-  [750] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
-  [752] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(282),
-  [755] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 49),
-  [757] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_generic, 2, 0, 41),
-  [759] = {.entry = {.count = 1, .reusable = true}}, SHIFT(589),
-  [761] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
-  [763] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
-  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
+  [746] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 25),
+  [748] = {.entry = {.count = 1, .reusable = true}}, SHIFT(284),
+  [750] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 4, 0, 25),
+  [752] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence, 3, 0, 17),
+  [754] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_flow_http_repeat1, 2, 0, 49),
+  [756] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_generic, 2, 0, 41),
+  [758] = {.entry = {.count = 1, .reusable = true}}, SHIFT(616),
+  [760] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0),
+  [762] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_repeat1, 2, 0, 0), SHIFT_REPEAT(284),
+  [765] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
   [767] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 50),
-  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(432),
-  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
-  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
-  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
-  [777] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
-  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
-  [781] = {.entry = {.count = 1, .reusable = true}}, SHIFT(466),
-  [783] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
-  [785] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
-  [787] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 2, 0, 0),
-  [789] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
-  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
-  [793] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
-  [795] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
-  [797] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
-  [799] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
-  [801] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
-  [803] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(358),
+  [769] = {.entry = {.count = 1, .reusable = true}}, SHIFT(446),
+  [771] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow, 6, 0, 29),
+  [773] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 3, 0, 3),
+  [775] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy_body, 3, 0, 0),
+  [777] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_flow_dns, 2, 0, 0),
+  [779] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_silence, 4, 0, 6),
+  [781] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 61),
+  [783] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
+  [785] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 2),
+  [787] = {.entry = {.count = 1, .reusable = true}}, SHIFT(427),
+  [789] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_expect, 3, 0, 5),
+  [791] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0),
+  [793] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_values_repeat1, 2, 0, 0), SHIFT_REPEAT(360),
+  [796] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 2, 0, 0),
+  [798] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
+  [800] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_source_file, 1, 0, 0),
+  [802] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 2, 0, 0),
+  [804] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
   [806] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 2, 0, 40),
   [808] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_subject_pods, 1, 0, 0),
   [810] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 1, 0, 0),
   [812] = {.entry = {.count = 1, .reusable = true}}, SHIFT(287),
   [814] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0),
-  [816] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(591),
-  [819] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(578),
-  [822] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(621),
-  [825] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(583),
-  [828] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(533),
-  [831] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(631),
-  [834] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(585),
-  [837] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(599),
-  [840] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(572),
-  [843] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(487),
+  [816] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(625),
+  [819] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(575),
+  [822] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(624),
+  [825] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(608),
+  [828] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(535),
+  [831] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(635),
+  [834] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(615),
+  [837] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(632),
+  [840] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(567),
+  [843] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_source_file_repeat1, 2, 0, 0), SHIFT_REPEAT(501),
   [846] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_icmps, 3, 0, 0),
   [848] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 48),
   [850] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 49),
-  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
-  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(574),
+  [852] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
+  [854] = {.entry = {.count = 1, .reusable = true}}, SHIFT(558),
   [856] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 51),
   [858] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 3, 0, 52),
   [860] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 53),
-  [862] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 53), SHIFT_REPEAT(434),
+  [862] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_http_repeat1, 2, 0, 53), SHIFT_REPEAT(460),
   [865] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_listener, 4, 0, 59),
-  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(620),
+  [867] = {.entry = {.count = 1, .reusable = true}}, SHIFT(636),
   [869] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0),
-  [871] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(461),
+  [871] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_icmps_repeat1, 2, 0, 0), SHIFT_REPEAT(424),
   [874] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 62),
   [876] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 63),
   [878] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 64),
   [880] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 65),
   [882] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 4, 0, 66),
   [884] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym__sentence_value, 1, 0, 24),
-  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [886] = {.entry = {.count = 1, .reusable = true}}, SHIFT(412),
   [888] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_values, 1, 0, 0),
   [890] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_listener, 5, 0, 72),
-  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(646),
+  [892] = {.entry = {.count = 1, .reusable = true}}, SHIFT(645),
   [894] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 74),
   [896] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 75),
   [898] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 77),
@@ -25125,427 +25300,432 @@ static const TSParseActionEntry ts_parse_actions[] = {
   [902] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 5, 0, 79),
   [904] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 91),
   [906] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 92),
-  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 94),
-  [910] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 99),
-  [912] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_generic_repeat1, 2, 0, 0),
-  [914] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_generic_repeat1, 2, 0, 0), SHIFT_REPEAT(411),
-  [917] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_generic, 4, 0, 41),
-  [919] = {.entry = {.count = 1, .reusable = true}}, SHIFT(411),
-  [921] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
-  [923] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_generic, 3, 0, 41),
-  [925] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_listener, 6, 0, 88),
-  [927] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 5, 0, 93),
-  [929] = {.entry = {.count = 1, .reusable = true}}, SHIFT(561),
-  [931] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
-  [933] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_listener, 7, 0, 98),
-  [935] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 4, 0, 9),
-  [937] = {.entry = {.count = 1, .reusable = true}}, SHIFT(555),
-  [939] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
-  [941] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 4, 0, 76),
-  [943] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_generic_pair, 3, 0, 30),
-  [945] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 7, 0, 105),
-  [947] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 6, 0, 100),
-  [949] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_authentication, 2, 0, 0),
-  [951] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
-  [953] = {.entry = {.count = 1, .reusable = false}}, SHIFT(319),
-  [955] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
-  [957] = {.entry = {.count = 1, .reusable = true}}, SHIFT(477),
-  [959] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
-  [961] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
-  [963] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
-  [965] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [908] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 5, 0, 93),
+  [910] = {.entry = {.count = 1, .reusable = true}}, SHIFT(469),
+  [912] = {.entry = {.count = 1, .reusable = true}}, SHIFT(560),
+  [914] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 6, 0, 94),
+  [916] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_http, 7, 0, 99),
+  [918] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_listener, 6, 0, 88),
+  [920] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 4, 0, 9),
+  [922] = {.entry = {.count = 1, .reusable = true}}, SHIFT(552),
+  [924] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_generic, 3, 0, 41),
+  [926] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
+  [928] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_generic_repeat1, 2, 0, 0),
+  [930] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_generic_repeat1, 2, 0, 0), SHIFT_REPEAT(406),
+  [933] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 3, 0, 0),
+  [935] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_generic, 4, 0, 41),
+  [937] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 7, 0, 105),
+  [939] = {.entry = {.count = 1, .reusable = true}}, SHIFT(564),
+  [941] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_dns, 2, 0, 0),
+  [943] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_listener, 7, 0, 98),
+  [945] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_clause, 2, 0, 33),
+  [947] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 4, 0, 76),
+  [949] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_generic_pair, 3, 0, 30),
+  [951] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 6, 0, 100),
+  [953] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 7, 0, 106),
+  [955] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_header_match, 9, 0, 109),
+  [957] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_authentication, 2, 0, 0),
+  [959] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_grpc, 2, 0, 0),
+  [961] = {.entry = {.count = 1, .reusable = false}}, SHIFT(317),
+  [963] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 4, 0, 0),
+  [965] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
   [967] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 2, 0, 16),
-  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(310),
-  [971] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
-  [973] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(477),
-  [976] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
-  [978] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
-  [980] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
-  [982] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
-  [984] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
-  [986] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
-  [988] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
-  [990] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
-  [992] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 31),
-  [994] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
-  [996] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_metadata, 5, 0, 39),
-  [998] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
-  [1000] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_log, 2, 0, 0),
-  [1002] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_spec, 2, 0, 0),
-  [1004] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
-  [1006] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
-  [1008] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
-  [1010] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
-  [1012] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
-  [1014] = {.entry = {.count = 1, .reusable = false}}, SHIFT(554),
-  [1016] = {.entry = {.count = 1, .reusable = true}}, SHIFT(554),
-  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(625),
-  [1020] = {.entry = {.count = 1, .reusable = true}}, SHIFT(308),
-  [1022] = {.entry = {.count = 1, .reusable = true}}, SHIFT(293),
-  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(524),
-  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
-  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(223),
-  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(543),
-  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
-  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(265),
-  [1036] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 2, 0, 0),
-  [1038] = {.entry = {.count = 1, .reusable = true}}, SHIFT(579),
-  [1040] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
-  [1042] = {.entry = {.count = 1, .reusable = true}}, SHIFT(540),
-  [1044] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
-  [1046] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0),
-  [1048] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0), SHIFT_REPEAT(579),
-  [1051] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 3, 0, 0),
+  [969] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
+  [971] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 2, 0, 0),
+  [973] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 3, 0, 0),
+  [975] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0),
+  [977] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_default_deny_repeat1, 2, 0, 0), SHIFT_REPEAT(497),
+  [980] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_no_default_deny, 5, 0, 0),
+  [982] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_default_deny, 4, 0, 0),
+  [984] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_direction, 1, 0, 0),
+  [986] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_use, 3, 0, 23),
+  [988] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_all_nodes, 2, 0, 0),
+  [990] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_nodes, 2, 0, 0),
+  [992] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 3, 0, 0),
+  [994] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_metadata, 5, 0, 39),
+  [996] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 5, 0, 0),
+  [998] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 2, 0, 0),
+  [1000] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_description, 2, 0, 0),
+  [1002] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_log, 2, 0, 0),
+  [1004] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_spec, 2, 0, 0),
+  [1006] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_everything, 1, 0, 0),
+  [1008] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_select, 2, 0, 0),
+  [1010] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_arguments, 4, 0, 0),
+  [1012] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_label, 4, 0, 31),
+  [1014] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_subject_pods, 3, 0, 0),
+  [1016] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_policy, 3, 0, 4),
+  [1018] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
+  [1020] = {.entry = {.count = 1, .reusable = false}}, SHIFT(10),
+  [1022] = {.entry = {.count = 1, .reusable = false}}, SHIFT(541),
+  [1024] = {.entry = {.count = 1, .reusable = true}}, SHIFT(541),
+  [1026] = {.entry = {.count = 1, .reusable = true}}, SHIFT(597),
+  [1028] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
+  [1030] = {.entry = {.count = 1, .reusable = true}}, SHIFT(299),
+  [1032] = {.entry = {.count = 1, .reusable = true}}, SHIFT(499),
+  [1034] = {.entry = {.count = 1, .reusable = true}}, SHIFT(528),
+  [1036] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
+  [1038] = {.entry = {.count = 1, .reusable = true}}, SHIFT(584),
+  [1040] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
+  [1042] = {.entry = {.count = 1, .reusable = true}}, SHIFT(273),
+  [1044] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0),
+  [1046] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_group_labels_repeat1, 2, 0, 0), SHIFT_REPEAT(582),
+  [1049] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 4, 0, 9),
+  [1051] = {.entry = {.count = 1, .reusable = true}}, SHIFT(529),
   [1053] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [1055] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(319),
+  [1055] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(317),
   [1058] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0),
-  [1060] = {.entry = {.count = 1, .reusable = true}}, SHIFT(360),
-  [1062] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
-  [1064] = {.entry = {.count = 1, .reusable = true}}, SHIFT(175),
-  [1066] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
-  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
-  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(576),
-  [1072] = {.entry = {.count = 1, .reusable = false}}, SHIFT(337),
-  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(315),
-  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(30),
-  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
-  [1080] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
-  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
-  [1084] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
-  [1086] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
-  [1088] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
-  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(42),
-  [1092] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
-  [1094] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
-  [1096] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
-  [1098] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
-  [1100] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
-  [1102] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 9),
-  [1104] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
-  [1106] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
-  [1108] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
-  [1110] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
-  [1112] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
-  [1114] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
-  [1116] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
-  [1118] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 6, 0, 15),
-  [1120] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
-  [1122] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
-  [1124] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(362),
-  [1127] = {.entry = {.count = 1, .reusable = true}}, SHIFT(563),
-  [1129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
-  [1131] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
-  [1133] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
-  [1135] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
-  [1137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
-  [1139] = {.entry = {.count = 1, .reusable = true}}, SHIFT(539),
-  [1141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
-  [1143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
-  [1145] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
-  [1147] = {.entry = {.count = 1, .reusable = true}}, SHIFT(582),
-  [1149] = {.entry = {.count = 1, .reusable = true}}, SHIFT(399),
-  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
-  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
-  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(573),
-  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
-  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(267),
-  [1161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
-  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
-  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(369),
-  [1167] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(363),
-  [1170] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
-  [1172] = {.entry = {.count = 1, .reusable = true}}, SHIFT(624),
-  [1174] = {.entry = {.count = 1, .reusable = true}}, SHIFT(526),
-  [1176] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
-  [1178] = {.entry = {.count = 1, .reusable = true}}, SHIFT(577),
-  [1180] = {.entry = {.count = 1, .reusable = false}}, SHIFT(488),
-  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(488),
+  [1060] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 15),
+  [1062] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 3, 0, 0),
+  [1064] = {.entry = {.count = 1, .reusable = true}}, SHIFT(582),
+  [1066] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_group_labels, 2, 0, 0),
+  [1068] = {.entry = {.count = 1, .reusable = true}}, SHIFT(363),
+  [1070] = {.entry = {.count = 1, .reusable = true}}, SHIFT(373),
+  [1072] = {.entry = {.count = 1, .reusable = true}}, SHIFT(145),
+  [1074] = {.entry = {.count = 1, .reusable = true}}, SHIFT(210),
+  [1076] = {.entry = {.count = 1, .reusable = true}}, SHIFT(33),
+  [1078] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
+  [1080] = {.entry = {.count = 1, .reusable = false}}, SHIFT(357),
+  [1082] = {.entry = {.count = 1, .reusable = true}}, SHIFT(316),
+  [1084] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_way, 1, 0, 0),
+  [1086] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_way, 1, 0, 0),
+  [1088] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
+  [1090] = {.entry = {.count = 1, .reusable = true}}, SHIFT(577),
+  [1092] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
+  [1094] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 3, 0, 18),
+  [1096] = {.entry = {.count = 1, .reusable = true}}, SHIFT(362),
+  [1098] = {.entry = {.count = 1, .reusable = true}}, SHIFT(351),
+  [1100] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 3, 0, 4),
+  [1102] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_namespace, 4, 0, 8),
+  [1104] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 6, 0, 15),
+  [1106] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 5, 0, 0),
+  [1108] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cidr_groups, 2, 0, 0),
+  [1110] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cilium, 2, 0, 1),
+  [1112] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 2, 0, 0),
+  [1114] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 5, 0, 27),
+  [1116] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_const_definition, 5, 0, 9),
+  [1118] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0),
+  [1120] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_repeat1, 2, 0, 0), SHIFT_REPEAT(362),
+  [1123] = {.entry = {.count = 1, .reusable = true}}, SHIFT(562),
+  [1125] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 10),
+  [1127] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 4, 0, 11),
+  [1129] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 4, 0, 0),
+  [1131] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_import, 2, 0, 2),
+  [1133] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_body, 3, 0, 0),
+  [1135] = {.entry = {.count = 1, .reusable = true}}, SHIFT(580),
+  [1137] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 3, 0, 4),
+  [1139] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 27),
+  [1141] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration, 4, 0, 18),
+  [1143] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_category, 5, 0, 19),
+  [1145] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_cluster_policy, 4, 0, 8),
+  [1147] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 6, 0, 0),
+  [1149] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory, 7, 0, 0),
+  [1151] = {.entry = {.count = 1, .reusable = true}}, SHIFT(318),
+  [1153] = {.entry = {.count = 1, .reusable = true}}, SHIFT(7),
+  [1155] = {.entry = {.count = 1, .reusable = true}}, SHIFT(617),
+  [1157] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
+  [1159] = {.entry = {.count = 1, .reusable = true}}, SHIFT(574),
+  [1161] = {.entry = {.count = 1, .reusable = true}}, SHIFT(4),
+  [1163] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
+  [1165] = {.entry = {.count = 1, .reusable = true}}, SHIFT(249),
+  [1167] = {.entry = {.count = 1, .reusable = true}}, SHIFT(263),
+  [1169] = {.entry = {.count = 1, .reusable = true}}, SHIFT(6),
+  [1171] = {.entry = {.count = 1, .reusable = true}}, SHIFT(364),
+  [1173] = {.entry = {.count = 1, .reusable = true}}, SHIFT(372),
+  [1175] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_sentence_declaration_clause_repeat1, 2, 0, 0), SHIFT_REPEAT(364),
+  [1178] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 13),
+  [1180] = {.entry = {.count = 1, .reusable = true}}, SHIFT(612),
+  [1182] = {.entry = {.count = 1, .reusable = true}}, SHIFT(572),
   [1184] = {.entry = {.count = 1, .reusable = true}}, SHIFT(234),
-  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(598),
-  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
-  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(306),
-  [1192] = {.entry = {.count = 1, .reusable = true}}, SHIFT(276),
-  [1194] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
-  [1196] = {.entry = {.count = 1, .reusable = false}}, SHIFT(637),
-  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(341),
-  [1200] = {.entry = {.count = 1, .reusable = false}}, SHIFT(406),
-  [1202] = {.entry = {.count = 1, .reusable = true}}, SHIFT(354),
-  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(635),
-  [1206] = {.entry = {.count = 1, .reusable = true}}, SHIFT(475),
-  [1208] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
-  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
-  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(633),
-  [1214] = {.entry = {.count = 1, .reusable = false}}, SHIFT(474),
-  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(649),
-  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(534),
-  [1220] = {.entry = {.count = 1, .reusable = true}}, SHIFT(580),
-  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(536),
-  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
-  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
-  [1228] = {.entry = {.count = 1, .reusable = false}}, SHIFT(417),
-  [1230] = {.entry = {.count = 1, .reusable = true}}, SHIFT(608),
-  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(549),
-  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(551),
-  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(63),
-  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
-  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
-  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(32),
-  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
-  [1246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(37),
-  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(520),
-  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(480),
-  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
-  [1254] = {.entry = {.count = 1, .reusable = true}}, SHIFT(64),
-  [1256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
-  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
-  [1260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(429),
-  [1262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
-  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(190),
-  [1266] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
-  [1268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(639),
-  [1270] = {.entry = {.count = 1, .reusable = true}}, SHIFT(470),
-  [1272] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
-  [1274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
-  [1276] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
-  [1278] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
-  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(627),
-  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
-  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(641),
-  [1286] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
-  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
-  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
-  [1292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(517),
-  [1294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
-  [1296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
-  [1298] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
-  [1300] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(639),
-  [1303] = {.entry = {.count = 1, .reusable = true}}, SHIFT(518),
-  [1305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(566),
-  [1307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(300),
-  [1309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
-  [1311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
-  [1313] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
-  [1315] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
-  [1317] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
-  [1319] = {.entry = {.count = 1, .reusable = true}}, SHIFT(281),
-  [1321] = {.entry = {.count = 1, .reusable = true}}, SHIFT(204),
-  [1323] = {.entry = {.count = 1, .reusable = true}}, SHIFT(213),
-  [1325] = {.entry = {.count = 1, .reusable = true}}, SHIFT(270),
-  [1327] = {.entry = {.count = 1, .reusable = true}}, SHIFT(459),
-  [1329] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
-  [1331] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
-  [1333] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
-  [1335] = {.entry = {.count = 1, .reusable = true}}, SHIFT(558),
-  [1337] = {.entry = {.count = 1, .reusable = true}}, SHIFT(159),
-  [1339] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
-  [1341] = {.entry = {.count = 1, .reusable = true}}, SHIFT(303),
-  [1343] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
-  [1345] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
-  [1347] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
-  [1349] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
-  [1351] = {.entry = {.count = 1, .reusable = false}}, SHIFT(22),
-  [1353] = {.entry = {.count = 1, .reusable = false}}, SHIFT(328),
-  [1355] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
-  [1357] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
-  [1359] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
-  [1361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(60),
-  [1363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
-  [1365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
-  [1367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
-  [1369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
-  [1371] = {.entry = {.count = 1, .reusable = false}}, SHIFT(642),
-  [1373] = {.entry = {.count = 1, .reusable = false}}, SHIFT(47),
-  [1375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
-  [1377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(183),
-  [1379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
-  [1381] = {.entry = {.count = 1, .reusable = true}}, SHIFT(217),
-  [1383] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
-  [1385] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
-  [1387] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
-  [1389] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
-  [1391] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
-  [1393] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
-  [1395] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
-  [1397] = {.entry = {.count = 1, .reusable = true}}, SHIFT(153),
-  [1399] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
-  [1401] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(459),
-  [1404] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
-  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
-  [1408] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(637),
-  [1411] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
-  [1413] = {.entry = {.count = 1, .reusable = true}}, SHIFT(636),
-  [1415] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
-  [1417] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
-  [1419] = {.entry = {.count = 1, .reusable = true}}, SHIFT(199),
-  [1421] = {.entry = {.count = 1, .reusable = true}}, SHIFT(139),
-  [1423] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
-  [1425] = {.entry = {.count = 1, .reusable = true}}, SHIFT(471),
-  [1427] = {.entry = {.count = 1, .reusable = true}}, SHIFT(569),
-  [1429] = {.entry = {.count = 1, .reusable = true}}, SHIFT(571),
-  [1431] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
-  [1433] = {.entry = {.count = 1, .reusable = false}}, SHIFT(25),
-  [1435] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
-  [1437] = {.entry = {.count = 1, .reusable = true}}, SHIFT(497),
-  [1439] = {.entry = {.count = 1, .reusable = true}}, SHIFT(291),
-  [1441] = {.entry = {.count = 1, .reusable = true}}, SHIFT(492),
-  [1443] = {.entry = {.count = 1, .reusable = true}}, SHIFT(556),
-  [1445] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
-  [1447] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
-  [1449] = {.entry = {.count = 1, .reusable = true}}, SHIFT(531),
-  [1451] = {.entry = {.count = 1, .reusable = true}}, SHIFT(587),
-  [1453] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
-  [1455] = {.entry = {.count = 1, .reusable = true}}, SHIFT(370),
-  [1457] = {.entry = {.count = 1, .reusable = true}}, SHIFT(332),
-  [1459] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
-  [1461] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
-  [1463] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
-  [1465] = {.entry = {.count = 1, .reusable = true}}, SHIFT(50),
-  [1467] = {.entry = {.count = 1, .reusable = true}}, SHIFT(596),
-  [1469] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
-  [1471] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
-  [1473] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
-  [1475] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(493),
-  [1478] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
-  [1480] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(392),
-  [1483] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
-  [1485] = {.entry = {.count = 1, .reusable = true}}, SHIFT(529),
-  [1487] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(530),
-  [1490] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
-  [1492] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
-  [1494] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
-  [1496] = {.entry = {.count = 1, .reusable = true}}, SHIFT(440),
-  [1498] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
-  [1500] = {.entry = {.count = 1, .reusable = true}}, SHIFT(309),
-  [1502] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
-  [1504] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
-  [1506] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
-  [1508] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(404),
-  [1511] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
-  [1513] = {.entry = {.count = 1, .reusable = true}}, SHIFT(180),
-  [1515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
-  [1517] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
-  [1519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
-  [1521] = {.entry = {.count = 1, .reusable = true}}, SHIFT(377),
-  [1523] = {.entry = {.count = 1, .reusable = true}}, SHIFT(359),
-  [1525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(71),
-  [1527] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
-  [1529] = {.entry = {.count = 1, .reusable = true}}, SHIFT(31),
-  [1531] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
-  [1533] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(361),
-  [1536] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
-  [1538] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
-  [1540] = {.entry = {.count = 1, .reusable = true}}, SHIFT(500),
-  [1542] = {.entry = {.count = 1, .reusable = true}}, SHIFT(546),
-  [1544] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(351),
-  [1547] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
-  [1549] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
-  [1551] = {.entry = {.count = 1, .reusable = true}}, SHIFT(527),
-  [1553] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
-  [1555] = {.entry = {.count = 1, .reusable = true}}, SHIFT(535),
-  [1557] = {.entry = {.count = 1, .reusable = true}}, SHIFT(634),
-  [1559] = {.entry = {.count = 1, .reusable = true}}, SHIFT(357),
-  [1561] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
-  [1563] = {.entry = {.count = 1, .reusable = true}}, SHIFT(424),
-  [1565] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(314),
-  [1568] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
-  [1570] = {.entry = {.count = 1, .reusable = true}}, SHIFT(67),
-  [1572] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
-  [1574] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
-  [1576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(406),
-  [1578] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
-  [1580] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
-  [1582] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
-  [1584] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
-  [1586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1186] = {.entry = {.count = 1, .reusable = true}}, SHIFT(609),
+  [1188] = {.entry = {.count = 1, .reusable = true}}, SHIFT(390),
+  [1190] = {.entry = {.count = 1, .reusable = true}}, SHIFT(304),
+  [1192] = {.entry = {.count = 1, .reusable = false}}, SHIFT(506),
+  [1194] = {.entry = {.count = 1, .reusable = true}}, SHIFT(506),
+  [1196] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 1, 0, 7),
+  [1198] = {.entry = {.count = 1, .reusable = true}}, SHIFT(546),
+  [1200] = {.entry = {.count = 1, .reusable = true}}, SHIFT(278),
+  [1202] = {.entry = {.count = 1, .reusable = false}}, SHIFT(641),
+  [1204] = {.entry = {.count = 1, .reusable = true}}, SHIFT(346),
+  [1206] = {.entry = {.count = 1, .reusable = false}}, SHIFT(413),
+  [1208] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_sentence_declaration_clause, 2, 0, 36),
+  [1210] = {.entry = {.count = 1, .reusable = true}}, SHIFT(355),
+  [1212] = {.entry = {.count = 1, .reusable = true}}, SHIFT(591),
+  [1214] = {.entry = {.count = 1, .reusable = true}}, SHIFT(422),
+  [1216] = {.entry = {.count = 1, .reusable = true}}, SHIFT(92),
+  [1218] = {.entry = {.count = 1, .reusable = true}}, SHIFT(356),
+  [1220] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 0),
+  [1222] = {.entry = {.count = 1, .reusable = true}}, SHIFT(643),
+  [1224] = {.entry = {.count = 1, .reusable = true}}, SHIFT(417),
+  [1226] = {.entry = {.count = 1, .reusable = true}}, SHIFT(96),
+  [1228] = {.entry = {.count = 1, .reusable = true}}, SHIFT(634),
+  [1230] = {.entry = {.count = 1, .reusable = false}}, SHIFT(420),
+  [1232] = {.entry = {.count = 1, .reusable = true}}, SHIFT(656),
+  [1234] = {.entry = {.count = 1, .reusable = true}}, SHIFT(105),
+  [1236] = {.entry = {.count = 1, .reusable = true}}, SHIFT(536),
+  [1238] = {.entry = {.count = 1, .reusable = true}}, SHIFT(545),
+  [1240] = {.entry = {.count = 1, .reusable = true}}, SHIFT(537),
+  [1242] = {.entry = {.count = 1, .reusable = true}}, SHIFT(77),
+  [1244] = {.entry = {.count = 1, .reusable = true}}, SHIFT(11),
+  [1246] = {.entry = {.count = 1, .reusable = true}}, SHIFT(43),
+  [1248] = {.entry = {.count = 1, .reusable = true}}, SHIFT(502),
+  [1250] = {.entry = {.count = 1, .reusable = true}}, SHIFT(505),
+  [1252] = {.entry = {.count = 1, .reusable = true}}, SHIFT(107),
+  [1254] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_exists, 1, 0, 14),
+  [1256] = {.entry = {.count = 1, .reusable = true}}, SHIFT(622),
+  [1258] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
+  [1260] = {.entry = {.count = 1, .reusable = true}}, SHIFT(631),
+  [1262] = {.entry = {.count = 1, .reusable = true}}, SHIFT(116),
+  [1264] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
+  [1266] = {.entry = {.count = 1, .reusable = true}}, SHIFT(242),
+  [1268] = {.entry = {.count = 1, .reusable = true}}, SHIFT(296),
+  [1270] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 2, 0, 0),
+  [1272] = {.entry = {.count = 1, .reusable = true}}, SHIFT(410),
+  [1274] = {.entry = {.count = 1, .reusable = true}}, SHIFT(29),
+  [1276] = {.entry = {.count = 1, .reusable = true}}, SHIFT(166),
+  [1278] = {.entry = {.count = 1, .reusable = true}}, SHIFT(94),
+  [1280] = {.entry = {.count = 1, .reusable = true}}, SHIFT(193),
+  [1282] = {.entry = {.count = 1, .reusable = true}}, SHIFT(65),
+  [1284] = {.entry = {.count = 1, .reusable = true}}, SHIFT(540),
+  [1286] = {.entry = {.count = 1, .reusable = false}}, SHIFT(478),
+  [1288] = {.entry = {.count = 1, .reusable = true}}, SHIFT(653),
+  [1290] = {.entry = {.count = 1, .reusable = true}}, SHIFT(543),
+  [1292] = {.entry = {.count = 1, .reusable = true}}, SHIFT(101),
+  [1294] = {.entry = {.count = 1, .reusable = true}}, SHIFT(307),
+  [1296] = {.entry = {.count = 1, .reusable = true}}, SHIFT(461),
+  [1298] = {.entry = {.count = 1, .reusable = true}}, SHIFT(264),
+  [1300] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0),
+  [1302] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_silence_repeat1, 2, 0, 0), SHIFT_REPEAT(643),
+  [1305] = {.entry = {.count = 1, .reusable = true}}, SHIFT(526),
+  [1307] = {.entry = {.count = 1, .reusable = true}}, SHIFT(298),
+  [1309] = {.entry = {.count = 1, .reusable = true}}, SHIFT(8),
+  [1311] = {.entry = {.count = 1, .reusable = true}}, SHIFT(566),
+  [1313] = {.entry = {.count = 1, .reusable = true}}, SHIFT(521),
+  [1315] = {.entry = {.count = 1, .reusable = true}}, SHIFT(170),
+  [1317] = {.entry = {.count = 1, .reusable = true}}, SHIFT(476),
+  [1319] = {.entry = {.count = 1, .reusable = true}}, SHIFT(569),
+  [1321] = {.entry = {.count = 1, .reusable = false}}, SHIFT_EXTRA(),
+  [1323] = {.entry = {.count = 1, .reusable = true}}, SHIFT(93),
+  [1325] = {.entry = {.count = 1, .reusable = true}}, SHIFT(143),
+  [1327] = {.entry = {.count = 1, .reusable = true}}, SHIFT(531),
+  [1329] = {.entry = {.count = 1, .reusable = true}}, SHIFT(154),
+  [1331] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
+  [1333] = {.entry = {.count = 1, .reusable = true}}, SHIFT(516),
+  [1335] = {.entry = {.count = 1, .reusable = true}}, SHIFT(117),
+  [1337] = {.entry = {.count = 1, .reusable = false}}, SHIFT(588),
+  [1339] = {.entry = {.count = 1, .reusable = false}}, SHIFT(49),
+  [1341] = {.entry = {.count = 1, .reusable = true}}, SHIFT(655),
+  [1343] = {.entry = {.count = 1, .reusable = true}}, SHIFT(246),
+  [1345] = {.entry = {.count = 1, .reusable = true}}, SHIFT(248),
+  [1347] = {.entry = {.count = 1, .reusable = true}}, SHIFT(188),
+  [1349] = {.entry = {.count = 1, .reusable = true}}, SHIFT(56),
+  [1351] = {.entry = {.count = 1, .reusable = true}}, SHIFT(74),
+  [1353] = {.entry = {.count = 1, .reusable = true}}, SHIFT(283),
+  [1355] = {.entry = {.count = 1, .reusable = true}}, SHIFT(205),
+  [1357] = {.entry = {.count = 1, .reusable = true}}, SHIFT(214),
+  [1359] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
+  [1361] = {.entry = {.count = 1, .reusable = true}}, SHIFT(445),
+  [1363] = {.entry = {.count = 1, .reusable = true}}, SHIFT(3),
+  [1365] = {.entry = {.count = 1, .reusable = true}}, SHIFT(215),
+  [1367] = {.entry = {.count = 1, .reusable = true}}, SHIFT(121),
+  [1369] = {.entry = {.count = 1, .reusable = true}}, SHIFT(160),
+  [1371] = {.entry = {.count = 1, .reusable = true}}, SHIFT(301),
+  [1373] = {.entry = {.count = 1, .reusable = true}}, SHIFT(251),
+  [1375] = {.entry = {.count = 1, .reusable = true}}, SHIFT(54),
+  [1377] = {.entry = {.count = 1, .reusable = true}}, SHIFT(252),
+  [1379] = {.entry = {.count = 1, .reusable = true}}, SHIFT(302),
+  [1381] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0), SHIFT_REPEAT(445),
+  [1384] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_string_repeat1, 2, 0, 0),
+  [1386] = {.entry = {.count = 1, .reusable = true}}, SHIFT(255),
+  [1388] = {.entry = {.count = 1, .reusable = true}}, SHIFT(147),
+  [1390] = {.entry = {.count = 1, .reusable = true}}, SHIFT(59),
+  [1392] = {.entry = {.count = 1, .reusable = true}}, SHIFT(79),
+  [1394] = {.entry = {.count = 1, .reusable = true}}, SHIFT(80),
+  [1396] = {.entry = {.count = 1, .reusable = true}}, SHIFT(277),
+  [1398] = {.entry = {.count = 1, .reusable = false}}, SHIFT(22),
+  [1400] = {.entry = {.count = 1, .reusable = false}}, SHIFT(328),
+  [1402] = {.entry = {.count = 1, .reusable = true}}, SHIFT(164),
+  [1404] = {.entry = {.count = 1, .reusable = true}}, SHIFT(150),
+  [1406] = {.entry = {.count = 1, .reusable = true}}, SHIFT(165),
+  [1408] = {.entry = {.count = 1, .reusable = true}}, SHIFT(237),
+  [1410] = {.entry = {.count = 1, .reusable = true}}, SHIFT(258),
+  [1412] = {.entry = {.count = 1, .reusable = true}}, SHIFT(238),
+  [1414] = {.entry = {.count = 1, .reusable = true}}, SHIFT(259),
+  [1416] = {.entry = {.count = 1, .reusable = true}}, SHIFT(83),
+  [1418] = {.entry = {.count = 1, .reusable = true}}, SHIFT(98),
+  [1420] = {.entry = {.count = 1, .reusable = true}}, SHIFT(57),
+  [1422] = {.entry = {.count = 1, .reusable = true}}, SHIFT(70),
+  [1424] = {.entry = {.count = 1, .reusable = true}}, SHIFT(167),
+  [1426] = {.entry = {.count = 1, .reusable = true}}, SHIFT(84),
+  [1428] = {.entry = {.count = 1, .reusable = true}}, SHIFT(269),
+  [1430] = {.entry = {.count = 1, .reusable = true}}, SHIFT(436),
+  [1432] = {.entry = {.count = 1, .reusable = true}}, SHIFT(2),
+  [1434] = {.entry = {.count = 1, .reusable = true}}, SHIFT(182),
+  [1436] = {.entry = {.count = 1, .reusable = true}}, SHIFT(224),
+  [1438] = {.entry = {.count = 1, .reusable = true}}, SHIFT(138),
+  [1440] = {.entry = {.count = 1, .reusable = true}}, SHIFT(571),
+  [1442] = {.entry = {.count = 1, .reusable = false}}, SHIFT(26),
+  [1444] = {.entry = {.count = 2, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0), SHIFT_REPEAT(641),
+  [1447] = {.entry = {.count = 1, .reusable = false}}, REDUCE(aux_sym_inventory_entry_repeat1, 2, 0, 0),
+  [1449] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0), SHIFT_REPEAT(319),
+  [1452] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_arguments_repeat1, 2, 0, 0),
+  [1454] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0), SHIFT_REPEAT(408),
+  [1457] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_in_repeat1, 2, 0, 0),
+  [1459] = {.entry = {.count = 1, .reusable = true}}, SHIFT(171),
+  [1461] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0), SHIFT_REPEAT(496),
+  [1464] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_cidr_list_repeat1, 2, 0, 0),
+  [1466] = {.entry = {.count = 1, .reusable = true}}, SHIFT(376),
+  [1468] = {.entry = {.count = 1, .reusable = true}}, SHIFT(554),
+  [1470] = {.entry = {.count = 1, .reusable = true}}, SHIFT(627),
+  [1472] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0), SHIFT_REPEAT(387),
+  [1475] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_inventory_repeat1, 2, 0, 0),
+  [1477] = {.entry = {.count = 1, .reusable = true}}, SHIFT(313),
+  [1479] = {.entry = {.count = 1, .reusable = true}}, SHIFT(10),
+  [1481] = {.entry = {.count = 1, .reusable = true}}, SHIFT(195),
+  [1483] = {.entry = {.count = 1, .reusable = true}}, SHIFT(438),
+  [1485] = {.entry = {.count = 1, .reusable = true}}, SHIFT(292),
+  [1487] = {.entry = {.count = 1, .reusable = true}}, SHIFT(508),
+  [1489] = {.entry = {.count = 1, .reusable = true}}, SHIFT(358),
+  [1491] = {.entry = {.count = 1, .reusable = true}}, SHIFT(5),
+  [1493] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
+  [1495] = {.entry = {.count = 1, .reusable = true}}, SHIFT(335),
+  [1497] = {.entry = {.count = 1, .reusable = true}}, SHIFT(81),
+  [1499] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
+  [1501] = {.entry = {.count = 1, .reusable = true}}, SHIFT(311),
+  [1503] = {.entry = {.count = 1, .reusable = true}}, SHIFT(297),
+  [1505] = {.entry = {.count = 1, .reusable = true}}, SHIFT(75),
+  [1507] = {.entry = {.count = 1, .reusable = true}}, SHIFT(329),
+  [1509] = {.entry = {.count = 1, .reusable = true}}, SHIFT(34),
+  [1511] = {.entry = {.count = 1, .reusable = true}}, SHIFT(657),
+  [1513] = {.entry = {.count = 1, .reusable = true}}, SHIFT(638),
+  [1515] = {.entry = {.count = 1, .reusable = true}}, SHIFT(61),
+  [1517] = {.entry = {.count = 1, .reusable = true}}, SHIFT(330),
+  [1519] = {.entry = {.count = 1, .reusable = true}}, SHIFT(553),
+  [1521] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_type, 1, 0, 0),
+  [1523] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 3, 0, 28),
+  [1525] = {.entry = {.count = 1, .reusable = true}}, SHIFT(342),
+  [1527] = {.entry = {.count = 1, .reusable = true}}, SHIFT(548),
+  [1529] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0), SHIFT_REPEAT(551),
+  [1532] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_parameters_repeat1, 2, 0, 0),
+  [1534] = {.entry = {.count = 1, .reusable = true}}, SHIFT(66),
+  [1536] = {.entry = {.count = 1, .reusable = true}}, SHIFT(44),
+  [1538] = {.entry = {.count = 1, .reusable = true}}, SHIFT(85),
+  [1540] = {.entry = {.count = 1, .reusable = true}}, SHIFT(51),
+  [1542] = {.entry = {.count = 1, .reusable = true}}, SHIFT(179),
+  [1544] = {.entry = {.count = 1, .reusable = true}}, SHIFT(419),
+  [1546] = {.entry = {.count = 1, .reusable = true}}, SHIFT(102),
+  [1548] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_verb, 1, 0, 0),
+  [1550] = {.entry = {.count = 1, .reusable = true}}, SHIFT(361),
+  [1552] = {.entry = {.count = 1, .reusable = true}}, SHIFT(485),
+  [1554] = {.entry = {.count = 1, .reusable = true}}, SHIFT(565),
+  [1556] = {.entry = {.count = 1, .reusable = true}}, SHIFT(381),
+  [1558] = {.entry = {.count = 1, .reusable = true}}, SHIFT(398),
+  [1560] = {.entry = {.count = 1, .reusable = true}}, SHIFT(573),
+  [1562] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0), SHIFT_REPEAT(365),
+  [1565] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_selector_repeat1, 2, 0, 0),
+  [1567] = {.entry = {.count = 2, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0), SHIFT_REPEAT(344),
+  [1570] = {.entry = {.count = 1, .reusable = true}}, REDUCE(aux_sym_list_repeat1, 2, 0, 0),
+  [1572] = {.entry = {.count = 1, .reusable = true}}, SHIFT(382),
+  [1574] = {.entry = {.count = 1, .reusable = true}}, SHIFT(76),
+  [1576] = {.entry = {.count = 1, .reusable = true}}, SHIFT(400),
+  [1578] = {.entry = {.count = 1, .reusable = true}}, SHIFT(579),
+  [1580] = {.entry = {.count = 1, .reusable = true}}, SHIFT(78),
+  [1582] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
+  [1584] = {.entry = {.count = 1, .reusable = true}}, SHIFT(413),
+  [1586] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 7, 0, 14),
   [1588] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 7, 0, 14),
-  [1590] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
-  [1592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 46),
-  [1594] = {.entry = {.count = 1, .reusable = true}}, SHIFT(157),
-  [1596] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
-  [1598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
-  [1600] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
-  [1602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
-  [1604] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 32),
-  [1606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
-  [1608] = {.entry = {.count = 1, .reusable = true}}, SHIFT(320),
+  [1590] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_not_exists, 2, 0, 22),
+  [1592] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 6, 0, 14),
+  [1594] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 1, 0, 32),
+  [1596] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
+  [1598] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 6, 0, 14),
+  [1600] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 2, 0, 12),
+  [1602] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 5, 0, 0),
+  [1604] = {.entry = {.count = 1, .reusable = true}}, SHIFT(158),
+  [1606] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 2, 0, 0),
+  [1608] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 4, 0, 0),
   [1610] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameter, 5, 0, 42),
-  [1612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(622),
-  [1614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
-  [1616] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
-  [1618] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
-  [1620] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
-  [1622] = {.entry = {.count = 1, .reusable = true}}, SHIFT(581),
-  [1624] = {.entry = {.count = 1, .reusable = true}}, SHIFT(528),
-  [1626] = {.entry = {.count = 1, .reusable = true}}, SHIFT(374),
-  [1628] = {.entry = {.count = 1, .reusable = true}}, SHIFT(532),
-  [1630] = {.entry = {.count = 1, .reusable = true}}, SHIFT(334),
-  [1632] = {.entry = {.count = 1, .reusable = true}}, SHIFT(495),
-  [1634] = {.entry = {.count = 1, .reusable = true}}, SHIFT(387),
-  [1636] = {.entry = {.count = 1, .reusable = true}}, SHIFT(651),
-  [1638] = {.entry = {.count = 1, .reusable = true}}, SHIFT(366),
-  [1640] = {.entry = {.count = 1, .reusable = true}}, SHIFT(496),
-  [1642] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
-  [1644] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
-  [1646] = {.entry = {.count = 1, .reusable = true}}, SHIFT(144),
-  [1648] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
-  [1650] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
-  [1652] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
-  [1654] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
-  [1656] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
-  [1658] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
-  [1660] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
-  [1662] = {.entry = {.count = 1, .reusable = true}}, SHIFT(552),
-  [1664] = {.entry = {.count = 1, .reusable = true}}, SHIFT(441),
-  [1666] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
-  [1668] = {.entry = {.count = 1, .reusable = true}}, SHIFT(288),
-  [1670] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
-  [1672] = {.entry = {.count = 1, .reusable = true}}, SHIFT(484),
-  [1674] = {.entry = {.count = 1, .reusable = true}}, SHIFT(486),
-  [1676] = {.entry = {.count = 1, .reusable = true}}, SHIFT(209),
-  [1678] = {.entry = {.count = 1, .reusable = true}}, SHIFT(162),
-  [1680] = {.entry = {.count = 1, .reusable = true}}, SHIFT(326),
-  [1682] = {.entry = {.count = 1, .reusable = true}}, SHIFT(456),
-  [1684] = {.entry = {.count = 1, .reusable = true}}, SHIFT(135),
-  [1686] = {.entry = {.count = 1, .reusable = true}}, SHIFT(403),
-  [1688] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
-  [1690] = {.entry = {.count = 1, .reusable = true}}, SHIFT(483),
-  [1692] = {.entry = {.count = 1, .reusable = true}}, SHIFT(525),
-  [1694] = {.entry = {.count = 1, .reusable = true}}, SHIFT(383),
-  [1696] = {.entry = {.count = 1, .reusable = true}}, SHIFT(457),
-  [1698] = {.entry = {.count = 1, .reusable = true}}, SHIFT(652),
-  [1700] = {.entry = {.count = 1, .reusable = true}}, SHIFT(632),
-  [1702] = {.entry = {.count = 1, .reusable = true}}, SHIFT(266),
-  [1704] = {.entry = {.count = 1, .reusable = true}}, SHIFT(333),
-  [1706] = {.entry = {.count = 1, .reusable = true}}, SHIFT(612),
-  [1708] = {.entry = {.count = 1, .reusable = true}}, SHIFT(425),
-  [1710] = {.entry = {.count = 1, .reusable = true}}, SHIFT(353),
-  [1712] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
-  [1714] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
-  [1716] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
-  [1718] = {.entry = {.count = 1, .reusable = true}}, SHIFT(312),
-  [1720] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
-  [1722] = {.entry = {.count = 1, .reusable = true}}, SHIFT(645),
-  [1724] = {.entry = {.count = 1, .reusable = true}}, SHIFT(509),
-  [1726] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
-  [1728] = {.entry = {.count = 1, .reusable = true}}, SHIFT(386),
-  [1730] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
-  [1732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(394),
-  [1734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(14),
-  [1736] = {.entry = {.count = 1, .reusable = true}}, SHIFT(463),
-  [1738] = {.entry = {.count = 1, .reusable = true}}, SHIFT(40),
-  [1740] = {.entry = {.count = 1, .reusable = true}}, SHIFT(409),
-  [1742] = {.entry = {.count = 1, .reusable = true}}, SHIFT(53),
-  [1744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
-  [1746] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
-  [1748] = {.entry = {.count = 1, .reusable = true}}, SHIFT(324),
-  [1750] = {.entry = {.count = 1, .reusable = true}}, SHIFT(271),
-  [1752] = {.entry = {.count = 1, .reusable = true}}, SHIFT(321),
-  [1754] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
-  [1756] = {.entry = {.count = 1, .reusable = true}}, SHIFT(115),
-  [1758] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
-  [1760] = {.entry = {.count = 1, .reusable = true}}, SHIFT(414),
-  [1762] = {.entry = {.count = 1, .reusable = true}}, SHIFT(460),
-  [1764] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
+  [1612] = {.entry = {.count = 1, .reusable = true}}, SHIFT(599),
+  [1614] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_parameters, 3, 0, 0),
+  [1616] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_ne, 3, 0, 30),
+  [1618] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 3, 0, 3),
+  [1620] = {.entry = {.count = 1, .reusable = false}}, REDUCE(sym_silence, 4, 0, 6),
+  [1622] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_inventory_entry, 3, 0, 21),
+  [1624] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_in, 5, 0, 14),
+  [1626] = {.entry = {.count = 1, .reusable = true}}, SHIFT(596),
+  [1628] = {.entry = {.count = 1, .reusable = true}}, SHIFT(559),
+  [1630] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_selector_notin, 5, 0, 14),
+  [1632] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_argument, 3, 0, 46),
+  [1634] = {.entry = {.count = 1, .reusable = true}}, SHIFT(322),
+  [1636] = {.entry = {.count = 1, .reusable = true}}, SHIFT(454),
+  [1638] = {.entry = {.count = 1, .reusable = true}}, SHIFT(331),
+  [1640] = {.entry = {.count = 1, .reusable = true}}, SHIFT(447),
+  [1642] = {.entry = {.count = 1, .reusable = true}}, SHIFT(52),
+  [1644] = {.entry = {.count = 1, .reusable = true}}, SHIFT(510),
+  [1646] = {.entry = {.count = 1, .reusable = true}}, SHIFT(396),
+  [1648] = {.entry = {.count = 1, .reusable = true}}, SHIFT(401),
+  [1650] = {.entry = {.count = 1, .reusable = true}}, SHIFT(12),
+  [1652] = {.entry = {.count = 1, .reusable = true}}, SHIFT(130),
+  [1654] = {.entry = {.count = 1, .reusable = true}}, SHIFT(131),
+  [1656] = {.entry = {.count = 1, .reusable = true}}, SHIFT(132),
+  [1658] = {.entry = {.count = 1, .reusable = true}}, SHIFT(371),
+  [1660] = {.entry = {.count = 1, .reusable = true}}, SHIFT(349),
+  [1662] = {.entry = {.count = 1, .reusable = true}}, SHIFT(286),
+  [1664] = {.entry = {.count = 1, .reusable = true}}, SHIFT(619),
+  [1666] = {.entry = {.count = 1, .reusable = true}}, SHIFT(15),
+  [1668] = {.entry = {.count = 1, .reusable = true}}, SHIFT(603),
+  [1670] = {.entry = {.count = 1, .reusable = true}}, SHIFT(511),
+  [1672] = {.entry = {.count = 1, .reusable = true}}, SHIFT(490),
+  [1674] = {.entry = {.count = 1, .reusable = true}}, SHIFT(133),
+  [1676] = {.entry = {.count = 1, .reusable = true}}, SHIFT(513),
+  [1678] = {.entry = {.count = 1, .reusable = true}}, SHIFT(514),
+  [1680] = {.entry = {.count = 1, .reusable = true}}, SHIFT(128),
+  [1682] = {.entry = {.count = 1, .reusable = true}}, SHIFT(337),
+  [1684] = {.entry = {.count = 1, .reusable = true}}, SHIFT(295),
+  [1686] = {.entry = {.count = 1, .reusable = true}}, SHIFT(129),
+  [1688] = {.entry = {.count = 1, .reusable = true}}, SHIFT(525),
+  [1690] = {.entry = {.count = 1, .reusable = true}}, SHIFT(134),
+  [1692] = {.entry = {.count = 1, .reusable = true}}, SHIFT(41),
+  [1694] = {.entry = {.count = 1, .reusable = true}}, SHIFT(384),
+  [1696] = {.entry = {.count = 1, .reusable = true}}, SHIFT(451),
+  [1698] = {.entry = {.count = 1, .reusable = true}}, SHIFT(538),
+  [1700] = {.entry = {.count = 1, .reusable = true}}, SHIFT(119),
+  [1702] = {.entry = {.count = 1, .reusable = true}}, SHIFT(407),
+  [1704] = {.entry = {.count = 1, .reusable = true}}, SHIFT(397),
+  [1706] = {.entry = {.count = 1, .reusable = true}}, SHIFT(415),
+  [1708] = {.entry = {.count = 1, .reusable = true}}, SHIFT(637),
+  [1710] = {.entry = {.count = 1, .reusable = true}}, SHIFT(336),
+  [1712] = {.entry = {.count = 1, .reusable = true}}, SHIFT(151),
+  [1714] = {.entry = {.count = 1, .reusable = true}}, SHIFT(110),
+  [1716] = {.entry = {.count = 1, .reusable = true}}, SHIFT(368),
+  [1718] = {.entry = {.count = 1, .reusable = true}}, SHIFT(327),
+  [1720] = {.entry = {.count = 1, .reusable = true}}, SHIFT(467),
+  [1722] = {.entry = {.count = 1, .reusable = true}}, SHIFT(439),
+  [1724] = {.entry = {.count = 1, .reusable = true}}, SHIFT(405),
+  [1726] = {.entry = {.count = 1, .reusable = true}}, SHIFT(539),
+  [1728] = {.entry = {.count = 1, .reusable = true}}, SHIFT(123),
+  [1730] = {.entry = {.count = 1, .reusable = true}}, SHIFT(393),
+  [1732] = {.entry = {.count = 1, .reusable = true}}, SHIFT(628),
+  [1734] = {.entry = {.count = 1, .reusable = true}}, SHIFT(262),
+  [1736] = {.entry = {.count = 1, .reusable = true}}, SHIFT(402),
+  [1738] = {.entry = {.count = 1, .reusable = true}}, REDUCE(sym_verb, 1, 0, 0),
+  [1740] = {.entry = {.count = 1, .reusable = true}}, SHIFT(423),
+  [1742] = {.entry = {.count = 1, .reusable = true}}, SHIFT(124),
+  [1744] = {.entry = {.count = 1, .reusable = true}}, SHIFT(391),
+  [1746] = {.entry = {.count = 1, .reusable = true}}, SHIFT(125),
+  [1748] = {.entry = {.count = 1, .reusable = true}}, SHIFT(473),
+  [1750] = {.entry = {.count = 1, .reusable = true}}, SHIFT(421),
+  [1752] = {.entry = {.count = 1, .reusable = true}}, SHIFT(272),
+  [1754] = {.entry = {.count = 1, .reusable = true}}, SHIFT(494),
+  [1756] = {.entry = {.count = 1, .reusable = true}}, SHIFT(16),
+  [1758] = {.entry = {.count = 1, .reusable = true}}, SHIFT(512),
+  [1760] = {.entry = {.count = 1, .reusable = true}}, SHIFT(639),
+  [1762] = {.entry = {.count = 1, .reusable = true}}, SHIFT(203),
+  [1764] = {.entry = {.count = 1, .reusable = true}}, SHIFT(323),
+  [1766] = {.entry = {.count = 1, .reusable = true}}, SHIFT(314),
+  [1768] = {.entry = {.count = 1, .reusable = true}}, SHIFT(142),
+  [1770] = {.entry = {.count = 1, .reusable = true}},  ACCEPT_INPUT(),
+  [1772] = {.entry = {.count = 1, .reusable = true}}, SHIFT(389),
+  [1774] = {.entry = {.count = 1, .reusable = true}}, SHIFT(163),
 };
 
 #ifdef __cplusplus

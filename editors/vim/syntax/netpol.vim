@@ -29,7 +29,7 @@ syn keyword netpolKeyword authentication
 syn keyword netpolKeyword aws named region
 syn keyword netpolKeyword secret mismatch
 syn keyword netpolKeyword listener priority l7
-syn keyword netpolKeyword terminate originate tls ca certificate key
+syn keyword netpolKeyword terminate originate tls ca certificate key fallback
 syn keyword netpolKeyword cidr cidrs ports strings string selector expect account node
 syn keyword netpolKeyword const nextgroup=netpolConstDef skipwhite skipnl
 syn keyword netpolKeyword category use nextgroup=netpolCategoryName skipwhite skipnl

@@ -76,6 +76,7 @@ pub(super) const KEYWORDS: &[&str] = &[
     "ca",
     "certificate",
     "key",
+    "fallback",
     "priority",
     "l7",
     "spec",

@@ -467,13 +467,6 @@ fn header_match(ctx: &mut Doc<'_>, path: &str, value: &Value) -> Option<HeaderMa
     if let Some((field, value)) = secret {
         out.secret = Some(secret_ref(ctx, &field, value)?);
     }
-    if out.value.is_some() && out.secret.is_some() {
-        ctx.cannot_say(
-            path,
-            "`.netpol` writes a header match's value or its secret, not both",
-        );
-        ok = false;
-    }
     ok.then_some(out)
 }
 

@@ -482,7 +482,6 @@ spec:
           - {name: A, mismatch: REWRITE}
           - {name: B, secret: {namespace: x}}
           - {value: v}
-          - {name: C, value: v, secret: {name: s}}
   egressDeny:
   - toEndpoints: [{}]
     authentication: {mode: required}
@@ -961,6 +960,7 @@ spec:
           - {name: X-Env, value: prod}
           - {name: X-Trace, mismatch: LOG}
           - {name: X-Key, secret: {name: key}}
+          - {name: X-Client, value: web, secret: {name: client-id}, mismatch: ADD}
 "#;
 
 #[test]
