@@ -365,7 +365,15 @@ fn body(names: &Names<'_>, scan: &Scan<'_>, toks: &[Tok<'_>], policies: bool) ->
         let list: Vec<&str> = BODY
             .iter()
             .copied()
-            .filter(|word| policies || (*word != "policy" && *word != "expect"))
+            // `spec` blocks go in a policy block only (E0244); policies and
+            // expectations outside one.
+            .filter(|word| {
+                if policies {
+                    *word != "spec"
+                } else {
+                    *word != "policy" && *word != "expect"
+                }
+            })
             .collect();
         return words(&list, CompletionKind::Keyword);
     }
