@@ -386,8 +386,30 @@ impl Generator {
     }
 
     fn l7(&mut self) -> Option<ir::L7> {
-        match self.random.below(4) {
+        match self.random.below(6) {
             0 => None,
+            4 => Some(ir::L7::Listener(ir::Listener {
+                config: self.text(),
+                kind: match self.random.below(3) {
+                    0 => None,
+                    1 => Some(ir::EnvoyConfigKind::Namespaced),
+                    _ => Some(ir::EnvoyConfigKind::Clusterwide),
+                },
+                name: self.text(),
+                priority: self.optional(|generator| {
+                    u8::try_from(generator.random.below(100) + 1).unwrap_or(1)
+                }),
+            })),
+            5 => Some(ir::L7::Generic(ir::GenericL7 {
+                proto: self.text(),
+                rules: (0..self.count(2))
+                    .map(|_| {
+                        (0..self.count(3))
+                            .map(|_| (self.key_text(), self.text()))
+                            .collect()
+                    })
+                    .collect(),
+            })),
             1 => Some(ir::L7::Http(
                 (0..self.count(2))
                     .map(|_| ir::HttpRule {
@@ -686,6 +708,13 @@ fn the_generator_covers_the_hard_cases() {
         "|2",
         "|+",
         "\\t",
+        "terminatingTLS:",
+        "originatingTLS:",
+        "trustedCA:",
+        "serverNames:",
+        "listener:",
+        "envoyConfig:",
+        "l7proto:",
     ] {
         assert!(all.contains(needle), "no generated spec prints {needle:?}");
     }

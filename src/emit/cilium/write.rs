@@ -230,8 +230,8 @@ impl Write for PortRule<'_> {
         non_empty(&mut map, "ports", &self.ports);
         optional(&mut map, "terminatingTLS", self.terminating_tls.as_ref());
         optional(&mut map, "originatingTLS", self.originating_tls.as_ref());
-        optional(&mut map, "listener", self.listener.as_ref());
         non_empty(&mut map, "serverNames", &self.server_names);
+        optional(&mut map, "listener", self.listener.as_ref());
         optional(&mut map, "rules", self.rules.as_ref());
     }
 }
