@@ -497,8 +497,9 @@ fn rule(names: &Names<'_>, verb: &str, rest: &[Tok<'_>]) -> Vec<Completion> {
     if !has("port") && !has("icmp") {
         out.extend(words(&["port", "icmp"], CompletionKind::Keyword));
     }
-    // `sni` comes before the L7 lines and excludes them (E0218).
-    if has("port") && !has("sni") && !has("listener") {
+    // `sni` comes before the TLS clauses and the L7 lines, and excludes
+    // the L7 lines unless the proxy terminates TLS (E0218).
+    if has("port") && (!has("sni") || has("terminate")) && !has("listener") {
         out.extend(words(L7, CompletionKind::Keyword));
         let tls = has("terminate") || has("originate");
         if !L7.iter().any(|word| has(word)) && !has("authentication") && !tls {
@@ -522,13 +523,11 @@ fn rule(names: &Names<'_>, verb: &str, rest: &[Tok<'_>]) -> Vec<Completion> {
     if has("listener") && !has("priority") && !has("authentication") {
         out.push(item("priority", CompletionKind::Keyword));
     }
-    // `terminate tls` and `originate tls` come after the ports and before
-    // the L7 lines, on allow rules (E0234); after one, its items.
-    // Not after `sni`, which cannot stand with the L7 rules TLS needs (E0218).
+    // `terminate tls` and `originate tls` come after the ports and `sni`
+    // and before the L7 lines, on allow rules (E0234); after one, its items.
     if verb == "allow"
         && has("port")
         && !has("listener")
-        && !has("sni")
         && !has("authentication")
         && !L7.iter().any(|word| has(word))
     {

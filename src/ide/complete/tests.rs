@@ -182,6 +182,24 @@ fn a_rule_offers_peers_then_clauses() {
         one("namespace shop {\n  allow from pods app=web port 443/tcp terminate tls |\n}\n"),
         ["secret"]
     );
+    // With `sni`, the L7 lines come once the proxy terminates TLS (E0218).
+    assert_eq!(
+        one(
+            "namespace shop {\n  allow from pods app=web port 443/tcp sni \"a\" terminate tls secret \"s\" |\n}\n"
+        ),
+        [
+            "authentication",
+            "ca",
+            "certificate",
+            "dns",
+            "grpc",
+            "http",
+            "kafka",
+            "key",
+            "l7",
+            "originate"
+        ]
+    );
     // After a TLS clause: its items, the other clause and the L7 lines.
     assert_eq!(
         one(
@@ -261,7 +279,7 @@ fn a_rule_offers_peers_then_clauses() {
         one(
             "namespace shop {\n  allow from pods app=web port 443/tcp sni \"a.example.com\" |\n}\n"
         ),
-        ["authentication"]
+        ["authentication", "originate", "terminate"]
     );
     assert_eq!(
         one("namespace shop {\n  allow from pods app=web in |\n}\n"),
