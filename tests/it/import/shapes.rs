@@ -1051,7 +1051,7 @@ fn tls_interception_round_trips() {
 }
 
 #[test]
-fn tls_interception_without_l7_rules_or_with_server_names_is_refused() {
+fn tls_without_l7_rules_and_server_names_without_termination_are_refused() {
     let without_rules = r#"
 apiVersion: cilium.io/v2
 kind: CiliumNetworkPolicy
