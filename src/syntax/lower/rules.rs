@@ -97,6 +97,7 @@ impl Cx {
         let (Some(verb), Some(direction), Some(peer)) = (verb, direction, peer) else {
             unreachable!("grammar: a rule has a verb, a direction and a peer")
         };
+        l7.shrink_to_fit();
         ast::Rule {
             verb,
             direction,
