@@ -111,8 +111,10 @@ pub struct Namespace {
     pub name: NamespaceName,
     /// The `namespace` block.
     pub origin: Span,
-    /// User files this namespace's policies come from, as repo-relative paths.
-    pub sources: BTreeSet<String>,
+    /// User files this namespace's policies come from, as repo-relative
+    /// paths, sorted and each once (a vector: usually one path, which a
+    /// `BTreeSet` would give an eleven-slot node).
+    pub sources: Vec<String>,
     /// Policies, sorted by name.
     pub policies: Vec<PolicyInstance>,
 }

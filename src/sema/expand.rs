@@ -308,7 +308,7 @@ impl<'a> Expander<'a, '_> {
         Some(ir::Namespace {
             name,
             origin: decl.span,
-            sources: self.user_paths(files),
+            sources: self.user_paths(files).into_iter().collect(),
             policies,
         })
     }
