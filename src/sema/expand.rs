@@ -309,7 +309,7 @@ impl<'a> Expander<'a, '_> {
             name,
             origin: decl.span,
             sources: self.user_paths(files).into_iter().collect(),
-            policies,
+            policies: exact(policies),
         })
     }
 

@@ -373,6 +373,7 @@ impl Builder<'_, '_> {
             // were found in.
             uses.sort_unstable_by_key(|span| (sources.path(span.file), span.start, span.end));
             uses.dedup();
+            uses.shrink_to_fit();
             let Ok(id) = u32::try_from(index) else {
                 continue;
             };
