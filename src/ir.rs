@@ -16,12 +16,14 @@
 //! emit has to handle.
 //!
 //! **Invariant:** order is deterministic: namespaces and policies are sorted by
-//! name; rules keep source order; label maps are `BTreeMap`s.
+//! name; rules keep source order; label maps are `BTreeMap`s or, for
+//! selectors, [`LabelMap`]s (sorted vectors), both iterated in key order.
 //!
 //! Every rule carries a [`RuleOrigin`]: the span it was written at (in a user
 //! file or the standard library) and the categories it came through.
 
 mod expect;
+mod labels;
 mod rules;
 mod text;
 mod values;
@@ -34,6 +36,7 @@ use ipnet::IpNet;
 pub use crate::sema::Checked;
 use crate::source::Span;
 pub use expect::*;
+pub use labels::LabelMap;
 pub use rules::*;
 pub use text::*;
 pub use values::*;
@@ -108,8 +111,10 @@ pub struct Namespace {
     pub name: NamespaceName,
     /// The `namespace` block.
     pub origin: Span,
-    /// User files this namespace's policies come from, as repo-relative paths.
-    pub sources: BTreeSet<String>,
+    /// User files this namespace's policies come from, as repo-relative
+    /// paths, sorted and each once (a vector: usually one path, which a
+    /// `BTreeSet` would give an eleven-slot node).
+    pub sources: Vec<String>,
     /// Policies, sorted by name.
     pub policies: Vec<PolicyInstance>,
 }
@@ -240,7 +245,7 @@ impl Default for Subject {
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Selector {
     /// `matchLabels`.
-    pub match_labels: BTreeMap<LabelKey, LabelValue>,
+    pub match_labels: LabelMap<LabelKey, LabelValue>,
     /// `matchExpressions`, in source order.
     pub match_expressions: Vec<Expression>,
 }

@@ -23,8 +23,9 @@ pub struct File {
 pub enum Item {
     /// `import "path"`.
     Import(Import),
-    /// `const NAME = value`.
-    Const(ConstDef),
+    /// `const NAME = value` (boxed: the largest item, and a rare one, would
+    /// set the size of every file's items).
+    Const(Box<ConstDef>),
     /// `category NAME(params) { ... }`.
     Category(Category),
     /// `namespace NAME { ... }`.
@@ -74,7 +75,7 @@ pub struct Category {
     /// Parameters in order.
     pub params: Vec<Param>,
     /// `sentence ...`: the rule sentence that stands for a `use` of it.
-    pub sentence: Option<SentenceDecl>,
+    pub sentence: Option<Box<SentenceDecl>>,
     /// The body.
     pub body: Vec<BodyItem>,
     /// The whole item.

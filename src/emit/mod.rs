@@ -21,7 +21,7 @@
 mod cilium;
 mod yaml;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::ir;
@@ -221,8 +221,8 @@ impl SpecCache {
 }
 
 /// Prints one file: the header, then one document per policy.
-fn print_file(
-    sources: &BTreeSet<String>,
+fn print_file<'a>(
+    sources: impl IntoIterator<Item = &'a String>,
     policies: &[ir::PolicyInstance],
     kind: cilium::Kind,
     namespace: Option<&str>,
@@ -250,7 +250,7 @@ fn print_file(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use std::collections::{BTreeMap, BTreeSet};
 
     use super::*;
     use crate::source::{FileId, Span};

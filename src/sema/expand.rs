@@ -308,8 +308,8 @@ impl<'a> Expander<'a, '_> {
         Some(ir::Namespace {
             name,
             origin: decl.span,
-            sources: self.user_paths(files),
-            policies,
+            sources: self.user_paths(files).into_iter().collect(),
+            policies: exact(policies),
         })
     }
 
@@ -666,10 +666,12 @@ impl<'a> Expander<'a, '_> {
             description: parts.description.map(|(text, _)| text),
             subject,
             default_deny: parts.no_deny_said.switches(),
-            ingress: parts.ingress,
-            ingress_deny: parts.ingress_deny,
-            egress: parts.egress,
-            egress_deny: parts.egress_deny,
+            // The program holds every namespace's rules until emit: no spare
+            // capacity left over from the pushes.
+            ingress: exact(parts.ingress),
+            ingress_deny: exact(parts.ingress_deny),
+            egress: exact(parts.egress),
+            egress_deny: exact(parts.egress_deny),
             labels: parts.labels,
             metadata: parts.metadata,
             log: parts.log.map(|(log, _)| log),
@@ -703,4 +705,10 @@ fn spec_keyword(block: &ast::SpecBlock) -> Span {
         end: block.span.start.saturating_add(4).min(block.span.end),
         ..block.span
     }
+}
+
+/// The vector without spare capacity.
+fn exact<T>(mut items: Vec<T>) -> Vec<T> {
+    items.shrink_to_fit();
+    items
 }

@@ -509,7 +509,7 @@ fn labels(
         );
         return None;
     }
-    Some(checked.match_labels)
+    Some(checked.match_labels.into())
 }
 
 fn port(

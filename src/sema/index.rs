@@ -140,8 +140,6 @@ pub struct Index {
     uses: Vec<Vec<Span>>,
     /// Every definition name and use, sorted by span, for [`Index::at`].
     spans: Vec<(Span, DefId)>,
-    /// A use or a definition name by its exact span.
-    by_span: HashMap<Span, DefId>,
     /// Emitted policies by namespace (`None`: cluster-wide) and name.
     policies: HashMap<(Option<String>, String), DefId>,
     /// The category `use`s written directly in each policy, by the IR
@@ -188,13 +186,23 @@ impl Index {
     /// What a name written at `span` (a `$NAME` with its `$`, a `use`'s
     /// name) refers to, or what a definition's name at `span` defines.
     pub fn resolved(&self, span: Span) -> Option<DefId> {
-        self.by_span.get(&span).copied().or_else(|| {
+        self.exactly_at(span).or_else(|| {
             let bare = Span {
                 start: span.start.saturating_add(1),
                 ..span
             };
-            self.by_span.get(&bare).copied()
+            self.exactly_at(bare)
         })
+    }
+
+    /// The definition or use whose span is exactly `span`: `spans` is
+    /// sorted by span with no span twice, so no second table is kept.
+    fn exactly_at(&self, span: Span) -> Option<DefId> {
+        let at = self
+            .spans
+            .binary_search_by_key(&span, |(have, _)| *have)
+            .ok()?;
+        self.spans.get(at).map(|(_, def)| *def)
     }
 
     /// The emitted policy of a namespace (`None`: cluster-wide) by name.

@@ -91,7 +91,7 @@ fn labels(
         );
         return None;
     }
-    Some(checked.match_labels)
+    Some(checked.match_labels.into())
 }
 
 fn duplicate(name: &str, span: Span, first: Span) -> Diagnostic {

@@ -707,7 +707,7 @@ fn aws_group(
                 diags.push(report::aws_labels_not_equality(selector.span));
                 return None;
             }
-            lowered.match_labels
+            lowered.match_labels.into()
         }
         None => BTreeMap::new(),
     };

@@ -139,7 +139,7 @@ pub fn complete(sources: &SourceMap, files: &mut [ast::File]) -> Vec<Diagnostic>
                         .iter()
                         .map(|param| (param.name.node.clone(), param.default.is_some()))
                         .collect(),
-                    decl: decl.clone(),
+                    decl: ast::SentenceDecl::clone(decl),
                 },
             );
         }

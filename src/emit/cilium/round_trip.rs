@@ -15,8 +15,6 @@
 //! with CIDRs (with and without exceptions, both families), port numbers
 //! and ranges, every peer kind and every list.
 
-use std::collections::BTreeMap;
-
 use super::{Rule, body_text, spec_text};
 use crate::emit::yaml::Node;
 use crate::emit::yaml::reference::{self, Mapping, Value};
@@ -228,7 +226,7 @@ impl Generator {
     }
 
     fn selector(&mut self) -> ir::Selector {
-        let match_labels: BTreeMap<ir::LabelKey, ir::LabelValue> = (0..self.count(3))
+        let match_labels: ir::LabelMap<ir::LabelKey, ir::LabelValue> = (0..self.count(3))
             .map(|_| {
                 let key = self.key_text();
                 let value = self.text();

@@ -210,7 +210,7 @@ fn default_deny_prints_only_set_directions() {
 #[test]
 fn to_services_both_forms() {
     let selected = ir::Selector {
-        match_labels: BTreeMap::new(),
+        match_labels: ir::LabelMap::new(),
         match_expressions: vec![
             ir::Expression {
                 key: key("tier"),

@@ -373,6 +373,7 @@ impl Builder<'_, '_> {
             // were found in.
             uses.sort_unstable_by_key(|span| (sources.path(span.file), span.start, span.end));
             uses.dedup();
+            uses.shrink_to_fit();
             let Ok(id) = u32::try_from(index) else {
                 continue;
             };
@@ -389,8 +390,11 @@ impl Builder<'_, '_> {
         }
         spans.sort_by_key(|(span, _)| *span);
         spans.dedup_by_key(|(span, _)| *span);
-        self.index.by_span = spans.iter().copied().collect();
         self.index.spans = spans;
+        // The index lives until the lints have run: no spare capacity.
+        self.index.defs.shrink_to_fit();
+        self.index.uses.shrink_to_fit();
+        self.index.spans.shrink_to_fit();
         self.index
     }
 

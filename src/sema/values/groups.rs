@@ -85,7 +85,7 @@ impl Evaluator<'_> {
                 ));
                 return None;
             }
-            labels = selector.match_labels;
+            labels = selector.match_labels.into();
         }
         let name = def.name.node.to_ascii_lowercase().replace('_', "-");
         let checked =

@@ -10,7 +10,7 @@ impl Cx {
     pub(super) fn item(&self, pair: Pair<'_, R>) -> ast::Item {
         match pair.as_rule() {
             R::import => ast::Item::Import(self.import(pair)),
-            R::const_def => ast::Item::Const(self.const_def(pair)),
+            R::const_def => ast::Item::Const(Box::new(self.const_def(pair))),
             R::category => ast::Item::Category(self.category(pair)),
             R::namespace => ast::Item::Namespace(self.namespace(pair)),
             R::cluster_policy => ast::Item::ClusterPolicy(self.policy(pair)),
@@ -86,7 +86,7 @@ impl Cx {
                         .map(|p| self.param(p))
                         .collect()
                 }
-                R::sentence_decl => sentence = Some(self.sentence_decl(child)),
+                R::sentence_decl => sentence = Some(Box::new(self.sentence_decl(child))),
                 _ => body.push(self.body_item(child)),
             }
         }

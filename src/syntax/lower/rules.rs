@@ -42,22 +42,22 @@ impl Cx {
                     let values = children(child.into_inner())
                         .map(|value| self.value(value))
                         .collect();
-                    sni = Some(Spanned::new(values, child_span));
+                    sni = Some(Box::new(Spanned::new(values, child_span)));
                 }
-                R::listener => listener = Some(self.listener(child)),
+                R::listener => listener = Some(Box::new(self.listener(child))),
                 R::tls => tls.push(self.tls(child)),
                 R::authentication => {
                     let mode = children(child.into_inner())
                         .next()
                         .map(|mode| Spanned::new(mode.as_str().to_owned(), self.span(&mode)))
                         .unwrap_or_else(|| unreachable!("grammar: authentication has a mode"));
-                    authentication = Some(Spanned::new(mode, child_span));
+                    authentication = Some(Box::new(Spanned::new(mode, child_span)));
                 }
                 R::icmps => {
                     let items = children(child.into_inner())
                         .map(|item| self.icmp_item(item))
                         .collect();
-                    icmps = Some(Spanned::new(items, child_span));
+                    icmps = Some(Box::new(Spanned::new(items, child_span)));
                 }
                 R::http => l7.push(ast::L7::Http(self.http(child))),
                 R::grpc => {
@@ -99,6 +99,7 @@ impl Cx {
         let (Some(verb), Some(direction), Some(peer)) = (verb, direction, peer) else {
             unreachable!("grammar: a rule has a verb, a direction and a peer")
         };
+        l7.shrink_to_fit();
         ast::Rule {
             verb,
             direction,

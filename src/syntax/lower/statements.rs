@@ -22,6 +22,7 @@ impl Cx {
             }
         }
         let name = name.unwrap_or_else(|| unreachable!("grammar: namespace has a name"));
+        body.shrink_to_fit();
         ast::NamespaceDecl {
             system,
             name,
@@ -45,7 +46,8 @@ impl Cx {
             .next()
             .map(|name| self.text(&name))
             .unwrap_or_else(|| unreachable!("grammar: policy has a name"));
-        let body = inner.map(|stmt| self.stmt(stmt)).collect();
+        let mut body: Vec<ast::Stmt> = inner.map(|stmt| self.stmt(stmt)).collect();
+        body.shrink_to_fit();
         ast::PolicyDecl { name, body, span }
     }
 
