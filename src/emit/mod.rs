@@ -21,9 +21,10 @@
 mod cilium;
 mod yaml;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use crate::hash::HashMap;
 use crate::ir;
 
 /// The file that holds the cluster-wide policies. Namespace names cannot
