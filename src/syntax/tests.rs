@@ -280,19 +280,30 @@ cluster namespaces {
     let mut sources = SourceMap::new();
     let id = sources.add_user("test.netpol", text);
     let (file, diags) = super::parse(&sources, id);
-    assert!(diags.is_empty(), "{}", render(&diags, &sources, Format::Human, false));
+    assert!(
+        diags.is_empty(),
+        "{}",
+        render(&diags, &sources, Format::Human, false)
+    );
     let found: Vec<(String, &str)> = file
         .silences
         .iter()
         .map(|silence| {
-            let codes: Vec<&str> = silence.codes.iter().map(|code| code.node.as_str()).collect();
+            let codes: Vec<&str> = silence
+                .codes
+                .iter()
+                .map(|code| code.node.as_str())
+                .collect();
             (codes.join(","), sources.slice(silence.target))
         })
         .collect();
     let expected = [
         ("W0101", "const A = 80/tcp"),
         ("W0102", "allow from entity world"),
-        ("W0103", "policy p {\n    silence W0104 \"d\"\n    select pods app=web\n    spec {\n      silence W0105 \"e\"\n      allow from entity world\n      spec {\n        silence W0106 \"f\"\n        allow to entity world\n      }\n    }\n  }"),
+        (
+            "W0103",
+            "policy p {\n    silence W0104 \"d\"\n    select pods app=web\n    spec {\n      silence W0105 \"e\"\n      allow from entity world\n      spec {\n        silence W0106 \"f\"\n        allow to entity world\n      }\n    }\n  }",
+        ),
         ("W0104", "select pods app=web"),
         ("W0105", "allow from entity world"),
         ("W0106", "allow to entity world"),
