@@ -52,6 +52,7 @@ pub mod emit;
 pub mod flow;
 pub mod fmt;
 pub mod goregexp;
+mod hash;
 pub mod ide;
 pub mod import;
 pub mod ir;

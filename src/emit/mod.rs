@@ -21,9 +21,9 @@
 mod cilium;
 mod yaml;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::hash::HashMap;
 use crate::ir;
 
 /// The file that holds the cluster-wide policies. Namespace names cannot

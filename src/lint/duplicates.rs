@@ -5,11 +5,10 @@
 //! adds nothing; it often comes from two categories that both bring it, or
 //! from a rule pasted twice.
 
-use std::collections::HashSet;
-
 use super::repo::Repo;
 use crate::diag::Diagnostic;
 use crate::diag::report;
+use crate::hash::{HashSet, HashSetExt};
 use crate::ir;
 
 /// W0108.

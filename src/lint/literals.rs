@@ -11,7 +11,7 @@
 //! A `silence W0106` on a definition takes the literals inside it out of the
 //! count, so the others still warn if they repeat among themselves.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::str::FromStr;
 
@@ -22,6 +22,7 @@ use super::silence::Silences;
 use crate::ast;
 use crate::diag::Diagnostic;
 use crate::diag::report;
+use crate::hash::HashMap;
 use crate::sema::walk::{self, Place, Slot, Visitor};
 use crate::source::Span;
 

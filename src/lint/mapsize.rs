@@ -30,12 +30,11 @@
 //! The lint warns when the estimate for an endpoint passes [`WARN_AT`],
 //! half the default map, because the estimate is rough.
 
-use std::collections::HashMap;
-
 use super::repo::{Inst, Repo};
 use super::select::{self, Pods};
 use crate::diag::Diagnostic;
 use crate::diag::report;
+use crate::hash::{HashMap, HashMapExt};
 use crate::ir;
 use crate::source::Span;
 

@@ -55,10 +55,9 @@ pub mod silence;
 mod system;
 mod unused;
 
-use std::collections::HashSet;
-
 use crate::ast;
 use crate::diag::Diagnostic;
+use crate::hash::{HashSet, HashSetExt};
 use crate::ir;
 use crate::sema::Index;
 use crate::source::SourceMap;

@@ -9,11 +9,10 @@
 //! that the block's namespace is not in the inventory. Without an
 //! inventory, nothing is said.
 
-use std::collections::HashMap;
-
 use super::repo::Repo;
 use super::select::{Namespace, Tri, may_select};
 use crate::diag::{Diagnostic, report};
+use crate::hash::{HashMap, HashMapExt};
 use crate::ir::{self, PeerRef};
 use crate::sema::SYSTEM_NAMESPACES;
 use crate::source::Span;

@@ -4,10 +4,10 @@
 //! syntax of each rule, cluster-wide policy and constant by its span (the
 //! IR carries spans; some lints point inside the syntax they lead to).
 
-use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use crate::ast;
+use crate::hash::{HashMap, HashMapExt, HashSet};
 use crate::ir;
 use crate::sema::Index;
 use crate::source::{FileId, Origin, SourceMap, Span};

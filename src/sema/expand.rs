@@ -28,7 +28,7 @@
 mod categories;
 mod parts;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -41,6 +41,7 @@ use crate::CiliumVersion;
 use crate::ast;
 use crate::diag::Diagnostic;
 use crate::diag::report;
+use crate::hash::{HashMap, HashMapExt};
 use crate::ir;
 use crate::source::{FileId, Origin, SourceMap, Span};
 

@@ -26,9 +26,8 @@ mod build;
 #[cfg(test)]
 mod tests;
 
-use std::collections::HashMap;
-
 use super::types::Ty;
+use crate::hash::HashMap;
 use crate::source::{FileId, Span};
 
 pub(crate) use build::build;

@@ -4,13 +4,12 @@
 //! transitively), then the standard library. Namespaces and cluster-wide
 //! policies are global: each name may be declared once in the repository.
 
-use std::collections::HashMap;
-
 use super::suggest;
 use crate::CiliumVersion;
 use crate::ast;
 use crate::diag::Diagnostic;
 use crate::diag::report;
+use crate::hash::{HashMap, HashMapExt};
 use crate::source::{FileId, Origin, SourceMap, Span};
 
 /// Everything the later passes look names up in.

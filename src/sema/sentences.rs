@@ -22,13 +22,12 @@
 //! standard library. Two categories anywhere in the repository (standard
 //! library included) may not declare the same sentence.
 
-use std::collections::HashMap;
-
 use super::resolve::{self, CategoryRef, Defs};
 use super::suggest;
 use crate::ast;
 use crate::diag::Diagnostic;
 use crate::diag::report;
+use crate::hash::{HashMap, HashMapExt};
 use crate::source::{FileId, Origin, SourceMap, Span, Spanned};
 
 /// A category's sentence, with what the checks need of the category.

@@ -8,7 +8,7 @@
 mod groups;
 mod selectors;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 use std::str::FromStr;
 
@@ -21,6 +21,7 @@ use super::validate;
 use crate::ast;
 use crate::diag::Diagnostic;
 use crate::diag::report;
+use crate::hash::{HashMap, HashMapExt};
 use crate::ir;
 use crate::source::{FileId, Span};
 

@@ -48,7 +48,7 @@ pub fn lower_file(file: FileId, pair: Pair<'_, R>) -> ast::File {
 
 /// Where the last token inside a pair ends.
 fn last_token_end(pair: &Pair<'_, R>) -> usize {
-    match pair.clone().into_inner().last() {
+    match pair.clone().into_inner().next_back() {
         Some(last) => last_token_end(&last),
         None => pair.as_span().end(),
     }

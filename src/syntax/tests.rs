@@ -241,3 +241,75 @@ fn a_misplaced_word_after_allow_is_still_a_syntax_error() {
         "{rendered}"
     );
 }
+
+#[test]
+fn silences_are_found_wherever_the_grammar_allows_them() {
+    // One `silence` in each place the grammar writes `silence*`: before a
+    // top-level item, in a namespace, category, policy, cluster policy,
+    // spec block (nested too) and inventory entry. Each silences a
+    // different code, so the order and the targets can be checked.
+    let text = r#"silence W0101 "a"
+const A = 80/tcp
+category c {
+  silence W0102 "b"
+  allow from entity world
+}
+namespace shop {
+  silence W0103 "c"
+  policy p {
+    silence W0104 "d"
+    select pods app=web
+    spec {
+      silence W0105 "e"
+      allow from entity world
+      spec {
+        silence W0106 "f"
+        allow to entity world
+      }
+    }
+  }
+}
+cluster policy cp {
+  silence W0107 "g"
+  select all nodes
+}
+cluster namespaces {
+  silence W0108 "h" shop
+}
+"#;
+    let mut sources = SourceMap::new();
+    let id = sources.add_user("test.netpol", text);
+    let (file, diags) = super::parse(&sources, id);
+    assert!(
+        diags.is_empty(),
+        "{}",
+        render(&diags, &sources, Format::Human, false)
+    );
+    let found: Vec<(String, &str)> = file
+        .silences
+        .iter()
+        .map(|silence| {
+            let codes: Vec<&str> = silence
+                .codes
+                .iter()
+                .map(|code| code.node.as_str())
+                .collect();
+            (codes.join(","), sources.slice(silence.target))
+        })
+        .collect();
+    let expected = [
+        ("W0101", "const A = 80/tcp"),
+        ("W0102", "allow from entity world"),
+        (
+            "W0103",
+            "policy p {\n    silence W0104 \"d\"\n    select pods app=web\n    spec {\n      silence W0105 \"e\"\n      allow from entity world\n      spec {\n        silence W0106 \"f\"\n        allow to entity world\n      }\n    }\n  }",
+        ),
+        ("W0104", "select pods app=web"),
+        ("W0105", "allow from entity world"),
+        ("W0106", "allow to entity world"),
+        ("W0107", "select all nodes"),
+        ("W0108", "shop"),
+    ];
+    let found: Vec<(&str, &str)> = found.iter().map(|(c, t)| (c.as_str(), *t)).collect();
+    assert_eq!(found, expected);
+}

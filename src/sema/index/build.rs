@@ -7,10 +7,9 @@
 //! arguments, and stops at the budget (E0108), and a use in any of those
 //! is still a use.
 
-use std::collections::{HashMap, HashSet};
-
 use super::{ConstTypes, Def, DefId, DefKind, Detail, Import, Index};
 use crate::ast;
+use crate::hash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::ir;
 use crate::sema::resolve::Defs;
 use crate::sema::types::Ty;

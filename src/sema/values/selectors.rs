@@ -76,7 +76,7 @@ impl Evaluator<'_> {
                 let mut texts = Vec::new();
                 // A set, not `texts.contains`: a list of 100,000 values must
                 // not take 100,000² comparisons.
-                let mut seen = std::collections::HashSet::new();
+                let mut seen = crate::hash::HashSet::default();
                 for value in values {
                     for text in self.strings(value, env, diags)? {
                         let checked = validate::label_value(&text, value.span(), diags)?;
