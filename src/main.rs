@@ -5,12 +5,6 @@ mod cli;
 
 use std::process::ExitCode;
 
-/// mimalloc instead of the system allocator: the compile makes many small,
-/// short-lived allocations (syntax trees, names, rule tables), which it
-/// serves in fewer instructions than glibc's malloc (BENCHMARKS.md).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     cli::ice::install();
     cli::run()
