@@ -57,7 +57,7 @@ pub mod ide;
 pub mod import;
 pub mod ir;
 pub mod lint;
-mod par;
+pub mod par;
 pub mod sema;
 pub mod source;
 pub mod stdlib;

@@ -1,5 +1,5 @@
 //! Data parallelism for the pipeline's independent parts (files to parse,
-//! namespaces to print, groups of lints), on `std::thread::scope`: no crate,
+//! namespaces to print, groups of lints, and the CLI's file writes), on `std::thread::scope`: no crate,
 //! no pool. Each thread takes one contiguous chunk of the items and the
 //! results are put back in the items' order, so nothing downstream can
 //! tell how many threads ran.
@@ -34,12 +34,9 @@ pub(crate) fn threads_for(items: usize, per_thread: usize) -> usize {
 }
 
 /// `items.iter().map(f).collect()`, on up to one thread per core when there
-/// are at least `per_thread` items for each; in the items' order.
-pub(crate) fn map<T: Sync, R: Send>(
-    items: &[T],
-    per_thread: usize,
-    f: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
+/// are at least `per_thread` items for each; in the items' order. The CLI
+/// writes and compares output files with it too.
+pub fn map<T: Sync, R: Send>(items: &[T], per_thread: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     let threads = threads_for(items.len(), per_thread);
     if threads == 1 {
         return items.iter().map(&f).collect();

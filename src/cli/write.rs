@@ -123,34 +123,12 @@ fn refused_diag(path: &Path, verb: &str, refused: Refused) -> Diagnostic {
     }
 }
 
-/// Maps `f` over `items` on as many threads as there are cores, keeping
-/// the order. File system calls dominate here, and two threads keep the
-/// disk busier than one.
+/// Maps `f` over `items` on the cores, keeping the order
+/// ([`netpolc::par::map`]). File system calls dominate here, and two threads
+/// keep the disk busier than one.
 fn in_parallel<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     const ITEMS_PER_THREAD: usize = 64;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, std::num::NonZeroUsize::get)
-        .min(items.len() / ITEMS_PER_THREAD)
-        .max(1);
-    if threads == 1 {
-        return items.iter().map(&f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    let f = &f;
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<R>>()))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|handle| match handle.join() {
-                Ok(results) => results,
-                // A worker only panics on a bug; let the panic hook report it.
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    })
+    netpolc::par::map(items, ITEMS_PER_THREAD, f)
 }
 
 /// Carries out a plan, stopping at the first failure: creates the
