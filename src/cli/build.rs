@@ -12,6 +12,7 @@ use netpolc::OutputFile;
 use netpolc::diag::{Diagnostic, has_errors};
 use netpolc::source::{Origin, SourceMap};
 
+use super::cache::{self, Cache, Hit};
 use super::report::Reporter;
 use super::{load, write};
 
@@ -26,7 +27,21 @@ pub fn run(
 ) -> ExitCode {
     let named = out.is_some();
     let out = output_dir(repo, out);
-    let Some(compiled) = compile(repo, &out, reporter) else {
+    let cache = Cache::new(repo, &out, named, reporter);
+    let listing = load::list(repo, &out);
+    let hit = recorded(cache.as_ref(), &listing, repo, &out)
+        .filter(|hit| !(deny_warnings && hit.warnings > 0));
+    if let Some(hit) = hit {
+        reporter.print_rendered(&hit.rendered);
+        reporter.warnings_emitted(hit.warnings);
+        let summary = write::Summary {
+            unchanged: hit.outputs,
+            ..write::Summary::default()
+        };
+        reporter.status(&summary.describe(&out));
+        return ExitCode::SUCCESS;
+    }
+    let Some(compiled) = compile_listed(repo, listing, reporter) else {
         return ExitCode::FAILURE;
     };
     if deny_warnings && super::lint::denied(&compiled.diags, reporter) {
@@ -36,6 +51,17 @@ pub fn run(
         Ok(summary) => {
             reporter.warning_count(&compiled.diags);
             reporter.status(&summary.describe(&out));
+            if let Some(cache) = &cache {
+                let warnings = compiled.diags.iter().filter(|d| !d.is_error()).count();
+                cache.store(
+                    repo,
+                    &out,
+                    compiled.stamps,
+                    compiled.files.len(),
+                    warnings,
+                    &compiled.rendered,
+                );
+            }
             ExitCode::SUCCESS
         }
         Err(write_diags) => {
@@ -46,26 +72,49 @@ pub fn run(
     }
 }
 
+/// What the build record (`cache.rs`) says a build of the repository of
+/// `listing` into `out` gives, when it has a record of exactly these files.
+pub(super) fn recorded(
+    cache: Option<&Cache>,
+    listing: &load::Listing<'_>,
+    repo: &Path,
+    out: &Path,
+) -> Option<Hit> {
+    cache?.lookup(&listing.clean_paths()?, repo, out)
+}
+
 /// A repository compiled in memory without errors.
 pub struct Compiled {
     /// The files a build writes.
     pub files: Vec<OutputFile>,
     /// The warnings, already reported.
     pub diags: Vec<Diagnostic>,
+    /// The warnings as they were printed.
+    pub rendered: String,
     /// The sources, for reporting later diagnostics.
     pub sources: SourceMap,
+    /// The identity of every source file as it was read.
+    pub stamps: Vec<cache::Source>,
 }
 
 /// Loads and compiles `repo` (skipping the output directory `out`) and
 /// reports its diagnostics; `None`, after the closing `could not compile`
 /// line, when there is an error. `build`, `check` and `diff` all start here.
 pub fn compile(repo: &Path, out: &Path, reporter: &Reporter) -> Option<Compiled> {
-    let (sources, mut diags) = load::load(repo, out);
+    compile_listed(repo, load::list(repo, out), reporter)
+}
+
+/// [`compile`] of the files of a listing.
+pub(super) fn compile_listed(
+    repo: &Path,
+    listing: load::Listing<'_>,
+    reporter: &Reporter,
+) -> Option<Compiled> {
+    let (sources, mut diags, stamps) = load::read(listing);
     let compilation = netpolc::compile(&sources, &reporter.options);
     diags.extend(compilation.diagnostics);
-    if !diags.is_empty() {
-        reporter.diagnostics(&diags, &display_paths(&sources, repo));
-    }
+    let rendered = reporter.render(&diags, &display_paths(&sources, repo));
+    reporter.print_rendered(&rendered);
     if has_errors(&diags) {
         reporter.failure("compile", &diags);
         return None;
@@ -73,7 +122,9 @@ pub fn compile(repo: &Path, out: &Path, reporter: &Reporter) -> Option<Compiled>
     Some(Compiled {
         files: compilation.files,
         diags,
+        rendered,
         sources,
+        stamps,
     })
 }
 

@@ -16,14 +16,27 @@
 use std::path::Path;
 use std::process::ExitCode;
 
+use super::cache::Cache;
 use super::report::{Reporter, plural};
 use super::write::{self, Change, shown_dir};
-use super::{build, diff};
+use super::{build, diff, load};
 
 /// Runs `check`; `stdout_color` says whether stdout gets ANSI colours.
 pub fn run(repo: &Path, out: Option<&Path>, reporter: &Reporter, stdout_color: bool) -> ExitCode {
     let dir = build::output_dir(repo, out);
-    let Some(compiled) = build::compile(repo, &dir, reporter) else {
+    let cache = Cache::new(repo, &dir, out.is_some(), reporter);
+    let listing = load::list(repo, &dir);
+    if let Some(hit) = build::recorded(cache.as_ref(), &listing, repo, &dir) {
+        reporter.print_rendered(&hit.rendered);
+        reporter.warnings_emitted(hit.warnings);
+        reporter.status(&format!(
+            "{} up to date ({})",
+            plural(hit.outputs, "file"),
+            shown_dir(&dir)
+        ));
+        return ExitCode::SUCCESS;
+    }
+    let Some(compiled) = build::compile_listed(repo, listing, reporter) else {
         return ExitCode::FAILURE;
     };
     let plan = match write::plan(&compiled.files, &dir, out.is_some()) {

@@ -124,7 +124,19 @@ pub fn read_text(
     shown: &str,
     kind: Kind,
 ) -> Result<String, Box<Diagnostic>> {
-    utf8(read_bytes(root, path, shown, kind)?, shown)
+    read_text_stamped(root, path, shown, kind).map(|(text, _)| text)
+}
+
+/// [`read_text`], with the metadata of the open file just before it was
+/// read (what a build record keeps, `cache.rs`).
+pub fn read_text_stamped(
+    root: &Root,
+    path: &Path,
+    shown: &str,
+    kind: Kind,
+) -> Result<(String, fs::Metadata), Box<Diagnostic>> {
+    let (bytes, metadata) = read_bytes(root, path, shown, kind)?;
+    Ok((utf8(bytes, shown)?, metadata))
 }
 
 /// The bytes of the file `shown` as UTF-8 text; E0003 when they are not.
@@ -148,7 +160,7 @@ fn read_bytes(
     path: &Path,
     shown: &str,
     kind: Kind,
-) -> Result<Vec<u8>, Box<Diagnostic>> {
+) -> Result<(Vec<u8>, fs::Metadata), Box<Diagnostic>> {
     let cannot_read = |error: &io::Error| {
         Box::new(report::cannot_read(report::CannotRead::File {
             path: &shown,
@@ -207,7 +219,7 @@ fn read_bytes(
     if bytes.len() as u64 > MAX_FILE_SIZE {
         return Err(Box::new(too_large(shown, kind)));
     }
-    Ok(bytes)
+    Ok((bytes, opened))
 }
 
 /// E0905.
@@ -426,6 +438,7 @@ pub struct Found {
 }
 
 /// The result of a [`walk`].
+#[derive(Default)]
 pub struct Walked {
     /// The files found whose names are fit to show, in name order.
     pub files: Vec<Found>,

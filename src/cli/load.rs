@@ -19,15 +19,55 @@ use netpolc::diag::Diagnostic;
 use netpolc::diag::report;
 use netpolc::source::SourceMap;
 
-use super::fs::{Kind, Root, Search, read_text, walk};
+use super::cache;
+use super::fs::{Kind, Root, Search, Walked, read_text_stamped, walk};
 use super::report::describe_io;
 
 /// Reads every `.netpol` file under `repo`, with paths relative to `repo`
 /// and `/` separators, into a map that also holds the standard library.
 /// `out` is the output directory, skipped when it lies inside `repo`.
 pub fn load(repo: &Path, out: &Path) -> (SourceMap, Vec<Diagnostic>) {
-    let mut sources = SourceMap::with_stdlib();
-    let mut diags = Vec::new();
+    let (sources, diags, _) = read(list(repo, out));
+    (sources, diags)
+}
+
+/// The `.netpol` files of a repository, found and not yet read.
+pub struct Listing<'a> {
+    repo: &'a Path,
+    /// The root reading stays inside; `None` when the walk could not start.
+    root: Option<Root>,
+    walked: Walked,
+    diags: Vec<Diagnostic>,
+}
+
+impl Listing<'_> {
+    /// The paths of the files to read, in order, when the walk found
+    /// nothing wrong (no diagnostic, every file fit to read by name).
+    pub fn clean_paths(&self) -> Option<Vec<PathBuf>> {
+        (self.root.is_some()
+            && self.diags.is_empty()
+            && self.walked.diags.is_empty()
+            && self.walked.matched == self.walked.files.len()
+            && self.walked.matched > 0)
+            .then(|| {
+                self.walked
+                    .files
+                    .iter()
+                    .map(|found| found.path.clone())
+                    .collect()
+            })
+    }
+}
+
+/// Finds the `.netpol` files under `repo` (skipping `out` when it lies
+/// inside), without reading them.
+pub fn list<'a>(repo: &'a Path, out: &Path) -> Listing<'a> {
+    let mut listing = Listing {
+        repo,
+        root: None,
+        walked: Walked::default(),
+        diags: Vec::new(),
+    };
     let cannot_read = |error: &std::io::Error| {
         report::cannot_read(report::CannotRead::File {
             path: &repo.display(),
@@ -36,32 +76,58 @@ pub fn load(repo: &Path, out: &Path) -> (SourceMap, Vec<Diagnostic>) {
         .help("pass the directory that holds your `.netpol` files")
     };
     match fs::metadata(repo) {
-        Ok(metadata) if metadata.is_dir() => {
-            let root = match Root::new(repo) {
-                Ok(root) => root,
-                Err(error) => return (sources, vec![cannot_read(&error)]),
-            };
-            let search = search(output_inside(repo, out));
-            let walked = walk(repo, &search, false);
-            diags.extend(walked.diags);
-            for found in walked.files {
-                match read_text(&root, &found.path, &found.shown, Kind::Source) {
-                    Ok(text) => {
-                        sources.add_user(found.shown, text);
-                    }
-                    Err(diag) => diags.push(*diag),
-                }
+        Ok(metadata) if metadata.is_dir() => match Root::new(repo) {
+            Ok(root) => {
+                let search = search(output_inside(repo, out));
+                listing.walked = walk(repo, &search, false);
+                listing.root = Some(root);
             }
-            if walked.matched == 0 && diags.is_empty() {
-                diags.push(report::no_sources(&repo.display()));
-            }
-        }
-        Ok(_) => diags.push(report::cannot_read(report::CannotRead::NotDirectory {
-            path: &repo.display(),
-        })),
-        Err(error) => diags.push(cannot_read(&error)),
+            Err(error) => listing.diags.push(cannot_read(&error)),
+        },
+        Ok(_) => listing
+            .diags
+            .push(report::cannot_read(report::CannotRead::NotDirectory {
+                path: &repo.display(),
+            })),
+        Err(error) => listing.diags.push(cannot_read(&error)),
     }
-    (sources, diags)
+    listing
+}
+
+/// Reads the files of `listing` into a map that also holds the standard
+/// library, with each file's identity just before it was read (in the
+/// listing's order, for the files read).
+pub fn read(listing: Listing<'_>) -> (SourceMap, Vec<Diagnostic>, Vec<cache::Source>) {
+    let mut sources = SourceMap::with_stdlib();
+    let mut stamps = Vec::new();
+    let Listing {
+        repo,
+        root,
+        walked,
+        mut diags,
+    } = listing;
+    let Some(root) = root else {
+        return (sources, diags, stamps);
+    };
+    diags.extend(walked.diags);
+    for found in walked.files {
+        match read_text_stamped(&root, &found.path, &found.shown, Kind::Source) {
+            Ok((text, metadata)) => {
+                if let Some(stamp) = cache::Stamp::of(&metadata) {
+                    stamps.push(cache::Source {
+                        path: found.path,
+                        stamp,
+                    });
+                }
+                sources.add_user(found.shown, text);
+            }
+            Err(diag) => diags.push(*diag),
+        }
+    }
+    if walked.matched == 0 && diags.is_empty() {
+        diags.push(report::no_sources(&repo.display()));
+    }
+    (sources, diags, stamps)
 }
 
 /// What a repository's sources are: the `.netpol` files, outside `target`

@@ -16,6 +16,7 @@
 //! error (see `ice.rs`).
 
 mod build;
+mod cache;
 mod check;
 mod diff;
 mod explain;

@@ -32,15 +32,29 @@ impl Reporter {
     /// Renders diagnostics to stderr, or to stdout in the JSON format;
     /// prints nothing for an empty list.
     pub fn diagnostics(&self, diags: &[Diagnostic], sources: &SourceMap) {
+        self.print_rendered(&self.render(diags, sources));
+    }
+
+    /// Diagnostics rendered as [`Reporter::diagnostics`] prints them; empty
+    /// for an empty list.
+    pub fn render(&self, diags: &[Diagnostic], sources: &SourceMap) -> String {
         if diags.is_empty() {
+            return String::new();
+        }
+        render::render(diags, sources, self.format, self.color)
+    }
+
+    /// Prints diagnostics rendered by [`Reporter::render`]: to stderr, or
+    /// to stdout in the JSON format; nothing for an empty text.
+    pub fn print_rendered(&self, text: &str) {
+        if text.is_empty() {
             return;
         }
-        let text = render::render(diags, sources, self.format, self.color);
         if self.format == Format::Json {
             // A closed stdout (`| head`) leaves nowhere to report to.
             let _ = io::stdout().lock().write_all(text.as_bytes());
         } else {
-            eprint_text(&text);
+            eprint_text(text);
         }
     }
 
@@ -59,7 +73,11 @@ impl Reporter {
 
     /// Prints the warning count after a command that succeeded with warnings.
     pub fn warning_count(&self, diags: &[Diagnostic]) {
-        let warnings = diags.iter().filter(|diag| !diag.is_error()).count();
+        self.warnings_emitted(diags.iter().filter(|diag| !diag.is_error()).count());
+    }
+
+    /// Prints `warning: N warnings emitted` when `warnings` is not zero.
+    pub fn warnings_emitted(&self, warnings: usize) {
         if warnings > 0 {
             let line = format!("{} emitted", plural(warnings, "warning"));
             eprint_text(&self.prefixed("warning", AnsiColor::Yellow, &line));

@@ -11,6 +11,7 @@
     reason = "test code: a failing test panics"
 )]
 
+mod build_record;
 mod check_diff;
 mod cidr_groups;
 mod cli;
