@@ -113,7 +113,11 @@ pub(super) fn compile_listed(
     let (sources, mut diags, stamps) = load::read(listing);
     let compilation = netpolc::compile(&sources, &reporter.options);
     diags.extend(compilation.diagnostics);
-    let rendered = reporter.render(&diags, &display_paths(&sources, repo));
+    let rendered = if diags.is_empty() {
+        String::new()
+    } else {
+        reporter.render(&diags, &display_paths(&sources, repo))
+    };
     reporter.print_rendered(&rendered);
     if has_errors(&diags) {
         reporter.failure("compile", &diags);

@@ -24,11 +24,14 @@ pub fn http_regex(
     } else {
         "the Cilium agent compiles it with Go's `regexp` package and drops the whole policy when it fails"
     };
+    let refusal = match check_emit(text) {
+        Ok(()) => return Some(ir::HttpRegex::new(text, CHECKED)),
+        Err(refusal) => refusal,
+    };
     // A hostile pattern can be megabytes long: the headline shows its start.
     let shown = shorten(text);
-    let diag = match check_emit(text) {
-        Ok(()) => return Some(ir::HttpRegex::new(text, CHECKED)),
-        Err(Refusal::Go(error)) => {
+    let diag = match refusal {
+        Refusal::Go(error) => {
             let expr = text.get(error.start..error.end).unwrap_or(text);
             let expr = &shorten(expr);
             report::invalid_http_regex(
@@ -49,7 +52,7 @@ pub fn http_regex(
                 text.get(error.end..).unwrap_or(""),
             ))
         }
-        Err(Refusal::Re2(error)) => report::invalid_http_regex(
+        Refusal::Re2(error) => report::invalid_http_regex(
             inner_span(span, literal, text, error.start, error.end),
             report::InvalidHttpRegex::NotRe2 {
                 what: &what,
