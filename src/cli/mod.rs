@@ -71,6 +71,12 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compile every `.netpol` file under REPO and write the YAML to the output directory.
+    ///
+    /// A build of a repository and output directory that have not changed
+    /// since the last build answers from that build's record, without
+    /// compiling. Records live in `$NETPOLC_CACHE_DIR`, else
+    /// `$XDG_CACHE_HOME/netpolc`, else `~/.cache/netpolc`;
+    /// `NETPOLC_CACHE_DIR=` (empty) turns them off.
     Build {
         /// The policy repository to compile.
         #[arg(default_value = ".")]
@@ -99,6 +105,9 @@ pub enum Command {
     },
     /// Compare the output directory with what `build` would write, writing
     /// nothing; exit 1 with a unified diff when it is out of date.
+    ///
+    /// Like `build`, it answers from the record of the last build when
+    /// nothing has changed since; it never writes a record.
     Check {
         /// The policy repository to compile.
         #[arg(default_value = ".")]
