@@ -213,3 +213,21 @@ fn an_empty_cache_variable_turns_records_off_and_check_writes_none() {
         "check wrote a record"
     );
 }
+
+#[test]
+fn a_damaged_record_is_ignored() {
+    let (dir, cache) = built(POLICY);
+    let path = record(cache.path());
+    for damage in [&b""[..], b"{", b"\x00\xff not json", b"{\"format\": 99}"] {
+        fs::write(&path, damage).unwrap();
+        let build = run(dir.path(), cache.path(), &["build"]);
+        assert_eq!(build.code, 0, "{}", build.stderr);
+        assert_eq!(
+            build.stderr, "wrote 0 files, 1 unchanged, 0 removed (generated/)\n",
+            "{damage:?}"
+        );
+        // The build replaced the damaged record with a good one.
+        let json: serde_json::Value = serde_json::from_slice(&fs::read(&path).unwrap()).unwrap();
+        assert_eq!(json["outputs"], 1);
+    }
+}
