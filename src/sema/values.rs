@@ -136,6 +136,9 @@ pub struct Evaluator<'a> {
     /// The CIDR groups peers refer to, by name.
     pub groups: std::collections::BTreeMap<ir::CidrGroupName, ir::CidrGroup>,
     in_progress: Vec<(FileId, &'a str)>,
+    /// The HTTP regexps already checked and found valid
+    /// ([`super::validate::http_regex_known`]).
+    pub valid_regexes: crate::hash::HashSet<String>,
 }
 
 /// What a value was, for messages: the `$NAME` and where it is defined.
@@ -154,6 +157,7 @@ impl<'a> Evaluator<'a> {
             files: Vec::new(),
             groups: std::collections::BTreeMap::new(),
             in_progress: Vec::new(),
+            valid_regexes: crate::hash::HashSet::default(),
         }
     }
 

@@ -311,13 +311,19 @@ fn http_rule(
 ) -> Option<ir::HttpRule> {
     let method = match &http.method {
         None => None,
-        Some(ast::Method::Word(word)) => Some(validate::http_regex(
-            "method", &word.node, word.span, false, diags,
+        Some(ast::Method::Word(word)) => Some(validate::http_regex_known(
+            &mut eval.valid_regexes,
+            "method",
+            &word.node,
+            word.span,
+            false,
+            diags,
         )?),
         Some(ast::Method::Regex(value)) => {
             let text = eval.string(value, env, diags)?;
             let literal = matches!(value, ast::Value::String(_));
-            Some(validate::http_regex(
+            Some(validate::http_regex_known(
+                &mut eval.valid_regexes,
                 "method",
                 &text,
                 value.span(),
@@ -331,7 +337,8 @@ fn http_rule(
         Some(value) => {
             let text = eval.string(value, env, diags)?;
             let literal = matches!(value, ast::Value::String(_));
-            Some(validate::http_regex(
+            Some(validate::http_regex_known(
+                &mut eval.valid_regexes,
                 "path",
                 &text,
                 value.span(),
@@ -346,7 +353,8 @@ fn http_rule(
             let text = eval.string(value, env, diags)?;
             let text = validate::non_empty("HTTP host", &text, value.span(), diags)?;
             let literal = matches!(value, ast::Value::String(_));
-            Some(validate::http_regex(
+            Some(validate::http_regex_known(
+                &mut eval.valid_regexes,
                 "host",
                 &text,
                 value.span(),

@@ -3,8 +3,29 @@
 
 use super::super::proof::CHECKED;
 use crate::diag::{Diagnostic, report};
+use crate::hash::HashSet;
 use crate::ir;
 use crate::source::Span;
+
+/// [`http_regex`], remembering in `valid` the texts that passed: a pattern
+/// that many rules repeat (a category's `http GET "/healthz"`, used by
+/// every namespace) is parsed once. Whether a text passes does not depend
+/// on `what`, `span` or `literal`, which only shape the diagnostic.
+pub fn http_regex_known(
+    valid: &mut HashSet<String>,
+    what: &str,
+    text: &str,
+    span: Span,
+    literal: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::HttpRegex> {
+    if valid.contains(text) {
+        return Some(ir::HttpRegex::new(text, CHECKED));
+    }
+    let regex = http_regex(what, text, span, literal, diags)?;
+    valid.insert(text.to_owned());
+    Some(regex)
+}
 
 /// An HTTP `method`, `path` or `host` regexp: Go's `regexp` must accept it
 /// (the Cilium agent compiles `method` and `path` with it and drops the
