@@ -12,7 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use super::cli::{Run, repo};
+use super::cli::{Run, netpolc_with, repo};
 
 const POLICY: &str = "namespace shop {\n  policy web {\n    select pods app=web\n    allow from pods app=lb port 80/tcp\n  }\n}\n";
 
@@ -27,21 +27,7 @@ const MARKER: &str = "MARKER: answered from the build record\n";
 
 /// Runs netpolc in `dir` with its records in `cache`, without colour.
 fn run(dir: &Path, cache: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_netpolc"))
-        .args(args)
-        .current_dir(dir)
-        .env("NETPOLC_CACHE_DIR", cache)
-        .env_remove("NO_COLOR")
-        .env_remove("CLICOLOR_FORCE")
-        .env_remove("CLICOLOR")
-        .env_remove("NETPOLC_TEST_FORCE_ICE")
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(output.stdout).unwrap(),
-        stderr: String::from_utf8(output.stderr).unwrap(),
-    }
+    netpolc_with(dir, args, &[("NETPOLC_CACHE_DIR", cache)])
 }
 
 /// The one record file under `cache`.

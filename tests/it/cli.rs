@@ -66,8 +66,14 @@ pub struct Run {
 
 /// Runs netpolc with `args` in `dir`, without colour.
 pub fn netpolc(dir: &Path, args: &[&str]) -> Run {
+    netpolc_with(dir, args, &[])
+}
+
+/// [`netpolc`] with more environment variables.
+pub fn netpolc_with(dir: &Path, args: &[&str], envs: &[(&str, &Path)]) -> Run {
     let output = Command::new(env!("CARGO_BIN_EXE_netpolc"))
         .args(args)
+        .envs(envs.iter().copied())
         .current_dir(dir)
         .env_remove("NO_COLOR")
         .env_remove("CLICOLOR_FORCE")
