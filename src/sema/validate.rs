@@ -16,7 +16,7 @@ use crate::diag::report;
 use crate::ir;
 use crate::source::Span;
 
-pub use http::{http_regex, http_regex_known};
+pub use http::http_regex;
 pub use icmp::{icmp, icmp_number};
 
 /// A CIDR or IP literal, in canonical form (no host bits).

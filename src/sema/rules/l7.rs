@@ -44,7 +44,7 @@ pub(super) fn l7(
                     ast::L7::Http(http) => out.push(http_rule(eval, http, env, diags)?),
                     ast::L7::Grpc(value, _) => {
                         let path = eval.string(value, env, diags)?;
-                        out.push(grpc_rule(&path, value.span(), diags)?);
+                        out.push(grpc_rule(eval, &path, value.span(), diags)?);
                     }
                     _ => {}
                 }
@@ -311,7 +311,7 @@ fn http_rule(
 ) -> Option<ir::HttpRule> {
     let method = match &http.method {
         None => None,
-        Some(ast::Method::Word(word)) => Some(validate::http_regex_known(
+        Some(ast::Method::Word(word)) => Some(validate::http_regex(
             &mut eval.valid_regexes,
             "method",
             &word.node,
@@ -322,7 +322,7 @@ fn http_rule(
         Some(ast::Method::Regex(value)) => {
             let text = eval.string(value, env, diags)?;
             let literal = matches!(value, ast::Value::String(_));
-            Some(validate::http_regex_known(
+            Some(validate::http_regex(
                 &mut eval.valid_regexes,
                 "method",
                 &text,
@@ -337,7 +337,7 @@ fn http_rule(
         Some(value) => {
             let text = eval.string(value, env, diags)?;
             let literal = matches!(value, ast::Value::String(_));
-            Some(validate::http_regex_known(
+            Some(validate::http_regex(
                 &mut eval.valid_regexes,
                 "path",
                 &text,
@@ -353,7 +353,7 @@ fn http_rule(
             let text = eval.string(value, env, diags)?;
             let text = validate::non_empty("HTTP host", &text, value.span(), diags)?;
             let literal = matches!(value, ast::Value::String(_));
-            Some(validate::http_regex_known(
+            Some(validate::http_regex(
                 &mut eval.valid_regexes,
                 "host",
                 &text,
@@ -452,7 +452,12 @@ fn secret_ref(text: &str) -> Option<ir::SecretRef> {
     })
 }
 
-fn grpc_rule(path: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::HttpRule> {
+fn grpc_rule(
+    eval: &mut Evaluator<'_>,
+    path: &str,
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<ir::HttpRule> {
     let trimmed = path.trim_start_matches('/');
     let valid = trimmed.split_once('/').is_some_and(|(service, method)| {
         !service.is_empty()
@@ -475,8 +480,22 @@ fn grpc_rule(path: &str, span: Span, diags: &mut Vec<Diagnostic>) -> Option<ir::
     // only (`/a.b.Svc/M` would also match `/aXbXSvc/M`).
     let path = format!("/{}", trimmed.replace('.', "\\."));
     Some(ir::HttpRule {
-        method: Some(validate::http_regex("method", "POST", span, false, diags)?),
-        path: Some(validate::http_regex("path", &path, span, false, diags)?),
+        method: Some(validate::http_regex(
+            &mut eval.valid_regexes,
+            "method",
+            "POST",
+            span,
+            false,
+            diags,
+        )?),
+        path: Some(validate::http_regex(
+            &mut eval.valid_regexes,
+            "path",
+            &path,
+            span,
+            false,
+            diags,
+        )?),
         host: None,
         headers: Vec::new(),
         header_matches: Vec::new(),

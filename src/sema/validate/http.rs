@@ -7,11 +7,17 @@ use crate::hash::HashSet;
 use crate::ir;
 use crate::source::Span;
 
-/// [`http_regex`], remembering in `valid` the texts that passed: a pattern
-/// that many rules repeat (a category's `http GET "/healthz"`, used by
-/// every namespace) is parsed once. Whether a text passes does not depend
-/// on `what`, `span` or `literal`, which only shape the diagnostic.
-pub fn http_regex_known(
+/// An HTTP `method`, `path` or `host` regexp: Go's `regexp` must accept it
+/// (the Cilium agent compiles `method` and `path` with it and drops the
+/// policy when one fails) and so must C++ RE2 (Envoy compiles all three).
+/// `literal` says the value was written as a string literal, so the label
+/// can point at the offending characters inside it.
+///
+/// `valid` remembers the texts that passed: a pattern that many rules repeat
+/// (a category's `http GET "/healthz"`, used by every namespace) is parsed
+/// once. Whether a text passes depends on the text alone; a refused one is
+/// checked again, so that every place gets its diagnostic.
+pub fn http_regex(
     valid: &mut HashSet<String>,
     what: &str,
     text: &str,
@@ -19,35 +25,21 @@ pub fn http_regex_known(
     literal: bool,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<ir::HttpRegex> {
+    use crate::goregexp::{Refusal, check_emit};
     if valid.contains(text) {
         return Some(ir::HttpRegex::new(text, CHECKED));
     }
-    let regex = http_regex(what, text, span, literal, diags)?;
-    valid.insert(text.to_owned());
-    Some(regex)
-}
-
-/// An HTTP `method`, `path` or `host` regexp: Go's `regexp` must accept it
-/// (the Cilium agent compiles `method` and `path` with it and drops the
-/// policy when one fails) and so must C++ RE2 (Envoy compiles all three).
-/// `literal` says the value was written as a string literal, so the label
-/// can point at the offending characters inside it.
-pub fn http_regex(
-    what: &str,
-    text: &str,
-    span: Span,
-    literal: bool,
-    diags: &mut Vec<Diagnostic>,
-) -> Option<ir::HttpRegex> {
-    use crate::goregexp::{Refusal, check_emit};
+    let refusal = match check_emit(text) {
+        Ok(()) => {
+            valid.insert(text.to_owned());
+            return Some(ir::HttpRegex::new(text, CHECKED));
+        }
+        Err(refusal) => refusal,
+    };
     let compiler = if what == "host" {
         "Envoy compiles the host as an RE2 regular expression (netpolc checks it with Go's stricter rules) and rejects the configuration when it fails"
     } else {
         "the Cilium agent compiles it with Go's `regexp` package and drops the whole policy when it fails"
-    };
-    let refusal = match check_emit(text) {
-        Ok(()) => return Some(ir::HttpRegex::new(text, CHECKED)),
-        Err(refusal) => refusal,
     };
     // A hostile pattern can be megabytes long: the headline shows its start.
     let shown = shorten(text);
