@@ -139,6 +139,23 @@ fn world_label(world: &World, ip: Option<IpAddr>) -> &'static str {
 }
 
 fn pod_identity<'w>(world: &World, pod: &'w Pod) -> Identity<'w> {
+    let namespace_labels = world
+        .namespaces
+        .get(&pod.namespace)
+        .into_iter()
+        .flatten()
+        .map(|(key, value)| (key.as_str(), value.as_str()));
+    pod_identity_in(&world.cluster, pod, namespace_labels)
+}
+
+/// The identity of `pod` in cluster `cluster`, its namespace carrying
+/// `namespace_labels` (in key order, as [`World::namespaces`] holds them):
+/// what [`identity`] gives for a pod of a world, without a world.
+pub(crate) fn pod_identity_in<'w, 'n>(
+    cluster: &str,
+    pod: &'w Pod,
+    namespace_labels: impl Iterator<Item = (&'n str, &'n str)>,
+) -> Identity<'w> {
     let mut labels: Vec<Label> = pod
         .labels
         .iter()
@@ -152,19 +169,14 @@ fn pod_identity<'w>(world: &World, pod: &'w Pod) -> Identity<'w> {
         pod.service_account.as_str()
     };
     labels.push(Label::k8s(SERVICE_ACCOUNT_KEY, account));
-    labels.push(Label::k8s(CLUSTER_KEY, world.cluster.clone()));
+    labels.push(Label::k8s(CLUSTER_KEY, cluster));
     labels.push(Label::k8s(
         format!("{NAMESPACE_LABELS}kubernetes.io/metadata.name"),
         pod.namespace.clone(),
     ));
-    if let Some(namespace_labels) = world.namespaces.get(&pod.namespace) {
-        for (key, value) in namespace_labels {
-            if key != "kubernetes.io/metadata.name" {
-                labels.push(Label::k8s(
-                    format!("{NAMESPACE_LABELS}{key}"),
-                    value.clone(),
-                ));
-            }
+    for (key, value) in namespace_labels {
+        if key != "kubernetes.io/metadata.name" {
+            labels.push(Label::k8s(format!("{NAMESPACE_LABELS}{key}"), value));
         }
     }
     Identity {
