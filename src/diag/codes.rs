@@ -209,15 +209,58 @@ impl Code {
 
     /// Looks a code up by its text, case-insensitively.
     pub fn parse(text: &str) -> Option<Code> {
+        let text = text.trim();
+        // A binary search of the table, which is in order (a `silence` line
+        // on every namespace parses a code each); the scan after it still
+        // finds a code the search missed.
+        let mut buffer = [0u8; 8];
+        if let Some(upper) = buffer.get_mut(..text.len()) {
+            upper.copy_from_slice(text.as_bytes());
+            upper.make_ascii_uppercase();
+            let found = Code::ALL.binary_search_by(|code| code.as_str().as_bytes().cmp(&*upper));
+            if let Some(code) = found.ok().and_then(|at| Code::ALL.get(at)) {
+                return Some(*code);
+            }
+        }
         Code::ALL
             .iter()
             .copied()
-            .find(|code| code.as_str().eq_ignore_ascii_case(text.trim()))
+            .find(|code| code.as_str().eq_ignore_ascii_case(text))
     }
 }
 
 impl fmt::Display for Code {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Code;
+
+    #[test]
+    fn every_code_parses_in_any_case_and_with_spaces() {
+        for code in Code::ALL {
+            let text = code.as_str();
+            assert_eq!(Code::parse(text), Some(*code), "{text}");
+            assert_eq!(
+                Code::parse(&format!(" {} ", text.to_ascii_lowercase())),
+                Some(*code),
+                "{text}"
+            );
+        }
+        for text in [
+            "",
+            "W",
+            "W999",
+            "W9999",
+            "X0101",
+            "W0101x",
+            "é0101",
+            "W01011234",
+        ] {
+            assert_eq!(Code::parse(text), None, "{text}");
+        }
     }
 }
