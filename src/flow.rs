@@ -66,10 +66,10 @@ impl<'w> PodEnd<'w> {
     /// them) instead of what `world` says of it. Named ports: the
     /// destination's own on the ingress side; on the egress side those of
     /// `world`'s pods, to which the two ends are not added.
-    pub(crate) fn new<'n>(
-        world: &World,
+    pub(crate) fn new(
+        world: &'w World,
         pod: &'w Pod,
-        namespace_labels: impl Iterator<Item = (&'n str, &'n str)>,
+        namespace_labels: impl Iterator<Item = (&'w str, &'w str)>,
     ) -> PodEnd<'w> {
         PodEnd(identity::pod_identity_in(
             &world.cluster,

@@ -69,6 +69,7 @@ pub fn check(repo: &Repo<'_>, silences: &Silences, diags: &mut Vec<Diagnostic>) 
     };
     let ctx = Ctx {
         repo,
+        silences,
         engine,
         world: World {
             cluster: "default".to_owned(),
@@ -104,14 +105,7 @@ pub fn check(repo: &Repo<'_>, silences: &Silences, diags: &mut Vec<Diagnostic>) 
                     let found =
                         ctx.both_ends(inst, rule, (subject, &mut subjects), selectors, &ports);
                     if let Some(finding) = found {
-                        let code = if rule.kind.direction == ir::Direction::Egress {
-                            report::EGRESS_REFUSED_BY_INGRESS
-                        } else {
-                            report::INGRESS_REFUSED_BY_EGRESS
-                        };
-                        if !silences.covers(code, repo.peer_span(rule.origin, inst)) {
-                            diags.push(ctx.report_both_ends(inst, rule, &finding));
-                        }
+                        diags.push(ctx.report_both_ends(inst, rule, &finding));
                     }
                 }
                 PeerRef::Fqdns(names) if rule.kind.direction == ir::Direction::Egress => {
@@ -135,7 +129,7 @@ pub fn check(repo: &Repo<'_>, silences: &Silences, diags: &mut Vec<Diagnostic>) 
                         continue;
                     };
                     let span = repo.peer_span(rule.origin, inst);
-                    if !silences.covers(report::FQDN_LOOKUP_REFUSED, span) {
+                    if !ctx.silences.covers(report::FQDN_LOOKUP_REFUSED, span) {
                         let names: Vec<String> = refused
                             .iter()
                             .map(|(name, _, _)| format!("`{}`", name.as_str()))
@@ -151,6 +145,7 @@ pub fn check(repo: &Repo<'_>, silences: &Silences, diags: &mut Vec<Diagnostic>) 
 
 struct Ctx<'r, 'a> {
     repo: &'r Repo<'a>,
+    silences: &'r Silences,
     engine: Engine<'a>,
     /// The world every flow is decided in: cluster `default`, Cilium's
     /// default options, no pods (the two ends of a flow are
@@ -174,7 +169,8 @@ struct Finding {
 }
 
 impl Ctx<'_, '_> {
-    /// W0121 for an egress rule, W0122 for an ingress rule.
+    /// W0121 for an egress rule, W0122 for an ingress rule; `None` also
+    /// when a `silence` covers the warning (the silence is marked used).
     fn both_ends(
         &self,
         inst: &Inst<'_>,
@@ -240,6 +236,15 @@ impl Ctx<'_, '_> {
                                 self.could_be_allowed(from, to, *protocol, *port, egress)
                             });
                         if let (true, Some(answer)) = (certain, first) {
+                            let code = if egress {
+                                report::EGRESS_REFUSED_BY_INGRESS
+                            } else {
+                                report::INGRESS_REFUSED_BY_EGRESS
+                            };
+                            let span = self.repo.peer_span(rule.origin, inst);
+                            if self.silences.covers(code, span) {
+                                return None;
+                            }
                             return Some(Finding {
                                 from: from.clone(),
                                 to: to.clone(),
@@ -448,7 +453,7 @@ impl Ctx<'_, '_> {
 
     /// `pod` as a flow end: its namespace carries the inventory's labels,
     /// and those of `extra` for it that the inventory does not give.
-    fn end<'p>(&self, pod: &'p Pod, extra: &[NamespaceLabel]) -> PodEnd<'p> {
+    fn end<'p>(&'p self, pod: &'p Pod, extra: &'p [NamespaceLabel]) -> PodEnd<'p> {
         let listed = self
             .repo
             .program
