@@ -87,6 +87,7 @@ pub fn check(repo: &Repo<'_>, silences: &Silences, diags: &mut Vec<Diagnostic>) 
             has_rules(ir::Direction::Egress),
         ),
     };
+    let resolver_end = ctx.end(&ctx.resolver, &[]);
     for inst in &repo.instances {
         let ir::Subject::Pods(subject) = &inst.spec().subject else {
             continue;
@@ -116,12 +117,20 @@ pub fn check(repo: &Repo<'_>, silences: &Silences, diags: &mut Vec<Diagnostic>) 
                     if !enforced {
                         continue;
                     }
-                    let subjects =
+                    let subjects: &[Pod] =
                         subjects.get_or_insert_with(|| representatives(repo, subject, inst));
+                    // The subjects as flow ends, built for the first name
+                    // that needs them and kept for the others.
+                    let mut subject_ends = None;
                     let refused: Vec<(&ir::FqdnSelector, String, Finding)> = names
                         .iter()
                         .filter_map(|name| {
-                            let (example, finding) = ctx.lookup(inst, subjects, name)?;
+                            let (example, finding) = ctx.lookup(
+                                inst,
+                                (subjects, &mut subject_ends),
+                                &resolver_end,
+                                name,
+                            )?;
                             Some((name, example, finding))
                         })
                         .collect();
@@ -260,11 +269,13 @@ impl Ctx<'_, '_> {
         None
     }
 
-    /// W0123 for one name of an `fqdn` peer.
-    fn lookup(
-        &self,
+    /// W0123 for one name of an `fqdn` peer; `subjects` with their flow
+    /// ends, which are built here on first use.
+    fn lookup<'p>(
+        &'p self,
         inst: &Inst<'_>,
-        subjects: &[Pod],
+        (subjects, ends): (&'p [Pod], &mut Option<Vec<PodEnd<'p>>>),
+        resolver_end: &PodEnd<'_>,
         name: &ir::FqdnSelector,
     ) -> Option<(String, Finding)> {
         // No DNS rule matches the name at all: W0101 says so.
@@ -273,16 +284,16 @@ impl Ctx<'_, '_> {
         }
         let example = example_name(name.as_str());
         let resolver = &self.resolver;
-        let mut resolver_end = None;
-        for subject in subjects {
+        let ends: &[PodEnd<'p>] =
+            ends.get_or_insert_with(|| subjects.iter().map(|pod| self.end(pod, &[])).collect());
+        for (subject, subject_end) in subjects.iter().zip(ends) {
             if !self.may_enforce(&subject.namespace, ir::Direction::Egress)
                 && !self.may_enforce(DNS_NAMESPACE, ir::Direction::Ingress)
             {
                 continue;
             }
-            let resolver_end = resolver_end.get_or_insert_with(|| self.end(resolver, &[]));
             let answer = self.decide(
-                &self.end(subject, &[]),
+                subject_end,
                 resolver_end,
                 FlowProtocol::Udp,
                 53,
@@ -769,35 +780,33 @@ pub fn representatives(repo: &Repo<'_>, selector: &ir::Selector, inst: &Inst<'_>
     let mut service_account = String::new();
     let mut pinned: Option<&str> = None;
     let mut namespace_part = false;
+    // Each requirement as (key, operator, its first value): no other value
+    // is read.
     let requirements = selector
         .match_labels
         .iter()
-        .map(|(key, value)| (key.as_str(), ir::Operator::In, vec![value.as_str()]))
+        .map(|(key, value)| (key.as_str(), ir::Operator::In, Some(value.as_str())))
         .chain(selector.match_expressions.iter().map(|expression| {
             (
                 expression.key.as_str(),
                 expression.operator,
-                expression
-                    .values
-                    .iter()
-                    .map(|value| value.as_str())
-                    .collect(),
+                expression.values.first().map(|value| value.as_str()),
             )
         }));
-    for (key, operator, values) in requirements {
+    for (key, operator, first) in requirements {
         let Some(key) = bare(key) else {
             return Vec::new();
         };
         if key == NAMESPACE_KEY || key.starts_with(NAMESPACE_LABELS) {
             namespace_part = true;
             if key == NAMESPACE_KEY && operator == ir::Operator::In && pinned.is_none() {
-                pinned = values.first().copied();
+                pinned = first;
             }
             continue;
         }
         let value = match operator {
-            ir::Operator::In => match values.first() {
-                Some(value) => (*value).to_owned(),
+            ir::Operator::In => match first {
+                Some(value) => value.to_owned(),
                 None => return Vec::new(),
             },
             ir::Operator::Exists => "x".to_owned(),
