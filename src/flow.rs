@@ -56,6 +56,29 @@ pub struct Flow {
     pub request: Option<crate::ir::Request>,
 }
 
+/// A pod as one end of [`Engine::decide_pods`]: its identity, which
+/// borrows the pod.
+pub(crate) struct PodEnd<'w>(identity::Identity<'w>);
+
+impl<'w> PodEnd<'w> {
+    /// `pod` in `world`'s cluster, its namespace carrying
+    /// `namespace_labels` (in key order, as [`World::namespaces`] holds
+    /// them) instead of what `world` says of it. Named ports: the
+    /// destination's own on the ingress side; on the egress side those of
+    /// `world`'s pods, to which the two ends are not added.
+    pub(crate) fn new(
+        world: &'w World,
+        pod: &'w Pod,
+        namespace_labels: impl Iterator<Item = (&'w str, &'w str)>,
+    ) -> PodEnd<'w> {
+        PodEnd(identity::pod_identity_in(
+            &world.cluster,
+            pod,
+            namespace_labels,
+        ))
+    }
+}
+
 /// A program prepared for deciding flows. A CiliumNetworkPolicy only ever
 /// selects pods of its own namespace, so the program's namespace map is the
 /// index a decide needs: a decide reads the policies of the two ends'
@@ -94,6 +117,31 @@ impl<'p> Engine<'p> {
         let source = identity(flow.from);
         let destination = identity(flow.to);
         self.decide_between(world, flow, &source, &destination, assumptions)
+    }
+
+    /// [`Engine::decide`] between two pods that no world holds, as the
+    /// lints decide their representative pods: the same answer as
+    /// [`Engine::decide`] in `world` (its pods, namespaces and assumptions
+    /// aside) with the two pods added, without copying either pod or any
+    /// namespace's labels. The ends come from [`PodEnd::new`], built once
+    /// for many flows.
+    pub(crate) fn decide_pods(
+        &self,
+        world: &World,
+        from: &PodEnd<'_>,
+        to: &PodEnd<'_>,
+        protocol: crate::ir::FlowProtocol,
+        port: u16,
+        request: Option<crate::ir::Request>,
+    ) -> Answer {
+        let flow = Flow {
+            from: EndpointId::Pod(0),
+            to: EndpointId::Pod(1),
+            protocol,
+            port,
+            request,
+        };
+        self.decide_between(world, &flow, &from.0, &to.0, Vec::new())
     }
 
     /// [`Engine::decide`] with the identities of the two ends already

@@ -182,12 +182,41 @@ impl NamedPorts for ClusterPorts<'_> {
 }
 
 /// One matching entry contribution.
-struct Hit<'p> {
+struct Hit<'p, 's> {
     specificity: Specificity,
-    decider: Decider,
+    decider: By<'p, 's>,
     l7: Option<&'p L7>,
     authentication: Option<crate::ir::AuthMode>,
     tls: Option<&'p crate::ir::Tls>,
+}
+
+/// What decided a [`Hit`] or a near miss: its [`Decider`] is built only
+/// for the hits of the deciding entry and the near misses kept, since it
+/// copies the policy's names and the rule's origin.
+enum By<'p, 's> {
+    Rule(&'s Selecting<'p>, RuleRef<'p>),
+    Other(Decider),
+}
+
+impl By<'_, '_> {
+    fn decider(self) -> Decider {
+        match self {
+            By::Rule(policy, rule) => Decider::Rule {
+                policy: policy.reference(),
+                kind: rule.kind,
+                origin: rule.origin.clone(),
+            },
+            By::Other(decider) => decider,
+        }
+    }
+}
+
+/// A near miss before its [`NearMiss`] is built: the policy and rule, and
+/// which half missed.
+struct Miss<'p, 's> {
+    policy: &'s Selecting<'p>,
+    rule: RuleRef<'p>,
+    missed: Missed,
 }
 
 /// What one side needs besides the policies.
@@ -263,9 +292,9 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
         deny_by_default = true;
     }
 
-    let mut allows: Vec<Hit<'_>> = Vec::new();
-    let mut denies: Vec<Hit<'_>> = Vec::new();
-    let mut misses: Vec<NearMiss> = Vec::new();
+    let mut allows: Vec<Hit<'_, '_>> = Vec::new();
+    let mut denies: Vec<Hit<'_, '_>> = Vec::new();
+    let mut misses: Vec<Miss<'_, '_>> = Vec::new();
     for policy in &policies {
         let scope = policy.scope();
         for rule in rules_of(policy.spec(), direction) {
@@ -273,16 +302,11 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
             let peer_ok =
                 select::peer_matches(program, rule.peer, has_ports, scope, &world.cluster, peer);
             let port = ports::rule_ports(rule.ports, rule.icmps, flow, named);
-            let decider = Decider::Rule {
-                policy: policy.reference(),
-                kind: rule.kind,
-                origin: rule.origin.clone(),
-            };
             match (peer_ok, port) {
                 (true, Some(specificity)) => {
                     let hit = Hit {
                         specificity,
-                        decider,
+                        decider: By::Rule(policy, rule),
                         l7: rule.l7,
                         authentication: rule.authentication,
                         tls: rule.tls,
@@ -292,15 +316,10 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
                         Verdict::Deny => denies.push(hit),
                     }
                 }
-                (true, None) if rule.kind.verdict == Verdict::Allow => misses.push(NearMiss {
-                    rule: decider,
+                (true, None) if rule.kind.verdict == Verdict::Allow => misses.push(Miss {
+                    policy,
+                    rule,
                     missed: Missed::Port,
-                    why: format!(
-                        "port {}/{} is not among {}",
-                        flow.port,
-                        flow.protocol.as_str(),
-                        ports::describe(rule.ports, rule.icmps)
-                    ),
                 }),
                 // A rule without ports matches every port, so "right port,
                 // wrong peer" says nothing of it.
@@ -309,10 +328,10 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
                         && has_ports
                         && !matches!(rule.peer, PeerRef::Anywhere) =>
                 {
-                    misses.push(NearMiss {
-                        rule: decider,
+                    misses.push(Miss {
+                        policy,
+                        rule,
                         missed: Missed::Peer,
-                        why: "the rule's peer does not select this endpoint".to_owned(),
                     })
                 }
                 _ => {}
@@ -322,7 +341,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
     if !deny_by_default {
         allows.push(Hit {
             specificity: WILDCARD,
-            decider: Decider::AllowAny(direction),
+            decider: By::Other(Decider::AllowAny(direction)),
             l7: None,
             authentication: None,
             tls: None,
@@ -335,7 +354,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
     {
         allows.push(Hit {
             specificity: WILDCARD,
-            decider: Decider::AllowLocalhost,
+            decider: By::Other(Decider::AllowLocalhost),
             l7: None,
             authentication: None,
             tls: None,
@@ -347,19 +366,19 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
         side.deciders = denies
             .into_iter()
             .filter(|hit| hit.specificity == best)
-            .map(|hit| hit.decider)
+            .map(|hit| hit.decider.decider())
             .collect();
         return (side, unsupported);
     }
     if let Some(best) = allows.iter().map(|hit| hit.specificity).max() {
         side.verdict = SideVerdict::Allow;
-        let entry: Vec<Hit<'_>> = allows
+        let entry: Vec<Hit<'_, '_>> = allows
             .into_iter()
             .filter(|hit| hit.specificity == best)
             .collect();
         // Server names alone send the port to the TLS proxy; with L7 rules
         // (and TLS termination) the L7 rules' proxy reads the requests.
-        let names = |hit: &Hit<'_>| hit.tls.is_some_and(|tls| !tls.server_names.is_empty());
+        let names = |hit: &Hit<'_, '_>| hit.tls.is_some_and(|tls| !tls.server_names.is_empty());
         side.proxy = entry.iter().find_map(|hit| hit.l7).map_or_else(
             || {
                 if entry.iter().any(names) {
@@ -394,7 +413,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
                 (!judged.is_empty()).then(|| judged.contains(&true))
             };
         }
-        side.deciders = entry.into_iter().map(|hit| hit.decider).collect();
+        side.deciders = entry.into_iter().map(|hit| hit.decider.decider()).collect();
         return (side, unsupported);
     }
     side.verdict = SideVerdict::DefaultDeny;
@@ -402,7 +421,22 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
     // rules' order within each kind).
     misses.sort_by_key(|miss| miss.missed);
     misses.truncate(NEAR_MISSES);
-    side.near_misses = misses;
+    side.near_misses = misses
+        .into_iter()
+        .map(|miss| NearMiss {
+            rule: By::Rule(miss.policy, miss.rule).decider(),
+            missed: miss.missed,
+            why: match miss.missed {
+                Missed::Port => format!(
+                    "port {}/{} is not among {}",
+                    flow.port,
+                    flow.protocol.as_str(),
+                    ports::describe(miss.rule.ports, miss.rule.icmps)
+                ),
+                Missed::Peer => "the rule's peer does not select this endpoint".to_owned(),
+            },
+        })
+        .collect();
     if direction == Direction::Egress && peer.kind == Kind::Outside && peer.fqdns.is_empty() {
         let mut fqdn_rules: Vec<PolicyRef> = Vec::new();
         for policy in &policies {

@@ -2,6 +2,7 @@
 //! agent gives it (docs/cilium-semantics.md §3.6, §9), and what the engine needs besides
 //! labels (its IP, the DNS names it answers for, its named ports).
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use super::{EndpointId, Pod, World};
@@ -26,16 +27,17 @@ impl Source {
     }
 }
 
-/// One identity label.
+/// One identity label; borrowed from the pod, node or world it describes
+/// where it can be.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Label {
+pub(crate) struct Label<'w> {
     pub source: Source,
-    pub key: String,
-    pub value: String,
+    pub key: Cow<'w, str>,
+    pub value: Cow<'w, str>,
 }
 
-impl Label {
-    fn k8s(key: impl Into<String>, value: impl Into<String>) -> Label {
+impl<'w> Label<'w> {
+    fn k8s(key: impl Into<Cow<'w, str>>, value: impl Into<Cow<'w, str>>) -> Label<'w> {
         Label {
             source: Source::K8s,
             key: key.into(),
@@ -43,11 +45,11 @@ impl Label {
         }
     }
 
-    fn reserved(key: &str) -> Label {
+    fn reserved(key: &'w str) -> Label<'w> {
         Label {
             source: Source::Reserved,
-            key: key.to_owned(),
-            value: String::new(),
+            key: Cow::Borrowed(key),
+            value: Cow::Borrowed(""),
         }
     }
 }
@@ -70,7 +72,7 @@ pub(crate) enum Kind<'w> {
 #[derive(Clone, Debug)]
 pub(crate) struct Identity<'w> {
     pub kind: Kind<'w>,
-    pub labels: Vec<Label>,
+    pub labels: Vec<Label<'w>>,
     /// The address's IP (outside addresses only).
     pub ip: Option<IpAddr>,
     /// The DNS names an outside address was resolved from.
@@ -85,6 +87,9 @@ pub(crate) const NAMESPACE_LABELS: &str = "io.cilium.k8s.namespace.labels.";
 pub(crate) const SERVICE_ACCOUNT_KEY: &str = "io.cilium.k8s.policy.serviceaccount";
 /// The cluster key.
 pub(crate) const CLUSTER_KEY: &str = "io.cilium.k8s.policy.cluster";
+/// The namespace label every namespace has, its name, as Cilium copies it
+/// onto every pod: [`NAMESPACE_LABELS`] and `kubernetes.io/metadata.name`.
+const METADATA_NAME_KEY: &str = "io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name";
 
 /// Cilium's default identity-label filter (`pkg/labelsfilter`): whether a
 /// pod label is identity-relevant. Kept: `app.kubernetes.io/*`; dropped:
@@ -138,33 +143,44 @@ fn world_label(world: &World, ip: Option<IpAddr>) -> &'static str {
     }
 }
 
-fn pod_identity<'w>(world: &World, pod: &'w Pod) -> Identity<'w> {
-    let mut labels: Vec<Label> = pod
-        .labels
-        .iter()
-        .filter(|(key, _)| identity_relevant(key))
-        .map(|(key, value)| Label::k8s(key.clone(), value.clone()))
-        .collect();
-    labels.push(Label::k8s(NAMESPACE_KEY, pod.namespace.clone()));
+fn pod_identity<'w>(world: &'w World, pod: &'w Pod) -> Identity<'w> {
+    let namespace_labels = world
+        .namespaces
+        .get(&pod.namespace)
+        .into_iter()
+        .flatten()
+        .map(|(key, value)| (key.as_str(), value.as_str()));
+    pod_identity_in(&world.cluster, pod, namespace_labels)
+}
+
+/// The identity of `pod` in cluster `cluster`, its namespace carrying
+/// `namespace_labels` (in key order, as [`World::namespaces`] holds them):
+/// what [`identity`] gives for a pod of a world, without a world.
+pub(crate) fn pod_identity_in<'w>(
+    cluster: &'w str,
+    pod: &'w Pod,
+    namespace_labels: impl Iterator<Item = (&'w str, &'w str)>,
+) -> Identity<'w> {
+    let mut labels: Vec<Label<'w>> =
+        Vec::with_capacity(pod.labels.len() + 4 + namespace_labels.size_hint().0);
+    labels.extend(
+        pod.labels
+            .iter()
+            .filter(|(key, _)| identity_relevant(key))
+            .map(|(key, value)| Label::k8s(key.as_str(), value.as_str())),
+    );
+    labels.push(Label::k8s(NAMESPACE_KEY, pod.namespace.as_str()));
     let account = if pod.service_account.is_empty() {
         "default"
     } else {
         pod.service_account.as_str()
     };
     labels.push(Label::k8s(SERVICE_ACCOUNT_KEY, account));
-    labels.push(Label::k8s(CLUSTER_KEY, world.cluster.clone()));
-    labels.push(Label::k8s(
-        format!("{NAMESPACE_LABELS}kubernetes.io/metadata.name"),
-        pod.namespace.clone(),
-    ));
-    if let Some(namespace_labels) = world.namespaces.get(&pod.namespace) {
-        for (key, value) in namespace_labels {
-            if key != "kubernetes.io/metadata.name" {
-                labels.push(Label::k8s(
-                    format!("{NAMESPACE_LABELS}{key}"),
-                    value.clone(),
-                ));
-            }
+    labels.push(Label::k8s(CLUSTER_KEY, cluster));
+    labels.push(Label::k8s(METADATA_NAME_KEY, pod.namespace.as_str()));
+    for (key, value) in namespace_labels {
+        if key != "kubernetes.io/metadata.name" {
+            labels.push(Label::k8s(format!("{NAMESPACE_LABELS}{key}"), value));
         }
     }
     Identity {
@@ -183,7 +199,7 @@ fn host_identity(node: Option<&super::Node>) -> Identity<'_> {
         labels.extend(
             node.labels
                 .iter()
-                .map(|(key, value)| Label::k8s(key.clone(), value.clone())),
+                .map(|(key, value)| Label::k8s(key.as_str(), value.as_str())),
         );
     }
     Identity {
@@ -195,7 +211,8 @@ fn host_identity(node: Option<&super::Node>) -> Identity<'_> {
 }
 
 fn entity_identity(world: &World, entity: Entity) -> Identity<'_> {
-    let reserved = |names: &[&str]| names.iter().map(|name| Label::reserved(name)).collect();
+    let reserved =
+        |names: &[&'static str]| names.iter().map(|name| Label::reserved(name)).collect();
     let (kind, labels) = match entity {
         Entity::Host => return host_identity(world.nodes.first()),
         Entity::World => {
@@ -245,7 +262,7 @@ impl Identity<'_> {
         self.labels
             .iter()
             .find(|label| label.source == Source::K8s && label.key == key)
-            .map(|label| label.value.as_str())
+            .map(|label| &*label.value)
     }
 
     /// True for an endpoint that has a policy of its own on this node: pods,
@@ -269,5 +286,36 @@ pub(crate) fn unknown() -> Identity<'static> {
         labels: vec![Label::reserved("world")],
         ip: None,
         fqdns: &[],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{METADATA_NAME_KEY, NAMESPACE_LABELS, Pod, pod_identity_in};
+
+    #[test]
+    fn a_pod_carries_its_namespace_name_as_a_namespace_label() {
+        assert_eq!(
+            METADATA_NAME_KEY,
+            format!("{NAMESPACE_LABELS}kubernetes.io/metadata.name")
+        );
+        let pod = Pod {
+            namespace: "shop".to_owned(),
+            ..Pod::default()
+        };
+        let identity = pod_identity_in("default", &pod, [("team", "a")].into_iter());
+        assert_eq!(identity.k8s(METADATA_NAME_KEY), Some("shop"));
+        assert_eq!(
+            identity.k8s("io.cilium.k8s.namespace.labels.team"),
+            Some("a")
+        );
+        assert_eq!(
+            identity.k8s("io.cilium.k8s.policy.cluster"),
+            Some("default")
+        );
+        assert_eq!(
+            identity.k8s("io.cilium.k8s.policy.serviceaccount"),
+            Some("default")
+        );
     }
 }

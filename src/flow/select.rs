@@ -27,7 +27,7 @@ pub(crate) fn split_key(key: &str) -> (Option<&str>, &str) {
 }
 
 fn values<'l>(
-    labels: &'l [Label],
+    labels: &'l [Label<'_>],
     source: Option<&'l str>,
     name: &'l str,
 ) -> impl Iterator<Item = &'l str> + 'l {
@@ -36,12 +36,12 @@ fn values<'l>(
         .filter(move |label| {
             label.key == name && source.is_none_or(|source| source == label.source.as_str())
         })
-        .map(|label| label.value.as_str())
+        .map(|label| &*label.value)
 }
 
 /// One requirement of a selector, with Kubernetes semantics: `NotIn` and
 /// `DoesNotExist` hold for an absent label.
-fn requirement(labels: &[Label], key: &str, operator: Operator, wanted: &[&str]) -> bool {
+fn requirement(labels: &[Label<'_>], key: &str, operator: Operator, wanted: &[&str]) -> bool {
     let (source, name) = split_key(key);
     let mut found = values(labels, source, name).peekable();
     match operator {
@@ -53,7 +53,7 @@ fn requirement(labels: &[Label], key: &str, operator: Operator, wanted: &[&str])
 }
 
 /// The selector as written, without injection.
-pub(crate) fn selector_matches(selector: &Selector, labels: &[Label]) -> bool {
+pub(crate) fn selector_matches(selector: &Selector, labels: &[Label<'_>]) -> bool {
     selector
         .match_labels
         .iter()

@@ -27,10 +27,10 @@ use std::collections::BTreeMap;
 use super::fqdn;
 use super::repo::{Inst, Repo};
 use super::select::{Namespace, Tri, may_select};
+use super::silence::Silences;
 use crate::diag::{Diagnostic, report};
 use crate::flow::{
-    Answer, Decider, EndpointId, Engine, Flow, FlowVerdict, Pod, PolicyRef, Side, SideVerdict,
-    World,
+    Answer, Decider, Engine, FlowVerdict, Pod, PodEnd, PolicyRef, Side, SideVerdict, World,
 };
 use crate::ir::{self, FlowProtocol, PeerRef, Port, Protocol, RuleKind, RuleRef};
 
@@ -53,8 +53,9 @@ const CLUSTER_KEY: &str = "io.cilium.k8s.policy.cluster";
 const DNS_NAMESPACE: &str = "kube-system";
 const DNS_LABEL: (&str, &str) = ("k8s-app", "kube-dns");
 
-/// W0121, W0122 and W0123.
-pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
+/// W0121, W0122 and W0123; a warning that a `silence` covers is not built
+/// (the silence is marked used).
+pub fn check(repo: &Repo<'_>, silences: &Silences, diags: &mut Vec<Diagnostic>) {
     let engine = Engine::new(repo.program);
     let has_rules = |direction: ir::Direction| {
         repo.program
@@ -68,12 +69,25 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     };
     let ctx = Ctx {
         repo,
+        silences,
         engine,
+        world: World {
+            cluster: "default".to_owned(),
+            ..World::default()
+        },
+        resolver: Pod {
+            name: String::new(),
+            namespace: DNS_NAMESPACE.to_owned(),
+            labels: BTreeMap::from([(DNS_LABEL.0.to_owned(), DNS_LABEL.1.to_owned())]),
+            service_account: String::new(),
+            named_ports: BTreeMap::new(),
+        },
         cluster_rules: (
             has_rules(ir::Direction::Ingress),
             has_rules(ir::Direction::Egress),
         ),
     };
+    let resolver_end = ctx.end(&ctx.resolver, &[]);
     for inst in &repo.instances {
         let ir::Subject::Pods(subject) = &inst.spec().subject else {
             continue;
@@ -91,8 +105,8 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
                     }
                     let found =
                         ctx.both_ends(inst, rule, (subject, &mut subjects), selectors, &ports);
-                    if let Some(diag) = found {
-                        diags.push(diag);
+                    if let Some(finding) = found {
+                        diags.push(ctx.report_both_ends(inst, rule, &finding));
                     }
                 }
                 PeerRef::Fqdns(names) if rule.kind.direction == ir::Direction::Egress => {
@@ -103,16 +117,28 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
                     if !enforced {
                         continue;
                     }
-                    let subjects =
+                    let subjects: &[Pod] =
                         subjects.get_or_insert_with(|| representatives(repo, subject, inst));
+                    // The subjects as flow ends, built for the first name
+                    // that needs them and kept for the others.
+                    let mut subject_ends = None;
                     let refused: Vec<(&ir::FqdnSelector, String, Finding)> = names
                         .iter()
                         .filter_map(|name| {
-                            let (example, finding) = ctx.lookup(inst, subjects, name)?;
+                            let (example, finding) = ctx.lookup(
+                                inst,
+                                (subjects, &mut subject_ends),
+                                &resolver_end,
+                                name,
+                            )?;
                             Some((name, example, finding))
                         })
                         .collect();
-                    if let Some((_, example, finding)) = refused.first() {
+                    let Some((_, example, finding)) = refused.first() else {
+                        continue;
+                    };
+                    let span = repo.peer_span(rule.origin, inst);
+                    if !ctx.silences.covers(report::FQDN_LOOKUP_REFUSED, span) {
                         let names: Vec<String> = refused
                             .iter()
                             .map(|(name, _, _)| format!("`{}`", name.as_str()))
@@ -128,7 +154,15 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
 
 struct Ctx<'r, 'a> {
     repo: &'r Repo<'a>,
+    silences: &'r Silences,
     engine: Engine<'a>,
+    /// The world every flow is decided in: cluster `default`, Cilium's
+    /// default options, no pods (the two ends of a flow are
+    /// [`PodEnd`]s) and no namespaces (each end brings its namespace's
+    /// labels).
+    world: World,
+    /// kube-dns, the destination of the lookups W0123 decides.
+    resolver: Pod,
     /// Whether some cluster-wide policy over pods has rules in each
     /// direction (ingress, egress).
     cluster_rules: (bool, bool),
@@ -144,7 +178,8 @@ struct Finding {
 }
 
 impl Ctx<'_, '_> {
-    /// W0121 for an egress rule, W0122 for an ingress rule.
+    /// W0121 for an egress rule, W0122 for an ingress rule; `None` also
+    /// when a `silence` covers the warning (the silence is marked used).
     fn both_ends(
         &self,
         inst: &Inst<'_>,
@@ -152,7 +187,7 @@ impl Ctx<'_, '_> {
         (subject, subjects): (&ir::Selector, &mut Option<Vec<Pod>>),
         selectors: &[ir::Selector],
         ports: &[(u16, Vec<FlowProtocol>)],
-    ) -> Option<Diagnostic> {
+    ) -> Option<Finding> {
         let own = policy_ref(inst);
         let egress = rule.kind.direction == ir::Direction::Egress;
         let direction = if egress {
@@ -177,17 +212,20 @@ impl Ctx<'_, '_> {
             }
             let subjects: &[Pod] =
                 subjects.get_or_insert_with(|| representatives(self.repo, subject, inst));
-            for subject in subjects {
-                for peer in &peers {
-                    let (from, to) = if egress {
-                        (subject, peer)
+            let subject_ends: Vec<PodEnd<'_>> =
+                subjects.iter().map(|pod| self.end(pod, &[])).collect();
+            let peer_ends: Vec<PodEnd<'_>> = peers.iter().map(|pod| self.end(pod, &[])).collect();
+            for (subject, subject_end) in subjects.iter().zip(&subject_ends) {
+                for (peer, peer_end) in peers.iter().zip(&peer_ends) {
+                    let ((from, from_end), (to, to_end)) = if egress {
+                        ((subject, subject_end), (peer, peer_end))
                     } else {
-                        (peer, subject)
+                        ((peer, peer_end), (subject, subject_end))
                     };
                     for (port, protocols) in ports {
                         let mut first = None;
                         let all_refused = protocols.iter().all(|protocol| {
-                            let answer = self.decide(from, to, *protocol, *port, None);
+                            let answer = self.decide(from_end, to_end, *protocol, *port, None);
                             let (own_side, other) = if egress {
                                 (&answer.egress, &answer.ingress)
                             } else {
@@ -207,14 +245,22 @@ impl Ctx<'_, '_> {
                                 self.could_be_allowed(from, to, *protocol, *port, egress)
                             });
                         if let (true, Some(answer)) = (certain, first) {
-                            let finding = Finding {
+                            let code = if egress {
+                                report::EGRESS_REFUSED_BY_INGRESS
+                            } else {
+                                report::INGRESS_REFUSED_BY_EGRESS
+                            };
+                            let span = self.repo.peer_span(rule.origin, inst);
+                            if self.silences.covers(code, span) {
+                                return None;
+                            }
+                            return Some(Finding {
                                 from: from.clone(),
                                 to: to.clone(),
                                 port: *port,
                                 protocols: protocols.clone(),
                                 answer,
-                            };
-                            return Some(self.report_both_ends(inst, rule, &finding));
+                            });
                         }
                     }
                 }
@@ -223,11 +269,13 @@ impl Ctx<'_, '_> {
         None
     }
 
-    /// W0123 for one name of an `fqdn` peer.
-    fn lookup(
-        &self,
+    /// W0123 for one name of an `fqdn` peer; `subjects` with their flow
+    /// ends, which are built here on first use.
+    fn lookup<'p>(
+        &'p self,
         inst: &Inst<'_>,
-        subjects: &[Pod],
+        (subjects, ends): (&'p [Pod], &mut Option<Vec<PodEnd<'p>>>),
+        resolver_end: &PodEnd<'_>,
         name: &ir::FqdnSelector,
     ) -> Option<(String, Finding)> {
         // No DNS rule matches the name at all: W0101 says so.
@@ -235,38 +283,34 @@ impl Ctx<'_, '_> {
             return None;
         }
         let example = example_name(name.as_str());
-        let resolver = Pod {
-            name: String::new(),
-            namespace: DNS_NAMESPACE.to_owned(),
-            labels: BTreeMap::from([(DNS_LABEL.0.to_owned(), DNS_LABEL.1.to_owned())]),
-            service_account: String::new(),
-            named_ports: BTreeMap::new(),
-        };
-        for subject in subjects {
+        let resolver = &self.resolver;
+        let ends: &[PodEnd<'p>] =
+            ends.get_or_insert_with(|| subjects.iter().map(|pod| self.end(pod, &[])).collect());
+        for (subject, subject_end) in subjects.iter().zip(ends) {
             if !self.may_enforce(&subject.namespace, ir::Direction::Egress)
                 && !self.may_enforce(DNS_NAMESPACE, ir::Direction::Ingress)
             {
                 continue;
             }
             let answer = self.decide(
-                subject,
-                &resolver,
+                subject_end,
+                resolver_end,
                 FlowProtocol::Udp,
                 53,
                 Some(ir::Request::Dns(example.clone())),
             );
             let refused_egress = refuses(&answer.egress);
             let certain = if refused_egress {
-                !self.could_be_allowed(subject, &resolver, FlowProtocol::Udp, 53, false)
+                !self.could_be_allowed(subject, resolver, FlowProtocol::Udp, 53, false)
             } else if refuses(&answer.ingress) {
-                !self.could_be_allowed(subject, &resolver, FlowProtocol::Udp, 53, true)
+                !self.could_be_allowed(subject, resolver, FlowProtocol::Udp, 53, true)
             } else {
                 true
             };
             if answer.verdict == FlowVerdict::Denied && answer.unsupported.is_empty() && certain {
                 let finding = Finding {
                     from: subject.clone(),
-                    to: resolver,
+                    to: resolver.clone(),
                     port: 53,
                     protocols: vec![FlowProtocol::Udp],
                     answer,
@@ -331,11 +375,18 @@ impl Ctx<'_, '_> {
                 for (peer, peer_extra) in &peers {
                     let base = extra.len();
                     extra.extend(peer_extra.iter().cloned());
-                    let answer = if ingress {
-                        self.decide_in(peer, &wide, protocol, port, None, &extra)
+                    let (from, to) = if ingress {
+                        (peer, &wide)
                     } else {
-                        self.decide_in(&wide, peer, protocol, port, None, &extra)
+                        (&wide, peer)
                     };
+                    let answer = self.decide(
+                        &self.end(from, &extra),
+                        &self.end(to, &extra),
+                        protocol,
+                        port,
+                        None,
+                    );
                     extra.truncate(base);
                     let side = if ingress {
                         &answer.ingress
@@ -401,53 +452,43 @@ impl Ctx<'_, '_> {
 
     fn decide(
         &self,
-        from: &Pod,
-        to: &Pod,
+        from: &PodEnd<'_>,
+        to: &PodEnd<'_>,
         protocol: FlowProtocol,
         port: u16,
         request: Option<ir::Request>,
     ) -> Answer {
-        self.decide_in(from, to, protocol, port, request, &[])
+        self.engine
+            .decide_pods(&self.world, from, to, protocol, port, request)
     }
 
-    /// [`Ctx::decide`] with namespace labels added to the inventory's.
-    fn decide_in(
-        &self,
-        from: &Pod,
-        to: &Pod,
-        protocol: FlowProtocol,
-        port: u16,
-        request: Option<ir::Request>,
-        extra: &[NamespaceLabel],
-    ) -> Answer {
-        let mut world = World {
-            cluster: "default".to_owned(),
-            ..World::default()
-        };
-        for pod in [from, to] {
-            if !world.namespaces.contains_key(&pod.namespace) {
-                world.namespaces.insert(
-                    pod.namespace.clone(),
-                    namespace_labels(self.repo, &pod.namespace),
-                );
-            }
+    /// `pod` as a flow end: its namespace carries the inventory's labels,
+    /// and those of `extra` for it that the inventory does not give.
+    fn end<'p>(&'p self, pod: &'p Pod, extra: &'p [NamespaceLabel]) -> PodEnd<'p> {
+        let listed = self
+            .repo
+            .program
+            .inventory
+            .as_ref()
+            .and_then(|inventory| inventory.namespaces.get(pod.namespace.as_str()))
+            .map(|entry| &entry.labels);
+        let listed = listed
+            .into_iter()
+            .flatten()
+            .map(|(key, value)| (key.as_str(), value.as_str()));
+        if extra.iter().all(|label| label.namespace != pod.namespace) {
+            return PodEnd::new(&self.world, pod, listed);
         }
-        for label in extra {
-            if let Some(labels) = world.namespaces.get_mut(&label.namespace) {
-                labels
-                    .entry(label.key.clone())
-                    .or_insert_with(|| label.value.clone());
-            }
+        let mut labels: BTreeMap<&str, &str> = listed.collect();
+        for label in extra
+            .iter()
+            .filter(|label| label.namespace == pod.namespace)
+        {
+            labels
+                .entry(label.key.as_str())
+                .or_insert(label.value.as_str());
         }
-        world.pods = vec![from.clone(), to.clone()];
-        let flow = Flow {
-            from: EndpointId::Pod(0),
-            to: EndpointId::Pod(1),
-            protocol,
-            port,
-            request,
-        };
-        self.engine.decide(&world, &flow)
+        PodEnd::new(&self.world, pod, labels.into_iter())
     }
 
     fn report_both_ends(
@@ -685,22 +726,6 @@ fn may_cover_port(ports: &[ir::PortSpec], protocol: FlowProtocol, port: u16) -> 
         })
 }
 
-/// The labels of a namespace as the engine's world holds them.
-fn namespace_labels(repo: &Repo<'_>, name: &str) -> BTreeMap<String, String> {
-    repo.program
-        .inventory
-        .as_ref()
-        .and_then(|inventory| inventory.namespaces.get(name))
-        .map(|entry| {
-            entry
-                .labels
-                .iter()
-                .map(|(key, value)| (key.to_string(), value.to_string()))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 /// The ports of a rule as flows: `(port, protocols)`; a port without a
 /// protocol is tried as TCP and UDP.
 fn port_groups(ports: &[ir::PortSpec]) -> Vec<(u16, Vec<FlowProtocol>)> {
@@ -755,35 +780,33 @@ pub fn representatives(repo: &Repo<'_>, selector: &ir::Selector, inst: &Inst<'_>
     let mut service_account = String::new();
     let mut pinned: Option<&str> = None;
     let mut namespace_part = false;
+    // Each requirement as (key, operator, its first value): no other value
+    // is read.
     let requirements = selector
         .match_labels
         .iter()
-        .map(|(key, value)| (key.as_str(), ir::Operator::In, vec![value.as_str()]))
+        .map(|(key, value)| (key.as_str(), ir::Operator::In, Some(value.as_str())))
         .chain(selector.match_expressions.iter().map(|expression| {
             (
                 expression.key.as_str(),
                 expression.operator,
-                expression
-                    .values
-                    .iter()
-                    .map(|value| value.as_str())
-                    .collect(),
+                expression.values.first().map(|value| value.as_str()),
             )
         }));
-    for (key, operator, values) in requirements {
+    for (key, operator, first) in requirements {
         let Some(key) = bare(key) else {
             return Vec::new();
         };
         if key == NAMESPACE_KEY || key.starts_with(NAMESPACE_LABELS) {
             namespace_part = true;
             if key == NAMESPACE_KEY && operator == ir::Operator::In && pinned.is_none() {
-                pinned = values.first().copied();
+                pinned = first;
             }
             continue;
         }
         let value = match operator {
-            ir::Operator::In => match values.first() {
-                Some(value) => (*value).to_owned(),
+            ir::Operator::In => match first {
+                Some(value) => value.to_owned(),
                 None => return Vec::new(),
             },
             ir::Operator::Exists => "x".to_owned(),

@@ -62,16 +62,24 @@ pub fn check(repo: &Repo<'_>, diags: &mut Vec<Diagnostic>) {
     let mut worst: HashMap<*const ir::PolicySpec, (u64, usize, &Inst<'_>, Vec<&Inst<'_>>)> =
         HashMap::new();
     let mut order = Vec::new();
+    // A spec's estimate, by spec: each instance counts its neighbours'
+    // specs, and a category's spec is shared by every namespace using it.
+    let mut estimates: HashMap<*const ir::PolicySpec, u64> = HashMap::new();
+    let mut estimate = |spec: &ir::PolicySpec| {
+        *estimates
+            .entry(std::ptr::from_ref(spec))
+            .or_insert_with(|| entries(repo, spec))
+    };
     for inst in &repo.instances {
         let pods = Pods::of(repo, inst);
         let others: Vec<&Inst<'_>> = repo
             .neighbours(inst, pods.namespace_names())
             .filter(|other| pods.covered_by(other).maybe())
             .collect();
-        let total = entries(repo, inst.spec())
+        let total = estimate(inst.spec())
             + others
                 .iter()
-                .map(|other| entries(repo, other.spec()))
+                .map(|other| estimate(other.spec()))
                 .sum::<u64>();
         let key = std::ptr::from_ref(inst.spec());
         let slot = worst.entry(key).or_insert_with(|| {

@@ -75,12 +75,13 @@ pub fn lint(
     let repo = repo::Repo::new(program, index, files, sources);
     let silences = silence::Silences::new(files);
     // Two groups of checks, the flow lints (the largest) on a new thread
-    // and the rest on this one (the silences are not shared across threads);
-    // their warnings are put together in the order of one thread.
+    // and the rest on this one; their warnings are put together in the
+    // order of one thread. A lint that asks the silences before it builds a
+    // warning marks them used from either thread.
     let (flow_diags, mut diags) = crate::par::join(
         || {
             let mut diags = Vec::new();
-            flows::check(&repo, &mut diags);
+            flows::check(&repo, &silences, &mut diags);
             shadowed::check(&repo, &mut diags);
             nothing::check(&repo, &mut diags);
             diags

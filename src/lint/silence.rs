@@ -11,7 +11,7 @@
 //! errors stop the lints). A `silence` that silences nothing is itself a
 //! warning (W0115).
 
-use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::ast;
 use crate::diag::report;
@@ -76,7 +76,9 @@ pub fn check(files: &[ast::File]) -> Vec<Diagnostic> {
     diags
 }
 
-/// The valid `silence`s of a repository, and which ones were used.
+/// The valid `silence`s of a repository, and which ones were used; shared
+/// by the lints' threads, which mark a silence used when they find a
+/// warning it covers.
 pub struct Silences {
     entries: Vec<Entry>,
 }
@@ -85,7 +87,7 @@ struct Entry {
     code: Code,
     code_span: Span,
     target: Span,
-    used: Cell<bool>,
+    used: AtomicBool,
 }
 
 impl Silences {
@@ -101,7 +103,7 @@ impl Silences {
                         code,
                         code_span: written.span,
                         target: silence.target,
-                        used: Cell::new(false),
+                        used: AtomicBool::new(false),
                     })
                 })
             })
@@ -110,11 +112,13 @@ impl Silences {
     }
 
     /// Whether a warning at `span` is silenced; marks the silences used.
+    /// A lint that asks before it builds a warning it has found need not
+    /// build a silenced one: the silence is used all the same.
     pub fn covers(&self, code: Code, span: Span) -> bool {
         let mut covered = false;
         for entry in &self.entries {
             if entry.code == code && inside(span, entry.target) {
-                entry.used.set(true);
+                entry.used.store(true, Ordering::Relaxed);
                 covered = true;
             }
         }
@@ -144,7 +148,7 @@ impl Silences {
     pub fn unused(&self) -> Vec<Diagnostic> {
         self.entries
             .iter()
-            .filter(|entry| !entry.used.get())
+            .filter(|entry| !entry.used.load(Ordering::Relaxed))
             .map(|entry| {
                 report::useless_silence(entry.code_span, &entry.code)
                     .label(format!("no {} warning here", entry.code))

@@ -5,6 +5,18 @@ use std::fmt;
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 
+/// The code [`egress_refused_by_ingress`] reports, for asking whether a
+/// `silence` covers a place before the diagnostic is built.
+pub const EGRESS_REFUSED_BY_INGRESS: Code = Code::W0121;
+
+/// The code [`ingress_refused_by_egress`] reports (see
+/// [`EGRESS_REFUSED_BY_INGRESS`]).
+pub const INGRESS_REFUSED_BY_EGRESS: Code = Code::W0122;
+
+/// The code [`fqdn_lookup_refused`] reports (see
+/// [`EGRESS_REFUSED_BY_INGRESS`]).
+pub const FQDN_LOOKUP_REFUSED: Code = Code::W0123;
+
 /// `W0121`: an egress rule allows a flow that the destination's ingress
 /// refuses. `flow` says which, in words.
 pub fn egress_refused_by_ingress(span: Span, flow: &dyn fmt::Display) -> Diagnostic {
