@@ -353,30 +353,35 @@ fn innermost_open_brace(text: &str, end: usize) -> Option<usize> {
 
 /// The brackets of a source text outside strings and comments, with their
 /// byte offsets.
+///
+/// Reads bytes, not chars: every character that matters here is ASCII, and
+/// no byte of a multi-byte UTF-8 character is an ASCII byte, so the result
+/// is the same (an escape's `\\` skips the first byte of the character after
+/// it, whose other bytes change nothing) without decoding the text.
 fn brackets(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut in_comment = false;
     let mut in_string = false;
     let mut escaped = false;
-    text.char_indices().filter(move |&(_, c)| {
+    text.bytes().enumerate().filter_map(move |(index, b)| {
         if in_comment {
-            in_comment = c != '\n';
+            in_comment = b != b'\n';
         } else if in_string {
             if escaped {
                 escaped = false;
-            } else if c == '\\' {
+            } else if b == b'\\' {
                 escaped = true;
-            } else if c == '"' || c == '\n' {
+            } else if b == b'"' || b == b'\n' {
                 in_string = false;
             }
         } else {
-            match c {
-                '#' => in_comment = true,
-                '"' => in_string = true,
-                '{' | '[' | '(' | '}' | ']' | ')' => return true,
+            match b {
+                b'#' => in_comment = true,
+                b'"' => in_string = true,
+                b'{' | b'[' | b'(' | b'}' | b']' | b')' => return Some((index, char::from(b))),
                 _ => {}
             }
         }
-        false
+        None
     })
 }
 

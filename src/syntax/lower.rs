@@ -46,10 +46,17 @@ pub fn lower_file(file: FileId, pair: Pair<'_, R>) -> ast::File {
     }
 }
 
-/// Where the last token inside a pair ends.
+/// Where the last token inside a pair ends: the end of its last leaf, the
+/// pair whose start comes last among those inside it (after a leaf's start,
+/// only ends follow).
+///
+/// One backward step through the flattened pairs, instead of building the
+/// `Pairs` of every level down to the leaf (`into_inner` counts the
+/// children). Not through `Pair::tokens`: in a debug build pest checks the
+/// whole token queue each time one is made.
 fn last_token_end(pair: &Pair<'_, R>) -> usize {
-    match pair.clone().into_inner().next_back() {
-        Some(last) => last_token_end(&last),
+    match pair.clone().into_inner().flatten().next_back() {
+        Some(leaf) => leaf.as_span().end(),
         None => pair.as_span().end(),
     }
 }
