@@ -168,18 +168,26 @@ struct Collect<'r, 'a> {
 }
 
 impl Collect<'_, '_> {
+    /// Counts one writing of `word`; its text is copied only the first
+    /// time it is seen.
     fn add(map: &mut BTreeMap<String, Seen>, word: &str, span: Span, source: Source) {
-        let seen = map.entry(word.to_owned()).or_insert(Seen {
+        let count = |seen: &mut Seen| match source {
+            Source::User => seen.writes += 1,
+            Source::Stdlib => seen.stdlib = true,
+            Source::Declared => seen.declared = true,
+        };
+        if let Some(seen) = map.get_mut(word) {
+            count(seen);
+            return;
+        }
+        let mut seen = Seen {
             writes: 0,
             first: span,
             stdlib: false,
             declared: false,
-        });
-        match source {
-            Source::User => seen.writes += 1,
-            Source::Stdlib => seen.stdlib = true,
-            Source::Declared => seen.declared = true,
-        }
+        };
+        count(&mut seen);
+        map.insert(word.to_owned(), seen);
     }
 
     fn source(&self, span: Span) -> Source {
@@ -192,12 +200,19 @@ impl Collect<'_, '_> {
 
     /// A name that is declared: it counts as common.
     fn declare(&mut self, name: &str, span: Span) {
-        Collect::add(
-            self.values.entry(NAMESPACE.to_owned()).or_default(),
-            name,
-            span,
-            Source::Declared,
-        );
+        self.add_value(NAMESPACE, name, span, Source::Declared);
+    }
+
+    /// Counts one writing of value `word` of `key`; the key's text is
+    /// copied only the first time it is seen.
+    fn add_value(&mut self, key: &str, word: &str, span: Span, source: Source) {
+        if let Some(values) = self.values.get_mut(key) {
+            Collect::add(values, word, span, source);
+            return;
+        }
+        let mut values = BTreeMap::new();
+        Collect::add(&mut values, word, span, source);
+        self.values.insert(key.to_owned(), values);
     }
 
     fn value(&mut self, key: &str, value: &ast::Value) {
@@ -205,12 +220,7 @@ impl Collect<'_, '_> {
             return;
         };
         let source = self.source(text.span);
-        Collect::add(
-            self.values.entry(key.to_owned()).or_default(),
-            &text.node,
-            text.span,
-            source,
-        );
+        self.add_value(key, &text.node, text.span, source);
     }
 }
 

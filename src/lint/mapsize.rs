@@ -225,7 +225,7 @@ fn selector_identities(selector: &ir::Selector) -> u64 {
     if select::selects_all_namespaces(selector) {
         return CLUSTER_IDENTITIES;
     }
-    let named = u64::try_from(select::names_namespaces(selector).len()).unwrap_or(1);
+    let named = u64::try_from(select::named_namespaces(selector).count()).unwrap_or(1);
     let labelled = selector
         .keys()
         .any(|key| key.as_str().contains("io.cilium.k8s.namespace.labels."));

@@ -260,30 +260,55 @@ pub fn may_select(subject: &ir::Selector, namespace: &Namespace<'_>) -> Tri {
 
 /// Whether a selector pins its namespace by name (`in namespace a`).
 pub fn names_namespaces(subject: &ir::Selector) -> Vec<&str> {
-    reqs(subject)
-        .into_iter()
-        .filter(|req| {
-            (req.key == NAMESPACE_KEY
-                || req.key == "io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name")
-                && req.operator == ir::Operator::In
+    named_namespaces(subject).collect()
+}
+
+/// The names [`names_namespaces`] gives, without collecting them.
+pub(super) fn named_namespaces(subject: &ir::Selector) -> impl Iterator<Item = &str> {
+    let names = |key: &str| {
+        key == NAMESPACE_KEY || key == "io.cilium.k8s.namespace.labels.kubernetes.io/metadata.name"
+    };
+    let labels = subject
+        .match_labels
+        .iter()
+        .filter(move |(key, _)| names(bare(key)))
+        .map(|(_, value)| value.as_str());
+    let expressions = subject
+        .match_expressions
+        .iter()
+        .filter(move |expression| {
+            names(bare(&expression.key)) && expression.operator == ir::Operator::In
         })
-        .flat_map(|req| req.values)
-        .collect()
+        .flat_map(|expression| expression.values.iter().map(ir::LabelValue::as_str));
+    labels.chain(expressions)
+}
+
+/// The key and operator of each requirement of a selector, in the order of
+/// [`reqs`], without building the requirements.
+fn heads(selector: &ir::Selector) -> impl Iterator<Item = (&str, ir::Operator)> {
+    let labels = selector
+        .match_labels
+        .keys()
+        .map(|key| (bare(key), ir::Operator::In));
+    let expressions = selector
+        .match_expressions
+        .iter()
+        .map(|expression| (bare(&expression.key), expression.operator));
+    labels.chain(expressions)
 }
 
 /// Whether a selector matches every pod of every namespace (`pods in all
 /// namespaces`): no pod requirement, and no namespace requirement but
 /// existence or exclusion.
 pub fn selects_all_namespaces(selector: &ir::Selector) -> bool {
-    reqs(selector).iter().all(|req| {
-        req.key == NAMESPACE_KEY
-            && matches!(req.operator, ir::Operator::Exists | ir::Operator::NotIn)
+    heads(selector).all(|(key, operator)| {
+        key == NAMESPACE_KEY && matches!(operator, ir::Operator::Exists | ir::Operator::NotIn)
     }) && !selector.is_empty()
 }
 
 /// Whether a selector has no pod requirement: it selects whole namespaces.
 pub fn whole_namespaces(selector: &ir::Selector) -> bool {
-    reqs(selector).iter().all(|req| is_namespace_key(req.key))
+    heads(selector).all(|(key, _)| is_namespace_key(key))
 }
 
 /// Whether the known requirement `known` implies `req` for every pod.
