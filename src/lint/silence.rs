@@ -16,7 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use crate::ast;
 use crate::diag::report;
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::source::Span;
+use crate::hash::{HashMap, HashMapExt};
+use crate::source::{FileId, Span};
 
 /// Checks that every `silence` names warning codes and gives a reason.
 pub fn check(files: &[ast::File]) -> Vec<Diagnostic> {
@@ -81,6 +82,10 @@ pub fn check(files: &[ast::File]) -> Vec<Diagnostic> {
 /// warning it covers.
 pub struct Silences {
     entries: Vec<Entry>,
+    /// The entries of each code in each file, by index into `entries`: a
+    /// lookup reads the few silences of one file, not every silence of the
+    /// repository (which made filtering quadratic in the namespaces).
+    by_place: HashMap<(Code, FileId), Vec<usize>>,
 }
 
 struct Entry {
@@ -107,8 +112,24 @@ impl Silences {
                     })
                 })
             })
-            .collect();
-        Silences { entries }
+            .collect::<Vec<Entry>>();
+        let mut by_place: HashMap<(Code, FileId), Vec<usize>> = HashMap::new();
+        for (index, entry) in entries.iter().enumerate() {
+            by_place
+                .entry((entry.code, entry.target.file))
+                .or_default()
+                .push(index);
+        }
+        Silences { entries, by_place }
+    }
+
+    /// The entries that may silence `code` at `span`: those of its file.
+    fn candidates(&self, code: Code, span: Span) -> impl Iterator<Item = &Entry> {
+        self.by_place
+            .get(&(code, span.file))
+            .into_iter()
+            .flatten()
+            .filter_map(|index| self.entries.get(*index))
     }
 
     /// Whether a warning at `span` is silenced; marks the silences used.
@@ -116,8 +137,8 @@ impl Silences {
     /// build a silenced one: the silence is used all the same.
     pub fn covers(&self, code: Code, span: Span) -> bool {
         let mut covered = false;
-        for entry in &self.entries {
-            if entry.code == code && inside(span, entry.target) {
+        for entry in self.candidates(code, span) {
+            if inside(span, entry.target) {
                 entry.used.store(true, Ordering::Relaxed);
                 covered = true;
             }
@@ -128,9 +149,8 @@ impl Silences {
     /// Whether a warning at `span` would be silenced, without marking
     /// anything used.
     pub fn would_cover(&self, code: Code, span: Span) -> bool {
-        self.entries
-            .iter()
-            .any(|entry| entry.code == code && inside(span, entry.target))
+        self.candidates(code, span)
+            .any(|entry| inside(span, entry.target))
     }
 
     /// Drops the silenced warnings.
@@ -162,4 +182,41 @@ impl Silences {
 /// Whether `span` lies inside `outer`.
 pub fn inside(span: Span, outer: Span) -> bool {
     span.file == outer.file && span.start >= outer.start && span.end <= outer.end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourceMap;
+
+    /// Two files with the same text: a silence in each, before the same
+    /// rule at the same offsets.
+    fn two_files() -> (Silences, Span, Span) {
+        let text = "namespace shop {\n  policy web {\n    select pods app=web\n    silence W0108 \"on purpose\"\n    allow from pods app=lb port 80/tcp\n  }\n}\n";
+        let mut sources = SourceMap::new();
+        let a = sources.add_user("a.netpol", text);
+        let b = sources.add_user("b.netpol", text);
+        let files: Vec<ast::File> = [a, b]
+            .into_iter()
+            .map(|file| crate::syntax::parse(&sources, file).0)
+            .collect();
+        let silences = Silences::new(&files);
+        let start = text.find("allow").unwrap_or(0);
+        let end = text.find("80/tcp").unwrap_or(0) + "80/tcp".len();
+        (silences, Span::new(a, start, end), Span::new(b, start, end))
+    }
+
+    #[test]
+    fn a_silence_covers_its_own_file_only() {
+        let (silences, in_a, in_b) = two_files();
+        assert!(silences.would_cover(Code::W0108, in_a));
+        assert!(!silences.would_cover(Code::W0107, in_a));
+        let other_file = Span::new(FileId(99), in_a.start as usize, in_a.end as usize);
+        assert!(!silences.would_cover(Code::W0108, other_file));
+        // Covering a warning in `a` uses the silence of `a`, not that of `b`.
+        assert!(silences.covers(Code::W0108, in_a));
+        assert_eq!(silences.unused().len(), 1);
+        assert!(silences.covers(Code::W0108, in_b));
+        assert!(silences.unused().is_empty());
+    }
 }
