@@ -165,7 +165,7 @@ impl Cache {
 
     /// The recorded result, when `sources` (the walk's paths, in order) and
     /// the output directory `out` are exactly as the record saw them.
-    pub fn lookup(&self, sources: &[PathBuf], repo: &Path, out: &Path) -> Option<Hit> {
+    pub fn lookup(&self, sources: &[&Path], repo: &Path, out: &Path) -> Option<Hit> {
         let path = self.record_path(repo, out)?;
         let record: Record = serde_json::from_slice(&fs::read(path).ok()?).ok()?;
         if record.format != FORMAT || record.key != self.key {
@@ -176,7 +176,7 @@ impl Cache {
                 .sources
                 .iter()
                 .zip(sources)
-                .any(|(source, path)| source.path != *path)
+                .any(|(source, path)| source.path != **path)
         {
             return None;
         }

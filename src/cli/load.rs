@@ -43,7 +43,7 @@ pub struct Listing<'a> {
 impl Listing<'_> {
     /// The paths of the files to read, in order, when the walk found
     /// nothing wrong (no diagnostic, every file fit to read by name).
-    pub fn clean_paths(&self) -> Option<Vec<PathBuf>> {
+    pub fn clean_paths(&self) -> Option<Vec<&Path>> {
         (self.root.is_some()
             && self.diags.is_empty()
             && self.walked.diags.is_empty()
@@ -53,7 +53,7 @@ impl Listing<'_> {
                 self.walked
                     .files
                     .iter()
-                    .map(|found| found.path.clone())
+                    .map(|found| found.path.as_path())
                     .collect()
             })
     }
