@@ -98,10 +98,22 @@ pub fn invisible_name(c: char) -> Option<&'static str> {
 /// invisible formatting characters, the line and paragraph separators
 /// U+2028 and U+2029, and the noncharacters U+FFFE and U+FFFF.
 pub fn needs_escape(c: char) -> bool {
+    // Every character the tables below list is outside ASCII; in ASCII only
+    // the controls (C0 and DEL) are escaped. Most text is ASCII, and this
+    // keeps it off the table scans.
+    if c.is_ascii() {
+        return c.is_ascii_control();
+    }
     c.is_control()
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FFFE}' | '\u{FFFF}')
         || bidi_name(c).is_some()
         || invisible_name(c).is_some()
+}
+
+/// True when `text` is printable ASCII, space to `~`: nothing in it
+/// [`needs_escape`]. A byte test, quicker than decoding the characters.
+fn is_plain(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..b'\x7f').contains(&b))
 }
 
 /// The escaped spelling of one character: `\n`, `\r`, `\t`, or `\u{1b}`.
@@ -118,7 +130,7 @@ pub fn escape_char(c: char) -> String {
 /// when there is none. Backslashes are left alone, so the result is for
 /// people to read, not to unescape.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(needs_escape) {
+    if is_plain(text) || !text.chars().any(needs_escape) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -147,6 +159,27 @@ mod tests {
         );
         assert_eq!(escape("x\u{202e}y\u{200b}z"), "x\\u{202e}y\\u{200b}z");
         assert_eq!(escape("\u{2028}\u{2029}"), "\\u{2028}\\u{2029}");
+    }
+
+    #[test]
+    fn the_ascii_shortcuts_agree_with_the_tables() {
+        // `needs_escape` answers ASCII without the tables, and `escape`
+        // borrows printable ASCII without decoding it: both must say what
+        // the full definition says, for every character.
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let listed = c.is_control()
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FFFE}' | '\u{FFFF}')
+                || bidi_name(c).is_some()
+                || invisible_name(c).is_some();
+            assert_eq!(needs_escape(c), listed, "{:x}", u32::from(c));
+            let text = c.to_string();
+            assert_eq!(
+                matches!(escape(&text), Cow::Borrowed(_)),
+                !listed,
+                "{:x}",
+                u32::from(c)
+            );
+        }
     }
 
     #[test]

@@ -279,23 +279,30 @@ impl EscapedFile {
         let mut shifts = Vec::new();
         let mut copied = 0;
         let mut delta = 0;
-        let mut chars = original.char_indices().peekable();
-        while let Some((offset, c)) = chars.next() {
-            let keep = match c {
-                '\n' | '\t' => true,
-                '\r' => chars.peek().is_some_and(|(_, next)| *next == '\n'),
-                _ => !needs_escape(c),
-            };
-            if keep {
-                continue;
+        // Printable ASCII with newlines and tabs, the common case, has
+        // nothing to escape: no character is looked at.
+        let plain = original
+            .bytes()
+            .all(|b| matches!(b, b' '..=b'~' | b'\n' | b'\t'));
+        if !plain {
+            let mut chars = original.char_indices().peekable();
+            while let Some((offset, c)) = chars.next() {
+                let keep = match c {
+                    '\n' | '\t' => true,
+                    '\r' => chars.peek().is_some_and(|(_, next)| *next == '\n'),
+                    _ => !needs_escape(c),
+                };
+                if keep {
+                    continue;
+                }
+                text.push_str(original.get(copied..offset).unwrap_or_default());
+                let escaped = escape_char(c);
+                let at = text.len();
+                text.push_str(&escaped);
+                copied = offset + c.len_utf8();
+                delta += escaped.len() - c.len_utf8();
+                shifts.push((offset, at, delta));
             }
-            text.push_str(original.get(copied..offset).unwrap_or_default());
-            let escaped = escape_char(c);
-            let at = text.len();
-            text.push_str(&escaped);
-            copied = offset + c.len_utf8();
-            delta += escaped.len() - c.len_utf8();
-            shifts.push((offset, at, delta));
         }
         let text: Arc<str> = if shifts.is_empty() {
             Arc::clone(original)

@@ -331,7 +331,7 @@ mod tests {
             ir::PortSpec::single(ir::Port::Number(80), ir::Protocol::Tcp),
             ir::PortSpec::single(ir::Port::Name("https".into()), ir::Protocol::Tcp),
         ];
-        from_frontend.l7 = Some(ir::L7::Http(vec![
+        from_frontend.l7 = Some(Box::new(ir::L7::Http(vec![
             ir::HttpRule {
                 method: Some("GET".into()),
                 path: Some("/api/v1/.*".into()),
@@ -352,7 +352,7 @@ mod tests {
                     mismatch: Some(ir::Mismatch::Replace),
                 }],
             },
-        ]));
+        ])));
         let spec = Arc::new(ir::PolicySpec {
             subject: ir::Subject::Pods(labels(&[("app", "web"), ("k8s:tier", "front")])),
             ingress: vec![from_frontend],

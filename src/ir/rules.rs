@@ -61,9 +61,10 @@ pub enum Verdict {
 }
 
 /// One rule of a list: a peer of the list's peer type `P`, ports, ICMP
-/// types, and L7 rules and authentication where the list allows them (`L`
-/// is `Option<L7>` in an allow list and [`NoL7`] in a deny list, `A` is
-/// `Option<AuthMode>` in an allow list and [`NoAuth`] in a deny list).
+/// types, and L7 rules, authentication and TLS where the list allows them
+/// (`L` is `Option<Box<L7>>` in an allow list and [`NoL7`] in a deny list,
+/// `A` is `Option<AuthMode>` and [`NoAuth`], `T` is `Option<Box<Tls>>` and
+/// [`NoTls`]).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Rule<P, L, A, T> {
     /// Where the rule was written.
@@ -83,13 +84,26 @@ pub struct Rule<P, L, A, T> {
 }
 
 /// An `ingress` rule.
-pub type IngressRule = Rule<IngressPeer, Option<L7>, Option<AuthMode>, Option<Tls>>;
+pub type IngressRule = Rule<IngressPeer, Option<Box<L7>>, Option<AuthMode>, Option<Box<Tls>>>;
 /// An `ingressDeny` rule.
 pub type IngressDenyRule = Rule<IngressPeer, NoL7, NoAuth, NoTls>;
 /// An `egress` rule.
-pub type EgressRule = Rule<EgressPeer, Option<L7>, Option<AuthMode>, Option<Tls>>;
+pub type EgressRule = Rule<EgressPeer, Option<Box<L7>>, Option<AuthMode>, Option<Box<Tls>>>;
 /// An `egressDeny` rule.
 pub type EgressDenyRule = Rule<EgressDenyPeer, NoL7, NoAuth, NoTls>;
+
+// Every rule of every namespace stays in memory until the output is
+// printed, so a rule's size is a build's memory: the rare, large parts (L7
+// rules, TLS contexts, CIDR groups) are boxed. These fail to compile when a
+// change makes a rule larger (as rustc's `static_assert_size!`), so that it
+// is a choice, made with BENCHMARKS.md's memory figures at hand.
+#[cfg(target_pointer_width = "64")]
+const _: () = {
+    assert!(std::mem::size_of::<IngressRule>() == 144);
+    assert!(std::mem::size_of::<EgressRule>() == 144);
+    assert!(std::mem::size_of::<IngressDenyRule>() == 120);
+    assert!(std::mem::size_of::<EgressDenyRule>() == 120);
+};
 
 /// The TLS slot of a deny rule: Cilium's deny rules have no proxy.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -101,9 +115,9 @@ pub trait TlsSlot {
     fn get(&self) -> Option<&Tls>;
 }
 
-impl TlsSlot for Option<Tls> {
+impl TlsSlot for Option<Box<Tls>> {
     fn get(&self) -> Option<&Tls> {
-        self.as_ref()
+        self.as_deref()
     }
 }
 
@@ -146,9 +160,9 @@ pub trait L7Slot {
     fn get(&self) -> Option<&L7>;
 }
 
-impl L7Slot for Option<L7> {
+impl L7Slot for Option<Box<L7>> {
     fn get(&self) -> Option<&L7> {
-        self.as_ref()
+        self.as_deref()
     }
 }
 
@@ -364,8 +378,14 @@ impl PeerKind for EgressDenyPeer {
 /// A `CIDRSet` that refers to CiliumCIDRGroups: literal CIDRs first, then
 /// one `cidrGroupRef` entry per group, then one `cidrGroupSelector` entry
 /// per selector (never no group and no selector).
+///
+/// Boxed inside: it is the largest peer and a rare one, and every rule of
+/// every namespace is as large as its largest peer.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct CidrGroupPeer {
+pub struct CidrGroupPeer(Box<CidrGroupParts>);
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct CidrGroupParts {
     cidrs: Vec<CidrRule>,
     groups: Vec<CidrGroupName>,
     selectors: Vec<Selector>,
@@ -374,38 +394,42 @@ pub struct CidrGroupPeer {
 impl CidrGroupPeer {
     /// A peer of CIDRs and groups; `None` when there is no group.
     pub fn new(cidrs: Vec<CidrRule>, groups: Vec<CidrGroupName>) -> Option<CidrGroupPeer> {
-        (!groups.is_empty()).then_some(CidrGroupPeer {
-            cidrs,
-            groups,
-            selectors: Vec::new(),
+        (!groups.is_empty()).then(|| {
+            CidrGroupPeer(Box::new(CidrGroupParts {
+                cidrs,
+                groups,
+                selectors: Vec::new(),
+            }))
         })
     }
 
     /// A peer of CiliumCIDRGroups selected by their labels; `None` when
     /// there is no selector.
     pub fn selected(selectors: Vec<Selector>) -> Option<CidrGroupPeer> {
-        (!selectors.is_empty()).then_some(CidrGroupPeer {
-            cidrs: Vec::new(),
-            groups: Vec::new(),
-            selectors,
+        (!selectors.is_empty()).then(|| {
+            CidrGroupPeer(Box::new(CidrGroupParts {
+                cidrs: Vec::new(),
+                groups: Vec::new(),
+                selectors,
+            }))
         })
     }
 
     /// Label selectors over CiliumCIDRGroups, as `cidrGroupSelector`
     /// entries.
     pub fn selectors(&self) -> &[Selector] {
-        &self.selectors
+        &self.0.selectors
     }
 
     /// Literal CIDRs, as `cidr` entries.
     pub fn cidrs(&self) -> &[CidrRule] {
-        &self.cidrs
+        &self.0.cidrs
     }
 
     /// CiliumCIDRGroup names, as `cidrGroupRef` entries; empty only when
     /// there are selectors.
     pub fn groups(&self) -> &[CidrGroupName] {
-        &self.groups
+        &self.0.groups
     }
 }
 

@@ -85,10 +85,12 @@ fn namespaces_covered(repo: &Repo<'_>, inst: &Inst<'_>, pods: &Pods<'_>, other: 
 
 /// The patterns of every DNS rule of a policy.
 fn dns_patterns(spec: &ir::PolicySpec) -> impl Iterator<Item = &ir::FqdnSelector> {
-    spec.egress.iter().flat_map(|rule| match &rule.l7 {
-        Some(ir::L7::Dns(patterns)) => patterns.as_slice(),
-        _ => &[],
-    })
+    spec.egress
+        .iter()
+        .flat_map(|rule| match rule.l7.as_deref() {
+            Some(ir::L7::Dns(patterns)) => patterns.as_slice(),
+            _ => &[],
+        })
 }
 
 fn text(selector: &ir::FqdnSelector) -> String {
@@ -166,7 +168,7 @@ fn missing_dns(
         .spec()
         .egress
         .iter()
-        .find(|rule| matches!(rule.l7, Some(ir::L7::Dns(_))));
+        .find(|rule| matches!(rule.l7.as_deref(), Some(ir::L7::Dns(_))));
     let mut diag = report::fqdn_without_dns(repo.peer_span(rule, inst), &names)
         .note(match inst.namespace {
             Some(namespace) => format!("netpolc looked for one in this policy, in the policies of namespace `{namespace}` that select all of its pods, and in the cluster policies that do"),

@@ -77,7 +77,7 @@ pub fn check_rule(rule: &ast::Rule, built: &Lowered, diags: &mut Vec<Diagnostic>
             &MAX_PORTS,
         ));
     }
-    let Some(l7) = &built.l7 else {
+    let Some(l7) = built.l7.as_deref() else {
         return;
     };
     let l7_span = rule.l7.first().map_or(rule.span, ast::L7::span);
@@ -181,7 +181,7 @@ pub fn check_subject_rules(
         .or_else(|| {
             egress
                 .iter()
-                .find(|rule| matches!(rule.l7, Some(ir::L7::Http(_) | ir::L7::Kafka(_))))
+                .find(|rule| matches!(rule.l7.as_deref(), Some(ir::L7::Http(_) | ir::L7::Kafka(_))))
                 .map(|rule| &rule.origin)
         });
     if let Some(origin) = offending {

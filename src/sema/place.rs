@@ -137,7 +137,7 @@ pub fn place(rule: &ast::Rule, built: Lowered, diags: &mut Vec<Diagnostic>) -> O
 }
 
 /// The L7 slot of a deny rule: `None` when there were L7 rules (reported).
-fn no_l7(l7: Option<ir::L7>) -> Option<ir::NoL7> {
+fn no_l7(l7: Option<Box<ir::L7>>) -> Option<ir::NoL7> {
     l7.is_none().then_some(ir::NoL7)
 }
 

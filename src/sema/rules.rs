@@ -277,12 +277,12 @@ pub struct Lowered {
     /// `icmps[].fields`.
     pub icmps: Vec<ir::IcmpType>,
     /// `toPorts[].rules`.
-    pub l7: Option<ir::L7>,
+    pub l7: Option<Box<ir::L7>>,
     /// `authentication.mode`.
     pub authentication: Option<ir::AuthMode>,
     /// `terminatingTLS` and `originatingTLS` (only on an allow rule with
     /// L7 rules: checked by `l7::tls`).
-    pub tls: Option<ir::Tls>,
+    pub tls: Option<Box<ir::Tls>>,
 }
 
 /// A peer of any kind, before the rule's list decides which it may be.
@@ -346,8 +346,8 @@ pub fn rule(
             }
         }
     }
-    let l7 = l7::l7(eval, rule, env, diags);
-    let tls = l7::tls(eval, rule, env, diags);
+    let l7 = l7::l7(eval, rule, env, diags).map(Box::new);
+    let tls = l7::tls(eval, rule, env, diags).map(Box::new);
     let authentication = rule.authentication.as_ref().and_then(|clause| {
         let mode = &clause.node;
         let found = ir::AuthMode::from_name(&mode.node);

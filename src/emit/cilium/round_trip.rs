@@ -383,7 +383,11 @@ impl Generator {
         }
     }
 
-    fn l7(&mut self) -> Option<ir::L7> {
+    fn l7(&mut self) -> Option<Box<ir::L7>> {
+        self.l7_rules().map(Box::new)
+    }
+
+    fn l7_rules(&mut self) -> Option<ir::L7> {
         match self.random.below(6) {
             0 => None,
             4 => Some(ir::L7::Listener(ir::Listener {
@@ -470,13 +474,15 @@ impl Generator {
         }
     }
 
-    fn tls(&mut self) -> Option<ir::Tls> {
-        self.optional(|generator| ir::Tls {
-            server_names: (0..generator.count(2))
-                .map(|_| generator.text().as_str().into())
-                .collect(),
-            terminating: generator.optional(Self::tls_context),
-            originating: generator.optional(Self::tls_context),
+    fn tls(&mut self) -> Option<Box<ir::Tls>> {
+        self.optional(|generator| {
+            Box::new(ir::Tls {
+                server_names: (0..generator.count(2))
+                    .map(|_| generator.text().as_str().into())
+                    .collect(),
+                terminating: generator.optional(Self::tls_context),
+                originating: generator.optional(Self::tls_context),
+            })
         })
     }
 

@@ -63,7 +63,9 @@ fn egress_to_fqdns_with_dns_rule() {
         ir::Port::Number(53),
         ir::Protocol::Any,
     )];
-    dns.l7 = Some(ir::L7::Dns(vec![ir::FqdnSelector::Pattern("*".into())]));
+    dns.l7 = Some(Box::new(ir::L7::Dns(vec![ir::FqdnSelector::Pattern(
+        "*".into(),
+    )])));
     let mut api = rule(ir::EgressPeer::Fqdns(vec![
         ir::FqdnSelector::Name("api.example.com".into()),
         ir::FqdnSelector::Pattern("*.example.com".into()),
@@ -279,7 +281,7 @@ fn to_services_both_forms() {
 fn kafka_rules() {
     let mut kafka = rule(ir::EgressPeer::Endpoints(vec![labels(&[("app", "kafka")])]));
     kafka.ports = vec![tcp(9092)];
-    kafka.l7 = Some(ir::L7::Kafka(vec![
+    kafka.l7 = Some(Box::new(ir::L7::Kafka(vec![
         ir::KafkaRule {
             role: Some(ir::KafkaRole::Produce),
             topic: Some("orders".into()),
@@ -292,7 +294,7 @@ fn kafka_rules() {
             topic: Some("1_000".into()),
             ..ir::KafkaRule::default()
         },
-    ]));
+    ])));
     let spec = ir::PolicySpec {
         egress: vec![kafka],
         ..spec()
@@ -324,14 +326,14 @@ fn kafka_rules() {
 fn server_names_sit_beside_the_ports_not_in_rules() {
     let mut tls = rule(ir::EgressPeer::Entities(vec![ir::Entity::World]));
     tls.ports = vec![tcp(443)];
-    tls.tls = Some(ir::Tls {
+    tls.tls = Some(Box::new(ir::Tls {
         server_names: vec![
             "api.stripe.com".into(),
             "*.stripe.com".into(),
             "**.stripe.net".into(),
         ],
         ..ir::Tls::default()
-    });
+    }));
     let spec = ir::PolicySpec {
         egress: vec![tls],
         ..spec()
@@ -467,10 +469,10 @@ fn empty_peer_lists_select_nothing() {
 #[test]
 fn l7_without_ports_keeps_its_rules() {
     let mut http = rule(ir::IngressPeer::Anywhere);
-    http.l7 = Some(ir::L7::Http(vec![ir::HttpRule {
+    http.l7 = Some(Box::new(ir::L7::Http(vec![ir::HttpRule {
         method: Some("GET".into()),
         ..ir::HttpRule::default()
-    }]));
+    }])));
     let spec = ir::PolicySpec {
         ingress: vec![http],
         ..spec()
