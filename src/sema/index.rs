@@ -139,8 +139,11 @@ pub struct Index {
     uses: Vec<Vec<Span>>,
     /// Every definition name and use, sorted by span, for [`Index::at`].
     spans: Vec<(Span, DefId)>,
-    /// Emitted policies by namespace (`None`: cluster-wide) and name.
-    policies: HashMap<(Option<String>, String), DefId>,
+    /// Emitted policies, in order of namespace (`None`: cluster-wide) and
+    /// name ([`Index::policy_key`]): a sorted list rather than a map keyed
+    /// by copies of both names, which would double what every namespace's
+    /// policies cost the index.
+    policies: Vec<DefId>,
     /// The category `use`s written directly in each policy, by the IR
     /// origin of the policy: the category and the `use` statement.
     policy_uses: HashMap<Span, Vec<(DefId, Span)>>,
@@ -206,9 +209,22 @@ impl Index {
 
     /// The emitted policy of a namespace (`None`: cluster-wide) by name.
     pub fn policy(&self, namespace: Option<&str>, name: &str) -> Option<DefId> {
-        self.policies
-            .get(&(namespace.map(str::to_owned), name.to_owned()))
-            .copied()
+        let wanted = Some((namespace, name));
+        let at = self
+            .policies
+            .binary_search_by(|id| self.policy_key(*id).cmp(&wanted))
+            .ok()?;
+        self.policies.get(at).copied()
+    }
+
+    /// What [`Index::policies`] is ordered by: a policy's namespace (`None`:
+    /// cluster-wide) and name; `None` for a definition of another kind.
+    fn policy_key(&self, id: DefId) -> Option<(Option<&str>, &str)> {
+        let def = self.definition(id)?;
+        match &def.detail {
+            Detail::Policy { namespace, .. } => Some((namespace.as_deref(), def.name.as_str())),
+            _ => None,
+        }
     }
 
     /// The category `use`s written directly in the policy whose IR origin

@@ -211,13 +211,7 @@ impl Builder<'_, '_> {
                 },
             };
             if let Some(id) = self.add(def, name_span.is_some()) {
-                self.index.policies.insert(
-                    (
-                        namespace.map(str::to_owned),
-                        policy.name.as_str().to_owned(),
-                    ),
-                    id,
-                );
+                self.index.policies.push(id);
             }
         }
     }
@@ -390,10 +384,18 @@ impl Builder<'_, '_> {
         spans.sort_by_key(|(span, _)| *span);
         spans.dedup_by_key(|(span, _)| *span);
         self.index.spans = spans;
+        // Ordered for `Index::policy`. Of two policies with one namespace
+        // and name (an error reported elsewhere), the later one is found.
+        let mut policies = std::mem::take(&mut self.index.policies);
+        policies.reverse();
+        policies.sort_by(|a, b| self.index.policy_key(*a).cmp(&self.index.policy_key(*b)));
+        policies.dedup_by(|a, b| self.index.policy_key(*a) == self.index.policy_key(*b));
+        self.index.policies = policies;
         // The index lives until the lints have run: no spare capacity.
         self.index.defs.shrink_to_fit();
         self.index.uses.shrink_to_fit();
         self.index.spans.shrink_to_fit();
+        self.index.policies.shrink_to_fit();
         self.index
     }
 
