@@ -398,7 +398,8 @@ fn peer(
 ) -> Option<Peer> {
     match &rule.peer.kind {
         ast::PeerKind::Pods { selectors, scope } => {
-            let mut out = Vec::new();
+            // Exact: every namespace's rules stay in memory until emit.
+            let mut out = Vec::with_capacity(selectors.len().max(1));
             let mut ok = true;
             if selectors.is_empty() {
                 out.push(ir::Selector::default());

@@ -38,7 +38,9 @@ pub(super) fn l7(
     }
     match first {
         ast::L7::Http(_) | ast::L7::Grpc(..) => {
-            let mut out = Vec::new();
+            // At most one rule a line; every namespace's rules stay in
+            // memory until emit, so no growth room.
+            let mut out = Vec::with_capacity(rule.l7.len());
             for line in &rule.l7 {
                 match line {
                     ast::L7::Http(http) => out.push(http_rule(eval, http, env, diags)?),
@@ -52,7 +54,7 @@ pub(super) fn l7(
             Some(ir::L7::Http(out))
         }
         ast::L7::Kafka(_) => {
-            let mut out = Vec::new();
+            let mut out = Vec::with_capacity(rule.l7.len());
             for line in &rule.l7 {
                 if let ast::L7::Kafka(kafka) = line {
                     out.push(kafka_rule(eval, kafka, env, diags)?);
@@ -80,6 +82,7 @@ pub(super) fn l7(
                 diags.push(report::empty_list(span, report::EmptyList::Dns));
                 return None;
             }
+            out.shrink_to_fit();
             Some(ir::L7::Dns(out))
         }
     }

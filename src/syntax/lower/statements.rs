@@ -171,6 +171,9 @@ impl Cx {
             }
         }
         let name = name.unwrap_or_else(|| unreachable!("grammar: use has a name"));
+        // Kept until the lints have run: no room for the four arguments a
+        // first push makes.
+        args.shrink_to_fit();
         ast::Use {
             name,
             args,
