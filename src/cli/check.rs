@@ -57,7 +57,7 @@ pub fn run(repo: &Path, out: Option<&Path>, reporter: &Reporter, stdout_color: b
         return ExitCode::SUCCESS;
     }
     let sink = diff::Sink::new(reporter, stdout_color);
-    sink.print(&diff::unified(&plan.changes, &dir, sink.color));
+    sink.print_unified(&plan.changes, &dir);
     let mut counts = [("stale", 0), ("missing", 0), ("extra", 0)];
     for change in &plan.changes {
         let (index, what) = match change {

@@ -3,7 +3,7 @@
 //! file as `git diff --stat` prints it. The diff goes to stdout and
 //! diagnostics to stderr, except with `--message-format json`: there stdout
 //! carries JSON lines only, so the diff goes to stderr (see [`Sink`]).
-//! [`unified`] and [`Sink`] also serve `check`.
+//! [`unified_file`] and [`Sink`] also serve `check`.
 //!
 //! **Invariant:** `diff` writes nothing: it compiles in memory and reads
 //! the output directory through the write plan, which only reads.
@@ -56,46 +56,44 @@ pub fn run(
         }
     };
     let sink = Sink::new(reporter, stdout_color);
-    let text = if stat {
-        self::stat(&plan.changes, &out, sink.color)
+    if stat {
+        sink.print(&self::stat(&plan.changes, &out, sink.color));
     } else {
-        unified(&plan.changes, &out, sink.color)
-    };
-    sink.print(&text);
+        sink.print_unified(&plan.changes, &out);
+    }
     reporter.warning_count(&compiled.diags);
     ExitCode::SUCCESS
 }
 
-/// The unified diff of every change, in order, with paths shown as
-/// `dir/<name>`; empty when there is no change.
-pub fn unified(changes: &[Change<'_>], dir: &Path, color: bool) -> String {
+/// The unified diff of one change, with paths shown as `dir/<name>`.
+/// Callers print it file by file ([`Sink::print_unified`]), so that only
+/// one file's diff is in memory at a time, however many files differ.
+pub fn unified_file(change: &Change<'_>, dir: &Path, color: bool) -> String {
     let mut text = String::new();
-    for change in changes {
-        let path = shown_path(dir, change);
-        let (old_name, new_name) = match change {
-            Change::Create(_) => ("/dev/null", path.as_str()),
-            Change::Replace { .. } => (path.as_str(), path.as_str()),
-            Change::Remove { .. } => (path.as_str(), "/dev/null"),
-        };
-        let old = String::from_utf8_lossy(change.old());
-        let new = change.file().map_or("", |file| file.contents.as_str());
-        let diff = TextDiff::from_lines(old.as_ref(), new);
-        paint(&mut text, color, BOLD, &format!("--- {old_name}"));
-        paint(&mut text, color, BOLD, &format!("+++ {new_name}"));
-        for hunk in diff.unified_diff().iter_hunks() {
-            paint(&mut text, color, CYAN, &hunk.header().to_string());
-            for line in hunk.iter_changes() {
-                let (sign, ansi) = match line.tag() {
-                    ChangeTag::Equal => (' ', PLAIN),
-                    ChangeTag::Delete => ('-', RED),
-                    ChangeTag::Insert => ('+', GREEN),
-                };
-                let value = line.value();
-                let value = value.strip_suffix('\n').unwrap_or(value);
-                paint(&mut text, color, ansi, &format!("{sign}{value}"));
-                if line.missing_newline() {
-                    text.push_str("\\ No newline at end of file\n");
-                }
+    let path = shown_path(dir, change);
+    let (old_name, new_name) = match change {
+        Change::Create(_) => ("/dev/null", path.as_str()),
+        Change::Replace { .. } => (path.as_str(), path.as_str()),
+        Change::Remove { .. } => (path.as_str(), "/dev/null"),
+    };
+    let old = String::from_utf8_lossy(change.old());
+    let new = change.file().map_or("", |file| file.contents.as_str());
+    let diff = TextDiff::from_lines(old.as_ref(), new);
+    paint(&mut text, color, BOLD, &format!("--- {old_name}"));
+    paint(&mut text, color, BOLD, &format!("+++ {new_name}"));
+    for hunk in diff.unified_diff().iter_hunks() {
+        paint(&mut text, color, CYAN, &hunk.header().to_string());
+        for line in hunk.iter_changes() {
+            let (sign, ansi) = match line.tag() {
+                ChangeTag::Equal => (' ', PLAIN),
+                ChangeTag::Delete => ('-', RED),
+                ChangeTag::Insert => ('+', GREEN),
+            };
+            let value = line.value();
+            let value = value.strip_suffix('\n').unwrap_or(value);
+            paint(&mut text, color, ansi, &format!("{sign}{value}"));
+            if line.missing_newline() {
+                text.push_str("\\ No newline at end of file\n");
             }
         }
     }
@@ -233,6 +231,14 @@ impl Sink {
                 stderr: false,
                 color: stdout_color,
             }
+        }
+    }
+
+    /// Writes the unified diff of every change, in order, one file at a
+    /// time ([`unified_file`]).
+    pub fn print_unified(&self, changes: &[Change<'_>], dir: &Path) {
+        for change in changes {
+            self.print(&unified_file(change, dir, self.color));
         }
     }
 
