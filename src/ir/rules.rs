@@ -96,13 +96,14 @@ pub type EgressDenyRule = Rule<EgressDenyPeer, NoL7, NoAuth, NoTls>;
 // printed, so a rule's size is a build's memory: the rare, large parts (L7
 // rules, TLS contexts, CIDR groups) are boxed. These fail to compile when a
 // change makes a rule larger (as rustc's `static_assert_size!`), so that it
-// is a choice, made with BENCHMARKS.md's memory figures at hand.
+// is a choice, made with BENCHMARKS.md's memory figures at hand. At most,
+// not exactly: a compiler that lays a rule out smaller still builds.
 #[cfg(target_pointer_width = "64")]
 const _: () = {
-    assert!(std::mem::size_of::<IngressRule>() == 144);
-    assert!(std::mem::size_of::<EgressRule>() == 144);
-    assert!(std::mem::size_of::<IngressDenyRule>() == 120);
-    assert!(std::mem::size_of::<EgressDenyRule>() == 120);
+    assert!(std::mem::size_of::<IngressRule>() <= 144);
+    assert!(std::mem::size_of::<EgressRule>() <= 144);
+    assert!(std::mem::size_of::<IngressDenyRule>() <= 120);
+    assert!(std::mem::size_of::<EgressDenyRule>() <= 120);
 };
 
 /// The TLS slot of a deny rule: Cilium's deny rules have no proxy.
