@@ -18,8 +18,12 @@ pub struct Defs<'a> {
     consts: HashMap<FileId, HashMap<&'a str, &'a ast::ConstDef>>,
     /// Categories defined in each file.
     categories: HashMap<FileId, HashMap<&'a str, &'a ast::Category>>,
-    /// For each file, the files whose definitions it sees, in lookup order.
+    /// For each file, the files whose definitions it sees, in lookup order:
+    /// itself and the files it imports. The standard library's files come
+    /// after these for every file ([`Defs::stdlib`]), so they are kept once.
     visible: HashMap<FileId, Vec<FileId>>,
+    /// The standard library's files, seen by every file after its own.
+    stdlib: Vec<FileId>,
     /// Every namespace declaration, first one per name.
     pub namespaces: Vec<(FileId, &'a ast::NamespaceDecl)>,
     /// Every cluster-wide policy, first one per name.
@@ -55,6 +59,7 @@ impl<'a> Defs<'a> {
             consts: HashMap::new(),
             categories: HashMap::new(),
             visible: HashMap::new(),
+            stdlib: Vec::new(),
             namespaces: Vec::new(),
             cluster_policies: Vec::new(),
             inventories: Vec::new(),
@@ -139,8 +144,15 @@ impl<'a> Defs<'a> {
             .collect()
     }
 
+    /// The files `from` sees, in lookup order; none for a file that was not
+    /// resolved.
     fn visible_files(&self, from: FileId) -> impl Iterator<Item = FileId> + '_ {
-        self.visible.get(&from).into_iter().flatten().copied()
+        let own = self.visible.get(&from);
+        let stdlib = own.map_or(&[][..], |_| self.stdlib.as_slice());
+        let own = own.map_or(&[][..], Vec::as_slice);
+        own.iter()
+            .chain(stdlib.iter().filter(move |file| !own.contains(file)))
+            .copied()
     }
 }
 
@@ -245,16 +257,20 @@ pub fn resolve<'a>(
                 },
             }
         }
-        for std_file in &stdlib {
-            if !visible.contains(std_file) {
-                visible.push(*std_file);
-            }
+        // Kept for every file until expansion ends: a namespace's file
+        // usually defines nothing, so no empty tables, and no spare room.
+        if !consts.is_empty() {
+            defs.consts.insert(file.id, consts);
         }
-        defs.consts.insert(file.id, consts);
-        defs.categories.insert(file.id, categories);
+        if !categories.is_empty() {
+            defs.categories.insert(file.id, categories);
+        }
+        visible.shrink_to_fit();
         defs.visible.insert(file.id, visible);
+        imports.shrink_to_fit();
         defs.imports.insert(file.id, imports);
     }
+    defs.stdlib = stdlib;
     defs
 }
 
