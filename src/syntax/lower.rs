@@ -61,6 +61,20 @@ fn last_token_end(pair: &Pair<'_, R>) -> usize {
     }
 }
 
+/// Collecting into a vector with no spare room. The syntax trees of every
+/// file stay in memory until the lints have run, and `collect` over the
+/// filtered pairs, which cannot say how many there will be, makes room for
+/// at least four items: most lists here hold one.
+trait CollectExact: Iterator + Sized {
+    fn collect_exact(self) -> Vec<Self::Item> {
+        let mut items: Vec<Self::Item> = self.collect();
+        items.shrink_to_fit();
+        items
+    }
+}
+
+impl<I: Iterator> CollectExact for I {}
+
 /// Inner pairs without punctuation, keywords and `silence` lines (which
 /// [`Cx::silences`] collects on their own).
 fn children<'i>(pairs: Pairs<'i, R>) -> impl Iterator<Item = Pair<'i, R>> {

@@ -2,7 +2,7 @@
 
 use pest::iterators::Pair;
 
-use super::{Cx, R, children};
+use super::{CollectExact, Cx, R, children};
 use crate::ast;
 
 impl Cx {
@@ -23,7 +23,7 @@ impl Cx {
                     .map_or(name.span, |labels| name.span.to(labels.span));
                 ast::InventoryEntry { name, labels, span }
             })
-            .collect();
+            .collect_exact();
         ast::Inventory { entries, span }
     }
 }

@@ -2,7 +2,7 @@
 
 use pest::iterators::Pair;
 
-use super::{Cx, R, children};
+use super::{CollectExact, Cx, R, children};
 use crate::ast;
 use crate::source::Spanned;
 
@@ -51,7 +51,7 @@ impl Cx {
                     let span = self.span(&child);
                     let terms = children(child.into_inner())
                         .map(|term| self.term(term))
-                        .collect();
+                        .collect_exact();
                     labels = Some(ast::Selector {
                         kind: ast::SelectorKind::Terms(terms),
                         span,

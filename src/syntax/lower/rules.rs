@@ -3,7 +3,7 @@
 
 use pest::iterators::Pair;
 
-use super::{Cx, R, children};
+use super::{CollectExact, Cx, R, children};
 use crate::ast;
 use crate::source::Spanned;
 
@@ -35,13 +35,13 @@ impl Cx {
                 R::ports => {
                     let values = children(child.into_inner())
                         .map(|port| self.value(port))
-                        .collect();
+                        .collect_exact();
                     ports = Some(Spanned::new(values, child_span));
                 }
                 R::sni => {
                     let values = children(child.into_inner())
                         .map(|value| self.value(value))
-                        .collect();
+                        .collect_exact();
                     sni = Some(Box::new(Spanned::new(values, child_span)));
                 }
                 R::listener => listener = Some(Box::new(self.listener(child))),
@@ -56,7 +56,7 @@ impl Cx {
                 R::icmps => {
                     let items = children(child.into_inner())
                         .map(|item| self.icmp_item(item))
-                        .collect();
+                        .collect_exact();
                     icmps = Some(Box::new(Spanned::new(items, child_span)));
                 }
                 R::http => l7.push(ast::L7::Http(self.http(child))),
@@ -80,7 +80,7 @@ impl Cx {
                                 children(pair.into_inner()).map(|side| self.value(side));
                             Some((sides.next()?, sides.next()?))
                         })
-                        .collect();
+                        .collect_exact();
                     l7.push(ast::L7::Generic(ast::Generic {
                         proto,
                         pairs,
@@ -90,7 +90,7 @@ impl Cx {
                 R::dns => {
                     let values = children(child.into_inner())
                         .map(|value| self.value(value))
-                        .collect();
+                        .collect_exact();
                     l7.push(ast::L7::Dns(values, child_span));
                 }
                 other => unreachable!("grammar: unexpected rule part {other:?}"),
@@ -213,7 +213,7 @@ impl Cx {
                         R::selector_list => {
                             selectors = children(child.into_inner())
                                 .map(|s| self.selector(s))
-                                .collect();
+                                .collect_exact();
                         }
                         R::scope => scope = Some(self.scope(child)),
                         other => unreachable!("grammar: unexpected pods part {other:?}"),
@@ -231,17 +231,17 @@ impl Cx {
             R::peer_entity => ast::PeerKind::Entity(
                 children(inner.into_inner())
                     .map(|name| self.text(&name))
-                    .collect(),
+                    .collect_exact(),
             ),
             R::peer_cidr => ast::PeerKind::Cidr(
                 children(inner.into_inner())
                     .map(|item| self.cidr_item(item))
-                    .collect(),
+                    .collect_exact(),
             ),
             R::peer_fqdn => ast::PeerKind::Fqdn(
                 children(inner.into_inner())
                     .map(|value| self.value(value))
-                    .collect(),
+                    .collect_exact(),
             ),
             R::peer_service => {
                 let mut parts = children(inner.into_inner());
@@ -271,24 +271,24 @@ impl Cx {
             R::peer_service_list => ast::PeerKind::ServiceList(
                 children(inner.into_inner())
                     .map(|item| self.peer_of(item))
-                    .collect(),
+                    .collect_exact(),
             ),
             R::peer_cidr_groups => ast::PeerKind::CidrGroupsWith(
                 children(inner.into_inner())
                     .flat_map(|list| children(list.into_inner()))
                     .map(|selector| self.selector(selector))
-                    .collect(),
+                    .collect_exact(),
             ),
             R::peer_nodes => ast::PeerKind::Nodes(
                 children(inner.into_inner())
                     .flat_map(|list| children(list.into_inner()))
                     .map(|selector| self.selector(selector))
-                    .collect(),
+                    .collect_exact(),
             ),
             R::peer_aws => ast::PeerKind::Aws(
                 children(inner.into_inner())
                     .map(|group| self.aws_group(group))
-                    .collect(),
+                    .collect_exact(),
             ),
             other => unreachable!("grammar: unexpected peer {other:?}"),
         };
@@ -305,7 +305,7 @@ impl Cx {
         let except = match inner.next() {
             Some(list) if list.as_rule() == R::cidr_list => children(list.into_inner())
                 .map(|value| self.value(value))
-                .collect(),
+                .collect_exact(),
             Some(single) => vec![self.value(single)],
             None => Vec::new(),
         };
@@ -318,7 +318,7 @@ impl Cx {
             let span = self.span(&pair);
             let items = children(pair.into_inner())
                 .map(|value| self.value(value))
-                .collect();
+                .collect_exact();
             return ast::Value::List(items, span);
         }
         self.value(pair)

@@ -3,7 +3,7 @@
 
 use pest::iterators::Pair;
 
-use super::{Cx, R, children, is_token};
+use super::{CollectExact, Cx, R, children, is_token};
 use crate::ast;
 use crate::source::{Span, Spanned};
 
@@ -46,8 +46,7 @@ impl Cx {
             .next()
             .map(|name| self.text(&name))
             .unwrap_or_else(|| unreachable!("grammar: policy has a name"));
-        let mut body: Vec<ast::Stmt> = inner.map(|stmt| self.stmt(stmt)).collect();
-        body.shrink_to_fit();
+        let body = inner.map(|stmt| self.stmt(stmt)).collect_exact();
         ast::PolicyDecl { name, body, span }
     }
 
@@ -112,7 +111,7 @@ impl Cx {
             R::spec_block => {
                 let body = children(pair.into_inner())
                     .map(|stmt| self.stmt(stmt))
-                    .collect();
+                    .collect_exact();
                 ast::Stmt::Spec(ast::SpecBlock { body, span })
             }
             other => unreachable!("grammar: unexpected statement {other:?}"),
@@ -258,7 +257,7 @@ impl Cx {
         let span = self.span(&pair);
         let values = children(pair.into_inner())
             .map(|value| self.value(value))
-            .collect();
+            .collect_exact();
         Spanned::new(values, span)
     }
 

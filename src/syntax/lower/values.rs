@@ -2,7 +2,7 @@
 
 use pest::iterators::Pair;
 
-use super::{Cx, R, children};
+use super::{CollectExact, Cx, R, children};
 use crate::ast;
 use crate::source::Spanned;
 
@@ -17,7 +17,7 @@ impl Cx {
             R::selector_braced => ast::SelectorKind::Terms(
                 children(inner.into_inner())
                     .map(|term| self.term(term))
-                    .collect(),
+                    .collect_exact(),
             ),
             _ => ast::SelectorKind::Terms(vec![self.term(inner)]),
         };
@@ -48,8 +48,8 @@ impl Cx {
                     .next()
                     .unwrap_or_else(|| unreachable!("grammar: ne has a value")),
             ),
-            R::sel_in => ast::Term::In(key, values.collect()),
-            R::sel_notin => ast::Term::NotIn(key, values.collect()),
+            R::sel_in => ast::Term::In(key, values.collect_exact()),
+            R::sel_notin => ast::Term::NotIn(key, values.collect_exact()),
             R::sel_exists => ast::Term::Exists(key),
             R::sel_not_exists => ast::Term::NotExists(key),
             other => unreachable!("grammar: unexpected selector term {other:?}"),
@@ -120,14 +120,14 @@ impl Cx {
             R::list => ast::Value::List(
                 children(pair.into_inner())
                     .map(|value| self.value(value))
-                    .collect(),
+                    .collect_exact(),
                 span,
             ),
             R::selector_braced => ast::Value::Selector(ast::Selector {
                 kind: ast::SelectorKind::Terms(
                     children(pair.into_inner())
                         .map(|term| self.term(term))
-                        .collect(),
+                        .collect_exact(),
                 ),
                 span,
             }),
