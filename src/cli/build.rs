@@ -32,8 +32,7 @@ pub fn run(
     let hit = recorded(cache.as_ref(), &listing, repo, &out)
         .filter(|hit| !(deny_warnings && hit.warnings > 0));
     if let Some(hit) = hit {
-        reporter.print_rendered(&hit.rendered);
-        reporter.warnings_emitted(hit.warnings);
+        hit.print(reporter);
         let summary = write::Summary {
             unchanged: hit.outputs,
             ..write::Summary::default()
@@ -49,10 +48,9 @@ pub fn run(
     }
     match write::write(&compiled.files, &out, named, durability) {
         Ok(summary) => {
-            reporter.warning_count(&compiled.diags);
+            let warnings = reporter.warning_count(&compiled.diags);
             reporter.status(&summary.describe(&out));
             if let Some(cache) = &cache {
-                let warnings = compiled.diags.iter().filter(|d| !d.is_error()).count();
                 cache.store(
                     repo,
                     &out,

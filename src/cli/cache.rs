@@ -131,6 +131,15 @@ pub struct Hit {
     pub rendered: String,
 }
 
+impl Hit {
+    /// Prints the recorded diagnostics and warning count, as the build
+    /// printed them; the command adds its own summary line.
+    pub fn print(&self, reporter: &Reporter) {
+        reporter.print_rendered(&self.rendered);
+        reporter.warnings_emitted(self.warnings);
+    }
+}
+
 /// The record of one repository and output directory.
 pub struct Cache {
     /// The cache directory.

@@ -27,8 +27,7 @@ pub fn run(repo: &Path, out: Option<&Path>, reporter: &Reporter, stdout_color: b
     let cache = Cache::new(repo, &dir, out.is_some(), reporter);
     let listing = load::list(repo, &dir);
     if let Some(hit) = build::recorded(cache.as_ref(), &listing, repo, &dir) {
-        reporter.print_rendered(&hit.rendered);
-        reporter.warnings_emitted(hit.warnings);
+        hit.print(reporter);
         reporter.status(&format!(
             "{} up to date ({})",
             plural(hit.outputs, "file"),

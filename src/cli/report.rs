@@ -71,9 +71,12 @@ impl Reporter {
         self.error(&format!("could not {what}: {counts}"));
     }
 
-    /// Prints the warning count after a command that succeeded with warnings.
-    pub fn warning_count(&self, diags: &[Diagnostic]) {
-        self.warnings_emitted(diags.iter().filter(|diag| !diag.is_error()).count());
+    /// Prints the warning count after a command that succeeded with
+    /// warnings; returns it.
+    pub fn warning_count(&self, diags: &[Diagnostic]) -> usize {
+        let warnings = diags.iter().filter(|diag| !diag.is_error()).count();
+        self.warnings_emitted(warnings);
+        warnings
     }
 
     /// Prints `warning: N warnings emitted` when `warnings` is not zero.

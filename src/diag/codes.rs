@@ -219,9 +219,11 @@ impl Code {
             sorted.sort_unstable_by_key(|code| code.as_str());
             sorted
         });
-        let text = text.trim().to_ascii_uppercase();
+        // Codes are upper-case ASCII: compare with `text` upper-cased as
+        // it is read.
+        let text = text.trim().bytes().map(|b| b.to_ascii_uppercase());
         let at = sorted
-            .binary_search_by(|code| code.as_str().cmp(text.as_str()))
+            .binary_search_by(|code| code.as_str().bytes().cmp(text.clone()))
             .ok()?;
         sorted.get(at).copied()
     }

@@ -201,13 +201,18 @@ enum By<'p, 's> {
 impl By<'_, '_> {
     fn decider(self) -> Decider {
         match self {
-            By::Rule(policy, rule) => Decider::Rule {
-                policy: policy.reference(),
-                kind: rule.kind,
-                origin: rule.origin.clone(),
-            },
+            By::Rule(policy, rule) => rule_decider(policy, rule),
             By::Other(decider) => decider,
         }
+    }
+}
+
+/// The [`Decider`] of a rule of `policy`.
+fn rule_decider(policy: &Selecting<'_>, rule: RuleRef<'_>) -> Decider {
+    Decider::Rule {
+        policy: policy.reference(),
+        kind: rule.kind,
+        origin: rule.origin.clone(),
     }
 }
 
@@ -424,7 +429,7 @@ pub(crate) fn side(program: &Program, input: &SideInput<'_, '_>) -> (Side, Vec<S
     side.near_misses = misses
         .into_iter()
         .map(|miss| NearMiss {
-            rule: By::Rule(miss.policy, miss.rule).decider(),
+            rule: rule_decider(miss.policy, miss.rule),
             missed: miss.missed,
             why: match miss.missed {
                 Missed::Port => format!(

@@ -137,7 +137,7 @@ pub struct Evaluator<'a> {
     pub groups: std::collections::BTreeMap<ir::CidrGroupName, ir::CidrGroup>,
     in_progress: Vec<(FileId, &'a str)>,
     /// The HTTP regexps already checked and found valid
-    /// ([`super::validate::http_regex_known`]).
+    /// ([`super::validate::http_regex`]).
     pub valid_regexes: crate::hash::HashSet<String>,
 }
 

@@ -31,13 +31,12 @@ pub fn lower_file(file: FileId, pair: Pair<'_, R>) -> ast::File {
     let cx = Cx { file };
     let mut silences = Vec::new();
     cx.silences(&pair, &mut silences);
-    let mut items: Vec<ast::Item> = children(pair.into_inner())
-        .filter(|pair| pair.as_rule() != R::EOI)
-        .map(|pair| cx.item(pair))
-        .collect();
     // The trees stay in memory until the lints have run, for every file at
     // once: no spare capacity in the vectors that hold the large nodes.
-    items.shrink_to_fit();
+    let items = children(pair.into_inner())
+        .filter(|pair| pair.as_rule() != R::EOI)
+        .map(|pair| cx.item(pair))
+        .collect_exact();
     silences.shrink_to_fit();
     ast::File {
         id: file,
